@@ -1,0 +1,17 @@
+from django.utils.translation import gettext as _
+
+from auzolan.accounts.models import User
+from auzolan.core.jobs import job_task
+
+
+@job_task
+def export_personal_data(progress, *, user_id: int) -> dict:
+    from auzolan.accounts.services import user_export_data, user_export_write
+
+    user = User.objects.get(pk=user_id)
+    progress(0, 2, _("Rassemblement de vos données"))
+    data = user_export_data(user=user)
+    progress(1, 2, _("Écriture du fichier"))
+    path = user_export_write(job=progress.job, data=data)
+    progress(2, 2)
+    return {"path": path, "message": _("Votre export est prêt.")}

@@ -1,0 +1,35 @@
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from auzolan.core.models import Job
+from auzolan.core.permissions import get_object_for
+
+router = Router(tags=["Tâches de fond"])
+
+
+class JobOut(Schema):
+    id: UUID
+    kind: str
+    label: str
+    state: str
+    state_label: str
+    percent: int | None
+    progress_done: int
+    progress_total: int
+    message: str
+    created_at: datetime
+    finished_at: datetime | None
+    result: dict
+
+    @staticmethod
+    def resolve_state_label(job: Job) -> str:
+        return str(job.get_state_display())
+
+
+@router.get("/jobs/{job_id}", response=JobOut, auth=django_auth, summary="État et progression d'une tâche de fond")
+def job_detail(request, job_id: UUID):
+    """Visible to the person who started the job (and to agency staff)."""
+    return get_object_for(request.user, "core.view_job", Job, pk=job_id)

@@ -1,0 +1,41 @@
+"""French identifiers: SIREN (9 digits) and SIRET (14 digits) carry a Luhn key."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+LA_POSTE_SIREN = "356000000"  # La Poste's establishments break the Luhn rule; INSEE documents the exception.
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def validate_siren(value: str) -> None:
+    if not (len(value) == 9 and value.isdigit()):
+        raise ValidationError(_("Un SIREN compte exactement 9 chiffres."), code="siren-format")
+    if not luhn_valid(value):
+        raise ValidationError(_("Ce SIREN n'est pas valide : sa clé de contrôle ne correspond pas."), code="siren-key")
+
+
+def validate_siret(value: str) -> None:
+    if not (len(value) == 14 and value.isdigit()):
+        raise ValidationError(_("Un SIRET compte exactement 14 chiffres."), code="siret-format")
+    if value.startswith(LA_POSTE_SIREN):
+        if sum(int(c) for c in value) % 5 != 0:
+            raise ValidationError(_("Ce SIRET n'est pas valide : sa clé de contrôle ne correspond pas."), code="siret-key")
+        return
+    if not luhn_valid(value):
+        raise ValidationError(_("Ce SIRET n'est pas valide : sa clé de contrôle ne correspond pas."), code="siret-key")
+
+
+def validate_insee_commune(value: str) -> None:
+    if not (len(value) == 5 and (value.isdigit() or (value[:2] in ("2A", "2B") and value[2:].isdigit()))):
+        raise ValidationError(_("Un code commune INSEE compte 5 caractères (par exemple 64102)."), code="insee-format")

@@ -1,0 +1,27 @@
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from auzolan.core.programmes import PROGRAMMES
+from auzolan.core.registry import home_figures, home_sections
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "core/home.html",
+        {"figures": home_figures(), "sections": home_sections(), "programmes": PROGRAMMES.values()},
+    )
+
+
+@require_safe
+def programme(request, slug: str):
+    if slug not in PROGRAMMES:
+        raise Http404
+    return render(request, "core/programme.html", {"programme": PROGRAMMES[slug]})
+
+
+@require_safe
+def static_page(request, template: str):
+    return render(request, template)

@@ -1,0 +1,48 @@
+"""The platform API under /api/v1/: one NinjaAPI, one router per app, one error shape."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError as NinjaValidationError
+
+from auzolan.core.api import router as core_router
+from auzolan.core.errors import ApplicationError
+from auzolan.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="Auzolan API",
+    version="1",
+    description=_("API de la plateforme Auzolan : territoire, organisations, tâches de fond."),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/", core_router)
+api.add_router("/", organisations_router)
+
+
+def _error(request, status: int, code: str, message: str, details=None):
+    body = {"error": {"code": code, "message": message}}
+    if details:
+        body["error"]["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request, exc: ApplicationError):
+    return api.create_response(request, {"error": exc.as_dict()}, status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    return _error(request, 422, "invalid", _("Paramètres invalides."), exc.errors)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "not-found", _("Ressource introuvable."))
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    return _error(request, 401, "unauthorized", _("Authentification requise."))

@@ -1,0 +1,82 @@
+"""The only module that reads the process environment.
+
+Every variable the platform understands is read here once, typed, and listed in
+docs/environment.md and .env.example. Settings import the values from this module.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from environs import Env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_env = Env()
+_env.read_env(BASE_DIR / ".env", recurse=False)
+
+ENVIRONMENTS = ("production", "local", "test")
+
+#: production (default), local (make run on one machine) or test (the test suite).
+ENVIRONMENT: str = _env.str("AUZOLAN_ENV", "production").lower()
+if ENVIRONMENT not in ENVIRONMENTS:
+    raise ImproperlyConfigured(f"AUZOLAN_ENV must be one of {', '.join(ENVIRONMENTS)}, not {ENVIRONMENT!r}.")
+IS_PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG: bool = _env.bool("DEBUG", False)
+
+VAR_DIR: Path = Path(_env.str("AUZOLAN_VAR_DIR", str(BASE_DIR / "var")))
+
+
+def _local_secret_key() -> str:
+    """A secret kept in var/ so that sessions survive restarts of a local installation."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY: str = _env.str("SECRET_KEY", "")
+ALLOWED_HOSTS: list[str] = _env.list("ALLOWED_HOSTS", [])
+if IS_PRODUCTION:
+    missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS)) if not value]
+    if missing:
+        raise ImproperlyConfigured(
+            f"Production refuses to start without {' and '.join(missing)}. "
+            "Set them in the environment (see docs/environment.md), or set AUZOLAN_ENV=local on a test machine."
+        )
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long in production.")
+elif not SECRET_KEY:
+    SECRET_KEY = "test-secret-key-not-for-production-" + "x" * 20 if ENVIRONMENT == "test" else _local_secret_key()
+if not ALLOWED_HOSTS:
+    ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+
+DATABASE_URL: str = _env.str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'auzolan.sqlite3'}")
+#: A cache shared by every process (login throttling needs it). Empty: the database cache.
+CACHE_URL: str = _env.str("CACHE_URL", "")
+
+SITE_URL: str = _env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+PLATFORM_NAME: str = _env.str("PLATFORM_NAME", "Auzolan")
+DEFAULT_FROM_EMAIL: str = _env.str("DEFAULT_FROM_EMAIL", "Auzolan <ne-pas-repondre@auzolan.localhost>")
+EMAIL_URL: str = _env.str("EMAIL_URL", "")  # smtp://user:password@host:587 ; empty: console (local) or error (production)
+if IS_PRODUCTION and not EMAIL_URL:
+    raise ImproperlyConfigured("Production needs EMAIL_URL (smtp://...) to send verification and password emails.")
+
+MEDIA_ROOT: Path = Path(_env.str("MEDIA_ROOT", str(VAR_DIR / "media")))
+STATIC_ROOT: Path = Path(_env.str("STATIC_ROOT", str(VAR_DIR / "static")))
+
+SECURE_COOKIES: bool = _env.bool("SECURE_COOKIES", IS_PRODUCTION)
+SECURE_SSL_REDIRECT: bool = _env.bool("SECURE_SSL_REDIRECT", IS_PRODUCTION)
+HSTS_SECONDS: int = _env.int("HSTS_SECONDS", 31536000 if IS_PRODUCTION else 0)
+#: Behind a reverse proxy that sets X-Forwarded-Proto.
+BEHIND_PROXY: bool = _env.bool("BEHIND_PROXY", IS_PRODUCTION)
+
+PORT: int = _env.int("PORT", 8000)
+WEB_WORKERS: int = _env.int("WEB_WORKERS", 2)
+TASK_WORKERS: int = _env.int("TASK_WORKERS", 1)
+LOG_LEVEL: str = _env.str("LOG_LEVEL", "INFO").upper()

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+admin.site.site_header = settings.ADMIN_SITE_HEADER
+admin.site.site_title = settings.PLATFORM_NAME
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("", include("auzolan.core.urls")),
+    path("", include("auzolan.accounts.urls")),
+    path("", include("auzolan.organisations.urls")),
+    path("comptes/", include("allauth.urls")),
+    path("back-office/", admin.site.urls),
+]
+
+handler404 = "auzolan.core.views.errors.page_not_found"
+handler500 = "auzolan.core.views.errors.server_error"
