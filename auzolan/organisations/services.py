@@ -13,8 +13,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from auzolan.core.audit import audit_log
-from auzolan.core.errors import Conflict, NotFound, ValidationError
+from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from auzolan.core.permissions import require
+from auzolan.core.validators import validate_siren
 from auzolan.organisations.models import Commune, Membership, Organisation, Territory
 
 ORGANISATION_FIELDS = (
@@ -46,6 +47,12 @@ def _full_clean(obj, *, exclude=None) -> None:
 
 
 # --- Territory ---------------------------------------------------------------------------------------------
+
+
+def _int_or_none(row: dict, column: str | None) -> int | None:
+    if not column or not (row.get(column) or "").strip():
+        return None
+    return int(row[column])
 
 
 @dataclass
@@ -80,32 +87,48 @@ def territory_load(*, epci_csv: Path, cog_csv: Path | None = None, slug: str = "
     epci_sirens = {row["siren"] for row in rows}
     if len(epci_sirens) != 1:
         raise ValidationError(_("Le fichier doit décrire une seule intercommunalité, il en contient %(n)d.") % {"n": len(epci_sirens)})
+    epci_siren = next(iter(epci_sirens))
+    try:
+        validate_siren(epci_siren or "")
+    except DjangoValidationError as error:
+        raise ValidationError(
+            _("Ligne 2 : SIREN de l'intercommunalité %(siren)s invalide : %(error)s")
+            % {"siren": epci_siren, "error": "; ".join(error.messages)}
+        ) from None
     population_column = next((c for c in rows[0] if c.startswith("ptot_")), None)
     municipal_column = next((c for c in rows[0] if c.startswith("pmun_")), None)
     year = int(population_column.split("_")[1]) if population_column else None
 
     created = updated = unchanged = 0
     with transaction.atomic():
-        territory, _created = Territory.objects.update_or_create(
-            siren=rows[0]["siren"],
-            defaults={
-                "name": rows[0]["raison_sociale"],
-                "slug": slug or slugify(rows[0]["raison_sociale"]),
-                "source": "INSEE (COG) / DGCL, via datagouv/decoupage-administratif — Licence Ouverte 2.0",
-            },
-        )
-        existing = {c.insee_code: c for c in Commune.objects.filter(insee_code__in=[r["insee"] for r in rows])}
+        territory_values = {
+            "name": rows[0]["raison_sociale"],
+            "slug": slug or slugify(rows[0]["raison_sociale"]),
+            "source": "INSEE (COG) / DGCL, via datagouv/decoupage-administratif — Licence Ouverte 2.0",
+        }
+        territory = Territory.objects.filter(siren=rows[0]["siren"]).first() or Territory(siren=rows[0]["siren"])
+        if territory.pk is None or any(getattr(territory, k) != v for k, v in territory_values.items()):
+            for key, value in territory_values.items():
+                setattr(territory, key, value)
+            territory.save()
+        existing = {c.insee_code: c for c in Commune.objects.filter(insee_code__in=[r["insee"] or "" for r in rows])}
         for line, row in enumerate(rows, start=2):
-            values = {
-                "territory": territory,
-                "siren": row["siren_membre"],
-                "name": names.get(row["insee"], row["nom_membre"]),
-                "department": row.get("dep_com", "")[:3],
-                "population": int(row[population_column]) if population_column and row[population_column] else None,
-                "population_municipal": int(row[municipal_column]) if municipal_column and row[municipal_column] else None,
-                "population_year": year,
-            }
-            commune = existing.get(row["insee"]) or Commune(insee_code=row["insee"])
+            try:
+                values = {
+                    "territory": territory,
+                    "siren": (row["siren_membre"] or "").strip(),
+                    "name": names.get(row["insee"], row["nom_membre"] or ""),
+                    "department": (row.get("dep_com") or "")[:3],
+                    "population": _int_or_none(row, population_column),
+                    "population_municipal": _int_or_none(row, municipal_column),
+                    "population_year": year,
+                }
+            except ValueError as error:
+                raise ValidationError(
+                    _("Ligne %(line)d (commune %(insee)s) : population invalide (%(error)s).")
+                    % {"line": line, "insee": row["insee"], "error": error}
+                ) from None
+            commune = existing.get(row["insee"]) or Commune(insee_code=(row["insee"] or "").strip())
             changed = commune.pk is None or any(getattr(commune, k) != v for k, v in values.items())
             if not changed:
                 unchanged += 1
@@ -132,10 +155,13 @@ def territory_load(*, epci_csv: Path, cog_csv: Path | None = None, slug: str = "
 # --- Organisations -----------------------------------------------------------------------------------------
 
 
+RESERVED_SLUGS = {"agir-pour"}  # paths under /organisations/ that are not organisations
+
+
 def _unique_slug(name: str, *, exclude_pk=None) -> str:
     base = slugify(name)[:70] or "organisation"
     slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -205,8 +231,10 @@ def _ensure_other_admin(membership: Membership) -> None:
         )
 
 
-def _forget_roles(user) -> None:
-    user.__dict__.pop("_organisation_roles", None)
+def _forget_roles(*users) -> None:
+    for user in users:
+        if user is not None:
+            user.__dict__.pop("_organisation_roles", None)
 
 
 @transaction.atomic
@@ -231,7 +259,7 @@ def membership_add(*, actor, organisation: Organisation, email: str, role: str =
             raise Conflict(_("%(name)s fait déjà partie de l'organisation.") % {"name": user.display_name}, field="email")
         membership.role, membership.state = role, Membership.State.ACTIVE
         membership.save(update_fields=["role", "state", "updated_at"])
-    _forget_roles(user)
+    _forget_roles(user, actor)
     audit_log(actor=actor, action="organisations.membership.added", obj=membership, organisation=organisation, data={"role": role, "user": user.pk})
     return membership
 
@@ -240,6 +268,8 @@ def membership_add(*, actor, organisation: Organisation, email: str, role: str =
 def membership_request(*, actor, organisation: Organisation) -> Membership:
     """A person asks to join an organisation; its administrators decide."""
     require(actor, "organisations.view_organisation", organisation)
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Connectez-vous pour demander à rejoindre une organisation."))
     if Membership.objects.filter(organisation=organisation, user=actor).exists():
         raise Conflict(_("Vous avez déjà demandé à rejoindre cette organisation ou vous en faites partie."))
     require(actor, "organisations.request_membership", organisation, hide=False)
@@ -266,7 +296,7 @@ def membership_decide(*, actor, membership: Membership, approve: bool) -> Member
         membership.state = Membership.State.ACTIVE
         membership.save(update_fields=["state", "updated_at"])
         audit_log(actor=actor, action="organisations.membership.approved", obj=membership, organisation=organisation)
-        _forget_roles(membership.user)
+        _forget_roles(membership.user, actor)
         return membership
     audit_log(actor=actor, action="organisations.membership.refused", obj=membership, organisation=organisation, data={"user": membership.user_id})
     membership.delete()
@@ -286,7 +316,7 @@ def membership_change_role(*, actor, membership: Membership, role: str, is_refer
     if is_referent is not None:
         membership.is_referent = is_referent
     membership.save(update_fields=["role", "is_referent", "updated_at"])
-    _forget_roles(membership.user)
+    _forget_roles(membership.user, actor)
     audit_log(
         actor=actor,
         action="organisations.membership.role_changed",
@@ -309,7 +339,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
         actor=actor, action="organisations.membership.removed", obj=membership, organisation=organisation, data={"user": membership.user_id}
     )
     membership.delete()
-    _forget_roles(membership.user)
+    _forget_roles(membership.user, actor)
 
 
 # --- Personal data (hooks registered with accounts in OrganisationsConfig.ready) ----------------------------

@@ -1,0 +1,59 @@
+# Auzolan — two commands: `make run` (set up everything and serve) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+LOCAL := AUZOLAN_ENV=$${AUZOLAN_ENV:-local}
+
+.PHONY: run test install install-dev setup demo serve lint format messages clean
+
+run: setup demo serve
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+		{ echo "Auzolan a besoin de Python 3.11 ou plus récent (PYTHON=python3.12 make run pour en choisir un)."; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@touch $@
+
+$(VENV)/.installed-run: $(VENV)/.python-ok requirements.txt requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+setup: install
+	@$(LOCAL) $(PY) manage.py migrate --noinput --verbosity 0
+	@$(LOCAL) $(PY) manage.py createcachetable
+	@$(LOCAL) $(PY) manage.py collectstatic --noinput --verbosity 0
+
+demo: setup
+	@$(LOCAL) $(PY) manage.py load_demo --skip-if-real
+
+serve: setup
+	@$(LOCAL) $(PY) manage.py serve
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	AUZOLAN_ENV=test $(PY) manage.py makemigrations --check --dry-run --verbosity 0
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install-dev
+	AUZOLAN_ENV=test $(PY) manage.py makemessages -l fr -l eu -l en -l es --no-obsolete \
+		--ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*"
+	AUZOLAN_ENV=test $(PY) manage.py makemessages -d djangojs -l fr -l eu -l en -l es --no-obsolete \
+		--ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*"
+	AUZOLAN_ENV=test $(PY) manage.py compilemessages --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,74 @@
+"""Serve the platform: gunicorn (web, static files by WhiteNoise) and the background-task worker(s).
+
+`python manage.py serve` is what `make run` ends with. It stops everything on Ctrl+C, and stops
+everything if one process dies, so that a half-working platform never stays up unnoticed.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from config import env
+
+
+class Command(BaseCommand):
+    help = "Lance le serveur web de production (gunicorn) et le ou les workers des tâches de fond."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=env.PORT)
+        parser.add_argument("--host", default=env.HOST)
+        parser.add_argument("--web-workers", type=int, default=env.WEB_WORKERS)
+        parser.add_argument("--task-workers", type=int, default=env.TASK_WORKERS)
+
+    def handle(self, *args, port, host, web_workers, task_workers, **options):
+        python = sys.executable
+        base = str(settings.BASE_DIR)
+        commands = [
+            [
+                python, "-m", "gunicorn", "config.wsgi:application",
+                "--bind", f"{host}:{port}",
+                "--workers", str(web_workers),
+                "--access-logfile", "-",
+                "--graceful-timeout", "10",
+            ]
+        ]
+        commands += [[python, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "1"]] * task_workers
+        processes = [subprocess.Popen(command, cwd=base, env=os.environ.copy()) for command in commands]  # noqa: S603
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        self.stdout.write(self.style.SUCCESS(f"\nAuzolan est servi sur http://{shown}:{port}"))
+        self.stdout.write(f"  serveur web : gunicorn, {web_workers} processus ; tâches de fond : {task_workers} worker(s)")
+        self.stdout.write("  Ctrl+C pour arrêter.\n")
+
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        while not stopping:
+            for process in processes:
+                if process.poll() is not None:
+                    self.stderr.write(f"Un processus s'est arrêté (code {process.returncode}) : arrêt de la plateforme.")
+                    exit_code = process.returncode or 1
+                    stopping = True
+                    break
+            time.sleep(0.5)
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + 15
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if exit_code:
+            sys.exit(exit_code)

@@ -1,0 +1,104 @@
+"""Settings come from the environment; production refuses to start without its secrets."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+BASE = settings.BASE_DIR
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DEBUG")}
+    clean.pop("AUZOLAN_ENV", None)
+    clean.update(env)
+    return subprocess.run([sys.executable, "-c", code], cwd=BASE, env=clean, capture_output=True, text=True, timeout=60)
+
+
+IMPORT_SETTINGS = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup(); print('started')"
+
+
+def test_production_is_the_default_and_refuses_a_missing_secret_key():
+    result = run_python(IMPORT_SETTINGS, ALLOWED_HOSTS="auzolan.example.org", EMAIL_URL="smtp://mail.example.org:587")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    assert "started" not in result.stdout
+
+
+def test_production_refuses_missing_allowed_hosts():
+    result = run_python(IMPORT_SETTINGS, SECRET_KEY=secrets.token_urlsafe(60), EMAIL_URL="smtp://mail.example.org:587")
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = run_python(
+        IMPORT_SETTINGS, SECRET_KEY="short", ALLOWED_HOSTS="auzolan.example.org", EMAIL_URL="smtp://mail.example.org:587"
+    )
+    assert result.returncode != 0
+    assert "50 characters" in result.stderr
+
+
+def test_unknown_environment_is_refused():
+    result = run_python(IMPORT_SETTINGS, AUZOLAN_ENV="staging")
+    assert result.returncode != 0
+    assert "AUZOLAN_ENV" in result.stderr
+
+
+def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("AUZOLAN_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE")},
+            "AUZOLAN_ENV": "production",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": "auzolan.example.org",
+            "SITE_URL": "https://auzolan.example.org",
+            "EMAIL_URL": "smtp://user:pass@mail.example.org:587",
+            "AUZOLAN_VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_local_environment_generates_and_keeps_a_secret_key(tmp_path):
+    code = IMPORT_SETTINGS + "; from django.conf import settings; print(settings.SECRET_KEY); print(settings.DEBUG)"
+    first = run_python(code, AUZOLAN_ENV="local", AUZOLAN_VAR_DIR=str(tmp_path))
+    second = run_python(code, AUZOLAN_ENV="local", AUZOLAN_VAR_DIR=str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    key = first.stdout.split()[1]
+    assert len(key) >= 50 and key == second.stdout.split()[1]
+    assert first.stdout.split()[2] == "False"  # DEBUG stays off unless asked for
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_database_url_selects_postgresql():
+    code = IMPORT_SETTINGS + "; from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = run_python(code, AUZOLAN_ENV="test", DATABASE_URL="postgres://u@db.example.org:5432/auzolan")
+    assert result.stdout.split()[-1] == "django.db.backends.postgresql"
+
+
+def test_password_hashing_is_argon2_outside_tests():
+    code = IMPORT_SETTINGS + "; from django.conf import settings; print(settings.PASSWORD_HASHERS[0])"
+    result = run_python(code, AUZOLAN_ENV="local", AUZOLAN_VAR_DIR="/tmp")
+    assert result.stdout.split()[-1] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_environment_variables_are_documented():
+    """Every variable read by config/env.py is listed in docs/environment.md and .env.example."""
+    import re
+
+    source = (BASE / "config" / "env.py").read_text()
+    names = set(re.findall(r'_env\.\w+\("([A-Z_]+)"', source))
+    assert names, "no variable found in config/env.py"
+    docs = (BASE / "docs" / "environment.md").read_text()
+    example = (BASE / ".env.example").read_text()
+    assert not {n for n in names if f"`{n}`" not in docs}, "undocumented in docs/environment.md"
+    assert not {n for n in names if not re.search(rf"^#?\s*{n}=", example, re.M)}, "missing from .env.example"
