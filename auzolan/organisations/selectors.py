@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -53,10 +53,15 @@ def territory_current() -> Territory | None:
     return Territory.objects.order_by("pk").first()
 
 
-def territory_communes(*, territory: Territory) -> QuerySet[Commune]:
-    """Each commune with the member organisations that cover it."""
-    members = Organisation.objects.public().only("pk", "name", "slug", "kind", "membership_status")
-    return territory.communes.prefetch_related(Prefetch("organisations", queryset=members, to_attr="member_organisations")).order_by("name")
+def territory_communes(*, territory: Territory, q: str = "") -> QuerySet[Commune]:
+    """Each commune with the member organisations that cover it (filtered by name or INSEE code)."""
+    members = Organisation.objects.public().only("pk", "name", "slug", "kind", "membership_status").order_by("name")
+    qs = territory.communes.all()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(insee_code__startswith=q))
+    return qs.prefetch_related(Prefetch("organisations", queryset=members, to_attr="member_organisations")).order_by(
+        "name"
+    )
 
 
 def home_figures() -> list[Figure]:
@@ -77,3 +82,48 @@ def home_figures() -> list[Figure]:
 
 def recent_members(*, limit: int = 6) -> QuerySet[Organisation]:
     return Organisation.objects.filter(membership_status=MembershipStatus.MEMBER).order_by("-member_since", "-created_at")[:limit]
+
+
+def territory_summary(*, territory: Territory) -> dict:
+    """The figures at the top of the territory page: communes, population, communes that are members."""
+    totals = territory.communes.aggregate(communes_count=Count("pk"), population=Sum("population"))
+    member_communes = (
+        territory.communes.filter(
+            organisations__membership_status__in=[MembershipStatus.MEMBER, MembershipStatus.SUSPENDED],
+            organisations__kind=OrganisationKind.COMMUNE,
+        )
+        .distinct()
+        .count()
+    )
+    return {
+        "communes_count": totals["communes_count"] or 0,
+        "population": totals["population"] or 0,
+        "member_communes_count": member_communes,
+    }
+
+
+def commune_list(*, territory: Territory | None = None, q: str = "") -> QuerySet[Commune]:
+    qs = Commune.objects.select_related("territory").order_by("name")
+    if territory is not None:
+        qs = qs.filter(territory=territory)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(insee_code__startswith=q))
+    return qs
+
+
+def commune_detail_queryset() -> QuerySet[Commune]:
+    members = Organisation.objects.public().only("pk", "name", "slug", "kind", "membership_status").order_by("name")
+    return Commune.objects.select_related("territory").prefetch_related(
+        Prefetch("organisations", queryset=members, to_attr="member_organisations")
+    )
+
+
+def membership_of(*, user, organisation: Organisation) -> Membership | None:
+    """The person's membership of the organisation (active or pending), if any."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.for_organisation(organisation).filter(user=user).first()
+
+
+def organisation_members_count(*, organisation: Organisation) -> int:
+    return Membership.objects.for_organisation(organisation).filter(state=Membership.State.ACTIVE).count()

@@ -1,0 +1,267 @@
+"""Pages of the territory and of member organisations. Thin: parse, ask permission, call, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from auzolan.core.errors import ApplicationError
+from auzolan.core.permissions import can, get_object_for, require
+from auzolan.organisations import selectors, services
+from auzolan.organisations.forms import (
+    CommuneFilterForm,
+    MembershipAddForm,
+    MembershipDecisionForm,
+    MembershipRoleForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+    SwitchOrganisationForm,
+    add_service_error,
+)
+from auzolan.organisations.middleware import SESSION_KEY
+from auzolan.organisations.models import Membership, Organisation
+
+PAGE_SIZE = 30
+
+
+def _organisation_for(request, action: str, slug: str) -> Organisation:
+    return get_object_for(request.user, action, selectors.organisation_detail_queryset(), slug=slug)
+
+
+def _membership_in(organisation: Organisation, pk: int) -> Membership:
+    return get_object_or_404(selectors.organisation_members(organisation=organisation), pk=pk)
+
+
+def _dashboard_url() -> str:
+    try:
+        return reverse("accounts:dashboard")
+    except NoReverseMatch:
+        return "/moi/"
+
+
+@require_safe
+def territory(request):
+    territory = selectors.territory_current()
+    form = CommuneFilterForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    context = {"territory": territory, "form": form, "q": q, "summary": None, "communes": []}
+    if territory is not None:
+        context["summary"] = selectors.territory_summary(territory=territory)
+        context["communes"] = selectors.territory_communes(territory=territory, q=q)
+    return render(request, "organisations/territory.html", context)
+
+
+@require_safe
+def organisation_list(request):
+    form = OrganisationFilterForm(request.GET or None)
+    filters = {"kind": "", "college": "", "q": ""}
+    if form.is_valid():
+        filters = {key: (form.cleaned_data[key] or "").strip() for key in filters}
+    organisations = selectors.organisation_list_public(**filters)
+    page = Paginator(organisations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisations/list.html",
+        {"form": form, "page": page, "organisations": page.object_list, "filtered": any(filters.values())},
+    )
+
+
+@require_safe
+def organisation_detail(request, slug: str):
+    organisation = _organisation_for(request, "organisations.view_organisation", slug)
+    show_members = can(request.user, "organisations.view_members", organisation)
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "members_count": selectors.organisation_members_count(organisation=organisation),
+            "members": selectors.organisation_members(organisation=organisation).filter(
+                state=Membership.State.ACTIVE
+            )
+            if show_members
+            else None,
+            "my_membership": selectors.membership_of(user=request.user, organisation=organisation),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def organisation_edit(request, slug: str):
+    organisation = _organisation_for(request, "organisations.change_organisation", slug)
+    fields = services.ORGANISATION_FIELDS if request.user.is_staff else services.ORGANISATION_SELF_FIELDS
+    form = OrganisationForm(request.POST or None, organisation=organisation, fields=fields)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=request.user, organisation=organisation, **form.changed_values())
+        except ApplicationError as error:
+            add_service_error(form, error)
+            organisation.refresh_from_db()
+        else:
+            messages.success(request, _("Les informations de l'organisation ont été enregistrées."))
+            return redirect(organisation)
+    return render(request, "organisations/edit.html", {"organisation": organisation, "form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def organisation_members(request, slug: str):
+    organisation = _organisation_for(request, "organisations.manage_members", slug)
+    add_form = MembershipAddForm(request.POST or None, prefix="add")
+    if request.method == "POST" and add_form.is_valid():
+        try:
+            membership = services.membership_add(
+                actor=request.user,
+                organisation=organisation,
+                email=add_form.cleaned_data["email"],
+                role=add_form.cleaned_data["role"],
+            )
+        except ApplicationError as error:
+            add_service_error(add_form, error)
+        else:
+            messages.success(
+                request, _("%(name)s a été ajouté(e) à l'organisation.") % {"name": membership.user.display_name}
+            )
+            return redirect("organisations:members", slug=organisation.slug)
+    members = list(selectors.organisation_members(organisation=organisation))
+    active = [m for m in members if m.is_active]
+    return render(
+        request,
+        "organisations/members.html",
+        {
+            "organisation": organisation,
+            "active_members": [(m, MembershipRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in active],
+            "pending": [m for m in members if not m.is_active],
+            "add_form": add_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def member_role(request, slug: str, pk: int):
+    organisation = _organisation_for(request, "organisations.manage_members", slug)
+    membership = _membership_in(organisation, pk)
+    form = MembershipRoleForm(request.POST, prefix=f"m{membership.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un rôle dans la liste."))
+    else:
+        try:
+            services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Le rôle de %(name)s a été enregistré.") % {"name": membership.user.display_name}
+            )
+    return redirect("organisations:members", slug=organisation.slug)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def member_remove(request, slug: str, pk: int):
+    organisation = _organisation_for(request, "organisations.manage_members", slug)
+    membership = _membership_in(organisation, pk)
+    if request.method != "POST":
+        return render(
+            request, "organisations/member_remove.html", {"organisation": organisation, "membership": membership}
+        )
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(name)s ne fait plus partie de l'organisation.") % {"name": membership.user.display_name}
+        )
+    return redirect("organisations:members", slug=organisation.slug)
+
+
+@require_POST
+@login_required
+def member_decide(request, slug: str, pk: int):
+    organisation = _organisation_for(request, "organisations.manage_members", slug)
+    membership = _membership_in(organisation, pk)
+    form = MembershipDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez d'accepter ou de refuser la demande."))
+        return redirect("organisations:members", slug=organisation.slug)
+    approve = form.cleaned_data["decision"] == "accept"
+    try:
+        services.membership_decide(actor=request.user, membership=membership, approve=approve)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        name = membership.user.display_name
+        if approve:
+            messages.success(request, _("La demande de %(name)s est acceptée.") % {"name": name})
+        else:
+            messages.success(request, _("La demande de %(name)s est refusée.") % {"name": name})
+    return redirect("organisations:members", slug=organisation.slug)
+
+
+@require_POST
+@login_required
+def membership_request(request, slug: str):
+    organisation = _organisation_for(request, "organisations.view_organisation", slug)
+    try:
+        services.membership_request(actor=request.user, organisation=organisation)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Votre demande a été envoyée. Un administrateur de %(name)s va l'examiner.") % {"name": organisation.name},
+        )
+    return redirect(organisation)
+
+
+@require_POST
+@login_required
+def leave(request, slug: str):
+    organisation = _organisation_for(request, "organisations.view_organisation", slug)
+    membership = selectors.membership_of(user=request.user, organisation=organisation)
+    if membership is None:
+        raise Http404
+    require(request.user, "organisations.leave", membership)
+    was_pending = not membership.is_active
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(organisation)
+    if request.session.get(SESSION_KEY) == organisation.pk:
+        del request.session[SESSION_KEY]
+    if was_pending:
+        messages.success(request, _("Votre demande pour rejoindre %(name)s est retirée.") % {"name": organisation.name})
+    else:
+        messages.success(request, _("Vous avez quitté %(name)s.") % {"name": organisation.name})
+    if can(request.user, "organisations.view_organisation", organisation):
+        return redirect(organisation)
+    return redirect("organisations:list")
+
+
+@require_POST
+@login_required
+def switch(request):
+    form = SwitchOrganisationForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    organisation = get_object_for(
+        request.user, "organisations.act_for", Organisation, pk=form.cleaned_data["organisation"]
+    )
+    request.session[SESSION_KEY] = organisation.pk
+    messages.success(request, _("Vous agissez maintenant pour %(name)s.") % {"name": organisation.name})
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = _dashboard_url()
+    return HttpResponseRedirect(target)
