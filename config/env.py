@@ -63,7 +63,9 @@ CACHE_URL: str = _env.str("CACHE_URL", "")
 SITE_URL: str = _env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PLATFORM_NAME: str = _env.str("PLATFORM_NAME", "Auzolan")
 DEFAULT_FROM_EMAIL: str = _env.str("DEFAULT_FROM_EMAIL", "Auzolan <ne-pas-repondre@auzolan.localhost>")
-EMAIL_URL: str = _env.str("EMAIL_URL", "")  # smtp://user:password@host:587 ; empty: console (local) or error (production)
+EMAIL_URL: str = _env.str(
+    "EMAIL_URL", ""
+)  # smtp://user:password@host:587 ; empty: console (local) or error (production)
 if IS_PRODUCTION and not EMAIL_URL:
     raise ImproperlyConfigured("Production needs EMAIL_URL (smtp://...) to send verification and password emails.")
 

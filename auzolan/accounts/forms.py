@@ -3,11 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 from auzolan.accounts.models import TerritoryRole
 
+CONFIRMATION_WORD = "SUPPRIMER"
+
 
 class SignupForm(forms.Form):
     """Extra fields of allauth's sign-up form (allauth calls `signup`)."""
 
-    full_name = forms.CharField(label=_("Nom complet"), max_length=150, help_text=_("Tel qu'il apparaîtra sur vos contributions."))
+    full_name = forms.CharField(
+        label=_("Nom complet"),
+        max_length=150,
+        help_text=_("Tel qu'il apparaîtra sur vos contributions."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     territory_role = forms.ChoiceField(
         label=_("Vous êtes"),
         choices=TerritoryRole.choices,
@@ -21,18 +28,44 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Nom complet"), max_length=150)
-    territory_role = forms.ChoiceField(label=_("Vous êtes"), choices=TerritoryRole.choices)
+    full_name = forms.CharField(
+        label=_("Nom complet"),
+        max_length=150,
+        help_text=_("Tel qu'il apparaît sur vos contributions."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    territory_role = forms.ChoiceField(
+        label=_("Vous êtes"),
+        choices=TerritoryRole.choices,
+        help_text=_("La plateforme vous propose d'abord ce qui concerne ce rôle."),
+    )
 
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.CharField(
         label=_("Pour confirmer, saisissez SUPPRIMER"),
         max_length=20,
+        help_text=_("En lettres capitales, sans les guillemets."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    password = forms.CharField(
+        label=_("Votre mot de passe actuel"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
 
     def clean_confirm(self):
         value = self.cleaned_data["confirm"].strip()
-        if value.upper() != "SUPPRIMER":
+        if value.upper() != CONFIRMATION_WORD:
             raise forms.ValidationError(_("Saisissez le mot SUPPRIMER pour confirmer."))
         return value
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Ce mot de passe n'est pas le bon."))
+        return password

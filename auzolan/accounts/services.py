@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -98,6 +99,28 @@ def user_export_write(*, job: Job, data: dict) -> str:
     if default_storage.exists(path):
         default_storage.delete(path)
     return default_storage.save(path, ContentFile(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")))
+
+
+def user_export_file_path(*, job: Job) -> str:
+    """Where a finished export lives in the default storage (empty when there is no file)."""
+    path = (job.result or {}).get("path") or _export_path(job)
+    return path if default_storage.exists(path) else ""
+
+
+# Export files are personal data: they are kept EXPORT_RETENTION, then `manage.py prune_exports` deletes them.
+EXPORT_RETENTION = timedelta(days=7)
+
+
+def user_exports_prune(*, now: datetime | None = None) -> int:
+    """Delete export files and their Job rows older than EXPORT_RETENTION. Returns how many jobs went."""
+    limit = (now or timezone.now()) - EXPORT_RETENTION
+    jobs = list(Job.objects.filter(kind="accounts.export", created_at__lt=limit))
+    for job in jobs:
+        for path in {(job.result or {}).get("path") or "", _export_path(job)} - {""}:
+            if default_storage.exists(path):
+                default_storage.delete(path)
+    Job.objects.filter(pk__in=[job.pk for job in jobs]).delete()
+    return len(jobs)
 
 
 # --- RGPD: deletion -----------------------------------------------------------------------------------------

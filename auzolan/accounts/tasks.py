@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from auzolan.accounts.models import User
@@ -14,4 +15,8 @@ def export_personal_data(progress, *, user_id: int) -> dict:
     progress(1, 2, _("Écriture du fichier"))
     path = user_export_write(job=progress.job, data=data)
     progress(2, 2)
-    return {"path": path, "message": _("Votre export est prêt.")}
+    return {
+        "path": path,
+        "download_url": reverse("accounts:export_download", args=[progress.job.pk]),
+        "message": _("Votre export est prêt. Il reste téléchargeable pendant 7 jours."),
+    }

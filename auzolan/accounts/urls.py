@@ -1,4 +1,13 @@
 from django.urls import path
 
+from auzolan.accounts import views
+
 app_name = "accounts"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("moi/", views.dashboard, name="dashboard"),
+    path("moi/profil/", views.profile, name="profile"),
+    path("moi/donnees/", views.export, name="export"),
+    path("moi/donnees/<uuid:job_id>/telecharger/", views.export_download, name="export_download"),
+    path("moi/supprimer/", views.delete, name="delete"),
+]

@@ -30,7 +30,9 @@ def validate_siret(value: str) -> None:
         raise ValidationError(_("Un SIRET compte exactement 14 chiffres."), code="siret-format")
     if value.startswith(LA_POSTE_SIREN):
         if sum(int(c) for c in value) % 5 != 0:
-            raise ValidationError(_("Ce SIRET n'est pas valide : sa clé de contrôle ne correspond pas."), code="siret-key")
+            raise ValidationError(
+                _("Ce SIRET n'est pas valide : sa clé de contrôle ne correspond pas."), code="siret-key"
+            )
         return
     if not luhn_valid(value):
         raise ValidationError(_("Ce SIRET n'est pas valide : sa clé de contrôle ne correspond pas."), code="siret-key")

@@ -96,7 +96,9 @@ def _member(organisation, user, role, *, referent=False) -> None:
 
 def load(*, stdout) -> list[str]:
     data = settings.BASE_DIR / "data" / "territory"
-    report = territory_load(epci_csv=data / "capb-communes-epcicom2025.csv", cog_csv=data / "capb-communes-cog.csv", slug="pays-basque")
+    report = territory_load(
+        epci_csv=data / "capb-communes-epcicom2025.csv", cog_csv=data / "capb-communes-cog.csv", slug="pays-basque"
+    )
     territory = report.territory
 
     epci = _organisation(
@@ -132,22 +134,49 @@ def load(*, stdout) -> list[str]:
         pilots.append(organisation)
 
     others = {
-        kind: _organisation(territory, name=name, kind=kind, college=college, description=description, member_since=datetime.date(2023, 9, 1))
+        kind: _organisation(
+            territory,
+            name=name,
+            kind=kind,
+            college=college,
+            description=description,
+            member_since=datetime.date(2023, 9, 1),
+        )
         for name, kind, college, description in OTHER_ORGANISATIONS
     }
 
     # Who is where: the role accounts, then one referent (administrator) per pilot commune.
-    _member(others[OrganisationKind.AGENCY], ensure_demo_user(local_part="operateur", full_name="", role=TerritoryRole.AGENCY), Membership.Role.ADMIN)
+    _member(
+        others[OrganisationKind.AGENCY],
+        ensure_demo_user(local_part="operateur", full_name="", role=TerritoryRole.AGENCY),
+        Membership.Role.ADMIN,
+    )
     elu = ensure_demo_user(local_part="elu", full_name="", role=TerritoryRole.ELECTED)
     agent = ensure_demo_user(local_part="agent", full_name="", role=TerritoryRole.AGENT)
     _member(pilots[0], elu, Membership.Role.ADMIN, referent=True)
     _member(pilots[0], agent, Membership.Role.EDITOR)
     _member(epci, agent, Membership.Role.MEMBER)
-    _member(others[OrganisationKind.SCHOOL], ensure_demo_user(local_part="enseignant", full_name="", role=TerritoryRole.TEACHER), Membership.Role.ADMIN)
-    _member(others[OrganisationKind.COMPANY], ensure_demo_user(local_part="partenaire", full_name="", role=TerritoryRole.PARTNER), Membership.Role.ADMIN)
-    for organisation in [epci, *pilots[1:], others[OrganisationKind.CFA], others[OrganisationKind.UNIVERSITY], others[OrganisationKind.ASSOCIATION]]:
+    _member(
+        others[OrganisationKind.SCHOOL],
+        ensure_demo_user(local_part="enseignant", full_name="", role=TerritoryRole.TEACHER),
+        Membership.Role.ADMIN,
+    )
+    _member(
+        others[OrganisationKind.COMPANY],
+        ensure_demo_user(local_part="partenaire", full_name="", role=TerritoryRole.PARTNER),
+        Membership.Role.ADMIN,
+    )
+    for organisation in [
+        epci,
+        *pilots[1:],
+        others[OrganisationKind.CFA],
+        others[OrganisationKind.UNIVERSITY],
+        others[OrganisationKind.ASSOCIATION],
+    ]:
         local_part = "referent-" + organisation.slug.removeprefix("commune-de-")[:40]
-        referent = ensure_demo_user(local_part=local_part, full_name=f"Référent·e {organisation.name}", role=TerritoryRole.AGENT)
+        referent = ensure_demo_user(
+            local_part=local_part, full_name=f"Référent·e {organisation.name}", role=TerritoryRole.AGENT
+        )
         _member(organisation, referent, Membership.Role.ADMIN, referent=True)
 
     return [

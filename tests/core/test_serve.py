@@ -22,7 +22,13 @@ def free_port() -> int:
 
 def manage(*args, env, timeout=120):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE, env=env, capture_output=True, text=True, timeout=timeout, check=True
+        [sys.executable, "manage.py", *args],
+        cwd=BASE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
     )
 
 
@@ -35,13 +41,18 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
     manage("createcachetable", env=env)
     manage("collectstatic", "--noinput", env=env)
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve"], cwd=BASE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [sys.executable, "manage.py", "serve"],
+        cwd=BASE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         body = None
         for _ in range(60):
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
                     body = response.read().decode()
                     assert response.status == 200
                     break
@@ -51,7 +62,7 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
         assert '<html lang="fr"' in body
         # Static files come from WhiteNoise with far-future cache headers on hashed names.
         css = next(part.split('"')[0] for part in body.split('href="') if part.startswith("/static/css/"))
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}", timeout=5) as response:
             assert response.status == 200
             assert "max-age" in response.headers.get("Cache-Control", "")
         # The worker runs a job enqueued by another process.
@@ -67,7 +78,12 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
         job_id = manage("shell", "-c", script, env=env).stdout.strip().splitlines()[-1]
         state = ""
         for _ in range(60):
-            state = manage("shell", "-c", f"from auzolan.core.models import Job; print(Job.objects.get(pk='{job_id}').state)", env=env).stdout.strip()
+            state = manage(
+                "shell",
+                "-c",
+                f"from auzolan.core.models import Job; print(Job.objects.get(pk='{job_id}').state)",
+                env=env,
+            ).stdout.strip()
             if state in ("succeeded", "failed"):
                 break
             time.sleep(0.5)

@@ -17,7 +17,9 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=BASE, env=clean, capture_output=True, text=True, timeout=60)
 
 
-IMPORT_SETTINGS = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup(); print('started')"
+IMPORT_SETTINGS = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup(); print('started')"
+)
 
 
 def test_production_is_the_default_and_refuses_a_missing_secret_key():
@@ -35,7 +37,10 @@ def test_production_refuses_missing_allowed_hosts():
 
 def test_production_refuses_a_short_secret_key():
     result = run_python(
-        IMPORT_SETTINGS, SECRET_KEY="short", ALLOWED_HOSTS="auzolan.example.org", EMAIL_URL="smtp://mail.example.org:587"
+        IMPORT_SETTINGS,
+        SECRET_KEY="short",
+        ALLOWED_HOSTS="auzolan.example.org",
+        EMAIL_URL="smtp://mail.example.org:587",
     )
     assert result.returncode != 0
     assert "50 characters" in result.stderr

@@ -30,18 +30,29 @@ class Command(BaseCommand):
         base = str(settings.BASE_DIR)
         commands = [
             [
-                python, "-m", "gunicorn", "config.wsgi:application",
-                "--bind", f"{host}:{port}",
-                "--workers", str(web_workers),
-                "--access-logfile", "-",
-                "--graceful-timeout", "10",
+                python,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(web_workers),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
             ]
         ]
-        commands += [[python, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "1"]] * task_workers
+        commands += [
+            [python, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "1"]
+        ] * task_workers
         processes = [subprocess.Popen(command, cwd=base, env=os.environ.copy()) for command in commands]  # noqa: S603
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"\nAuzolan est servi sur http://{shown}:{port}"))
-        self.stdout.write(f"  serveur web : gunicorn, {web_workers} processus ; tâches de fond : {task_workers} worker(s)")
+        self.stdout.write(
+            f"  serveur web : gunicorn, {web_workers} processus ; tâches de fond : {task_workers} worker(s)"
+        )
         self.stdout.write("  Ctrl+C pour arrêter.\n")
 
         stopping = False
@@ -56,7 +67,9 @@ class Command(BaseCommand):
         while not stopping:
             for process in processes:
                 if process.poll() is not None:
-                    self.stderr.write(f"Un processus s'est arrêté (code {process.returncode}) : arrêt de la plateforme.")
+                    self.stderr.write(
+                        f"Un processus s'est arrêté (code {process.returncode}) : arrêt de la plateforme."
+                    )
                     exit_code = process.returncode or 1
                     stopping = True
                     break
