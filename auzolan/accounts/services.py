@@ -91,7 +91,13 @@ def user_export_start(*, user: User) -> Job:
     from auzolan.accounts.tasks import export_personal_data
 
     audit_log(actor=user, action="accounts.export.requested", obj=user)
-    return job_start(owner=user, kind="accounts.export", label=_("Export de mes données personnelles"), task=export_personal_data, user_id=user.pk)
+    return job_start(
+        owner=user,
+        kind="accounts.export",
+        label=_("Export de mes données personnelles"),
+        task=export_personal_data,
+        user_id=user.pk,
+    )
 
 
 def user_export_write(*, job: Job, data: dict) -> str:

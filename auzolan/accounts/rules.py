@@ -1,0 +1,10 @@
+"""Permissions of the accounts app (see auzolan.core.permissions)."""
+
+import rules
+
+from auzolan.core.rules import is_authenticated, is_job_owner
+
+# Personal pages: any signed-in, active person, about themselves.
+rules.add_perm("accounts.view_own_space", is_authenticated)
+# An export holds personal data: only its owner downloads it (not even the agency's staff).
+rules.add_perm("accounts.download_export", is_job_owner)
