@@ -27,7 +27,7 @@ def run_worker():
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0, queue_name="*")
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_job_runs_in_the_worker_and_reports_progress(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(owner=user, kind="test.count", label="Compter", task=count_to, n=3)
@@ -42,7 +42,7 @@ def test_job_runs_in_the_worker_and_reports_progress(user, django_capture_on_com
     assert job.started_at and job.finished_at
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_application_error_fails_the_job_with_its_message(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(owner=user, kind="test.refuse", label="Refuser", task=refuse)
@@ -52,7 +52,7 @@ def test_application_error_fails_the_job_with_its_message(user, django_capture_o
     assert job.message == "Le fichier est vide."
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_unexpected_error_fails_the_job_without_leaking_details(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(owner=user, kind="test.crash", label="Planter", task=crash)
