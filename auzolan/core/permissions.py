@@ -23,7 +23,8 @@ def can(actor: Any, action: str, obj: Any = None) -> bool:
     """Can `actor` (a user, possibly anonymous) do `action` on `obj`?"""
     if not rules.perm_exists(action):
         raise ImproperlyConfigured(f"Unknown permission {action!r}: declare it in the app's rules.py.")
-    if actor is not None and not getattr(actor, "is_active", True):
+    # A deactivated account can do nothing; anonymous visitors (whose is_active is False) get the public rules.
+    if actor is not None and getattr(actor, "is_authenticated", False) and not getattr(actor, "is_active", True):
         return False
     return bool(rules.has_perm(action, actor, obj))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
@@ -36,13 +37,19 @@ class CommuneFilterForm(forms.Form):
     q = forms.CharField(label=_("Nom ou code INSEE de la commune"), required=False, max_length=100)
 
 
+def _formfield(field: models.Field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class OrganisationForm(forms.Form):
     """The organisation's details; `fields` limits them to what the person may change."""
 
     def __init__(self, *args, organisation: Organisation, fields: tuple[str, ...], **kwargs):
         kwargs.setdefault("initial", model_to_dict(organisation, fields=fields))
         super().__init__(*args, **kwargs)
-        self.fields.update(fields_for_model(Organisation, fields=fields))
+        self.fields.update(fields_for_model(Organisation, fields=fields, formfield_callback=_formfield))
         self.fields["description"].widget = forms.Textarea(attrs={"rows": 6})
         if "member_since" in self.fields:
             self.fields["member_since"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

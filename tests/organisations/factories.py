@@ -59,3 +59,32 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = "member"
     state = "active"
+
+
+ROLES = ("anonymous", "outsider", "pending", "member", "editor", "admin", "other_admin", "operator")
+
+
+class World:
+    """One organisation with a person in each role, another organisation with its admin, and an operator."""
+
+    def __init__(self, *, status: str = "member"):
+        self.organisation = OrganisationFactory(membership_status=status, name="Commune d'Ustaritz", slug="ustaritz")
+        self.other = OrganisationFactory(name="Commune de Hasparren", slug="hasparren")
+        self.users = {"outsider": UserFactory(), "operator": UserFactory(is_staff=True, territory_role="agency")}
+        self.memberships = {}
+        for role, state in (("pending", "pending"), ("member", "active"), ("editor", "active"), ("admin", "active")):
+            user = UserFactory()
+            self.users[role] = user
+            self.memberships[role] = MembershipFactory(
+                organisation=self.organisation,
+                user=user,
+                role="member" if role == "pending" else role,
+                state=state,
+            )
+        self.users["other_admin"] = UserFactory()
+        MembershipFactory(organisation=self.other, user=self.users["other_admin"], role="admin")
+
+    def user(self, role: str):
+        from django.contrib.auth.models import AnonymousUser
+
+        return AnonymousUser() if role == "anonymous" else self.users[role]
