@@ -28,6 +28,8 @@ IS_PRODUCTION = ENVIRONMENT == "production"
 DEBUG: bool = _env.bool("DEBUG", False)
 
 VAR_DIR: Path = Path(_env.str("AUZOLAN_VAR_DIR", str(BASE_DIR / "var")))
+if ENVIRONMENT != "test":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _local_secret_key() -> str:

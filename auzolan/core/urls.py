@@ -1,6 +1,6 @@
 from django.urls import path
 
-from auzolan.core.views import jobs, pages
+from auzolan.core.views import health, jobs, pages
 
 app_name = "core"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("donnees-personnelles/", pages.static_page, {"template": "core/privacy.html"}, name="privacy"),
     path("accessibilite/", pages.static_page, {"template": "core/accessibility.html"}, name="accessibility"),
     path("plan-du-site/", pages.static_page, {"template": "core/sitemap.html"}, name="sitemap"),
+    path("sante/", health.health, name="health"),
     path("moi/taches/<uuid:job_id>/", jobs.job_detail, name="job_detail"),
 ]
