@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext_lazy as _
+from django.db import models
 
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import ApplicationError
@@ -55,6 +55,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     inlines = (MembershipInline,)
     date_hierarchy = "member_since"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         """The admin writes itself (slug, communes), then records the change in the audit log as a service does."""

@@ -27,7 +27,9 @@ def add_service_error(form: forms.Form, error: ApplicationError) -> None:
 
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
-    kind = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("Tous les types")), *OrganisationKind.choices])
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("Tous les types")), *OrganisationKind.choices]
+    )
     college = forms.ChoiceField(
         label=_("Collège"), required=False, choices=[("", _("Tous les collèges")), *College.choices]
     )

@@ -30,7 +30,9 @@ class Territory(TimeStampedModel):
 class Commune(models.Model):
     """A commune from the official list (INSEE Code officiel géographique, DGCL populations)."""
 
-    territory = models.ForeignKey(Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="communes")
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("territoire"), on_delete=models.PROTECT, related_name="communes"
+    )
     insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True, validators=[validate_insee_commune])
     siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
     name = models.CharField(_("nom"), max_length=200)

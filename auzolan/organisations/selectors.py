@@ -7,7 +7,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from auzolan.core.registry import Figure
-from auzolan.organisations.models import Commune, Membership, MembershipStatus, Organisation, OrganisationKind, Territory
+from auzolan.organisations.models import (
+    Commune,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    Territory,
+)
 
 
 def organisation_list_public(*, kind: str = "", college: str = "", q: str = "") -> QuerySet[Organisation]:
@@ -31,7 +38,11 @@ def organisation_detail_queryset() -> QuerySet[Organisation]:
 
 
 def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
-    return Membership.objects.for_organisation(organisation).select_related("user").order_by("state", "-role", "user__full_name")
+    return (
+        Membership.objects.for_organisation(organisation)
+        .select_related("user")
+        .order_by("state", "-role", "user__full_name")
+    )
 
 
 def memberships_of(*, user) -> QuerySet[Membership]:
@@ -44,9 +55,9 @@ def memberships_of(*, user) -> QuerySet[Membership]:
 def active_organisations_of(*, user) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__state=Membership.State.ACTIVE
-    ).order_by("name")
+    return Organisation.objects.filter(memberships__user=user, memberships__state=Membership.State.ACTIVE).order_by(
+        "name"
+    )
 
 
 def territory_current() -> Territory | None:
@@ -76,12 +87,16 @@ def home_figures() -> list[Figure]:
         ),
     ]
     if territory:
-        figures.append(Figure(_("communes du territoire"), territory.communes.count(), reverse("organisations:territory")))
+        figures.append(
+            Figure(_("communes du territoire"), territory.communes.count(), reverse("organisations:territory"))
+        )
     return figures
 
 
 def recent_members(*, limit: int = 6) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(membership_status=MembershipStatus.MEMBER).order_by("-member_since", "-created_at")[:limit]
+    return Organisation.objects.filter(membership_status=MembershipStatus.MEMBER).order_by(
+        "-member_since", "-created_at"
+    )[:limit]
 
 
 def territory_summary(*, territory: Territory) -> dict:

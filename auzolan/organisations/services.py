@@ -82,11 +82,14 @@ def territory_load(*, epci_csv: Path, cog_csv: Path | None = None, slug: str = "
     required = {"siren", "raison_sociale", "insee", "siren_membre", "nom_membre"}
     if not rows or not required <= set(rows[0]):
         raise ValidationError(
-            _("Le fichier du territoire doit contenir les colonnes : %(columns)s.") % {"columns": ", ".join(sorted(required))}
+            _("Le fichier du territoire doit contenir les colonnes : %(columns)s.")
+            % {"columns": ", ".join(sorted(required))}
         )
     epci_sirens = {row["siren"] for row in rows}
     if len(epci_sirens) != 1:
-        raise ValidationError(_("Le fichier doit décrire une seule intercommunalité, il en contient %(n)d.") % {"n": len(epci_sirens)})
+        raise ValidationError(
+            _("Le fichier doit décrire une seule intercommunalité, il en contient %(n)d.") % {"n": len(epci_sirens)}
+        )
     epci_siren = next(iter(epci_sirens))
     try:
         validate_siren(epci_siren or "")
@@ -148,7 +151,12 @@ def territory_load(*, epci_csv: Path, cog_csv: Path | None = None, slug: str = "
                 updated += 1
             commune.save()
         if created or updated:
-            audit_log(actor=None, action="organisations.territory.loaded", obj=territory, data={"created": created, "updated": updated})
+            audit_log(
+                actor=None,
+                action="organisations.territory.loaded",
+                obj=territory,
+                data={"created": created, "updated": updated},
+            )
     return TerritoryLoadReport(territory=territory, created=created, updated=updated, unchanged=unchanged)
 
 
@@ -211,7 +219,11 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
         except IntegrityError:
             raise Conflict(_("Une organisation avec ce SIRET existe déjà."), field="siret") from None
         audit_log(
-            actor=actor, action="organisations.organisation.updated", obj=organisation, organisation=organisation, data={"changed": changed}
+            actor=actor,
+            action="organisations.organisation.updated",
+            obj=organisation,
+            organisation=organisation,
+            data={"changed": changed},
         )
     return organisation
 
@@ -247,7 +259,10 @@ def membership_add(*, actor, organisation: Organisation, email: str, role: str =
     user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True, deleted_at=None).first()
     if user is None:
         raise NotFound(
-            _("Aucun compte actif n'utilise l'adresse %(email)s. Invitez la personne à créer son compte, puis ajoutez-la.")
+            _(
+                "Aucun compte actif n'utilise l'adresse %(email)s. "
+                "Invitez la personne à créer son compte, puis ajoutez-la."
+            )
             % {"email": email},
             field="email",
         )
@@ -256,11 +271,19 @@ def membership_add(*, actor, organisation: Organisation, email: str, role: str =
     )
     if not created:
         if membership.is_active:
-            raise Conflict(_("%(name)s fait déjà partie de l'organisation.") % {"name": user.display_name}, field="email")
+            raise Conflict(
+                _("%(name)s fait déjà partie de l'organisation.") % {"name": user.display_name}, field="email"
+            )
         membership.role, membership.state = role, Membership.State.ACTIVE
         membership.save(update_fields=["role", "state", "updated_at"])
     _forget_roles(user, actor)
-    audit_log(actor=actor, action="organisations.membership.added", obj=membership, organisation=organisation, data={"role": role, "user": user.pk})
+    audit_log(
+        actor=actor,
+        action="organisations.membership.added",
+        obj=membership,
+        organisation=organisation,
+        data={"role": role, "user": user.pk},
+    )
     return membership
 
 
@@ -298,7 +321,13 @@ def membership_decide(*, actor, membership: Membership, approve: bool) -> Member
         audit_log(actor=actor, action="organisations.membership.approved", obj=membership, organisation=organisation)
         _forget_roles(membership.user, actor)
         return membership
-    audit_log(actor=actor, action="organisations.membership.refused", obj=membership, organisation=organisation, data={"user": membership.user_id})
+    audit_log(
+        actor=actor,
+        action="organisations.membership.refused",
+        obj=membership,
+        organisation=organisation,
+        data={"user": membership.user_id},
+    )
     membership.delete()
     return None
 
@@ -330,13 +359,17 @@ def membership_change_role(*, actor, membership: Membership, role: str, is_refer
 @transaction.atomic
 def membership_remove(*, actor, membership: Membership) -> None:
     """An administrator removes someone, or a person leaves."""
-    if not (membership.user_id == actor.pk):
+    if membership.user_id != actor.pk:
         require(actor, "organisations.manage_members", membership.organisation)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _ensure_other_admin(membership)
     organisation = membership.organisation
     audit_log(
-        actor=actor, action="organisations.membership.removed", obj=membership, organisation=organisation, data={"user": membership.user_id}
+        actor=actor,
+        action="organisations.membership.removed",
+        obj=membership,
+        organisation=organisation,
+        data={"user": membership.user_id},
     )
     membership.delete()
     _forget_roles(membership.user, actor)
@@ -356,16 +389,21 @@ def deletion_check_last_admin(user) -> None:
     """A person may not delete their account while they are an organisation's only administrator."""
     sole = [
         m.organisation.name
-        for m in Membership.objects.filter(user=user, role=Membership.Role.ADMIN, state=Membership.State.ACTIVE).select_related(
-            "organisation"
+        for m in Membership.objects.filter(
+            user=user, role=Membership.Role.ADMIN, state=Membership.State.ACTIVE
+        ).select_related("organisation")
+        if not Membership.objects.filter(
+            organisation=m.organisation, role=Membership.Role.ADMIN, state=Membership.State.ACTIVE
         )
-        if not Membership.objects.filter(organisation=m.organisation, role=Membership.Role.ADMIN, state=Membership.State.ACTIVE)
         .exclude(user=user)
         .exists()
     ]
     if sole:
         raise ValidationError(
-            _("Vous êtes le seul administrateur de : %(names)s. Nommez un autre administrateur avant de supprimer votre compte.")
+            _(
+                "Vous êtes le seul administrateur de : %(names)s. "
+                "Nommez un autre administrateur avant de supprimer votre compte."
+            )
             % {"names": ", ".join(sole)},
             code="last-admin",
         )

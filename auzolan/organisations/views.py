@@ -83,9 +83,7 @@ def organisation_detail(request, slug: str):
         {
             "organisation": organisation,
             "members_count": selectors.organisation_members_count(organisation=organisation),
-            "members": selectors.organisation_members(organisation=organisation).filter(
-                state=Membership.State.ACTIVE
-            )
+            "members": selectors.organisation_members(organisation=organisation).filter(state=Membership.State.ACTIVE)
             if show_members
             else None,
             "my_membership": selectors.membership_of(user=request.user, organisation=organisation),
@@ -220,7 +218,8 @@ def membership_request(request, slug: str):
     else:
         messages.success(
             request,
-            _("Votre demande a été envoyée. Un administrateur de %(name)s va l'examiner.") % {"name": organisation.name},
+            _("Votre demande a été envoyée. Un administrateur de %(name)s va l'examiner.")
+            % {"name": organisation.name},
         )
     return redirect(organisation)
 
@@ -262,6 +261,8 @@ def switch(request):
     request.session[SESSION_KEY] = organisation.pk
     messages.success(request, _("Vous agissez maintenant pour %(name)s.") % {"name": organisation.name})
     target = form.cleaned_data["next"]
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = _dashboard_url()
     return HttpResponseRedirect(target)

@@ -11,11 +11,21 @@ pytestmark = pytest.mark.django_db
 
 def test_audit_log_records_actor_object_and_organisation(user):
     organisation = OrganisationFactory()
-    entry = audit_log(actor=user, action="organisations.organisation.viewed", obj=organisation, organisation=organisation, data={"n": 1})
+    entry = audit_log(
+        actor=user,
+        action="organisations.organisation.viewed",
+        obj=organisation,
+        organisation=organisation,
+        data={"n": 1},
+    )
     entry.refresh_from_db()
     assert entry.actor == user
     assert entry.organisation == organisation
-    assert (entry.object_type, entry.object_id, entry.object_repr) == ("organisations.organisation", str(organisation.pk), organisation.name)
+    assert (entry.object_type, entry.object_id, entry.object_repr) == (
+        "organisations.organisation",
+        str(organisation.pk),
+        organisation.name,
+    )
     assert entry.data == {"n": 1}
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from auzolan.core.permissions import can, get_object_for, require
 from auzolan.core.errors import NotFound, PermissionDenied
+from auzolan.core.permissions import can, get_object_for, require
 from auzolan.organisations.models import Organisation
 from tests.organisations.factories import ROLES, World
 

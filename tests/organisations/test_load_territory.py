@@ -82,7 +82,9 @@ def test_bad_population_loads_nothing(tmp_path):
 
 def test_bad_encoding_loads_nothing(tmp_path):
     target = tmp_path / "latin1.csv"
-    target.write_bytes("siren,raison_sociale,insee,siren_membre,nom_membre\n200067106,CA,64102,216401026,Ayherre é\n".encode("latin-1"))
+    target.write_bytes(
+        "siren,raison_sociale,insee,siren_membre,nom_membre\n200067106,CA,64102,216401026,Ayherre é\n".encode("latin-1")
+    )
     with pytest.raises(CommandError, match="illisible"):
         run("--epci", str(target))
     assert not Commune.objects.exists()

@@ -5,7 +5,13 @@ from auzolan.core.models import AuditLogEntry
 from auzolan.organisations import services
 from auzolan.organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory
-from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory, TerritoryFactory, World
+from tests.organisations.factories import (
+    CommuneFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    TerritoryFactory,
+    World,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +34,11 @@ def test_create_organisation(operator):
     assert organisation.slug == "commune-de-bidart"
     assert organisation.population == 1500
     entry = AuditLogEntry.objects.get()
-    assert (entry.action, entry.actor, entry.organisation) == ("organisations.organisation.created", operator, organisation)
+    assert (entry.action, entry.actor, entry.organisation) == (
+        "organisations.organisation.created",
+        operator,
+        organisation,
+    )
 
 
 def test_create_organisation_makes_unique_slugs(operator):
@@ -38,7 +48,9 @@ def test_create_organisation_makes_unique_slugs(operator):
 
 
 def test_create_organisation_never_takes_a_reserved_slug(operator):
-    organisation = services.organisation_create(actor=operator, territory=TerritoryFactory(), name="Agir pour", kind="association")
+    organisation = services.organisation_create(
+        actor=operator, territory=TerritoryFactory(), name="Agir pour", kind="association"
+    )
     assert organisation.slug == "agir-pour-2"
 
 
@@ -49,7 +61,9 @@ def test_only_operators_create_organisations(user):
 
 def test_create_rejects_unknown_fields(operator):
     with pytest.raises(ValidationError):
-        services.organisation_create(actor=operator, territory=TerritoryFactory(), name="X", kind="commune", colour="red")
+        services.organisation_create(
+            actor=operator, territory=TerritoryFactory(), name="X", kind="commune", colour="red"
+        )
 
 
 def test_invalid_siret_is_a_field_error(operator):
@@ -65,14 +79,18 @@ def test_invalid_siret_is_a_field_error(operator):
 def test_duplicate_siret_is_refused(operator):
     OrganisationFactory(siret=VALID_SIRET)
     with pytest.raises((ValidationError, Conflict)) as error:
-        services.organisation_create(actor=operator, territory=TerritoryFactory(), name="B", kind="commune", siret=VALID_SIRET)
+        services.organisation_create(
+            actor=operator, territory=TerritoryFactory(), name="B", kind="commune", siret=VALID_SIRET
+        )
     assert error.value.field in ("siret", None)
 
 
 def test_admin_updates_own_details():
     world = World()
     admin = world.user("admin")
-    services.organisation_update(actor=admin, organisation=world.organisation, description="Bonjour", website="https://ustaritz.fr")
+    services.organisation_update(
+        actor=admin, organisation=world.organisation, description="Bonjour", website="https://ustaritz.fr"
+    )
     world.organisation.refresh_from_db()
     assert world.organisation.description == "Bonjour"
     entry = AuditLogEntry.objects.get(action="organisations.organisation.updated")
@@ -87,7 +105,9 @@ def test_admin_may_not_change_the_agency_fields():
 
 def test_staff_change_every_field(operator):
     organisation = OrganisationFactory()
-    services.organisation_update(actor=operator, organisation=organisation, college="economy", membership_status="suspended")
+    services.organisation_update(
+        actor=operator, organisation=organisation, college="economy", membership_status="suspended"
+    )
     organisation.refresh_from_db()
     assert (organisation.college, organisation.membership_status) == ("economy", "suspended")
 
@@ -117,7 +137,9 @@ def test_update_invalid_siret():
 def test_add_member_by_email():
     world = World()
     person = UserFactory(email="amaia@exemple.fr")
-    membership = services.membership_add(actor=world.user("admin"), organisation=world.organisation, email=" AMAIA@exemple.fr ", role="editor")
+    membership = services.membership_add(
+        actor=world.user("admin"), organisation=world.organisation, email=" AMAIA@exemple.fr ", role="editor"
+    )
     assert (membership.user, membership.role, membership.state) == (person, "editor", "active")
     assert "organisations.membership.added" in actions()
 
@@ -125,20 +147,26 @@ def test_add_member_by_email():
 def test_add_unknown_email():
     world = World()
     with pytest.raises(NotFound) as error:
-        services.membership_add(actor=world.user("admin"), organisation=world.organisation, email="personne@nulle-part.fr")
+        services.membership_add(
+            actor=world.user("admin"), organisation=world.organisation, email="personne@nulle-part.fr"
+        )
     assert error.value.field == "email"
 
 
 def test_add_someone_already_member():
     world = World()
     with pytest.raises(Conflict) as error:
-        services.membership_add(actor=world.user("admin"), organisation=world.organisation, email=world.user("member").email)
+        services.membership_add(
+            actor=world.user("admin"), organisation=world.organisation, email=world.user("member").email
+        )
     assert error.value.field == "email"
 
 
 def test_add_someone_pending_activates_them():
     world = World()
-    membership = services.membership_add(actor=world.user("admin"), organisation=world.organisation, email=world.user("pending").email)
+    membership = services.membership_add(
+        actor=world.user("admin"), organisation=world.organisation, email=world.user("pending").email
+    )
     assert membership.state == "active"
     assert Membership.objects.filter(user=world.user("pending")).count() == 1
 
@@ -146,7 +174,9 @@ def test_add_someone_pending_activates_them():
 def test_add_with_unknown_role():
     world = World()
     with pytest.raises(ValidationError) as error:
-        services.membership_add(actor=world.user("admin"), organisation=world.organisation, email=UserFactory().email, role="king")
+        services.membership_add(
+            actor=world.user("admin"), organisation=world.organisation, email=UserFactory().email, role="king"
+        )
     assert error.value.field == "role"
 
 
@@ -201,14 +231,19 @@ def test_anonymous_cannot_request():
 
 def test_accept_request():
     world = World()
-    membership = services.membership_decide(actor=world.user("admin"), membership=world.memberships["pending"], approve=True)
+    membership = services.membership_decide(
+        actor=world.user("admin"), membership=world.memberships["pending"], approve=True
+    )
     assert membership.state == "active"
     assert "organisations.membership.approved" in actions()
 
 
 def test_refuse_request_deletes_it():
     world = World()
-    assert services.membership_decide(actor=world.user("admin"), membership=world.memberships["pending"], approve=False) is None
+    assert (
+        services.membership_decide(actor=world.user("admin"), membership=world.memberships["pending"], approve=False)
+        is None
+    )
     assert not Membership.objects.filter(user=world.user("pending")).exists()
     assert "organisations.membership.refused" in actions()
 
@@ -222,7 +257,9 @@ def test_decide_twice_is_a_conflict():
 def test_decide_needs_manage_members():
     world = World()
     with pytest.raises(NotFound):
-        services.membership_decide(actor=world.user("other_admin"), membership=world.memberships["pending"], approve=True)
+        services.membership_decide(
+            actor=world.user("other_admin"), membership=world.memberships["pending"], approve=True
+        )
 
 
 def test_change_role():

@@ -237,7 +237,15 @@ def test_edit_form_fields_for_admin_and_staff(client):
 def test_edit_saves(client):
     world = World()
     login(client, world, "admin")
-    data = {"name": "Ustaritz", "siret": "", "population": "7000", "agents_count": "", "description": "Herria", "website": "", "contact_email": ""}
+    data = {
+        "name": "Ustaritz",
+        "siret": "",
+        "population": "7000",
+        "agents_count": "",
+        "description": "Herria",
+        "website": "",
+        "contact_email": "",
+    }
     response = client.post(reverse("organisations:edit", args=["ustaritz"]), data)
     assert response.status_code == 302
     assert response["Location"] == world.organisation.get_absolute_url()
@@ -249,7 +257,15 @@ def test_edit_saves(client):
 def test_edit_shows_service_errors_next_to_the_field(client):
     world = World()
     login(client, world, "admin")
-    data = {"name": "Ustaritz", "siret": "21640102600018", "population": "", "agents_count": "", "description": "", "website": "", "contact_email": ""}
+    data = {
+        "name": "Ustaritz",
+        "siret": "21640102600018",
+        "population": "",
+        "agents_count": "",
+        "description": "",
+        "website": "",
+        "contact_email": "",
+    }
     response = client.post(reverse("organisations:edit", args=["ustaritz"]), data)
     assert response.status_code == 200
     assert "clé de contrôle" in response.context["form"].errors["siret"][0]
@@ -284,7 +300,9 @@ def test_add_member(client):
     world = World()
     login(client, world, "admin")
     person = UserFactory(email="peio@exemple.fr")
-    response = client.post(reverse("organisations:members", args=["ustaritz"]), {"add-email": "peio@exemple.fr", "add-role": "editor"})
+    response = client.post(
+        reverse("organisations:members", args=["ustaritz"]), {"add-email": "peio@exemple.fr", "add-role": "editor"}
+    )
     assert response.status_code == 302
     assert Membership.objects.get(user=person).role == "editor"
     assert "ajouté" in texts(response)[0]
@@ -293,7 +311,9 @@ def test_add_member(client):
 def test_add_member_unknown_email(client):
     world = World()
     login(client, world, "admin")
-    response = client.post(reverse("organisations:members", args=["ustaritz"]), {"add-email": "nobody@exemple.fr", "add-role": "member"})
+    response = client.post(
+        reverse("organisations:members", args=["ustaritz"]), {"add-email": "nobody@exemple.fr", "add-role": "member"}
+    )
     assert response.status_code == 400
     assert "Aucun compte actif" in response.context["add_form"].errors["email"][0]
 
