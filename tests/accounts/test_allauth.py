@@ -186,3 +186,23 @@ def test_staff_is_not_special_on_login(client):
     staff = UserFactory(is_staff=True)
     response = client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_invalid_confirmation_and_reset_links_explain_what_to_do(client):
+    page = client.get(reverse("account_confirm_email", args=["cle-inconnue"]))
+    assert page.status_code == 200
+    assert _h1_count(page) == 1
+    page = client.get("/comptes/password/reset/key/0-cle-inconnue/", follow=True)
+    assert page.status_code == 200
+    assert _h1_count(page) == 1
+    assert reverse("account_reset_password") in page.content.decode()
+
+
+def test_password_change_page_changes_the_password(user_client, user):
+    response = user_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
