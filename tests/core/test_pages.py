@@ -288,4 +288,33 @@ def test_form_templates_link_help_and_errors():
 
     clean = str(ExampleForm())
     assert "error-summary" not in clean
-    assert 'aria-invalid' not in clean
+    assert "aria-invalid" not in clean
+
+
+@pytest.mark.django_db
+def test_organisation_switcher_in_header(client):
+    from tests.organisations.factories import MembershipFactory
+
+    user = UserFactory()
+    first = MembershipFactory(user=user).organisation
+    second = MembershipFactory(user=user).organisation
+    client.force_login(user)
+    html = client.get("/plan-du-site/").content.decode()
+    assert '<label for="org-switcher-select">Agir pour</label>' in html
+    assert f'action="{reverse("organisations:switch")}"' in html
+    assert first.name in html and second.name in html
+    assert ">Changer</button>" in html
+
+    response = client.post(reverse("organisations:switch"), {"organisation": second.pk, "next": "/plan-du-site/"})
+    assert response.status_code == 302
+    html = client.get("/plan-du-site/").content.decode()
+    assert f'<option value="{second.pk}" selected>{second.name}</option>' in html
+
+
+@pytest.mark.django_db
+def test_no_switcher_with_a_single_organisation(client):
+    from tests.organisations.factories import MembershipFactory
+
+    user = MembershipFactory().user
+    client.force_login(user)
+    assert "Agir pour" not in client.get("/").content.decode()

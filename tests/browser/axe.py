@@ -1,0 +1,26 @@
+"""Run axe-core in the page and report violations that matter."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+_axe = Axe()
+
+
+def blocking_violations(page) -> list[dict]:
+    results = _axe.run(page)
+    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}: {node.get('failureSummary', '').strip()}")
+            lines.append(f"       {node.get('html', '')[:200]}")
+    return "\n".join(lines)
+
+
+def assert_no_blocking_violations(page) -> None:
+    violations = blocking_violations(page)
+    assert not violations, f"axe found serious or critical violations on {page.url}:\n{describe(violations)}"
