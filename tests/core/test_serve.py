@@ -78,12 +78,16 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
         job_id = manage("shell", "-c", script, env=env).stdout.strip().splitlines()[-1]
         state = ""
         for _ in range(60):
-            state = manage(
-                "shell",
-                "-c",
-                f"from auzolan.core.models import Job; print(Job.objects.get(pk='{job_id}').state)",
-                env=env,
-            ).stdout.strip()
+            state = (
+                manage(
+                    "shell",
+                    "-c",
+                    f"from auzolan.core.models import Job; print(Job.objects.get(pk='{job_id}').state)",
+                    env=env,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             if state in ("succeeded", "failed"):
                 break
             time.sleep(0.5)
