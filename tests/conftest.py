@@ -4,7 +4,6 @@ from django.template import engines
 
 from tests.accounts.factories import UserFactory
 
-
 # Django's own templates rely on these being optional (auth/widgets/read_only_password_hash.html).
 DJANGO_OWN_OPTIONAL_VARIABLES = {"password_url"}
 

@@ -3,7 +3,6 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from auzolan.accounts import services
@@ -11,14 +10,11 @@ from auzolan.core.audit import audit_log
 from auzolan.core.errors import ApplicationError
 from auzolan.core.models import AuditLogEntry, Job
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
 PERSONAL_PAGES = ["accounts:dashboard", "accounts:profile", "accounts:export", "accounts:delete"]
-
-
-def _run_queued_tasks() -> None:
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
 def _h1_count(response) -> int:
@@ -102,16 +98,15 @@ def test_profile_service_error_is_shown_next_to_the_field(user_client, user):
     assert user.full_name != ""
 
 
-def test_export_start_creates_a_job_and_runs_it(user_client, user, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = user_client.post(reverse("accounts:export"))
-    assert len(callbacks) == 1
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
+def test_export_start_creates_a_job_and_runs_it(user_client, user):
+    response = user_client.post(reverse("accounts:export"))
     job = Job.objects.get(owner=user, kind="accounts.export")
     assert response.status_code == 302
     assert response.url == reverse("core:job_detail", args=[job.pk])
     assert job.task_result_id  # enqueued
 
-    _run_queued_tasks()
+    run_queued_tasks()
 
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED, job.message

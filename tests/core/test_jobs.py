@@ -1,9 +1,9 @@
 import pytest
-from django.core.management import call_command
 
 from auzolan.core.errors import ApplicationError
 from auzolan.core.jobs import job_start, job_task
 from auzolan.core.models import Job
+from tests.tasks import run_queued_tasks
 
 
 @job_task
@@ -23,17 +23,13 @@ def crash(progress) -> dict:
     raise RuntimeError("boom")
 
 
-def run_worker():
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0, queue_name="*")
-
-
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_job_runs_in_the_worker_and_reports_progress(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(owner=user, kind="test.count", label="Compter", task=count_to, n=3)
     job.refresh_from_db()
     assert job.state == Job.State.QUEUED and job.task_result_id
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED
     assert (job.progress_done, job.progress_total, job.percent) == (3, 3, 100)
@@ -46,7 +42,7 @@ def test_job_runs_in_the_worker_and_reports_progress(user, django_capture_on_com
 def test_application_error_fails_the_job_with_its_message(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(owner=user, kind="test.refuse", label="Refuser", task=refuse)
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
     assert job.message == "Le fichier est vide."
@@ -56,7 +52,7 @@ def test_application_error_fails_the_job_with_its_message(user, django_capture_o
 def test_unexpected_error_fails_the_job_without_leaking_details(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(owner=user, kind="test.crash", label="Planter", task=crash)
-    run_worker()
+    run_queued_tasks()
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
     assert "boom" not in job.message and "inattendue" in job.message
