@@ -51,8 +51,6 @@ lint: install-dev
 messages: install-dev
 	AUZOLAN_ENV=test $(PY) manage.py makemessages -l fr -l eu -l en -l es --no-obsolete \
 		--ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*"
-	AUZOLAN_ENV=test $(PY) manage.py makemessages -d djangojs -l fr -l eu -l en -l es --no-obsolete \
-		--ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*"
 	AUZOLAN_ENV=test $(PY) manage.py compilemessages --ignore ".venv/*"
 
 clean:
