@@ -28,7 +28,6 @@ install-dev: $(VENV)/.installed-dev
 
 setup: install
 	@$(LOCAL) $(PY) manage.py migrate --noinput --verbosity 0
-	@$(LOCAL) $(PY) manage.py createcachetable
 	@$(LOCAL) $(PY) manage.py collectstatic --noinput --verbosity 0
 
 demo: setup

@@ -38,7 +38,6 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(AUZOLAN_ENV="local", AUZOLAN_VAR_DIR=str(tmp_path), PORT=str(port), WEB_WORKERS="1")
     manage("migrate", "--noinput", env=env)
-    manage("createcachetable", env=env)
     manage("collectstatic", "--noinput", env=env)
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve"],
