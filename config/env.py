@@ -85,3 +85,5 @@ WEB_WORKERS: int = _env.int("WEB_WORKERS", 2)
 TASK_WORKERS: int = _env.int("TASK_WORKERS", 1)
 LOG_LEVEL: str = _env.str("LOG_LEVEL", "INFO").upper()
 HOST: str = _env.str("HOST", "127.0.0.1")
+#: Largest file a publisher may upload, in megabytes.
+UPLOAD_MAX_MB: int = _env.int("UPLOAD_MAX_MB", 500)

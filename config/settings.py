@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "auzolan.core",
     "auzolan.accounts",
     "auzolan.organisations",
+    "auzolan.catalog",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -201,6 +202,9 @@ if env.BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = [env.SITE_URL] if env.SITE_URL.startswith("https://") else []
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Catalogue uploads: larger files are refused with a clear message (the web server must allow this size too).
+UPLOAD_MAX_BYTES = env.UPLOAD_MAX_MB * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
 
 # Content Security Policy: nothing is loaded from another host.
 CONTENT_SECURITY_POLICY = {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("auzolan.core.urls")),
     path("", include("auzolan.accounts.urls")),
     path("", include("auzolan.organisations.urls")),
+    path("", include("auzolan.catalog.urls")),
     path("comptes/", include("allauth.urls")),
     path("back-office/", admin.site.urls),
 ]

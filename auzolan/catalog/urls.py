@@ -1,0 +1,7 @@
+"""The catalogue's pages. Each views module declares its own `urlpatterns`."""
+
+from auzolan.catalog.views import dataset, publish, reuses, search
+
+app_name = "catalog"
+
+urlpatterns = [*search.urlpatterns, *publish.urlpatterns, *reuses.urlpatterns, *dataset.urlpatterns]
