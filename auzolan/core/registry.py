@@ -58,3 +58,32 @@ def register_dashboard_section(template_name: str, context: Callable, *, order: 
 
 def dashboard_sections(request) -> list[tuple[str, dict]]:
     return [(s.template_name, s.context(request)) for s in sorted(_dashboard_sections, key=lambda s: s.order)]
+
+
+@dataclass(frozen=True)
+class PageSection:
+    template_name: str
+    context: Callable  # (request, obj) -> dict, or None to show nothing
+    order: int = 50
+
+
+_page_sections: dict[str, list[PageSection]] = {}
+
+
+def register_page_section(slot: str, template_name: str, context: Callable, *, order: int = 50) -> None:
+    """A block that a higher app adds to a lower app's page (slot "organisation_detail", "territory"...).
+
+    The template receives `section`, the dict returned by `context(request, obj)`; a None return hides it.
+    """
+    sections = _page_sections.setdefault(slot, [])
+    if all(s.template_name != template_name for s in sections):
+        sections.append(PageSection(template_name, context, order))
+
+
+def page_sections(slot: str, request, obj=None) -> list[tuple[str, dict]]:
+    result = []
+    for section in sorted(_page_sections.get(slot, []), key=lambda s: s.order):
+        context = section.context(request, obj)
+        if context is not None:
+            result.append((section.template_name, context))
+    return result
