@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from auzolan.core.errors import ApplicationError
 from auzolan.core.permissions import can, get_object_for, require
+from auzolan.core.registry import page_sections
 from auzolan.organisations import selectors, services
 from auzolan.organisations.forms import (
     CommuneFilterForm,
@@ -51,10 +52,11 @@ def territory(request):
     territory = selectors.territory_current()
     form = CommuneFilterForm(request.GET or None)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    context = {"territory": territory, "form": form, "q": q, "summary": None, "communes": []}
+    context = {"territory": territory, "form": form, "q": q, "summary": None, "communes": [], "sections": []}
     if territory is not None:
         context["summary"] = selectors.territory_summary(territory=territory)
         context["communes"] = selectors.territory_communes(territory=territory, q=q)
+        context["sections"] = page_sections("territory", request, territory)
     return render(request, "organisations/territory.html", context)
 
 
@@ -87,6 +89,7 @@ def organisation_detail(request, slug: str):
             if show_members
             else None,
             "my_membership": selectors.membership_of(user=request.user, organisation=organisation),
+            "sections": page_sections("organisation_detail", request, organisation),
         },
     )
 
