@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from auzolan.catalog.sitemaps import robots_txt, sitemap
 from config.api import api
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
@@ -10,6 +11,8 @@ admin.site.site_title = settings.PLATFORM_NAME
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("sitemap.xml", sitemap, name="sitemap_xml"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("auzolan.core.urls")),
     path("", include("auzolan.accounts.urls")),
     path("", include("auzolan.organisations.urls")),

@@ -1,0 +1,33 @@
+"""Receivers of the catalogue's signals, connected in CatalogConfig.ready().
+
+Each area appends its own receivers here (search index, quality score...).
+"""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from auzolan.catalog.models import Dataset
+from auzolan.catalog.signals import dataset_changed
+
+
+@receiver(dataset_changed, sender=Dataset, dispatch_uid="catalog.search.index")
+def search_index_dataset(sender, dataset, **kwargs):
+    """Keep the full-text index in step with the dataset (inside the service's transaction)."""
+    from auzolan.catalog import search
+
+    search.index_datasets([dataset.pk])
+
+
+@receiver(post_delete, sender=Dataset, dispatch_uid="catalog.search.remove")
+def search_remove_dataset(sender, instance, **kwargs):
+    from auzolan.catalog import search
+
+    search.remove_datasets([instance.pk])
+
+
+@receiver(dataset_changed, sender=Dataset, dispatch_uid="catalog.quality.refresh")
+def quality_refresh_dataset(sender, dataset, **kwargs):
+    """Recompute and store the quality score after every write of the publishing services."""
+    from auzolan.catalog.quality import refresh_quality
+
+    refresh_quality(dataset)

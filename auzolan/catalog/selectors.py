@@ -1,0 +1,168 @@
+"""Reads of the catalogue, with what the pages need already joined."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from auzolan.catalog.models import Dataset, Keyword, Resource, ResourceVersion, Reuse, ReuseLink
+from auzolan.core.models import AuditLogEntry
+from auzolan.organisations.models import Commune
+
+
+# --- Dataset page, re-uses, organisation and territory sections (area: dataset page) ---
+
+
+def dataset_page_queryset() -> QuerySet[Dataset]:
+    """Everything the public dataset page shows, in a fixed number of queries whatever the resources."""
+    resources = Resource.objects.select_related("current_version").prefetch_related(
+        Prefetch("versions", queryset=ResourceVersion.objects.order_by("-number"))
+    )
+    published_links = ReuseLink.objects.filter(state=ReuseLink.State.PUBLISHED).select_related("reuse")
+    return Dataset.objects.select_related("organisation__territory", "schema").prefetch_related(
+        Prefetch("keywords", queryset=Keyword.objects.order_by("name")),
+        "themes",
+        Prefetch("communes", queryset=Commune.objects.order_by("name")),
+        Prefetch("resources", queryset=resources),
+        Prefetch("reuse_links", queryset=published_links, to_attr="published_reuse_links"),
+    )
+
+
+def dataset_activity(*, dataset: Dataset, limit: int = 30) -> QuerySet[AuditLogEntry]:
+    """The audit log entries of the dataset, newest first."""
+    return (
+        AuditLogEntry.objects.filter(object_type="catalog.dataset", object_id=str(dataset.pk))
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def organisation_datasets_summary(*, organisation, include_drafts: bool, limit: int = 10) -> dict:
+    published = Dataset.objects.for_organisation(organisation).published()
+    return {
+        "published_count": published.count(),
+        "latest": list(published.order_by("-published_at", "-pk").only("pk", "slug", "title", "published_at")[:limit]),
+        "drafts_count": Dataset.objects.for_organisation(organisation).filter(state=Dataset.State.DRAFT).count()
+        if include_drafts
+        else None,
+    }
+
+
+def territory_publishing(*, territory) -> QuerySet:
+    """Each member organisation of the territory with its number of published datasets (one GROUP BY)."""
+    from auzolan.organisations.models import Organisation
+
+    return (
+        Organisation.objects.public()
+        .filter(territory=territory)
+        .annotate(published_datasets=Count("datasets", filter=Q(datasets__state=Dataset.State.PUBLISHED)))
+        .only("pk", "name", "slug", "kind")
+        .order_by("-published_datasets", "name")
+    )
+
+
+def published_datasets_count() -> int:
+    return Dataset.objects.published().count()
+
+
+def reuse_public_list() -> QuerySet[Reuse]:
+    """Re-uses with at least one published link, each with its published datasets."""
+    links = ReuseLink.objects.filter(state=ReuseLink.State.PUBLISHED).select_related("dataset")
+    return (
+        Reuse.objects.filter(links__state=ReuseLink.State.PUBLISHED)
+        .distinct()
+        .prefetch_related(Prefetch("links", queryset=links, to_attr="published_links"))
+        .order_by("-created_at")
+    )
+
+
+def reuse_pending_for(*, user) -> QuerySet[ReuseLink]:
+    """Pending links of the datasets of the organisations the person edits (all of them for agency staff)."""
+    qs = ReuseLink.objects.filter(state=ReuseLink.State.PENDING).select_related(
+        "reuse__submitted_by", "dataset__organisation"
+    )
+    if not (user.is_authenticated and user.is_active):
+        return qs.none()
+    if not user.is_staff:
+        from auzolan.organisations.models import Membership
+
+        editable = Membership.objects.filter(
+            user=user, state=Membership.State.ACTIVE, role__in=[Membership.Role.ADMIN, Membership.Role.EDITOR]
+        ).values("organisation_id")
+        qs = qs.filter(dataset__organisation_id__in=editable)
+    return qs.order_by("reuse__created_at", "pk")
+
+
+def reuses_of(*, user) -> QuerySet[Reuse]:
+    """The re-uses a person submitted, with the state (and reason) of each link."""
+    if not user.is_authenticated:
+        return Reuse.objects.none()
+    links = ReuseLink.objects.select_related("dataset").order_by("dataset__title")
+    return Reuse.objects.filter(submitted_by=user).prefetch_related(Prefetch("links", queryset=links))
+
+
+def reuse_dataset_choices() -> QuerySet[Dataset]:
+    return Dataset.objects.published().only("pk", "slug", "title").order_by("title")
+
+
+# --- Read API (area: discovery; the search itself is catalog.search.search_datasets) ---
+
+
+def api_dataset_queryset() -> QuerySet[Dataset]:
+    """A dataset with what the API detail returns: organisation, schema, themes, keywords, communes, resources."""
+    return Dataset.objects.select_related("organisation", "schema").prefetch_related(
+        "themes",
+        Prefetch("keywords", queryset=Keyword.objects.order_by("name")),
+        Prefetch("communes", queryset=Commune.objects.order_by("name")),
+        Prefetch("resources", queryset=Resource.objects.select_related("current_version")),
+    )
+
+
+def api_resource_queryset() -> QuerySet[Resource]:
+    """A resource with its dataset (for the permission) and all its versions, newest first."""
+    return Resource.objects.select_related("dataset__organisation", "current_version").prefetch_related(
+        Prefetch("versions", queryset=ResourceVersion.objects.order_by("-number"))
+    )
+
+
+# --- Publishing: the pages of the agents who publish (area: publishing) ---
+
+
+def publishable_organisations(*, user):
+    """The organisations a person may publish for (all of them for agency staff), by name."""
+    from auzolan.organisations.models import Membership, Organisation
+
+    if not (user.is_authenticated and user.is_active):
+        return Organisation.objects.none()
+    if user.is_staff:
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(
+        memberships__user=user,
+        memberships__state=Membership.State.ACTIVE,
+        memberships__role__in=[Membership.Role.ADMIN, Membership.Role.EDITOR],
+    ).order_by("name")
+
+
+def publish_dataset_list(*, organisations) -> QuerySet[Dataset]:
+    """Datasets of these organisations in every state, with their organisation and resource count."""
+    return (
+        Dataset.objects.for_organisations(organisations)
+        .select_related("organisation")
+        .annotate(resources_count=Count("resources", distinct=True))
+        .only("pk", "slug", "title", "state", "quality_score", "updated_at", "last_modified", "organisation__name")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def publish_dataset_queryset() -> QuerySet[Dataset]:
+    """A dataset with what its edit and preview pages show."""
+    resources = Resource.objects.select_related("current_version").order_by("position", "created_at")
+    return Dataset.objects.select_related("organisation__territory", "schema").prefetch_related(
+        Prefetch("keywords", queryset=Keyword.objects.order_by("name")),
+        "themes",
+        Prefetch("communes", queryset=Commune.objects.order_by("name")),
+        Prefetch("resources", queryset=resources),
+    )
+
+
+def resource_versions(*, resource: Resource) -> QuerySet[ResourceVersion]:
+    return ResourceVersion.objects.filter(resource=resource).select_related("uploaded_by").order_by("-number")

@@ -1,0 +1,90 @@
+"""sitemap.xml and robots.txt: what search engines should index, with absolute URLs from settings.SITE_URL."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.http import HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET
+
+from auzolan.catalog.models import Dataset
+from auzolan.organisations.models import Organisation
+
+
+class SiteUrlSitemap(Sitemap):
+    """Absolute URLs on the platform's public address (no django.contrib.sites)."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class StaticSitemap(SiteUrlSitemap):
+    changefreq = "monthly"
+    priority = 0.6
+    names = (
+        "core:home",
+        "core:programme_opendata",
+        "core:programme_participation",
+        "core:programme_learning",
+        "core:programme_youth",
+        "core:legal_notice",
+        "core:privacy",
+        "core:accessibility",
+        "core:sitemap",
+        "organisations:list",
+        "organisations:territory",
+        "catalog:search",
+    )
+
+    def items(self):
+        return list(self.names)
+
+    def location(self, item):
+        return reverse(item)
+
+
+class OrganisationSitemap(SiteUrlSitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return Organisation.objects.public().order_by("pk").only("slug", "updated_at")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class DatasetSitemap(SiteUrlSitemap):
+    changefreq = "weekly"
+    priority = 0.8
+    limit = 5000
+
+    def items(self):
+        try:
+            reverse("catalog:dataset", kwargs={"slug": "x"})
+        except NoReverseMatch:  # the dataset page is not routed: nothing to index yet
+            return Dataset.objects.none()
+        return Dataset.objects.published().order_by("pk").only("slug", "updated_at")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+SITEMAPS = {"pages": StaticSitemap, "organisations": OrganisationSitemap, "datasets": DatasetSitemap}
+
+
+def sitemap(request):
+    return sitemap_view(request, sitemaps=SITEMAPS)
+
+
+@require_GET
+def robots_txt(request):
+    lines = ["User-agent: *", "Allow: /", "Disallow: /back-office/", f"Sitemap: {settings.SITE_URL}/sitemap.xml", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
