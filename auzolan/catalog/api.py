@@ -206,7 +206,9 @@ class DatasetDetailOut(DatasetSummaryOut):
     whole_territory: bool
     communes: list[CommuneRef]
     contact_name: str
-    schema_: SchemaRef | None = Field(None, alias="schema")
+    conforms_to: SchemaRef | None = Field(
+        None, description="Le schéma de données auquel il se conforme (dct:conformsTo)."
+    )
     published_at: datetime | None
     created_at: datetime
     updated_at: datetime
@@ -223,7 +225,7 @@ class DatasetDetailOut(DatasetSummaryOut):
         return obj.licence_url or (info.url if info else "")
 
     @staticmethod
-    def resolve_schema_(obj: Dataset):
+    def resolve_conforms_to(obj: Dataset):
         return obj.schema
 
     @staticmethod
