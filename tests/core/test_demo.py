@@ -10,7 +10,7 @@ def snapshot():
     """Every row of every model of the platform's apps, as comparable data."""
     data = {}
     for model in apps.get_models():
-        if model._meta.app_label in ("accounts", "organisations", "core", "account"):
+        if model._meta.app_label in ("accounts", "organisations", "core", "account", "catalog"):
             data[model._meta.label] = sorted(
                 tuple(sorted((k, str(v)) for k, v in row.items() if k not in ("last_login",)))
                 for row in model.objects.values()
