@@ -1,0 +1,794 @@
+"""Writes of the catalogue's publishing side: datasets, their lifecycle, resources and uploaded versions.
+
+Every write goes through here (views, API, admin, commands). Each service is keyword-only and atomic, checks the
+permission, writes the audit log (always on the dataset, so that the audit log is the dataset's activity history
+and its transition log) and sends `dataset_changed` inside its transaction.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import formats, timezone
+from django.utils.text import get_valid_filename, slugify
+from django.utils.translation import gettext as _
+
+from auzolan.catalog.models import Dataset, DatasetTheme, Keyword, Resource, ResourceVersion, TableSchema
+from auzolan.catalog.signals import dataset_changed
+from auzolan.catalog.vocabularies import Frequency, Licence, Theme
+from auzolan.core.audit import audit_log
+from auzolan.core.errors import Conflict, ValidationError
+from auzolan.core.models import AuditLogEntry
+from auzolan.core.permissions import require
+from auzolan.organisations.models import Commune
+
+# Plain metadata fields of a dataset (the relations — keywords, themes, communes — are handled apart).
+DATASET_FIELDS = (
+    "title",
+    "description",
+    "licence",
+    "licence_url",
+    "frequency",
+    "temporal_start",
+    "temporal_end",
+    "whole_territory",
+    "contact_name",
+    "contact_email",
+    "schema",
+)
+DATASET_RELATIONS = ("keywords", "themes", "communes")
+MAX_KEYWORDS = 30
+
+# --- Lifecycle ---------------------------------------------------------------------------------------------
+
+State = Dataset.State
+#: (from, to) -> audit verb. Anything else is refused.
+TRANSITIONS = {
+    (State.DRAFT, State.PUBLISHED): "published",
+    (State.PUBLISHED, State.ARCHIVED): "archived",
+    (State.PUBLISHED, State.DRAFT): "unpublished",
+    (State.ARCHIVED, State.PUBLISHED): "restored",
+}
+
+# --- Uploads -----------------------------------------------------------------------------------------------
+
+#: extension -> MIME type stored with the version.
+ALLOWED_EXTENSIONS = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "txt": "text/plain",
+    "json": "application/json",
+    "geojson": "application/geo+json",
+    "xml": "application/xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xls": "application/vnd.ms-excel",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "parquet": "application/vnd.apache.parquet",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+}
+TEXT_EXTENSIONS = {"csv", "tsv", "txt"}
+SNIFF_BYTES = 64 * 1024
+JSON_FULL_PARSE_MAX = 5 * 1024 * 1024  # JSON files up to this size are parsed entirely
+CHUNK_SIZE = 1024 * 1024
+EXECUTABLE_MAGICS = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")
+HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<svg")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+BOM = codecs.BOM_UTF8
+
+
+def upload_max_bytes() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_BYTES", 500 * 1024 * 1024))
+
+
+def megabytes(size: int) -> str:
+    value = size / (1024 * 1024)
+    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}".replace(".", ",")
+
+
+# --- Helpers -----------------------------------------------------------------------------------------------
+
+
+def _changed(dataset: Dataset) -> None:
+    dataset_changed.send(sender=Dataset, dataset=dataset)
+
+
+def _full_clean(obj, *, exclude=None) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False)
+    except DjangoValidationError as error:
+        details = error.message_dict
+        if "__all__" in details and any("période" in str(m) for m in details["__all__"]):
+            details = {**details, "temporal_end": details.pop("__all__")}
+        field, messages = next(iter(details.items()))
+        raise ValidationError(messages[0], field=None if field == "__all__" else field, extra=details) from None
+
+
+RESERVED_SLUGS = {"nouveau", "reutilisations"}  # words of the /publier/ addresses
+
+
+def _slug_taken(slug: str) -> bool:
+    if slug in RESERVED_SLUGS:
+        return True
+    # A slug is never reused, even after its dataset was deleted: the audit log remembers them.
+    return (
+        Dataset.objects.filter(slug=slug).exists()
+        or AuditLogEntry.objects.filter(action="catalog.dataset.created", data__slug=slug).exists()
+    )
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:100].strip("-") or "jeu-de-donnees"
+    slug, n = base, 2
+    while _slug_taken(slug):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _parse_keywords(keywords: Iterable[str] | str) -> list[str]:
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    names: dict[str, str] = {}
+    for raw in keywords:
+        name = " ".join(str(raw).split())[:100]
+        slug = slugify(name)[:100]
+        if slug and slug not in names:
+            names[slug] = name
+    if len(names) > MAX_KEYWORDS:
+        raise ValidationError(_("Indiquez au plus %(max)d mots-clés.") % {"max": MAX_KEYWORDS}, field="keywords")
+    return list(names.items())
+
+
+def _set_keywords(dataset: Dataset, keywords) -> list[str]:
+    objects = []
+    for slug, name in _parse_keywords(keywords):
+        keyword, _created = Keyword.objects.get_or_create(slug=slug, defaults={"name": name})
+        objects.append(keyword)
+    dataset.keywords.set(objects)
+    return sorted(k.name for k in objects)
+
+
+def _clean_themes(themes) -> list[str]:
+    codes = sorted({str(code) for code in themes or ()})
+    unknown = [code for code in codes if code not in Theme.values]
+    if unknown:
+        raise ValidationError(_("Thème inconnu : %(codes)s.") % {"codes": ", ".join(unknown)}, field="themes")
+    return codes
+
+
+def _set_themes(dataset: Dataset, codes: list[str]) -> None:
+    DatasetTheme.objects.filter(dataset=dataset).exclude(code__in=codes).delete()
+    existing = set(DatasetTheme.objects.filter(dataset=dataset).values_list("code", flat=True))
+    DatasetTheme.objects.bulk_create([DatasetTheme(dataset=dataset, code=c) for c in codes if c not in existing])
+
+
+def _clean_communes(organisation, communes) -> list[Commune]:
+    ids = {c.pk if isinstance(c, Commune) else int(c) for c in communes or ()}
+    found = list(Commune.objects.filter(pk__in=ids, territory_id=organisation.territory_id))
+    if len(found) != len(ids):
+        raise ValidationError(_("Choisissez des communes du territoire de l'organisation."), field="communes")
+    return found
+
+
+def _check_schema(organisation, schema: TableSchema | None) -> None:
+    if schema is not None and schema.organisation_id not in (None, organisation.pk):
+        raise ValidationError(_("Ce schéma de données appartient à une autre organisation."), field="schema")
+
+
+def _check_metadata(dataset: Dataset) -> None:
+    """Rules told to the person field by field, before the database constraints would refuse them."""
+    dataset.title = " ".join((dataset.title or "").split())
+    if not dataset.title:
+        raise ValidationError(_("Donnez un titre au jeu de données."), field="title")
+    if dataset.licence not in Licence.values:
+        raise ValidationError(_("Licence inconnue."), field="licence")
+    if dataset.licence == Licence.OTHER:
+        if not dataset.licence_url:
+            raise ValidationError(
+                _("Vous avez choisi « autre licence » : indiquez l'adresse où la lire."), field="licence_url"
+            )
+    else:
+        dataset.licence_url = ""
+    if dataset.frequency not in Frequency.values:
+        raise ValidationError(_("Fréquence de mise à jour inconnue."), field="frequency")
+    if dataset.temporal_start and dataset.temporal_end and dataset.temporal_end < dataset.temporal_start:
+        raise ValidationError(
+            _("La fin de la période couverte (%(end)s) est avant son début (%(start)s).")
+            % {
+                "end": formats.date_format(dataset.temporal_end, "SHORT_DATE_FORMAT"),
+                "start": formats.date_format(dataset.temporal_start, "SHORT_DATE_FORMAT"),
+            },
+            field="temporal_end",
+        )
+    _check_schema(dataset.organisation, dataset.schema)
+    _full_clean(dataset, exclude=["slug", "organisation", "created_by"])
+
+
+def _value(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+# --- Datasets ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dataset_create(
+    *,
+    actor,
+    organisation,
+    title: str,
+    keywords: Iterable[str] | str = (),
+    themes: Iterable[str] = (),
+    communes: Iterable = (),
+    **fields,
+) -> Dataset:
+    """Create a draft dataset for `organisation`. Its slug comes from the title and never changes."""
+    require(actor, "catalog.create_dataset", organisation)
+    unknown = set(fields) - set(DATASET_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    dataset = Dataset(organisation=organisation, title=title, created_by=actor if actor and actor.pk else None)
+    nullable = ("temporal_start", "temporal_end", "schema")
+    for key, value in fields.items():
+        setattr(dataset, key, "" if value is None and key not in nullable else value)
+    _check_metadata(dataset)
+    theme_codes = _clean_themes(themes)
+    commune_objects = _clean_communes(organisation, communes)
+    keyword_slugs = _parse_keywords(keywords)  # validates before anything is written
+    for _attempt in range(3):
+        dataset.slug = _unique_slug(dataset.title)
+        try:
+            with transaction.atomic():
+                dataset.save()
+            break
+        except IntegrityError:  # someone took the same slug at the same moment
+            continue
+    else:
+        raise Conflict(_("Impossible de choisir une adresse pour ce jeu de données : réessayez."))
+    keyword_names = _set_keywords(dataset, [name for _slug, name in keyword_slugs])
+    _set_themes(dataset, theme_codes)
+    dataset.communes.set(commune_objects)
+    audit_log(
+        actor=actor,
+        action="catalog.dataset.created",
+        obj=dataset,
+        organisation=organisation,
+        data={"slug": dataset.slug, "title": dataset.title, "tags": keyword_names, "themes": theme_codes},
+    )
+    _changed(dataset)
+    return dataset
+
+
+def _last_change(dataset: Dataset) -> tuple[str, str]:
+    entry = (
+        AuditLogEntry.objects.filter(object_type="catalog.dataset", object_id=str(dataset.pk))
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    who = entry.actor.display_name if entry and entry.actor else _("une autre personne")
+    when = entry.created_at if entry else dataset.updated_at
+    return str(who), formats.date_format(timezone.localtime(when), "DATETIME_FORMAT")
+
+
+@transaction.atomic
+def dataset_update(*, actor, dataset: Dataset, revision: int, **fields) -> Dataset:
+    """Change a dataset's metadata, based on `revision` (what the person saw); a stale revision is a Conflict.
+
+    The check and the increment are one UPDATE … WHERE revision = %s: two people saving at once can never both win.
+    """
+    require(actor, "catalog.change_dataset", dataset)
+    unknown = set(fields) - set(DATASET_FIELDS) - set(DATASET_RELATIONS)
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    current = Dataset.objects.select_for_update().select_related("organisation").get(pk=dataset.pk)
+    if current.revision != revision:
+        who, when = _last_change(current)
+        raise Conflict(
+            _(
+                "Ce jeu de données a été modifié par %(who)s le %(when)s pendant que vous l'éditiez : rechargez "
+                "la page, vos modifications n'ont pas été enregistrées ; voici vos saisies, pour les reporter."
+            )
+            % {"who": who, "when": when},
+            code="stale-revision",
+            extra={"revision": current.revision},
+        )
+    before = {key: getattr(current, key) for key in DATASET_FIELDS}
+    for key, value in fields.items():
+        if key in DATASET_FIELDS:
+            if value is None and key not in ("temporal_start", "temporal_end", "schema"):
+                value = ""
+            setattr(current, key, value)
+    _check_metadata(current)
+    changed = {
+        key: [_value(before[key]), _value(getattr(current, key))]
+        for key in DATASET_FIELDS
+        if before[key] != getattr(current, key)
+    }
+    relations: dict = {}
+    if "themes" in fields:
+        codes = _clean_themes(fields["themes"])
+        old = sorted(DatasetTheme.objects.filter(dataset=current).values_list("code", flat=True))
+        if codes != old:
+            relations["themes"] = [old, codes]
+    if "communes" in fields:
+        communes = _clean_communes(current.organisation, fields["communes"])
+        old_ids = sorted(current.communes.values_list("pk", flat=True))
+        if sorted(c.pk for c in communes) != old_ids:
+            relations["communes"] = [old_ids, sorted(c.pk for c in communes)]
+    if "keywords" in fields:
+        new_slugs = [slug for slug, _name in _parse_keywords(fields["keywords"])]
+        old_slugs = sorted(current.keywords.values_list("slug", flat=True))
+        if sorted(new_slugs) != old_slugs:
+            relations["tags"] = [old_slugs, sorted(new_slugs)]  # "key…" would be masked
+    if not changed and not relations:
+        return current
+    values = {key: getattr(current, key) for key in DATASET_FIELDS}
+    now = timezone.now()
+    updated = Dataset.objects.filter(pk=current.pk, revision=revision).update(
+        **values, revision=F("revision") + 1, updated_at=now
+    )
+    if updated != 1:  # only possible without row locks: the same message
+        raise Conflict(_("Ce jeu de données vient d'être modifié par une autre personne : rechargez la page."))
+    if "themes" in relations:
+        _set_themes(current, _clean_themes(fields["themes"]))
+    if "communes" in relations:
+        current.communes.set(communes)
+    if "tags" in relations:
+        _set_keywords(current, fields["keywords"])
+    current.revision = revision + 1
+    current.updated_at = now
+    audit_log(
+        actor=actor,
+        action="catalog.dataset.updated",
+        obj=current,
+        organisation=current.organisation,
+        data={"changed": {**changed, **relations}},
+    )
+    _changed(current)
+    return current
+
+
+@transaction.atomic
+def dataset_transition(*, actor, dataset: Dataset, to: str) -> Dataset:
+    """Move a dataset along its lifecycle (see TRANSITIONS); the audit log is the transition log."""
+    require(actor, "catalog.publish_dataset", dataset)
+    current = Dataset.objects.select_for_update().select_related("organisation").get(pk=dataset.pk)
+    try:
+        verb = TRANSITIONS[(State(current.state), State(to))]
+    except (KeyError, ValueError):
+        labels = dict(State.choices)
+        raise ValidationError(
+            _("Un jeu de données « %(from)s » ne peut pas passer à l'état « %(to)s ».")
+            % {"from": labels.get(current.state, current.state), "to": labels.get(to, to)},
+            code="illegal-transition",
+            field="to",
+        ) from None
+    now = timezone.now()
+    before = current.state
+    current.state = to
+    update_fields = ["state", "revision", "updated_at"]
+    if to == State.PUBLISHED and current.published_at is None:
+        current.published_at = now
+        update_fields.append("published_at")
+    if to == State.PUBLISHED and current.last_modified is None:
+        current.last_modified = now
+        update_fields.append("last_modified")
+    current.revision = F("revision") + 1
+    current.save(update_fields=update_fields)
+    current.refresh_from_db(fields=["revision"])
+    audit_log(
+        actor=actor,
+        action=f"catalog.dataset.{verb}",
+        obj=current,
+        organisation=current.organisation,
+        data={"from": before, "to": to},
+    )
+    _changed(current)
+    return current
+
+
+def dataset_publish(*, actor, dataset: Dataset) -> Dataset:
+    return dataset_transition(actor=actor, dataset=dataset, to=State.PUBLISHED)
+
+
+def dataset_unpublish(*, actor, dataset: Dataset) -> Dataset:
+    """Back to draft: the dataset leaves the public catalogue."""
+    return dataset_transition(actor=actor, dataset=dataset, to=State.DRAFT)
+
+
+def dataset_archive(*, actor, dataset: Dataset) -> Dataset:
+    return dataset_transition(actor=actor, dataset=dataset, to=State.ARCHIVED)
+
+
+def dataset_restore(*, actor, dataset: Dataset) -> Dataset:
+    return dataset_transition(actor=actor, dataset=dataset, to=State.PUBLISHED)
+
+
+# --- Upload checks -----------------------------------------------------------------------------------------
+
+
+def _extension(name: str) -> str:
+    return os.path.splitext(name or "")[1].lower().lstrip(".")
+
+
+def clean_filename(name: str) -> str:
+    """A safe file name that keeps its (lower-case) extension."""
+    base = os.path.basename((name or "").replace("\\", "/"))
+    stem, ext = os.path.splitext(base)
+    try:
+        stem = get_valid_filename(stem)
+    except Exception:  # Django raises SuspiciousFileOperation on names like ".."
+        stem = ""
+    stem = stem.strip("._-")[:150] or "fichier"
+    return f"{stem}{ext.lower()}"
+
+
+def _refuse(message: str, code: str = "invalid-file") -> None:
+    raise ValidationError(message, field="file", code=code)
+
+
+def _read_head(file, size: int = SNIFF_BYTES) -> bytes:
+    file.seek(0)
+    head = file.read(size)
+    file.seek(0)
+    return head or b""
+
+
+def _strip_start(head: bytes) -> bytes:
+    if head.startswith(BOM):
+        head = head[len(BOM) :]
+    return head.lstrip()
+
+
+def _looks_like_html(head: bytes) -> bool:
+    start = _strip_start(head)[:200].lower()
+    return start.startswith(HTML_STARTS) or (start.startswith(b"<!--") and b"<html" in head[:4096].lower())
+
+
+def _decodes_as_text(head: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return True
+    except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _check_zip(file, ext: str) -> None:
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+            if ext == "xlsx" and not ("[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)):
+                _refuse(_("Ce fichier n'est pas un classeur Excel (.xlsx) valide."))
+            ods_type = b"application/vnd.oasis.opendocument.spreadsheet"
+            if ext == "ods" and ("mimetype" not in names or not archive.read("mimetype").startswith(ods_type)):
+                _refuse(_("Ce fichier n'est pas un classeur OpenDocument (.ods) valide."))
+    except (zipfile.BadZipFile, OSError, KeyError):
+        _refuse(_("L'archive est illisible ou incomplète."))
+    finally:
+        file.seek(0)
+
+
+def _check_json(file, head: bytes, size: int, ext: str) -> None:
+    if not _strip_start(head).startswith((b"{", b"[")):
+        _refuse(_("Ce fichier ne contient pas de JSON : il doit commencer par { ou [."))
+    if size > JSON_FULL_PARSE_MAX:
+        return
+    file.seek(0)
+    raw = file.read()
+    file.seek(0)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        _refuse(_("Ce fichier JSON est invalide : %(error)s.") % {"error": error})
+    if ext == "geojson" and not (isinstance(data, dict) and "type" in data):
+        _refuse(_("Ce fichier GeoJSON doit être un objet avec un membre « type » (FeatureCollection…)."))
+
+
+def check_upload(file, name: str) -> tuple[str, str]:
+    """Refuse files that are empty, too big, of a format we do not take, or whose content lies about it.
+
+    Returns (safe file name, lower-case format). Reads at most a few kilobytes (JSON files up to 5 Mo whole).
+    """
+    filename = clean_filename(name)
+    ext = _extension(filename)
+    size = file.size if getattr(file, "size", None) is not None else None
+    if ext not in ALLOWED_EXTENSIONS:
+        _refuse(
+            _("Le format « %(ext)s » n'est pas accepté. Formats acceptés : %(list)s.")
+            % {"ext": ext or _("sans extension"), "list": ", ".join(sorted(ALLOWED_EXTENSIONS))},
+            "bad-extension",
+        )
+    limit = upload_max_bytes()
+    if size is not None and size > limit:
+        _refuse(
+            _("Le fichier pèse %(size)s Mo : la limite est de %(limit)s Mo.")
+            % {"size": megabytes(size), "limit": megabytes(limit)},
+            "too-big",
+        )
+    head = _read_head(file)
+    if not head or size == 0:
+        _refuse(_("Le fichier est vide."), "empty")
+    if head.startswith(EXECUTABLE_MAGICS) or _looks_like_html(head):
+        _refuse(
+            _("Le contenu de ce fichier (programme ou page web) ne correspond pas à l'extension « %(ext)s ».")
+            % {"ext": ext},
+            "content-mismatch",
+        )
+    mismatch = _("Le contenu de ce fichier ne correspond pas à l'extension « %(ext)s ».") % {"ext": ext}
+    if ext in TEXT_EXTENSIONS:
+        if b"\x00" in head or not _decodes_as_text(head):
+            _refuse(
+                mismatch + " " + _("Un fichier texte doit être encodé en UTF-8 ou Windows-1252."), "content-mismatch"
+            )
+    elif ext in ("json", "geojson"):
+        _check_json(file, head, size or 0, ext)
+    elif ext == "xml":
+        if not _strip_start(head).startswith(b"<"):
+            _refuse(mismatch, "content-mismatch")
+    elif ext == "pdf":
+        if not head.startswith(b"%PDF-"):
+            _refuse(mismatch, "content-mismatch")
+    elif ext in ("zip", "xlsx", "ods"):
+        if not head.startswith(ZIP_MAGIC):
+            _refuse(mismatch, "content-mismatch")
+        _check_zip(file, ext)
+    elif ext == "xls":
+        if not head.startswith(OLE2_MAGIC):
+            _refuse(mismatch, "content-mismatch")
+    elif ext == "parquet":
+        file.seek(-4, os.SEEK_END)
+        tail = file.read(4)
+        file.seek(0)
+        if not head.startswith(b"PAR1") or tail != b"PAR1":
+            _refuse(mismatch, "content-mismatch")
+    return filename, ext
+
+
+def _digest(file) -> tuple[int, str]:
+    """Size and SHA-256, reading the file chunk by chunk (never whole in memory)."""
+    limit = upload_max_bytes()
+    sha, size = hashlib.sha256(), 0
+    file.seek(0)
+    for chunk in file.chunks(CHUNK_SIZE) if hasattr(file, "chunks") else iter(lambda: file.read(CHUNK_SIZE), b""):
+        size += len(chunk)
+        if size > limit:
+            _refuse(_("Le fichier dépasse la limite de %(limit)s Mo.") % {"limit": megabytes(limit)}, "too-big")
+        sha.update(chunk)
+    file.seek(0)
+    if size == 0:
+        _refuse(_("Le fichier est vide."), "empty")
+    return size, sha.hexdigest()
+
+
+def _store_version(*, actor, resource: Resource, file) -> ResourceVersion:
+    """Check, hash and store one upload as the resource's next version (the caller holds the transaction)."""
+    filename, ext = check_upload(file, getattr(file, "name", "") or "")
+    size, sha256 = _digest(file)
+    last = ResourceVersion.objects.filter(resource=resource).aggregate(n=Max("number"))["n"] or 0
+    version = ResourceVersion(
+        resource=resource,
+        number=last + 1,
+        original_name=filename,
+        size=size,
+        sha256=sha256,
+        mime_type=ALLOWED_EXTENSIONS[ext],
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    version.file.save(filename, file, save=False)  # streams through the storage in chunks
+    try:
+        with transaction.atomic():
+            version.save()
+    except Exception:
+        default_storage.delete(version.file.name)
+        raise
+    resource.current_version = version
+    resource.format = ext
+    return version
+
+
+class _DeleteStoredOnError:
+    """Within a service, once a file is stored: any later error deletes it (the transaction rolls back too)."""
+
+    def __init__(self, version_getter):
+        self.version_getter = version_getter
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        version = self.version_getter()
+        if exc_type is not None and version is not None and version.file.name:
+            default_storage.delete(version.file.name)
+        return False
+
+
+def _touch(dataset: Dataset, now=None) -> None:
+    now = now or timezone.now()
+    Dataset.objects.filter(pk=dataset.pk).update(last_modified=now)
+    dataset.last_modified = now
+
+
+# --- Resources ---------------------------------------------------------------------------------------------
+
+
+def _clean_url(url: str, kind: str) -> str:
+    from django.core.validators import URLValidator
+
+    url = (url or "").strip()
+    if not url:
+        raise ValidationError(_("Indiquez l'adresse de la ressource."), field="url")
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except DjangoValidationError:
+        message = _("Adresse invalide : elle doit commencer par https:// ou http://.")
+        raise ValidationError(message, field="url") from None
+    return url
+
+
+def _format_from_url(url: str) -> str:
+    from urllib.parse import urlparse
+
+    ext = _extension(urlparse(url).path)
+    return ext if ext in ALLOWED_EXTENSIONS or ext in ("html", "shp", "gpkg", "rdf", "ttl") else ""
+
+
+def _resource_data(resource: Resource, **extra) -> dict:
+    return {"resource": str(resource.identifier), "title": resource.title, "kind": resource.kind, **extra}
+
+
+@transaction.atomic
+def resource_add(
+    *,
+    actor,
+    dataset: Dataset,
+    kind: str,
+    title: str,
+    description: str = "",
+    url: str = "",
+    file=None,
+    format: str = "",  # the DCAT name
+) -> Resource:
+    """Add a resource: an uploaded file (its first version), a remote file, an API or documentation."""
+    require(actor, "catalog.change_dataset", dataset)
+    if kind not in Resource.Kind.values:
+        raise ValidationError(_("Type de ressource inconnu."), field="kind")
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError(_("Donnez un titre à la ressource."), field="title")
+    position = Resource.objects.filter(dataset=dataset).count()
+    resource = Resource(dataset=dataset, kind=kind, title=title, description=description or "", position=position)
+    if kind == Resource.Kind.FILE:
+        if file is None:
+            raise ValidationError(_("Choisissez le fichier à déposer."), field="file")
+        check_upload(file, getattr(file, "name", "") or "")  # refuse before anything is written
+    else:
+        resource.url = _clean_url(url, kind)
+        resource.format = (format or _format_from_url(resource.url)).strip().lower().lstrip(".")[:20]
+    _full_clean(resource, exclude=["dataset", "current_version"])
+    resource.save()
+    stored: list[ResourceVersion] = []
+    with _DeleteStoredOnError(lambda: stored[0] if stored else None):
+        if kind == Resource.Kind.FILE:
+            stored.append(_store_version(actor=actor, resource=resource, file=file))
+            resource.save(update_fields=["current_version", "format", "updated_at"])
+        _touch(dataset)
+        audit_log(
+            actor=actor,
+            action="catalog.resource.added",
+            obj=dataset,
+            organisation=dataset.organisation,
+            data=_resource_data(resource, **({"version": 1, "sha256": stored[0].sha256} if stored else {})),
+        )
+        _changed(dataset)
+    return resource
+
+
+@transaction.atomic
+def resource_upload_version(*, actor, resource: Resource, file) -> ResourceVersion:
+    """A new version of a file resource; the previous versions stay downloadable."""
+    dataset = resource.dataset
+    require(actor, "catalog.change_dataset", dataset)
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    if resource.kind != Resource.Kind.FILE:
+        raise ValidationError(_("Seule une ressource de type fichier reçoit des versions."), field="file")
+    version = _store_version(actor=actor, resource=resource, file=file)
+    with _DeleteStoredOnError(lambda: version):
+        resource.save(update_fields=["current_version", "format", "updated_at"])
+        _touch(dataset)
+        audit_log(
+            actor=actor,
+            action="catalog.resource.version_added",
+            obj=dataset,
+            organisation=dataset.organisation,
+            data=_resource_data(resource, version=version.number, size=version.size, sha256=version.sha256),
+        )
+        _changed(dataset)
+    return version
+
+
+RESOURCE_FIELDS = ("title", "description", "url", "format")
+
+
+@transaction.atomic
+def resource_update(*, actor, resource: Resource, **fields) -> Resource:
+    dataset = resource.dataset
+    require(actor, "catalog.change_dataset", dataset)
+    unknown = set(fields) - set(RESOURCE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
+    before = {key: getattr(resource, key) for key in fields}
+    if "title" in fields:
+        fields["title"] = " ".join((fields["title"] or "").split())
+        if not fields["title"]:
+            raise ValidationError(_("Donnez un titre à la ressource."), field="title")
+    if "url" in fields:
+        if resource.kind == Resource.Kind.FILE:
+            if fields["url"]:
+                raise ValidationError(_("Une ressource déposée n'a pas d'adresse : déposez une version."), field="url")
+            fields.pop("url")
+        else:
+            fields["url"] = _clean_url(fields["url"], resource.kind)
+    if "format" in fields:
+        if resource.kind == Resource.Kind.FILE:
+            fields.pop("format")  # the format of a file comes from its current version
+        else:
+            fields["format"] = (fields["format"] or "").strip().lower().lstrip(".")[:20]
+    for key, value in fields.items():
+        setattr(resource, key, value if value is not None else "")
+    _full_clean(resource, exclude=["dataset", "current_version"])
+    changed = {key: [before[key], getattr(resource, key)] for key in fields if before[key] != getattr(resource, key)}
+    if not changed:
+        return resource
+    resource.save(update_fields=[*changed, "updated_at"])
+    audit_log(
+        actor=actor,
+        action="catalog.resource.updated",
+        obj=dataset,
+        organisation=dataset.organisation,
+        data=_resource_data(resource, changed=changed),
+    )
+    _changed(dataset)
+    return resource
+
+
+@transaction.atomic
+def resource_delete(*, actor, resource: Resource) -> None:
+    """Delete a resource and, once the deletion is committed, the files of all its versions."""
+    dataset = resource.dataset
+    require(actor, "catalog.change_dataset", dataset)
+    names = list(ResourceVersion.objects.filter(resource=resource).values_list("file", flat=True))
+    data = _resource_data(resource, versions=len(names))
+    Resource.objects.filter(pk=resource.pk).update(current_version=None)
+    resource.delete()
+    audit_log(actor=actor, action="catalog.resource.deleted", obj=dataset, organisation=dataset.organisation, data=data)
+    _changed(dataset)
+
+    def delete_files():
+        for name in names:
+            if name:
+                default_storage.delete(name)
+
+    transaction.on_commit(delete_files)
