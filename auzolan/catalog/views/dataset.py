@@ -171,10 +171,6 @@ def dataset_detail(request, slug: str):
         "api_urls": [
             (_("Ce jeu de données (API de la plateforme)"), api_url),
             (_("Ses ressources (API de la plateforme)"), f"{api_url}/resources"),
-            (
-                _("Ce jeu de données (API compatible CKAN)"),
-                request.build_absolute_uri(f"/api/3/action/package_show?id={dataset.slug}"),
-            ),
         ],
         "jsonld": mark_safe(_script_json(dataset_jsonld(request, dataset))),  # noqa: S308 - escaped just above
         "reuse_url": reverse("catalog:reuse_create") + f"?dataset={dataset.slug}",
