@@ -1,1 +1,370 @@
-urlpatterns: list = []
+"""Publishing pages (agents of member organisations) and the public downloads of uploaded files.
+
+Thin views: parse input, ask permission, call one service or selector, render. Anyone who may not edit the
+dataset's organisation gets a 404 (the page does not exist for them).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, register_converter
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from auzolan.catalog import selectors, services
+from auzolan.catalog.forms import (
+    DatasetForm,
+    ResourceCreateForm,
+    ResourceEditForm,
+    TransitionForm,
+    VersionUploadForm,
+    add_service_error,
+)
+from auzolan.catalog.models import Dataset, Resource, ResourceVersion
+from auzolan.core.errors import ApplicationError, Conflict
+from auzolan.core.permissions import get_object_for
+
+PAGE_SIZE = 30
+
+
+class PublishSlugConverter:
+    """A dataset slug under /publier/ — but not the words the other /publier/ pages use."""
+
+    regex = r"(?!(?:nouveau|reutilisations)/)[-a-zA-Z0-9_]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(PublishSlugConverter, "publish_slug")
+
+
+def _dataset_for(request, slug: str, action: str = "catalog.change_dataset") -> Dataset:
+    return get_object_for(request.user, action, selectors.publish_dataset_queryset(), slug=slug)
+
+
+def _resource_in(dataset: Dataset, identifier) -> Resource:
+    return get_object_or_404(Resource.objects.select_related("current_version"), dataset=dataset, identifier=identifier)
+
+
+def _quality(dataset: Dataset) -> dict:
+    from auzolan.catalog.quality import quality_report
+
+    return quality_report(dataset, resources=list(dataset.resources.all()))
+
+
+TRANSITION_LABELS = {
+    ("draft", "published"): (gettext_lazy("Publier"), "button"),
+    ("published", "draft"): (gettext_lazy("Repasser en brouillon"), "button button--secondary"),
+    ("published", "archived"): (gettext_lazy("Archiver"), "button button--secondary"),
+    ("archived", "published"): (gettext_lazy("Publier de nouveau"), "button"),
+}
+
+
+def _transitions(dataset: Dataset) -> list[dict]:
+    return [
+        {"to": to, "label": str(label), "css": css}
+        for (start, to), (label, css) in TRANSITION_LABELS.items()
+        if start == dataset.state
+    ]
+
+
+# --- Pages of the publishers --------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def publish_home(request):
+    organisations = list(selectors.publishable_organisations(user=request.user))
+    if not organisations:
+        raise Http404
+    current = None
+    chosen = request.GET.get("organisation", "")
+    if chosen:
+        current = next((o for o in organisations if o.slug == chosen), None)
+    elif request.organisation is not None:
+        current = next((o for o in organisations if o.pk == request.organisation.pk), None)
+    datasets = selectors.publish_dataset_list(organisations=[current] if current else organisations)
+    page = Paginator(datasets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/publish/home.html",
+        {
+            "organisations": organisations,
+            "current_organisation": current,
+            "page": page,
+            "datasets": page.object_list,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def dataset_create(request):
+    organisations = selectors.publishable_organisations(user=request.user)
+    if not organisations.exists():
+        raise Http404
+    initial = {}
+    if request.organisation is not None and organisations.filter(pk=request.organisation.pk).exists():
+        initial["organisation"] = request.organisation.pk
+    form = DatasetForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = services.dataset_create(
+                actor=request.user, organisation=form.cleaned_data["organisation"], **form.service_values()
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Le jeu de données est créé en brouillon. Ajoutez-lui maintenant ses fichiers ou ses adresses."),
+            )
+            return redirect("catalog:dataset_edit", slug=dataset.slug)
+    return render(
+        request,
+        "catalog/publish/dataset_form.html",
+        {"form": form, "dataset": None, "conflict": None},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def dataset_edit(request, slug: str):
+    dataset = _dataset_for(request, slug)
+    form = DatasetForm(request.POST or None, dataset=dataset)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dataset_update(
+                actor=request.user,
+                dataset=dataset,
+                revision=form.cleaned_data["revision"],
+                **form.service_values(),
+            )
+        except Conflict as error:
+            # Keep what the person typed; the next save is based on the current revision, knowingly.
+            conflict = error.message
+            data = request.POST.copy()
+            data["revision"] = error.extra.get("revision", dataset.revision)
+            form = DatasetForm(data, dataset=dataset)
+            form.is_valid()
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Les modifications sont enregistrées."))
+            return redirect("catalog:dataset_edit", slug=dataset.slug)
+    return render(
+        request,
+        "catalog/publish/dataset_form.html",
+        {
+            "form": form,
+            "dataset": dataset,
+            "conflict": conflict,
+            "resources": list(dataset.resources.all()),
+            "transitions": _transitions(dataset),
+        },
+        status=(409 if conflict else 400) if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+@login_required
+def dataset_preview(request, slug: str):
+    dataset = _dataset_for(request, slug)
+    quality = _quality(dataset)
+    return render(
+        request,
+        "catalog/publish/preview.html",
+        {
+            "dataset": dataset,
+            "resources": list(dataset.resources.all()),
+            "quality": quality,
+            "quality_percent": round(quality["score"] * 100),
+            "transitions": _transitions(dataset),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def dataset_transition(request, slug: str):
+    dataset = _dataset_for(request, slug, "catalog.publish_dataset")
+    form = TransitionForm(request.POST or request.GET or None)
+    target = form.cleaned_data["to"] if form.is_valid() else ""
+    allowed = {t["to"]: t for t in _transitions(dataset)}
+    if request.method == "POST":
+        if target not in allowed:
+            messages.error(request, _("Ce changement d'état n'est pas possible pour ce jeu de données."))
+            return redirect("catalog:dataset_edit", slug=dataset.slug)
+        try:
+            dataset = services.dataset_transition(actor=request.user, dataset=dataset, to=target)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                {
+                    "published": _("Le jeu de données est publié : il est visible de tous."),
+                    "draft": _("Le jeu de données est repassé en brouillon : il n'est plus public."),
+                    "archived": _("Le jeu de données est archivé."),
+                }[target],
+            )
+        return redirect("catalog:dataset_edit", slug=dataset.slug)
+    if target not in allowed:
+        raise Http404
+    return render(
+        request,
+        "catalog/publish/transition.html",
+        {"dataset": dataset, "transition": allowed[target], "quality": _quality(dataset)},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def resource_create(request, slug: str):
+    dataset = _dataset_for(request, slug)
+    form = ResourceCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resource = services.resource_add(
+                actor=request.user,
+                dataset=dataset,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                url=form.cleaned_data["url"],
+                file=form.cleaned_data["file"],
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("La ressource « %(title)s » est ajoutée.") % {"title": resource.title})
+            return redirect("catalog:dataset_edit", slug=dataset.slug)
+    return render(
+        request,
+        "catalog/publish/resource_create.html",
+        {"dataset": dataset, "form": form, "upload_limit_mb": services.megabytes(services.upload_max_bytes())},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def resource_edit(request, slug: str, resource):
+    dataset = _dataset_for(request, slug)
+    resource = _resource_in(dataset, resource)
+    is_upload = request.method == "POST" and "upload" in request.POST
+    form = ResourceEditForm(request.POST if request.method == "POST" and not is_upload else None, resource=resource)
+    upload_form = VersionUploadForm(request.POST if is_upload else None, request.FILES if is_upload else None)
+    if request.method == "POST":
+        target = upload_form if is_upload else form
+        if target.is_valid():
+            try:
+                if is_upload:
+                    version = services.resource_upload_version(
+                        actor=request.user, resource=resource, file=upload_form.cleaned_data["file"]
+                    )
+                    message = _("La version %(n)d est déposée.") % {"n": version.number}
+                else:
+                    services.resource_update(actor=request.user, resource=resource, **form.cleaned_data)
+                    message = _("La ressource est enregistrée.")
+            except ApplicationError as error:
+                add_service_error(target, error)
+            else:
+                messages.success(request, message)
+                return redirect("catalog:resource_edit", slug=dataset.slug, resource=resource.identifier)
+    return render(
+        request,
+        "catalog/publish/resource_edit.html",
+        {
+            "dataset": dataset,
+            "resource": resource,
+            "form": form,
+            "upload_form": upload_form if resource.kind == Resource.Kind.FILE else None,
+            "versions": selectors.resource_versions(resource=resource),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def resource_delete(request, slug: str, resource):
+    dataset = _dataset_for(request, slug)
+    resource = _resource_in(dataset, resource)
+    if request.method == "POST":
+        try:
+            services.resource_delete(actor=request.user, resource=resource)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("La ressource « %(title)s » est supprimée.") % {"title": resource.title})
+        return redirect("catalog:dataset_edit", slug=dataset.slug)
+    return render(
+        request,
+        "catalog/publish/resource_delete.html",
+        {"dataset": dataset, "resource": resource, "versions_count": resource.versions.count()},
+    )
+
+
+# --- Public downloads -----------------------------------------------------------------------------------------
+
+
+def _public_resource(request, slug: str, identifier) -> Resource:
+    dataset = get_object_for(request.user, "catalog.view_dataset", Dataset.objects.all(), slug=slug)
+    return _resource_in(dataset, identifier)
+
+
+def _file_response(version: ResourceVersion) -> FileResponse:
+    try:
+        handle = version.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=version.original_name)
+    if version.mime_type:
+        response["Content-Type"] = version.mime_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def resource_download(request, slug: str, resource):
+    resource = _public_resource(request, slug, resource)
+    if resource.kind != Resource.Kind.FILE:
+        if not resource.url:
+            raise Http404
+        return HttpResponseRedirect(resource.url)
+    if resource.current_version is None:
+        raise Http404
+    return _file_response(resource.current_version)
+
+
+@require_safe
+def version_download(request, slug: str, resource, number: int):
+    resource = _public_resource(request, slug, resource)
+    version = get_object_or_404(ResourceVersion, resource=resource, number=number)
+    return _file_response(version)
+
+
+urlpatterns = [
+    path("publier/", publish_home, name="publish_home"),
+    path("publier/nouveau/", dataset_create, name="dataset_create"),
+    path("publier/<publish_slug:slug>/", dataset_edit, name="dataset_edit"),
+    path("publier/<publish_slug:slug>/apercu/", dataset_preview, name="dataset_preview"),
+    path("publier/<publish_slug:slug>/etat/", dataset_transition, name="dataset_transition"),
+    path("publier/<publish_slug:slug>/ressources/nouvelle/", resource_create, name="resource_create"),
+    path("publier/<publish_slug:slug>/ressources/<uuid:resource>/", resource_edit, name="resource_edit"),
+    path("publier/<publish_slug:slug>/ressources/<uuid:resource>/supprimer/", resource_delete, name="resource_delete"),
+    path("donnees/<slug:slug>/ressources/<uuid:resource>/telecharger/", resource_download, name="resource_download"),
+    path("donnees/<slug:slug>/ressources/<uuid:resource>/v<int:number>/", version_download, name="version_download"),
+]
