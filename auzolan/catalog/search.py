@@ -17,12 +17,14 @@ are computed with one GROUP BY over the set filtered by every *other* facet, so 
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
@@ -280,6 +282,8 @@ def index_datasets(ids: Iterable[int]) -> None:
             backend.delete(cursor, gone)
         if datasets:
             backend.upsert(cursor, [(d.pk, *_document(d)) for d in datasets])
+    transaction.on_commit(invalidate_cache)
+    invalidate_cache()
 
 
 def remove_datasets(ids: Iterable[int]) -> None:
@@ -287,6 +291,7 @@ def remove_datasets(ids: Iterable[int]) -> None:
     if ids:
         with connection.cursor() as cursor:
             _backend().delete(cursor, ids)
+        invalidate_cache()
 
 
 def rebuild_index(*, batch_size: int = 500, progress=None) -> int:
@@ -305,6 +310,7 @@ def rebuild_index(*, batch_size: int = 500, progress=None) -> int:
             total += len(datasets)
             if progress:
                 progress(total, len(ids))
+    invalidate_cache()
     return total
 
 
@@ -450,6 +456,24 @@ def _selected_labels(name: str, values: list[str]) -> dict[str, str]:
     return {v: v.upper() for v in values}
 
 
+FACETS_CACHE_SECONDS = 300
+_VERSION_KEY = "catalog:search:version"
+
+
+def _facets_cache_key(prepared, filters: dict) -> str:
+    """Facet counts are cached per (query, filters) and per catalogue version: any indexed change bumps it."""
+    version = cache.get_or_set(_VERSION_KEY, 1, None)
+    digest = hashlib.sha256(repr((prepared, sorted(filters.items()))).encode()).hexdigest()[:32]
+    return f"catalog:facets:{version}:{digest}"
+
+
+def invalidate_cache() -> None:
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 2, None)
+
+
 def published_datasets() -> QuerySet[Dataset]:
     return Dataset.objects.published()
 
@@ -518,7 +542,11 @@ def search_datasets(
     results = list_datasets(ids)
 
     facet_values: dict[str, list[tuple[str, str, int]]] = {}
-    if facets:
+    cache_key = _facets_cache_key(prepared, filters) if facets and base is None else ""
+    cached = cache.get(cache_key) if cache_key else None
+    if cached is not None:
+        facet_values = cached
+    elif facets:
         for name in FACETS:
             others = root
             for other, condition in conditions.items():
@@ -531,6 +559,8 @@ def search_datasets(
                 labels = _selected_labels(name, missing)
                 items += [(v, labels.get(v, v), 0) for v in missing]
             facet_values[name] = items
+        if cache_key:
+            cache.set(cache_key, facet_values, FACETS_CACHE_SECONDS)
 
     return SearchResult(
         total=total,
