@@ -274,9 +274,15 @@ def dataset_create(
     return dataset
 
 
+# The services whose writes increment the dataset's revision (resource changes do not).
+REVISION_ACTIONS = [f"catalog.dataset.{verb}" for verb in ("created", "updated", *TRANSITIONS.values())]
+
+
 def _last_change(dataset: Dataset) -> tuple[str, str]:
     entry = (
-        AuditLogEntry.objects.filter(object_type="catalog.dataset", object_id=str(dataset.pk))
+        AuditLogEntry.objects.filter(
+            object_type="catalog.dataset", object_id=str(dataset.pk), action__in=REVISION_ACTIONS
+        )
         .select_related("actor")
         .order_by("-created_at", "-pk")
         .first()

@@ -389,3 +389,14 @@ def test_member_cannot_touch_resources(organisation, editor):
     member = MembershipFactory(organisation=organisation, role="member").user
     with pytest.raises(NotFound):
         services.resource_add(actor=member, dataset=dataset, kind="api", title="API", url="https://api.fr/")
+
+
+def test_conflict_names_who_changed_the_metadata_not_who_uploaded(editor, organisation):
+    dataset = make(editor, organisation)
+    colleague = MembershipFactory(organisation=organisation, role="editor", user__full_name="Peio Harriet").user
+    uploader = MembershipFactory(organisation=organisation, role="editor", user__full_name="Kattalin Elissalde").user
+    services.dataset_update(actor=colleague, dataset=dataset, revision=1, description="Par Peio")
+    services.resource_add(actor=uploader, dataset=dataset, kind="api", title="API", url="https://api.fr/")
+    with pytest.raises(Conflict) as error:
+        services.dataset_update(actor=editor, dataset=dataset, revision=1, description="Moi")
+    assert "Peio Harriet" in error.value.message

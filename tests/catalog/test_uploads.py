@@ -245,3 +245,17 @@ def test_huge_file_is_streamed_in_chunks(editor, dataset):
     assert version.sha256 == sha.hexdigest()
     assert os.path.getsize(version.file.path) == upload.size
     upload.close()
+
+
+def test_temporary_upload_from_disk_is_stored(editor, dataset):
+    upload = TemporaryUploadedFile("disque.csv", "text/csv", 0, "utf-8")
+    upload.write(b"a;b\n" * 10000)
+    upload.flush()
+    upload.size = upload.tell()
+    upload.seek(0)
+    resource = services.resource_add(actor=editor, dataset=dataset, kind="file", title="Disque", file=upload)
+    version = resource.current_version
+    with version.file.open("rb") as handle:
+        assert handle.read() == b"a;b\n" * 10000
+    assert version.sha256 == hashlib.sha256(b"a;b\n" * 10000).hexdigest()
+    upload.close()  # the storage moved the temporary file; Django's close() expects that
