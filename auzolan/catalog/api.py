@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime
 
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from auzolan.catalog import search, selectors
@@ -85,10 +85,7 @@ class FacetItem(Schema):
 
 
 def _page_url(dataset: Dataset) -> str:
-    try:
-        return dataset.get_absolute_url()
-    except NoReverseMatch:
-        return ""
+    return dataset.get_absolute_url()
 
 
 class DatasetSummaryOut(Schema):
@@ -335,18 +332,8 @@ def resource_detail(request, identifier: uuid.UUID):
 
 
 def _version_url(request, resource: Resource, version) -> str:
-    for name, args in (
-        ("catalog:resource_version_download", (resource.dataset.slug, resource.identifier, version.number)),
-        ("catalog:resource_download", (resource.dataset.slug, resource.identifier)),
-    ):
-        try:
-            url = reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-        if name == "catalog:resource_download":
-            url += f"?version={version.number}"
-        return request.build_absolute_uri(url)
-    return request.build_absolute_uri(version.file.url) if version.file else ""
+    url = reverse("catalog:version_download", args=(resource.dataset.slug, resource.identifier, version.number))
+    return request.build_absolute_uri(url)
 
 
 @router.get(

@@ -19,3 +19,9 @@ class CatalogConfig(AppConfig):
         )
         register_page_section("territory", "catalog/_territory_publishing.html", dataset_views.territory_section)
         register_home_figures(dataset_views.home_figures)
+
+        from auzolan.catalog.views import sections
+        from auzolan.core.registry import register_dashboard_section
+
+        register_page_section("programme_opendata", "catalog/_programme_opendata.html", sections.programme_section)
+        register_dashboard_section("catalog/_dashboard_publishing.html", sections.dashboard_section, order=20)

@@ -8,7 +8,6 @@ from auzolan.catalog.models import Dataset, Keyword, Resource, ResourceVersion, 
 from auzolan.core.models import AuditLogEntry
 from auzolan.organisations.models import Commune
 
-
 # --- Dataset page, re-uses, organisation and territory sections (area: dataset page) ---
 
 

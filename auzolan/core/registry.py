@@ -51,13 +51,19 @@ _dashboard_sections: list[DashboardSection] = []
 
 
 def register_dashboard_section(template_name: str, context: Callable, *, order: int = 50) -> None:
-    """A block of the personal dashboard ("Mon espace"), rendered with `context(request)`."""
+    """A block of the personal dashboard ("Mon espace"), rendered with `context(request)` (None hides it)."""
     if all(s.template_name != template_name for s in _dashboard_sections):
         _dashboard_sections.append(DashboardSection(template_name, context, order))
 
 
 def dashboard_sections(request) -> list[tuple[str, dict]]:
-    return [(s.template_name, s.context(request)) for s in sorted(_dashboard_sections, key=lambda s: s.order)]
+    """The dashboard blocks to show; a provider returning None hides its block."""
+    result = []
+    for section in sorted(_dashboard_sections, key=lambda s: s.order):
+        context = section.context(request)
+        if context is not None:
+            result.append((section.template_name, context))
+    return result
 
 
 @dataclass(frozen=True)

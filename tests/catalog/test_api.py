@@ -111,7 +111,9 @@ def test_resources_and_versions(client, catalogue):
     assert body["current_version"] == 2
     assert [v["number"] for v in body["versions"]] == [2, 1]
     assert body["versions"][0]["sha256"] == "a" * 64
-    assert body["versions"][0]["download_url"].startswith("http")
+    assert body["versions"][0]["download_url"] == (
+        f"http://testserver/donnees/{catalogue['velos'].slug}/ressources/{resource.identifier}/v2/"
+    )
     assert body["dataset"] == catalogue["velos"].slug
 
 

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from auzolan.core.programmes import PROGRAMMES
-from auzolan.core.registry import home_figures, home_sections
+from auzolan.core.registry import home_figures, home_sections, page_sections
 
 
 @require_safe
@@ -19,7 +19,9 @@ def home(request):
 def programme(request, slug: str):
     if slug not in PROGRAMMES:
         raise Http404
-    return render(request, "core/programme.html", {"programme": PROGRAMMES[slug]})
+    programme = PROGRAMMES[slug]
+    sections = page_sections(f"programme_{slug}", request, programme)
+    return render(request, "core/programme.html", {"programme": programme, "sections": sections})
 
 
 @require_safe
