@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -43,10 +43,7 @@ class DatasetFeed(Feed):
         return plain_excerpt(item.description, 500)
 
     def item_link(self, item: Dataset) -> str:
-        try:
-            return item.get_absolute_url()
-        except NoReverseMatch:  # the dataset page is not routed (yet): the API detail identifies it
-            return f"/api/v1/datasets/{item.slug}"
+        return item.get_absolute_url()
 
     def item_guid(self, item: Dataset) -> str:
         return f"urn:uuid:{item.identifier}"

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -41,10 +41,7 @@ def _membership_in(organisation: Organisation, pk: int) -> Membership:
 
 
 def _dashboard_url() -> str:
-    try:
-        return reverse("accounts:dashboard")
-    except NoReverseMatch:
-        return "/moi/"
+    return reverse("accounts:dashboard")
 
 
 @require_safe

@@ -6,7 +6,7 @@ import json
 
 from django.conf import settings
 from django.shortcuts import render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -56,18 +56,11 @@ def _activity(dataset: Dataset, *, show_names: bool) -> list[dict]:
     return entries
 
 
-def _optional_url(name: str, *args) -> str:
-    """The URL of a route that another area of the catalogue provides ("" while it does not exist)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 def _download_url(request, dataset: Dataset, resource: Resource) -> str:
     if resource.kind == Resource.Kind.FILE:
-        url = _optional_url("catalog:resource_download", dataset.slug, resource.identifier)
-        return request.build_absolute_uri(url) if url else ""
+        return request.build_absolute_uri(
+            reverse("catalog:resource_download", args=(dataset.slug, resource.identifier))
+        )
     return resource.url
 
 
@@ -186,7 +179,7 @@ def organisation_section(request, organisation) -> dict:
     summary = selectors.organisation_datasets_summary(organisation=organisation, include_drafts=include_drafts)
     summary["organisation"] = organisation
     summary["search_url"] = f"/donnees/?organisation={organisation.slug}"
-    summary["publish_url"] = _optional_url("catalog:publish_home") if include_drafts else ""
+    summary["publish_url"] = reverse("catalog:publish_home") if include_drafts else ""
     return summary
 
 
