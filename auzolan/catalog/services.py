@@ -115,7 +115,7 @@ def _full_clean(obj, *, exclude=None) -> None:
         raise ValidationError(messages[0], field=None if field == "__all__" else field, extra=details) from None
 
 
-RESERVED_SLUGS = {"nouveau", "reutilisations"}  # words of the /publier/ addresses
+RESERVED_SLUGS = {"nouveau", "reutilisations", "schemas"}  # words of the /publier/ addresses
 
 
 def _slug_taken(slug: str) -> bool:

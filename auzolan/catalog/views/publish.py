@@ -26,6 +26,7 @@ from auzolan.catalog.forms import (
     add_service_error,
 )
 from auzolan.catalog.models import Dataset, Resource, ResourceVersion
+from auzolan.catalog.uploads import limit_upload_size
 from auzolan.core.errors import ApplicationError, Conflict
 from auzolan.core.permissions import get_object_for
 
@@ -35,7 +36,7 @@ PAGE_SIZE = 30
 class PublishSlugConverter:
     """A dataset slug under /publier/ — but not the words the other /publier/ pages use."""
 
-    regex = r"(?!(?:nouveau|reutilisations)/)[-a-zA-Z0-9_]+"
+    regex = r"(?!(?:nouveau|reutilisations|schemas)/)[-a-zA-Z0-9_]+"
 
     def to_python(self, value: str) -> str:
         return value
@@ -231,10 +232,13 @@ def dataset_transition(request, slug: str):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@limit_upload_size
 def resource_create(request, slug: str):
     dataset = _dataset_for(request, slug)
     form = ResourceCreateForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.upload_size_limit.refused:
+        request.upload_size_limit.add_errors(form)  # nothing was stored; the other fields are kept
+    elif request.method == "POST" and form.is_valid():
         try:
             resource = services.resource_add(
                 actor=request.user,
@@ -260,6 +264,7 @@ def resource_create(request, slug: str):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@limit_upload_size
 def resource_edit(request, slug: str, resource):
     dataset = _dataset_for(request, slug)
     resource = _resource_in(dataset, resource)
@@ -268,7 +273,9 @@ def resource_edit(request, slug: str, resource):
     upload_form = VersionUploadForm(request.POST if is_upload else None, request.FILES if is_upload else None)
     if request.method == "POST":
         target = upload_form if is_upload else form
-        if target.is_valid():
+        if request.upload_size_limit.refused:
+            request.upload_size_limit.add_errors(target)  # nothing was stored
+        elif target.is_valid():
             try:
                 if is_upload:
                     version = services.resource_upload_version(
