@@ -87,3 +87,23 @@ LOG_LEVEL: str = _env.str("LOG_LEVEL", "INFO").upper()
 HOST: str = _env.str("HOST", "127.0.0.1")
 #: Largest file a publisher may upload, in megabytes.
 UPLOAD_MAX_MB: int = _env.int("UPLOAD_MAX_MB", 500)
+
+# Object storage (S3-compatible). Empty S3_BUCKET: files live under MEDIA_ROOT.
+S3_BUCKET: str = _env.str("S3_BUCKET", "")
+#: The provider's address (Scaleway, OVHcloud, MinIO, Garage…); empty: Amazon S3.
+S3_ENDPOINT_URL: str = _env.str("S3_ENDPOINT_URL", "")
+S3_REGION: str = _env.str("S3_REGION", "")
+S3_ACCESS_KEY_ID: str = _env.str("S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY: str = _env.str("S3_SECRET_ACCESS_KEY", "")
+#: A folder inside the bucket, to share one bucket between installations.
+S3_PREFIX: str = _env.str("S3_PREFIX", "").strip("/")
+if S3_BUCKET and IS_PRODUCTION:
+    missing = [
+        name
+        for name, value in (("S3_ACCESS_KEY_ID", S3_ACCESS_KEY_ID), ("S3_SECRET_ACCESS_KEY", S3_SECRET_ACCESS_KEY))
+        if not value
+    ]
+    if missing:
+        raise ImproperlyConfigured(
+            f"S3_BUCKET is set: production refuses to start without {' and '.join(missing)} (see docs/environment.md)."
+        )

@@ -185,6 +185,23 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+if env.S3_BUCKET:
+    # Uploaded and generated files in an S3-compatible bucket. Objects are private; the platform streams
+    # downloads itself (permissions, names, headers), so no public or signed URL is ever handed out.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.S3_BUCKET,
+            "endpoint_url": env.S3_ENDPOINT_URL or None,
+            "region_name": env.S3_REGION or None,
+            "access_key": env.S3_ACCESS_KEY_ID or None,
+            "secret_key": env.S3_SECRET_ACCESS_KEY or None,
+            "location": env.S3_PREFIX,
+            "default_acl": "private",
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 
 # Security
 SESSION_COOKIE_SECURE = env.SECURE_COOKIES
