@@ -15,6 +15,7 @@ __all__ = [
     "DatasetForm",
     "ResourceCreateForm",
     "ResourceEditForm",
+    "SchemaForm",
     "TransitionForm",
     "VersionUploadForm",
     "add_service_error",
@@ -28,6 +29,12 @@ def _licence_help():
         ((label, LICENCES[code].summary) for code, label in Licence.choices),
     )
     return format_html("{}<ul>{}</ul>", _("La Licence Ouverte 2.0 convient dans la plupart des cas. En bref :"), items)
+
+
+def _schema_label(schema: TableSchema) -> str:
+    if schema.organisation_id is None:
+        return str(schema)
+    return _("%(schema)s — schéma de %(organisation)s") % {"schema": schema, "organisation": schema.organisation.name}
 
 
 class DatasetForm(forms.Form):
@@ -127,10 +134,15 @@ class DatasetForm(forms.Form):
             self.fields["organisation"].queryset = organisations
             territory_ids = {o.territory_id for o in organisations}
             schema_orgs = [o.pk for o in organisations]
+            chosen = str(self.data.get("organisation", "")) if self.is_bound else ""
+            if chosen in {str(pk) for pk in schema_orgs}:
+                schema_orgs = [int(chosen)]  # only the custom schemas of the organisation that publishes
         self.fields["communes"].queryset = Commune.objects.filter(territory_id__in=territory_ids).order_by("name")
-        self.fields["schema"].queryset = TableSchema.objects.filter(
-            organisation__isnull=True
-        ) | TableSchema.objects.filter(organisation_id__in=schema_orgs)
+        self.fields["schema"].queryset = (
+            TableSchema.objects.filter(organisation__isnull=True)
+            | TableSchema.objects.filter(organisation_id__in=schema_orgs)
+        ).select_related("organisation")
+        self.fields["schema"].label_from_instance = _schema_label
 
     @staticmethod
     def initial_for(dataset: Dataset) -> dict:
@@ -217,3 +229,36 @@ class VersionUploadForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(choices=Dataset.State.choices)
+
+
+class SchemaForm(forms.Form):
+    """A custom Table Schema: its JSON as a file or pasted. The service checks it."""
+
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, empty_label=None)
+    title = forms.CharField(
+        label=_("Titre"), max_length=200, help_text=_("Par exemple « Inventaire des bancs publics ».")
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ce que décrit le schéma et qui l'utilise."),
+    )
+    descriptor_file = forms.FileField(
+        label=_("Fichier JSON du schéma"),
+        required=False,
+        help_text=_("Un Table Schema (fichier .json, 1 Mo au plus) : une liste « fields » de colonnes."),
+    )
+    descriptor = forms.CharField(
+        label=_("Ou collez le schéma JSON"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text=_(
+            'Par exemple : {"fields": [{"name": "nom", "type": "string"}, {"name": "places", "type": "integer"}]}'
+        ),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

@@ -1,7 +1,13 @@
 """The catalogue's pages. Each views module declares its own `urlpatterns`."""
 
-from auzolan.catalog.views import dataset, publish, reuses, search
+from auzolan.catalog.views import dataset, publish, reuses, schemas, search
 
 app_name = "catalog"
 
-urlpatterns = [*search.urlpatterns, *publish.urlpatterns, *reuses.urlpatterns, *dataset.urlpatterns]
+urlpatterns = [
+    *search.urlpatterns,
+    *schemas.urlpatterns,
+    *publish.urlpatterns,
+    *reuses.urlpatterns,
+    *dataset.urlpatterns,
+]

@@ -1,0 +1,81 @@
+"""The schema catalogue of the publishers: the SCDL schemas and their organisations' custom Table Schemas."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from auzolan.catalog import schemas, selectors
+from auzolan.catalog.forms import SchemaForm, add_service_error
+from auzolan.core.errors import ApplicationError
+
+
+def _organisations(request):
+    organisations = selectors.publishable_organisations(user=request.user)
+    if not organisations.exists():
+        raise Http404
+    return organisations
+
+
+@require_safe
+@login_required
+def schema_list(request):
+    organisations = _organisations(request)
+    found = schemas.schemas_for(organisations=organisations)
+    return render(
+        request,
+        "catalog/publish/schema_list.html",
+        {
+            "scdl_schemas": [s for s in found if s.organisation_id is None],
+            "custom_schemas": [s for s in found if s.organisation_id is not None],
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def schema_create(request):
+    organisations = _organisations(request)
+    initial = {}
+    if request.organisation is not None and organisations.filter(pk=request.organisation.pk).exists():
+        initial["organisation"] = request.organisation.pk
+    form = SchemaForm(request.POST or None, request.FILES or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["descriptor_file"]
+        try:
+            schema = schemas.schema_create(
+                actor=request.user,
+                organisation=data["organisation"],
+                title=data["title"],
+                description=data["description"],
+                descriptor=upload if upload else data["descriptor"],
+            )
+        except ApplicationError as error:
+            if upload and error.field == "descriptor":
+                error.field = "descriptor_file"  # next to the field the person used
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Le schéma « %(title)s » est ajouté : les jeux de données de %(organisation)s peuvent le déclarer.")
+                % {"title": schema.title, "organisation": schema.organisation.name},
+            )
+            return redirect("catalog:schema_list")
+    return render(
+        request,
+        "catalog/publish/schema_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+urlpatterns = [
+    path("publier/schemas/", schema_list, name="schema_list"),
+    path("publier/schemas/nouveau/", schema_create, name="schema_create"),
+]
