@@ -70,7 +70,10 @@ BAD = [
     ({"fields": [{"name": "a", "type": "string"}, {"name": "a", "type": "integer"}]}, "« a » apparaît plusieurs fois"),
     ({"fields": [{"name": "montant", "type": "money"}]}, "« montant » a un type inconnu : « money »"),
     ({"fields": [{"name": "montant"}]}, "« montant » n'a pas de type"),
-    ({"fields": [{"name": "a", "type": "string", "constraints": "required"}]}, "contraintes (« constraints ») de la colonne « a »"),
+    (
+        {"fields": [{"name": "a", "type": "string", "constraints": "required"}]},
+        "contraintes (« constraints ») de la colonne « a »",
+    ),
     (b"\xff\xfe{}", "UTF-8"),
     ("x" * (1024 * 1024 + 1), "1 Mo"),
 ]
@@ -100,7 +103,9 @@ def test_title_is_required_and_names_are_unique(editor, organisation):
 
 @pytest.mark.parametrize("role", ["member", "pending"])
 def test_only_editors_add_schemas(organisation, role):
-    user = MembershipFactory(role=role, organisation=organisation, state="pending" if role == "pending" else "active").user
+    user = MembershipFactory(
+        role=role, organisation=organisation, state="pending" if role == "pending" else "active"
+    ).user
     with pytest.raises(NotFound):
         create(user, organisation)
     with pytest.raises(NotFound):
@@ -142,7 +147,9 @@ def test_pages_are_404_for_people_who_publish_nothing(client):
     client.force_login(UserFactory())
     assert client.get(reverse("catalog:schema_list")).status_code == 404
     assert client.get(reverse("catalog:schema_create")).status_code == 404
-    assert client.post(reverse("catalog:schema_create"), {"title": "T", "descriptor": json.dumps(GOOD)}).status_code == 404
+    assert (
+        client.post(reverse("catalog:schema_create"), {"title": "T", "descriptor": json.dumps(GOOD)}).status_code == 404
+    )
     assert not TableSchema.objects.exists()
 
 

@@ -70,9 +70,7 @@ def keys(s3_client, bucket) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_upload_download_and_delete_through_the_bucket(
-    client, bucket, s3_client, django_capture_on_commit_callbacks
-):
+def test_upload_download_and_delete_through_the_bucket(client, bucket, s3_client, django_capture_on_commit_callbacks):
     editor = MembershipFactory(role="editor").user
     dataset = DatasetFactory(organisation=editor.memberships.get().organisation, state="published")
     content = "commune;montant\nSaint-Pée-sur-Nivelle;1 000\n".encode() * 2000
@@ -97,7 +95,9 @@ def test_upload_download_and_delete_through_the_bucket(
     assert 'filename="sub.csv"' in response["Content-Disposition"]
     assert int(response["Content-Length"]) == len(content)
 
-    second = services.resource_upload_version(actor=editor, resource=resource, file=SimpleUploadedFile("sub.csv", b"a\n"))
+    second = services.resource_upload_version(
+        actor=editor, resource=resource, file=SimpleUploadedFile("sub.csv", b"a\n")
+    )
     old = client.get(reverse("catalog:version_download", args=[dataset.slug, resource.identifier, 1]))
     assert hashlib.sha256(b"".join(old.streaming_content)).hexdigest() == version.sha256
     assert len(keys(s3_client, bucket)) == 2
