@@ -200,6 +200,9 @@ if env.S3_BUCKET:
             "default_acl": "private",
             "querystring_auth": False,
             "file_overwrite": False,
+            # A download is copied from the bucket to a temporary file before it streams; keep at most 5 Mo of it
+            # in memory (the default, 0, would hold a 500 Mo file in memory).
+            "max_memory_size": 5 * 1024 * 1024,
         },
     }
 

@@ -59,6 +59,7 @@ def bucket(s3_client, settings, s3_endpoint):
                 "default_acl": "private",
                 "querystring_auth": False,
                 "file_overwrite": False,
+                "max_memory_size": 5 * 1024 * 1024,
             },
         },
     }
@@ -152,6 +153,7 @@ def test_s3_bucket_setting_switches_the_default_storage():
     assert '"location": "auzolan"' in result.stdout
     assert '"default_acl": "private"' in result.stdout
     assert '"querystring_auth": false' in result.stdout
+    assert '"max_memory_size": 5242880' in result.stdout
     assert "FileSystemStorage" in _settings_with(AUZOLAN_ENV="test").stdout
 
 
