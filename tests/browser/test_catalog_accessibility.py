@@ -66,7 +66,19 @@ def test_reuse_pages(page, live_server, login, catalogue):
     assert_no_blocking_violations(page)
 
 
-@pytest.mark.parametrize("path", ["/publier/", "/publier/nouveau/", "/publier/{slug}/", "/publier/{slug}/apercu/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/publier/",
+        "/publier/nouveau/",
+        "/publier/{slug}/",
+        "/publier/{slug}/apercu/",
+        "/publier/{slug}/ressources/nouvelle/",
+        "/publier/schemas/",
+        "/publier/schemas/nouveau/",
+        "/publier/reutilisations/",
+    ],
+)
 def test_publishing_pages(page, live_server, login, catalogue, path):
     organisation, dataset = catalogue
     login(MembershipFactory(organisation=organisation, role="editor").user)
