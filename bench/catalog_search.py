@@ -2,12 +2,15 @@
 
 Run on demand (not part of the test suite):
 
-    .venv/bin/python bench/catalog_search.py [--requests 500] [--rebuild]
+    .venv/bin/python bench/catalog_search.py [--requests 500] [--rebuild] [--no-cache]
 
 It prepares a separate SQLite database under var/bench/ (10,000 published datasets, 30,000 resources,
 150 organisations), builds the full-text index with the code of `reindex_catalog`, starts gunicorn with
 2 workers on a free local port, warms up, then measures sequentially and with 2 concurrent clients.
 Targets (issue 3): search p95 <= 100 ms, dataset page p95 <= 50 ms.
+
+--no-cache serves the application with CATALOG_FACETS_CACHE_SECONDS = 0 (see `wsgi_no_cache`), so that every search
+computes its facet counts: the figures of cold searches.
 """
 
 from __future__ import annotations
@@ -197,6 +200,16 @@ def generate() -> None:
     print(f"Données générées en {time.perf_counter() - started:.1f} s")
 
 
+def wsgi_no_cache():
+    """The WSGI application with the facet cache off (gunicorn's `module:factory()` form)."""
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    settings.CATALOG_FACETS_CACHE_SECONDS = 0
+    return application
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -257,6 +270,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--rebuild", action="store_true", help="regenerate the data even if it exists")
+    parser.add_argument("--no-cache", action="store_true", help="disable the facet cache (cold searches)")
     args = parser.parse_args()
     prepare(args.rebuild)
     from django.urls import NoReverseMatch, reverse
@@ -275,8 +289,18 @@ def main() -> None:
     searches = search_urls(rng)
 
     port = free_port()
+    app = ["--pythonpath", str(BASE_DIR / "bench"), "catalog_search:wsgi_no_cache()"] if args.no_cache else []
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            *(app or ["config.wsgi:application"]),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
         cwd=BASE_DIR,
         env=ENV,
         stdout=subprocess.DEVNULL,
@@ -299,7 +323,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
-    print(f"\n{'page':28} {'clients':>7} {'p50':>8} {'p95':>8} {'p99':>8} {'moy.':>8} {'cible p95':>10}")
+    print(f"\nCache des facettes : {'désactivé' if args.no_cache else 'activé'}")
+    print(f"{'page':28} {'clients':>7} {'p50':>8} {'p95':>8} {'p99':>8} {'moy.':>8} {'cible p95':>10}")
     for name, concurrency, p50, p95, p99, mean, target in rows:
         ok = "ok" if p95 <= target else "MANQUÉE"
         print(

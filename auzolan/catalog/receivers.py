@@ -3,10 +3,10 @@
 Each area appends its own receivers here (search index, quality score...).
 """
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from auzolan.catalog.models import Dataset
+from auzolan.catalog.models import Dataset, Resource
 from auzolan.catalog.signals import dataset_changed
 
 
@@ -31,3 +31,13 @@ def quality_refresh_dataset(sender, dataset, **kwargs):
     from auzolan.catalog.quality import refresh_quality
 
     refresh_quality(dataset)
+
+
+@receiver(post_save, sender=Resource, dispatch_uid="catalog.formats.resource_saved")
+@receiver(post_delete, sender=Resource, dispatch_uid="catalog.formats.resource_deleted")
+def formats_refresh_resource(sender, instance, **kwargs):
+    """Keep `DatasetFormat` right when resources are written outside the publishing services (back office, shell);
+    the services refresh it themselves."""
+    from auzolan.catalog.services import refresh_formats
+
+    refresh_formats([instance.dataset_id])

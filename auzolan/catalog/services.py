@@ -23,7 +23,15 @@ from django.utils import formats, timezone
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
 
-from auzolan.catalog.models import Dataset, DatasetTheme, Keyword, Resource, ResourceVersion, TableSchema
+from auzolan.catalog.models import (
+    Dataset,
+    DatasetFormat,
+    DatasetTheme,
+    Keyword,
+    Resource,
+    ResourceVersion,
+    TableSchema,
+)
 from auzolan.catalog.signals import dataset_changed
 from auzolan.catalog.vocabularies import Frequency, Licence, Theme
 from auzolan.core.audit import audit_log
@@ -636,6 +644,28 @@ def _touch(dataset: Dataset, now=None) -> None:
     dataset.last_modified = now
 
 
+def refresh_formats(datasets: Iterable[Dataset | int]) -> None:
+    """Bring `DatasetFormat` (the distinct non-empty formats of each dataset's resources) up to date.
+
+    Called by the resource services inside their transaction; also by the `Resource` post_save/post_delete
+    receivers (writes outside the services: back office, shell) and by `search.rebuild_index` (rows inserted in
+    bulk). Two queries, plus one per change.
+    """
+    ids = [d.pk if isinstance(d, Dataset) else d for d in datasets]
+    if not ids:
+        return
+    wanted = set(
+        Resource.objects.filter(dataset_id__in=ids).exclude(format="").values_list("dataset_id", "format").distinct()
+    )
+    existing = set(DatasetFormat.objects.filter(dataset_id__in=ids).values_list("dataset_id", "format"))
+    for dataset_id, fmt in existing - wanted:
+        DatasetFormat.objects.filter(dataset_id=dataset_id, format=fmt).delete()
+    DatasetFormat.objects.bulk_create(
+        [DatasetFormat(dataset_id=dataset_id, format=fmt) for dataset_id, fmt in sorted(wanted - existing)],
+        ignore_conflicts=True,
+    )
+
+
 # --- Resources ---------------------------------------------------------------------------------------------
 
 
@@ -700,6 +730,7 @@ def resource_add(
             stored.append(_store_version(actor=actor, resource=resource, file=file))
             resource.save(update_fields=["current_version", "format", "updated_at"])
         _touch(dataset)
+        refresh_formats([dataset])
         audit_log(
             actor=actor,
             action="catalog.resource.added",
@@ -723,6 +754,7 @@ def resource_upload_version(*, actor, resource: Resource, file) -> ResourceVersi
     with _DeleteStoredOnError(lambda: version):
         resource.save(update_fields=["current_version", "format", "updated_at"])
         _touch(dataset)
+        refresh_formats([dataset])
         audit_log(
             actor=actor,
             action="catalog.resource.version_added",
@@ -769,6 +801,8 @@ def resource_update(*, actor, resource: Resource, **fields) -> Resource:
     if not changed:
         return resource
     resource.save(update_fields=[*changed, "updated_at"])
+    if "format" in changed:
+        refresh_formats([dataset])
     audit_log(
         actor=actor,
         action="catalog.resource.updated",
@@ -789,6 +823,7 @@ def resource_delete(*, actor, resource: Resource) -> None:
     data = _resource_data(resource, versions=len(names))
     Resource.objects.filter(pk=resource.pk).update(current_version=None)
     resource.delete()
+    refresh_formats([dataset])
     audit_log(actor=actor, action="catalog.resource.deleted", obj=dataset, organisation=dataset.organisation, data=data)
     _changed(dataset)
 

@@ -382,3 +382,15 @@ def test_search_page_query_count_independent_of_results(client, django_assert_ma
         assert client.get("/donnees/", {"q": "budget"}).status_code == 200
     assert len(many) == len(few)
     assert len(many) <= 20
+
+
+def test_facet_cache_can_be_turned_off(settings, catalogue):
+    settings.CATALOG_FACETS_CACHE_SECONDS = 0
+    search_datasets()
+    with CaptureQueriesContext(connection) as first:
+        search_datasets()
+    with CaptureQueriesContext(connection) as second:
+        facets = search_datasets().facets
+    assert len(first) == len(second)
+    assert any("catalog_datasetformat" in q["sql"] for q in second)  # computed again, not read from the cache
+    assert {v: n for v, _, n in facets["format"]} == {"csv": 2, "geojson": 1, "pdf": 1}
