@@ -36,8 +36,7 @@ def quality_refresh_dataset(sender, dataset, **kwargs):
 @receiver(post_save, sender=Resource, dispatch_uid="catalog.formats.resource_saved")
 @receiver(post_delete, sender=Resource, dispatch_uid="catalog.formats.resource_deleted")
 def formats_refresh_resource(sender, instance, **kwargs):
-    """Keep `DatasetFormat` right when resources are written outside the publishing services (back office, shell);
-    the services refresh it themselves."""
+    """Keep `DatasetFormat` (the format facet) right after every write of a resource, wherever it comes from."""
     from auzolan.catalog.services import refresh_formats
 
     refresh_formats([instance.dataset_id])

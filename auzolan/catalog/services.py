@@ -647,9 +647,9 @@ def _touch(dataset: Dataset, now=None) -> None:
 def refresh_formats(datasets: Iterable[Dataset | int]) -> None:
     """Bring `DatasetFormat` (the distinct non-empty formats of each dataset's resources) up to date.
 
-    Called by the resource services inside their transaction; also by the `Resource` post_save/post_delete
-    receivers (writes outside the services: back office, shell) and by `search.rebuild_index` (rows inserted in
-    bulk). Two queries, plus one per change.
+    Called by the `Resource` post_save/post_delete receivers (so every write, through the services or the back
+    office, keeps it right, inside the same transaction) and by `search.rebuild_index` (rows inserted in bulk).
+    Two queries, plus one per change.
     """
     ids = [d.pk if isinstance(d, Dataset) else d for d in datasets]
     if not ids:
@@ -730,7 +730,6 @@ def resource_add(
             stored.append(_store_version(actor=actor, resource=resource, file=file))
             resource.save(update_fields=["current_version", "format", "updated_at"])
         _touch(dataset)
-        refresh_formats([dataset])
         audit_log(
             actor=actor,
             action="catalog.resource.added",
@@ -754,7 +753,6 @@ def resource_upload_version(*, actor, resource: Resource, file) -> ResourceVersi
     with _DeleteStoredOnError(lambda: version):
         resource.save(update_fields=["current_version", "format", "updated_at"])
         _touch(dataset)
-        refresh_formats([dataset])
         audit_log(
             actor=actor,
             action="catalog.resource.version_added",
@@ -801,8 +799,6 @@ def resource_update(*, actor, resource: Resource, **fields) -> Resource:
     if not changed:
         return resource
     resource.save(update_fields=[*changed, "updated_at"])
-    if "format" in changed:
-        refresh_formats([dataset])
     audit_log(
         actor=actor,
         action="catalog.resource.updated",
@@ -823,7 +819,6 @@ def resource_delete(*, actor, resource: Resource) -> None:
     data = _resource_data(resource, versions=len(names))
     Resource.objects.filter(pk=resource.pk).update(current_version=None)
     resource.delete()
-    refresh_formats([dataset])
     audit_log(actor=actor, action="catalog.resource.deleted", obj=dataset, organisation=dataset.organisation, data=data)
     _changed(dataset)
 
