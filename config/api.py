@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from auzolan.catalog.api import router as catalog_router
 from auzolan.core.api import router as core_router
+from auzolan.datastore.api import router as datastore_router
 from auzolan.core.errors import ApplicationError
 from auzolan.organisations.api import router as organisations_router
 
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", organisations_router)
 api.add_router("/", catalog_router)
+api.add_router("/", datastore_router)
 
 
 def _error(request, status: int, code: str, message: str, details=None):

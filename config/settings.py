@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "auzolan.accounts",
     "auzolan.organisations",
     "auzolan.catalog",
+    "auzolan.datastore",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("auzolan.accounts.urls")),
     path("", include("auzolan.organisations.urls")),
     path("", include("auzolan.catalog.urls")),
+    path("", include("auzolan.datastore.urls")),
     path("comptes/", include("allauth.urls")),
     path("back-office/", admin.site.urls),
 ]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DatastoreConfig(AppConfig):
+    name = "auzolan.datastore"
+    label = "datastore"
+    verbose_name = _("Entrepôt de données tabulaires")
