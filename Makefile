@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 LOCAL := AUZOLAN_ENV=$${AUZOLAN_ENV:-local}
 
-.PHONY: run test install install-dev setup demo serve lint format messages clean
+.PHONY: run test bench install install-dev setup demo serve lint format messages clean
 
 run: setup demo serve
 
@@ -42,6 +42,10 @@ test: install-dev
 	$(BIN)/lint-imports
 	AUZOLAN_ENV=test $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# Benchmarks with their competitors, on demand (minutes; not part of the tests). Figures: docs/performance.md.
+bench: install-dev
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 lint: install-dev
 	$(BIN)/ruff check --fix .
