@@ -8,8 +8,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from auzolan.catalog.api import router as catalog_router
 from auzolan.core.api import router as core_router
-from auzolan.datastore.api import router as datastore_router
 from auzolan.core.errors import ApplicationError
+from auzolan.datastore.api import router as datastore_router
 from auzolan.organisations.api import router as organisations_router
 
 api = NinjaAPI(
