@@ -1,0 +1,93 @@
+"""Models of the datastore."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from auzolan.catalog.models import Resource, ResourceVersion
+from auzolan.core.models import Job, TimeStampedModel
+
+# --- Ingestion ---------------------------------------------------------------------------------------------
+
+
+class Table(TimeStampedModel):
+    """One load of a resource version into a Parquet file queried with DuckDB.
+
+    A version may be loaded several times (another sheet, corrected column types): each load is a row. Exactly one
+    ready table per resource is `is_current` — the one the preview and the API read. A new load becomes current only
+    once it is ready (atomically), so a failed load leaves the previous table in place.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("Chargement en cours")
+        READY = "ready", _("Prête")
+        FAILED = "failed", _("Échec")
+
+    class ColumnType(models.TextChoices):
+        INTEGER = "integer", _("Nombre entier")
+        NUMBER = "number", _("Nombre décimal")
+        BOOLEAN = "boolean", _("Booléen (oui/non)")
+        DATE = "date", _("Date")
+        DATETIME = "datetime", _("Date et heure")
+        GEOPOINT = "geopoint", _("Point géographique (lat,lon)")
+        TEXT = "text", _("Texte")
+
+    identifier = models.UUIDField(_("identifiant"), default=uuid.uuid4, unique=True, editable=False)
+    resource = models.ForeignKey(Resource, verbose_name=_("ressource"), on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(ResourceVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.PENDING)
+    is_current = models.BooleanField(_("table actuelle"), default=False)
+    sheet = models.CharField(_("feuille"), max_length=255, blank=True)
+    requested_types = models.JSONField(_("types demandés"), default=dict, blank=True)
+    parquet = models.CharField(_("fichier Parquet"), max_length=500, blank=True)
+    row_count = models.PositiveBigIntegerField(_("lignes"), default=0)
+    columns = models.JSONField(_("colonnes"), default=list, blank=True)
+    report = models.JSONField(_("rapport"), default=dict, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    job = models.ForeignKey(Job, verbose_name=_("tâche"), null=True, blank=True, on_delete=models.SET_NULL)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("lancé par"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("table")
+        verbose_name_plural = _("tables")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource"], condition=Q(is_current=True), name="datastore_one_current_table"
+            )
+        ]
+        indexes = [models.Index(fields=["resource", "-created_at"], name="datastore_table_resource")]
+
+    def __str__(self) -> str:
+        return f"{self.resource} v{self.version.number if self.version_id else '?'}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.READY, self.State.FAILED)
+
+
+class ColumnDescription(models.Model):
+    """The data dictionary of a resource: label, description and chosen type of a column, kept across versions."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("colonne"), max_length=255)
+    type = models.CharField(_("type"), max_length=20, choices=Table.ColumnType.choices, blank=True)
+    label = models.CharField(_("libellé"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("description de colonne")
+        verbose_name_plural = _("descriptions de colonnes")
+        constraints = [models.UniqueConstraint(fields=["resource", "name"], name="datastore_column_unique")]
+
+    def __str__(self) -> str:
+        return self.name
