@@ -40,7 +40,7 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	AUZOLAN_ENV=test $(PY) manage.py makemigrations --check --dry-run --verbosity 0
+	AUZOLAN_ENV=test DATABASE_URL=$${DATABASE_URL:-sqlite:///:memory:} $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 # Benchmarks with their competitors, on demand (minutes; not part of the tests). Figures: docs/performance.md.
