@@ -1,0 +1,28 @@
+"""Validation of tabular files against Table Schemas (SCDL), with frictionless's error codes.
+
+`validate(path, schema)` reads a CSV file; `validate_rows(rows, schema)` takes a header and rows of strings
+from any reader. Both return a `Report` whose `as_dict()` is the shape of the command, the API and the pages.
+"""
+
+from __future__ import annotations
+
+from auzolan.datastore.validation.engine import validate_rows
+from auzolan.datastore.validation.report import Report
+from auzolan.datastore.validation.sources import open_csv
+
+
+def validate(
+    source, schema: dict, *, encoding: str | None = None, delimiter: str | None = None, max_errors: int = 1000
+) -> Report:
+    """Validate a CSV file (a path) against a Table Schema descriptor."""
+    table = open_csv(source, encoding=encoding, delimiter=delimiter)
+    try:
+        report = validate_rows(table.rows, schema, max_errors=max_errors)
+    finally:
+        table.close()
+    report.encoding = table.encoding
+    report.delimiter = table.delimiter
+    return report
+
+
+__all__ = ["Report", "validate", "validate_rows"]
