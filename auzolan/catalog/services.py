@@ -32,7 +32,7 @@ from auzolan.catalog.models import (
     ResourceVersion,
     TableSchema,
 )
-from auzolan.catalog.signals import dataset_changed
+from auzolan.catalog.signals import dataset_changed, resource_version_added
 from auzolan.catalog.vocabularies import Frequency, Licence, Theme
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import Conflict, ValidationError
@@ -690,6 +690,12 @@ def _format_from_url(url: str) -> str:
     return ext if ext in ALLOWED_EXTENSIONS or ext in ("html", "shp", "gpkg", "rdf", "ttl") else ""
 
 
+def _version_added(actor, version: ResourceVersion) -> None:
+    transaction.on_commit(
+        lambda: resource_version_added.send(sender=ResourceVersion, version=version, actor=actor), robust=True
+    )
+
+
 def _resource_data(resource: Resource, **extra) -> dict:
     return {"resource": str(resource.identifier), "title": resource.title, "kind": resource.kind, **extra}
 
@@ -738,6 +744,8 @@ def resource_add(
             data=_resource_data(resource, **({"version": 1, "sha256": stored[0].sha256} if stored else {})),
         )
         _changed(dataset)
+    if stored:
+        _version_added(actor, stored[0])
     return resource
 
 
@@ -761,6 +769,7 @@ def resource_upload_version(*, actor, resource: Resource, file) -> ResourceVersi
             data=_resource_data(resource, version=version.number, size=version.size, sha256=version.sha256),
         )
         _changed(dataset)
+    _version_added(actor, version)
     return version
 
 

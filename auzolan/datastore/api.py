@@ -1,3 +1,55 @@
 from ninja import Router
 
 router = Router(tags=["Données tabulaires"])
+
+# --- Ingestion: the table of a resource (columns, types, data dictionary, state) ----------------------------
+
+import uuid  # noqa: E402
+
+from django.http import Http404  # noqa: E402
+from ninja import Schema  # noqa: E402
+
+from auzolan.catalog.models import Resource  # noqa: E402
+from auzolan.core.permissions import can  # noqa: E402
+from auzolan.datastore import selectors as datastore_selectors  # noqa: E402
+
+
+class TableColumnOut(Schema):
+    name: str
+    original_label: str
+    type: str
+    inferred_type: str
+    label: str
+    description: str
+
+
+class TableOut(Schema):
+    resource: uuid.UUID
+    version: int
+    state: str
+    row_count: int
+    columns: list[TableColumnOut]
+    loaded_at: str | None
+
+
+@router.get(
+    "/resources/{identifier}/table",
+    response=TableOut,
+    summary="Table d'une ressource : colonnes, types, dictionnaire des données, nombre de lignes",
+)
+def resource_table(request, identifier: uuid.UUID):
+    """The current (ready) table of a resource visible to the caller; 404 when there is none."""
+    resource = Resource.objects.select_related("dataset").filter(identifier=identifier).first()
+    if resource is None or not can(request.user, "catalog.view_dataset", resource.dataset):
+        raise Http404
+    table = datastore_selectors.current_table(resource)
+    if table is None:
+        raise Http404
+    return {
+        "resource": resource.identifier,
+        "version": table.version.number,
+        "state": table.state,
+        "row_count": table.row_count,
+        "columns": datastore_selectors.table_columns(table),
+        "loaded_at": table.finished_at.isoformat() if table.finished_at else None,
+    }
