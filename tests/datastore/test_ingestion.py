@@ -1,0 +1,155 @@
+"""Ingestion services, the background job started on upload, the table page, the table API and query_table."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from auzolan.catalog import services as catalog_services
+from auzolan.core.errors import ApplicationError
+from auzolan.core.models import Job
+from auzolan.datastore import ingestion, selectors
+from auzolan.datastore.models import ColumnDescription, Table
+from tests.catalog.factories import DatasetFactory
+from tests.organisations.factories import MembershipFactory
+from tests.tasks import run_queued_tasks
+
+CSV = "commune;montant;échéance\nBayonne;1 234,56;25/11/2026\nAnglet;12,5;01/02/2025\nBiarritz;7;03/03/2024\n"
+
+
+@pytest.fixture
+def editor(db):
+    return MembershipFactory(role="editor").user
+
+
+@pytest.fixture
+def dataset(editor):
+    return DatasetFactory(organisation=editor.memberships.get().organisation, state="published")
+
+
+def upload(editor, dataset, content: str | bytes = CSV, name: str = "subventions.csv"):
+    data = content.encode("cp1252") if isinstance(content, str) else content
+    return catalog_services.resource_add(
+        actor=editor, dataset=dataset, kind="file", title="Subventions", file=SimpleUploadedFile(name, data)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_starts_a_job_that_loads_the_table(editor, dataset):
+    resource = upload(editor, dataset)
+    table = Table.objects.get(resource=resource)
+    assert table.job.owner == editor and table.state == Table.State.PENDING
+    run_queued_tasks()
+    table.refresh_from_db()
+    assert table.state == Table.State.READY and table.is_current
+    assert table.row_count == 3
+    assert [(c["name"], c["type"]) for c in table.columns] == [
+        ("commune", "text"),
+        ("montant", "number"),
+        ("échéance", "date"),
+    ]
+    assert table.report["encoding"] == "windows-1252" and table.report["delimiter"] == ";"
+    assert Job.objects.get(pk=table.job_id).state == Job.State.SUCCEEDED
+    rows, total = selectors.query_table(table, sort=["-montant"], limit=2)
+    assert total == 3 and [r["commune"] for r in rows] == ["Bayonne", "Anglet"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_reload_keeps_the_previous_table(editor, dataset):
+    resource = upload(editor, dataset)
+    run_queued_tasks()
+    first = Table.objects.get(resource=resource)
+    reload = ingestion.table_reload(actor=editor, version=resource.current_version, column_types={"commune": "date"})
+    run_queued_tasks()
+    reload.refresh_from_db()
+    assert reload.state == Table.State.FAILED and "Choisissez un autre type" in reload.error
+    assert selectors.current_table(resource) == first
+    assert Job.objects.get(pk=reload.job_id).state == Job.State.FAILED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reload_with_corrected_type_reports_rejected_rows(editor, dataset):
+    resource = upload(editor, dataset, "code;n\n12;1\nAB;2\n7;3\n")
+    run_queued_tasks()
+    ingestion.table_reload(actor=editor, version=resource.current_version, column_types={"code": "integer"})
+    run_queued_tasks()
+    table = selectors.current_table(resource)
+    assert table.row_count == 2 and table.report["rejected"][0]["row"] == 3
+    assert ColumnDescription.objects.get(resource=resource, name="code").type == "integer"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_page_api_and_dictionary(client, editor, dataset):
+    resource = upload(editor, dataset)
+    run_queued_tasks()
+    url = reverse("datastore:table_status", args=[dataset.slug, resource.identifier])
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "windows-1252" in response.content.decode() and "Bayonne" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "sheet": "",
+            "type_0": "text",
+            "type_1": "number",
+            "type_2": "date",
+            "label_1": "Montant (€)",
+            "description_1": "Montant voté",
+        },
+    )
+    assert response.status_code == 302
+    api = client.get(f"/api/v1/resources/{resource.identifier}/table").json()
+    assert api["row_count"] == 3
+    assert api["columns"][1] | {} == {
+        "name": "montant",
+        "original_label": "montant",
+        "type": "number",
+        "inferred_type": "number",
+        "label": "Montant (€)",
+        "description": "Montant voté",
+    }
+
+
+@pytest.mark.django_db
+def test_page_is_a_404_for_others(client, editor, dataset):
+    resource = upload(editor, dataset)
+    client.force_login(MembershipFactory(role="editor").user)
+    url = reverse("datastore:table_status", args=[dataset.slug, resource.identifier])
+    assert client.get(url).status_code == 404
+    assert client.get(f"/api/v1/resources/{resource.identifier}/table").status_code == 404
+
+
+@pytest.mark.django_db
+def test_reload_is_refused_to_others(editor, dataset):
+    resource = upload(editor, dataset)
+    with pytest.raises(ApplicationError):
+        ingestion.table_reload(actor=MembershipFactory(role="editor").user, version=resource.current_version)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_query_table_filters_are_parameters(editor, dataset):
+    resource = upload(editor, dataset)
+    run_queued_tasks()
+    table = selectors.current_table(resource)
+    F = selectors.Filter
+    rows, total = selectors.query_table(table, filters=[F("montant", "gt", 10)], fields=["commune"])
+    assert total == 2 and rows == [{"commune": "Bayonne"}, {"commune": "Anglet"}]
+    rows, total = selectors.query_table(table, filters=[F("commune", "contains", "' OR 1=1 --")])
+    assert total == 0
+    rows, total = selectors.query_table(table, filters=[F("commune", "in", ["Anglet", "Biarritz"])])
+    assert total == 2
+    with pytest.raises(ApplicationError):
+        selectors.query_table(table, sort=['commune" DESC; DROP TABLE x; --'])
+    with pytest.raises(ApplicationError):
+        selectors.query_table(table, filters=[F("montant", "gt", "pas un nombre")])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ingest_command(editor, dataset):
+    from django.core.management import call_command
+
+    resource = upload(editor, dataset)
+    call_command("ingest", str(resource.current_version.pk))
+    assert selectors.current_table(resource).row_count == 3
