@@ -53,3 +53,35 @@ def resource_table(request, identifier: uuid.UUID):
         "columns": datastore_selectors.table_columns(table),
         "loaded_at": table.finished_at.isoformat() if table.finished_at else None,
     }
+
+
+# --- Validation: a file against a Table Schema (public, nothing stored) ------------------------------------
+
+from django.utils.translation import gettext as _  # noqa: E402
+from ninja import File, Form, UploadedFile  # noqa: E402
+
+from auzolan.catalog.services import megabytes, upload_max_bytes  # noqa: E402
+from auzolan.core.errors import ValidationError as _ValidationRefused  # noqa: E402
+from auzolan.datastore.validation.service import validate_upload  # noqa: E402
+
+
+@router.post(
+    "/validate",
+    summary="Valider un fichier CSV contre un schéma (SCDL ou Table Schema) ; le fichier n'est pas conservé",
+    response=dict,
+)
+def validate_file(
+    request,
+    file: File[UploadedFile],
+    schema_name: str = Form("", alias="schema"),
+    schema_file: File[UploadedFile] | None = None,
+):
+    """The validation report: frictionless error codes, row numbers counting the header as row 1, French messages."""
+    for upload in (file, schema_file):
+        if upload is not None and upload.size > upload_max_bytes():
+            raise _ValidationRefused(
+                _("Le fichier dépasse la taille maximale de %(limit)s Mo.") % {"limit": megabytes(upload_max_bytes())},
+                field="file",
+                code="too-large",
+            )
+    return validate_upload(file=file, schema_name=schema_name, schema_file=schema_file).as_dict()

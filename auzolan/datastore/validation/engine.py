@@ -8,22 +8,25 @@ frictionless 5's, so that the reports can be compared: see tests/datastore/test_
 
 from __future__ import annotations
 
+import csv
 import re
 import time
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, filterfalse, islice
 
 from django.utils.translation import gettext as _
 
 from auzolan.core.errors import ValidationError
 from auzolan.datastore.validation import french
+from auzolan.datastore.validation.positions import positions
 from auzolan.datastore.validation.report import Report
 from auzolan.datastore.validation.types import coerce_constraint, make_reader, supported_constraints
 
 BATCH_ROWS = 20_000
 CACHE_MAX = 200_000
-MISSING = object()  # a cell absent from a short row
-BLANK = object()  # a cell of a blank row (the row gets one blank-row error, its cells none)
+#: Stands for a cell absent from a short row (a string, so that the C-level filters can read it; no CSV holds it).
+MISSING = "\x00\x01auzolan:missing-cell\x01\x00"
+BLANK = object()  # kept for the readers of `evaluate`; blank rows are taken out of the batch
 
 # Order of the errors inside a row, as frictionless lists them.
 CELL, EXTRA, MISSING_CELL, UNIQUE, PRIMARY = 0, 1, 2, 3, 4
@@ -121,13 +124,44 @@ class FieldPlan:
                 )
         # A plain text column (no format, no constraint) can only fail on missing values.
         self.plain = self.type in ("string", "any") and field.get("format", "default") == "default" and not self.checks
+        self.specials = self.missing | {MISSING, BLANK}
+        self.fast = self._fast_filter(field)
         self.cache: dict = {}
+        self.dense: bool | None = None  # few distinct values per batch: check the set of values, not each cell
+
+    def _fast_filter(self, field: dict):
+        """A C-level test that accepts only values certainly valid (others go through the full check), or None."""
+        names = {name for name, _check, _limit in self.checks}
+        fmt = field.get("format", "default")
+        if self.type == "string" and fmt == "default" and names == {"pattern"}:
+            return self.checks[0][2].match
+        if self.type == "string" and fmt == "default" and names and names <= {"minLength", "maxLength"}:
+            low = int(self.constraints.get("minLength") or 0)
+            high = self.constraints.get("maxLength")
+            return re.compile(f"(?s).{{{low},{'' if high is None else int(high)}}}").fullmatch
+        if self.type == "string" and fmt == "default" and names == {"enum"}:
+            return frozenset(self.checks[0][2]).__contains__
+        if names:
+            return None
+        if self.type == "number" and not any(k in field for k in ("decimalChar", "groupChar", "bareNumber")):
+            return re.compile(r"-?\d{1,15}(?:\.\d{1,15})?").fullmatch
+        if self.type == "integer" and field.get("bareNumber", True):
+            return re.compile(r"-?\d{1,18}").fullmatch
+        if self.type == "date" and fmt in ("default", "", None):
+            return re.compile(r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])").fullmatch
+        if self.type == "boolean":
+            values = {
+                *field.get("trueValues", ["true", "True", "TRUE", "1"]),
+                *field.get("falseValues", ["false", "False", "FALSE", "0"]),
+            }
+            return frozenset(values - self.missing).__contains__
+        return None
 
     def evaluate(self, value) -> tuple[object, tuple]:
         """(typed value, errors) of one distinct value; errors are (order, type, constraint) triples."""
         if value is BLANK:
             return None, ()
-        if value is MISSING:
+        if value == MISSING:
             errors = ((MISSING_CELL, "missing-cell", None),)
             if self.required:
                 errors = ((CELL, "constraint-error", "required"), *errors)
@@ -220,7 +254,12 @@ class Validator:
         started = time.perf_counter()
         rows = iter(rows)
         report = self.report
-        header = next(rows, None)
+        try:
+            header = next(rows, None)
+        except csv.Error as error:
+            raise ValidationError(
+                _("Le fichier CSV est mal formé : %(error)s") % {"error": error}, code="malformed-csv"
+            ) from error
         if header is None:
             raise ValidationError(_("Le fichier est vide : il n'a même pas de ligne d'en-tête."), code="empty-file")
         labels = ["" if cell is None else str(cell).strip() for cell in header]
@@ -262,7 +301,7 @@ class Validator:
                 if len(row) != width or all(cell in missing for cell, missing in zip(row, sets, strict=False))
             ]
         short = False
-        blank_rows = []
+        blank_rows: set[int] = set()
         for i in special:
             row = rows[i]
             number = first + i
@@ -270,8 +309,20 @@ class Validator:
             cells = row[:width]
             if all(cell in plan.missing for cell, plan in zip(cells, plans, strict=False)):
                 errors.append((number, CELL, 0, "blank-row", None, "", None, ""))
-                rows[i] = [BLANK] * width
-                blank_rows.append(number)
+                if self.primary:
+                    errors.append(
+                        (
+                            number,
+                            PRIMARY,
+                            0,
+                            "primary-key",
+                            None,
+                            "",
+                            None,
+                            'cells composing the primary keys are all "None"',
+                        )
+                    )
+                blank_rows.add(i)
                 continue
             for field_number in range(width + 1, size + 1):
                 errors.append((number, EXTRA, field_number, "extra-cell", "", row[field_number - 1], None, ""))
@@ -279,17 +330,33 @@ class Validator:
                 short = True
                 cells = cells + [MISSING] * (width - size)
             rows[i] = cells
-        columns = list(zip(*rows, strict=True)) if width else []
+        if blank_rows:
+            kept = [i for i in range(len(rows)) if i not in blank_rows]
+            rows = [rows[i] for i in kept]
+            numbers = [first + i for i in kept]
+        else:
+            numbers = range(first, first + len(rows))
+        flat = list(chain.from_iterable(rows))  # every row has `width` cells now: a column is a slice with a step
+        columns = [flat[index::width] for index in range(width)]
         parsed_columns: dict[int, list] = {}
         need_parsed = {plan.number for plan in self.primary} | set(self.unique_seen)
         for plan, column in zip(plans, columns, strict=True):
-            distinct = set(column)
-            if plan.plain and not plan.unique and plan not in self.primary and not plan.required:
-                suspects = distinct & ({MISSING} if short else set())
-            elif plan.plain and not plan.unique and plan not in self.primary:
-                suspects = distinct & (plan.missing | {MISSING})
+            if not column:
+                continue
+            specials = plan.missing | {MISSING} if short else plan.missing
+            if plan.plain and plan.number not in need_parsed:
+                candidates = specials if plan.required else ({MISSING} if short else ())
+                suspects = [value for value in candidates if value in column]
+            elif plan.fast is not None:
+                present = [value for value in specials if value in column]
+                if plan.dense is None or plan.dense:
+                    distinct = set(column)
+                    plan.dense = len(distinct) * 5 < len(column)
+                    suspects = {*filterfalse(plan.fast, distinct), *present}
+                else:
+                    suspects = {*filterfalse(plan.fast, column), *present}
             else:
-                suspects = distinct
+                suspects = set(column)
             lookup = plan.lookup
             bad = {}
             for value in suspects:
@@ -297,27 +364,23 @@ class Validator:
                 if result[1]:
                     bad[value] = result[1]
             if bad:
-                for i, value in enumerate(column):
-                    failures = bad.get(value)
-                    if failures:
-                        cell = "" if value is MISSING else value
-                        for order, kind, constraint in failures:
-                            errors.append((first + i, order, plan.number, kind, plan.name, cell, constraint, ""))
+                for i, value in positions(column, bad):
+                    cell = "" if value == MISSING else value
+                    for order, kind, constraint in bad[value]:
+                        errors.append((numbers[i], order, plan.number, kind, plan.name, cell, constraint, ""))
             if plan.number in need_parsed:
                 parsed_columns[plan.number] = [lookup(value)[0] for value in column]
         for number, seen in self.unique_seen.items():
             plan = plans[number - 1]
-            for i, value in enumerate(parsed_columns[number]):
+            for i, value in enumerate(parsed_columns.get(number, ())):
                 if value is None:
                     continue
                 match = seen.get(value)
-                if match is None:
-                    seen[value] = first + i
-                else:
-                    seen[value] = first + i
+                seen[value] = numbers[i]
+                if match is not None:
                     errors.append(
                         (
-                            first + i,
+                            numbers[i],
                             UNIQUE,
                             number,
                             "unique-error",
@@ -327,13 +390,13 @@ class Validator:
                             f"the same as in the row at position {match}",
                         )
                     )
-        if self.primary:
+        if self.primary and rows:
             keys = zip(*(parsed_columns[plan.number] for plan in self.primary), strict=True)
             for i, key in enumerate(keys):
                 if all(value is None for value in key):
                     errors.append(
                         (
-                            first + i,
+                            numbers[i],
                             PRIMARY,
                             0,
                             "primary-key",
@@ -345,11 +408,11 @@ class Validator:
                     )
                     continue
                 match = self.primary_seen.get(key)
-                self.primary_seen[key] = first + i
+                self.primary_seen[key] = numbers[i]
                 if match:
                     errors.append(
                         (
-                            first + i,
+                            numbers[i],
                             PRIMARY,
                             0,
                             "primary-key",
@@ -359,15 +422,13 @@ class Validator:
                             f"the same as in the row at position {match}",
                         )
                     )
-        if self.custom:
+        if self.custom and rows:
             named = {plan.name: (plan, column) for plan, column in zip(plans, columns, strict=True)}
-            blank = set(blank_rows)
             for check in self.custom:
                 for offset, kind, field_name, cell, note in check(named, rows):
-                    if first + offset in blank:
-                        continue
                     number = named[field_name][0].number if field_name in named else 0
-                    errors.append((first + offset, CELL, number, kind, field_name, cell, None, note))
+                    cell = "" if cell == MISSING else cell
+                    errors.append((numbers[offset], CELL, number, kind, field_name, cell, None, note))
         errors.sort(key=lambda error: error[:3])
         add = self.report.add
         for row, _order, number, kind, name, cell, constraint, note in errors:
@@ -378,7 +439,14 @@ class Validator:
 
 def _batches(rows: Iterator[list[str]]) -> Iterator[list[list[str]]]:
     while True:
-        batch = list(islice(rows, BATCH_ROWS))
+        try:
+            batch = list(islice(rows, BATCH_ROWS))
+        except csv.Error as error:
+            raise ValidationError(
+                _("Le fichier CSV est mal formé (ligne %(line)s) : %(error)s")
+                % {"line": getattr(rows, "line_num", "?"), "error": error},
+                code="malformed-csv",
+            ) from error
         if not batch:
             return
         yield batch

@@ -12,8 +12,10 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from auzolan.core.validators import LA_POSTE_SIREN, luhn_valid
+from auzolan.datastore.validation.positions import positions
 
 INSEE_COMMUNE = re.compile(r"^(?:[013-9]\d|2[AB1-9])\d{3}$")
 POSTAL_CODE = re.compile(r"^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$")
@@ -120,15 +122,19 @@ def _value_check(kind: str, column: str, is_valid):
         if column not in named:
             return
         plan, values = named[column]
-        for offset, value in enumerate(values):
+        bad = set()
+        for value in set(values):
             if _empty(plan, value):
                 continue
             ok = cache.get(value)
             if ok is None:
-                ok = cache[value] = is_valid(value)
                 if len(cache) > 100_000:
                     cache.clear()
+                ok = cache[value] = is_valid(value)
             if not ok:
+                bad.add(value)
+        if bad:
+            for offset, value in positions(values, bad):
                 yield offset, kind, column, value, ""
 
     return run
@@ -140,8 +146,11 @@ def _one_of_required(column1: str, column2: str):
             return
         plan1, values1 = named[column1]
         plan2, values2 = named[column2]
+        specials1, specials2 = plan1.specials, plan2.specials
+        if not (set(values1) & specials1 and set(values2) & specials2):
+            return
         for offset, (first, second) in enumerate(zip(values1, values2, strict=True)):
-            if _empty(plan1, first) and _empty(plan2, second):
+            if first in specials1 and second in specials2:
                 yield offset, "one-of-required", column1, "", ""
 
     return run
@@ -271,42 +280,46 @@ def describe(error: dict, field: dict) -> str:
     cell = error.get("cell", "")
     note = error.get("note", "")
     messages = {
-        "french-siret-value": _(
+        "french-siret-value": gettext_noop(
             "Numéro SIRET non valide : « %(cell)s » doit compter 14 chiffres et sa clé de contrôle (Luhn) doit être juste. Vérifiez-le sur annuaire-entreprises.data.gouv.fr."  # noqa: E501
         ),
-        "french-siren-value": _(
+        "french-siren-value": gettext_noop(
             "Numéro SIREN non valide : « %(cell)s » doit compter 9 chiffres et sa clé de contrôle (Luhn) doit être juste."  # noqa: E501
         ),
-        "one-of-required": _(
+        "one-of-required": gettext_noop(
             "Renseignez au moins l'une des deux colonnes (identifiant SIRET ou numéro RNA par exemple)."
         ),
-        "compare-columns-value": _("La valeur « %(cell)s » ne respecte pas la comparaison attendue : %(note)s."),
-        "sum-columns-value": _("La valeur « %(cell)s » n'est pas la somme attendue : %(note)s."),
-        "cohesive-columns-value": _("Les colonnes %(note)s doivent être toutes renseignées ou toutes vides."),
-        "year-interval-value": _(
+        "compare-columns-value": gettext_noop(
+            "La valeur « %(cell)s » ne respecte pas la comparaison attendue : %(note)s."
+        ),
+        "sum-columns-value": gettext_noop("La valeur « %(cell)s » n'est pas la somme attendue : %(note)s."),
+        "cohesive-columns-value": gettext_noop(
+            "Les colonnes %(note)s doivent être toutes renseignées ou toutes vides."
+        ),
+        "year-interval-value": gettext_noop(
             "« %(cell)s » n'est pas une année (AAAA) ou une période (AAAA/AAAA, la seconde année après la première)."
         ),
-        "nomenclature-actes-value": _(
+        "nomenclature-actes-value": gettext_noop(
             "« %(cell)s » n'est pas une matière de la nomenclature ACTES (par exemple « Commande publique », « Urbanisme », « Finances locales »)."  # noqa: E501
         ),
-        "code-commune-insee": _(
+        "code-commune-insee": gettext_noop(
             "« %(cell)s » n'est pas un code commune INSEE (5 caractères, par exemple 64102 ou 2A004)."
         ),
-        "french-insee-code-value": _(
+        "french-insee-code-value": gettext_noop(
             "« %(cell)s » n'est pas un code commune INSEE (5 caractères, par exemple 64102 ou 2A004)."
         ),
-        "code-postal": _("« %(cell)s » n'est pas un code postal français (5 chiffres, par exemple 64100)."),
-        "french-postal-code-value": _(
+        "code-postal": gettext_noop("« %(cell)s » n'est pas un code postal français (5 chiffres, par exemple 64100)."),
+        "french-postal-code-value": gettext_noop(
             "« %(cell)s » n'est pas un code postal français (5 chiffres, par exemple 64100)."
         ),
-        "phone-number-value": _(
+        "phone-number-value": gettext_noop(
             "« %(cell)s » n'est pas un numéro de téléphone valide (par exemple 05 59 00 00 00 ou +33 5 59 00 00 00)."
         ),
-        "french-gps-coordinates": _(
+        "french-gps-coordinates": gettext_noop(
             "« %(cell)s » n'est pas un point en France : écrivez « longitude, latitude » (par exemple -1.47, 43.48), sans les inverser."  # noqa: E501
         ),
     }
-    template = messages.get(kind, _("Erreur « %(kind)s » sur la valeur « %(cell)s ».") if kind else "")
+    template = _(messages[kind]) if kind in messages else _("Erreur « %(kind)s » sur la valeur « %(cell)s ».")
     return template % {"cell": cell, "note": note, "kind": kind}
 
 

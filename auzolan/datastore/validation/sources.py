@@ -11,6 +11,7 @@ import io
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from django.utils.translation import gettext as _
 
@@ -82,19 +83,5 @@ def from_text(text, *, encoding: str = "utf-8", delimiter: str | None = None) ->
     if delimiter:
         dialect.delimiter = delimiter
 
-    def lines():
-        yield from sample
-        yield from text
-
-    rows = csv.reader(lines(), dialect=dialect)
-    return TableSource(rows=_safe(rows), encoding=encoding, delimiter=dialect.delimiter, file=text)
-
-
-def _safe(rows) -> Iterator[list[str]]:
-    try:
-        yield from rows
-    except csv.Error as error:
-        raise ValidationError(
-            _("Le fichier CSV est mal formé (ligne %(line)s) : %(error)s") % {"line": rows.line_num, "error": error},
-            code="malformed-csv",
-        ) from error
+    rows = csv.reader(chain(sample, text), dialect=dialect)
+    return TableSource(rows=rows, encoding=encoding, delimiter=dialect.delimiter, file=text)

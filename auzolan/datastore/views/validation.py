@@ -1,1 +1,83 @@
-urlpatterns: list = []
+"""The public "Valider un fichier" page: anyone checks a CSV against a schema; the file is not kept."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django import forms
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from auzolan.catalog.services import megabytes, upload_max_bytes
+from auzolan.catalog.uploads import limit_upload_size
+from auzolan.core.errors import ApplicationError
+from auzolan.datastore.validation.service import public_schemas, validate_upload
+
+
+class ValidateForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Fichier CSV à valider"))
+    schema = forms.ChoiceField(label=gettext_lazy("Schéma du catalogue"), required=False)
+    schema_file = forms.FileField(
+        label=gettext_lazy("Ou votre propre schéma (fichier JSON Table Schema)"),
+        required=False,
+        help_text=gettext_lazy("S'il est déposé, il remplace le schéma choisi dans la liste."),
+    )
+
+    def __init__(self, *args, schemas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schema"].choices = [("", _("— Choisir un schéma —"))] + [(s.name, str(s)) for s in schemas]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("schema") and not data.get("schema_file") and "schema_file" not in self.errors:
+            self.add_error("schema", _("Choisissez un schéma du catalogue ou déposez le vôtre (JSON)."))
+        return data
+
+
+def _grouped(errors: list[dict]) -> dict:
+    by_type: dict[str, list] = defaultdict(list)
+    for error in errors:
+        by_type[error["type"]].append(error)
+    return dict(by_type)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_upload_size
+def validate_file(request):
+    schemas = public_schemas()
+    form = ValidateForm(request.POST or None, request.FILES or None, schemas=schemas)
+    report = None
+    status = 200
+    if request.upload_size_limit.refused:
+        request.upload_size_limit.add_errors(form)
+        status = 400
+    elif request.method == "POST":
+        if form.is_valid():
+            try:
+                report = validate_upload(
+                    file=form.cleaned_data["file"],
+                    schema_name=form.cleaned_data.get("schema") or "",
+                    schema_file=form.cleaned_data.get("schema_file"),
+                ).as_dict()
+            except ApplicationError as error:
+                field = error.field if error.field in form.fields else None
+                if field == "descriptor":
+                    field = "schema_file"
+                form.add_error(field if field in form.fields else None, error.message)
+                status = 400
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "report": report,
+        "groups": _grouped(report["errors"]) if report else {},
+        "fields": sorted(report["stats"]["fields"].items()) if report else [],
+        "upload_limit_mb": megabytes(upload_max_bytes()),
+    }
+    return render(request, "datastore/validation/validate.html", context, status=status)
+
+
+urlpatterns = [path("valider/", validate_file, name="validate")]
