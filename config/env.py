@@ -87,6 +87,10 @@ LOG_LEVEL: str = _env.str("LOG_LEVEL", "INFO").upper()
 HOST: str = _env.str("HOST", "127.0.0.1")
 #: Largest file a publisher may upload, in megabytes.
 UPLOAD_MAX_MB: int = _env.int("UPLOAD_MAX_MB", 500)
+#: Seconds the availability check of a remote resource waits for an answer.
+LINK_CHECK_TIMEOUT: float = _env.float("LINK_CHECK_TIMEOUT", 10.0)
+#: Let the availability check reach private, loopback and link-local addresses (an intranet portal).
+LINK_CHECK_ALLOW_PRIVATE: bool = _env.bool("LINK_CHECK_ALLOW_PRIVATE", False)
 
 # Object storage (S3-compatible). Empty S3_BUCKET: files live under MEDIA_ROOT.
 S3_BUCKET: str = _env.str("S3_BUCKET", "")

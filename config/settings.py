@@ -225,6 +225,9 @@ CSRF_TRUSTED_ORIGINS = [env.SITE_URL] if env.SITE_URL.startswith("https://") els
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Catalogue uploads: larger files are refused with a clear message (the web server must allow this size too).
 UPLOAD_MAX_BYTES = env.UPLOAD_MAX_MB * 1024 * 1024
+# Availability check of remote resources (catalog.linkcheck).
+LINK_CHECK_TIMEOUT = env.LINK_CHECK_TIMEOUT
+LINK_CHECK_ALLOW_PRIVATE = env.LINK_CHECK_ALLOW_PRIVATE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
 
 # Content Security Policy: nothing is loaded from another host.

@@ -180,6 +180,14 @@ class Resource(TimeStampedModel):
         API = "api", _("API")
         DOCUMENTATION = "documentation", _("Documentation")
 
+    class Availability(models.TextChoices):
+        UNKNOWN = "unknown", _("Non vérifiée")
+        AVAILABLE = "available", _("Disponible")
+        UNAVAILABLE = "unavailable", _("Indisponible")
+
+    #: The kinds whose address is checked (the others are files the platform stores).
+    REMOTE_KINDS = (Kind.REMOTE, Kind.API, Kind.DOCUMENTATION)
+
     identifier = models.UUIDField(_("identifiant stable"), default=uuid.uuid4, unique=True, editable=False)
     dataset = models.ForeignKey(
         Dataset, verbose_name=_("jeu de données"), on_delete=models.CASCADE, related_name="resources"
@@ -198,6 +206,14 @@ class Resource(TimeStampedModel):
         related_name="+",
         verbose_name=_("version actuelle"),
     )
+    # Availability of a remote address (remote, api, documentation), checked by catalog.linkcheck.
+    # Uploaded files are stored by the platform: always available, never checked.
+    availability = models.CharField(
+        _("disponibilité"), max_length=12, choices=Availability.choices, default=Availability.UNKNOWN
+    )
+    checked_at = models.DateTimeField(_("vérifiée le"), null=True, blank=True)
+    check_status_code = models.PositiveSmallIntegerField(_("code HTTP de la vérification"), null=True, blank=True)
+    check_message = models.CharField(_("résultat de la vérification"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("ressource")
@@ -206,6 +222,11 @@ class Resource(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_remote(self) -> bool:
+        """Is this an address elsewhere (checked for availability), rather than a file the platform stores?"""
+        return self.kind in self.REMOTE_KINDS
 
 
 def resource_upload_to(version: ResourceVersion, filename: str) -> str:

@@ -12,6 +12,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from auzolan.catalog.models import Dataset, Resource
 from auzolan.catalog.vocabularies import CLOSED_FORMATS, FREQUENCY_DAYS, Frequency
@@ -52,6 +53,7 @@ def quality_report(dataset: Dataset, *, resources: list[Resource] | None = None)
     has_communes = dataset.whole_territory or (dataset.pk is not None and dataset.communes.exists())
     frequency_set = bool(dataset.frequency) and dataset.frequency != Frequency.UNKNOWN
     formats = [_format(r) for r in resources]
+    unavailable = [r for r in resources if r.is_remote and r.availability == Resource.Availability.UNAVAILABLE]
     no_resource = _("Ajoutez d'abord au moins une ressource (un fichier, une adresse ou une API).")
 
     criteria = [
@@ -105,13 +107,23 @@ def quality_report(dataset: Dataset, *, resources: list[Resource] | None = None)
             if not resources
             else _("Publiez aussi les données dans un format ouvert (CSV, JSON, ODS…), pas seulement en PDF ou Excel."),
         ),
-        # Remote resources count as available: there is no availability checker yet, and udata counts an
-        # unknown availability ("unknown") as available. Uploaded files are stored by the platform itself.
+        # Like udata: no remote resource (remote file, API, documentation) found unavailable by the last check of
+        # catalog.linkcheck; a resource not checked yet ("unknown") counts as available, and uploaded files are
+        # stored by the platform itself (always available).
         _criterion(
             "all_resources_available",
             _("Toutes les ressources sont disponibles"),
-            bool(resources),
-            no_resource,
+            bool(resources) and not unavailable,
+            no_resource
+            if not resources
+            else ngettext(
+                "Cette adresse ne répondait pas lors de la dernière vérification : %(titles)s. Corrigez-la, puis "
+                "cliquez sur « Vérifier les liens ».",
+                "Ces adresses ne répondaient pas lors de la dernière vérification : %(titles)s. Corrigez-les, puis "
+                "cliquez sur « Vérifier les liens ».",
+                len(unavailable),
+            )
+            % {"titles": ", ".join(f"« {r.title} »" for r in unavailable)},
         ),
         _criterion(
             "resources_documentation",

@@ -40,3 +40,15 @@ def formats_refresh_resource(sender, instance, **kwargs):
     from auzolan.catalog.services import refresh_formats
 
     refresh_formats([instance.dataset_id])
+
+
+@receiver(post_save, sender=Resource, dispatch_uid="catalog.linkcheck.address_changed")
+def availability_reset_resource(sender, instance, created, update_fields=None, **kwargs):
+    """A new address has not been checked: its availability goes back to unknown (the services save the fields that
+    changed, so "url" among them means a new address)."""
+    if not created and update_fields is not None and "url" in update_fields and instance.is_remote:
+        from auzolan.catalog.linkcheck import resource_reset_availability
+
+        resource_reset_availability(resource_id=instance.pk)
+        instance.availability = Resource.Availability.UNKNOWN
+        instance.checked_at, instance.check_status_code, instance.check_message = None, None, ""

@@ -164,6 +164,7 @@ def dataset_edit(request, slug: str):
         else:
             messages.success(request, _("Les modifications sont enregistrées."))
             return redirect("catalog:dataset_edit", slug=dataset.slug)
+    resources = list(dataset.resources.all())
     return render(
         request,
         "catalog/publish/dataset_form.html",
@@ -171,7 +172,8 @@ def dataset_edit(request, slug: str):
             "form": form,
             "dataset": dataset,
             "conflict": conflict,
-            "resources": list(dataset.resources.all()),
+            "resources": resources,
+            "has_remote_resources": any(resource.is_remote and resource.url for resource in resources),
             "transitions": _transitions(dataset),
         },
         status=(409 if conflict else 400) if request.method == "POST" else 200,
