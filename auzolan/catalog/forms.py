@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auzolan.catalog.models import Dataset, Resource, TableSchema
 from auzolan.catalog.vocabularies import LICENCES, Frequency, Licence, Theme
+from auzolan.core.submissions import SubmissionTokenMixin
 from auzolan.organisations.forms import add_service_error
 from auzolan.organisations.models import Commune
 
@@ -37,7 +38,7 @@ def _schema_label(schema: TableSchema) -> str:
     return _("%(schema)s — schéma de %(organisation)s") % {"schema": schema, "organisation": schema.organisation.name}
 
 
-class DatasetForm(forms.Form):
+class DatasetForm(SubmissionTokenMixin, forms.Form):
     """The metadata of a dataset. `organisations`: those the person may publish for (creation only)."""
 
     organisation = forms.ModelChoiceField(
@@ -126,6 +127,7 @@ class DatasetForm(forms.Form):
         self.fields["licence"].help_text = _licence_help()
         if dataset is not None:
             del self.fields["organisation"]
+            del self.fields["submission"]  # edits are guarded by the revision instead
             self.fields["revision"].required = True
             territory_ids = [dataset.organisation.territory_id]
             schema_orgs = [dataset.organisation_id]
@@ -169,11 +171,12 @@ class DatasetForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("revision", None)
         data.pop("organisation", None)
+        data.pop("submission", None)
         data["communes"] = list(data["communes"])
         return data
 
 
-class ResourceCreateForm(forms.Form):
+class ResourceCreateForm(SubmissionTokenMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Type de ressource"),
         choices=Resource.Kind.choices,

@@ -29,6 +29,7 @@ from auzolan.catalog.models import Dataset, Resource, ResourceVersion
 from auzolan.catalog.uploads import limit_upload_size
 from auzolan.core.errors import ApplicationError, Conflict
 from auzolan.core.permissions import get_object_for
+from auzolan.core.submissions import claim_submission, release_submission
 
 PAGE_SIZE = 30
 
@@ -118,11 +119,16 @@ def dataset_create(request):
         initial["organisation"] = request.organisation.pk
     form = DatasetForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["submission"]
+        if not claim_submission(request, token):
+            messages.info(request, _("Ce formulaire a déjà été envoyé : le jeu de données n'a pas été créé en double."))
+            return redirect("catalog:publish_home")
         try:
             dataset = services.dataset_create(
                 actor=request.user, organisation=form.cleaned_data["organisation"], **form.service_values()
             )
         except ApplicationError as error:
+            release_submission(request, token)
             add_service_error(form, error)
         else:
             messages.success(
@@ -241,6 +247,9 @@ def resource_create(request, slug: str):
     if request.upload_size_limit.refused:
         request.upload_size_limit.add_errors(form)  # nothing was stored; the other fields are kept
     elif request.method == "POST" and form.is_valid():
+        if not claim_submission(request, form.cleaned_data["submission"]):
+            messages.info(request, _("Ce formulaire a déjà été envoyé : la ressource n'a pas été ajoutée en double."))
+            return redirect("catalog:dataset_edit", slug=dataset.slug)
         try:
             resource = services.resource_add(
                 actor=request.user,
@@ -252,6 +261,7 @@ def resource_create(request, slug: str):
                 file=form.cleaned_data["file"],
             )
         except ApplicationError as error:
+            release_submission(request, form.cleaned_data["submission"])
             add_service_error(form, error)
         else:
             messages.success(request, _("La ressource « %(title)s » est ajoutée.") % {"title": resource.title})
