@@ -24,6 +24,17 @@ TABULAR_FORMATS = {"csv", "xlsx", "ods", "json"}
 UPDATE_GRACE = datetime.timedelta(days=1)
 
 
+# The datastore validates files against the declared schema; it registers here how conformant a dataset is
+# (catalog may not import datastore). provider(dataset, resources) -> {"ok", "advice", "links"}.
+_schema_conformance: list = []
+
+
+def register_schema_conformance(provider) -> None:
+    """Called by DatastoreConfig.ready(): the last registered provider decides the "schema" criterion."""
+    if provider not in _schema_conformance:
+        _schema_conformance.append(provider)
+
+
 def _format(resource: Resource) -> str:
     return (resource.format or "").strip().lower().lstrip(".")
 
@@ -136,17 +147,22 @@ def quality_report(dataset: Dataset, *, resources: list[Resource] | None = None)
             ),
         ),
     ]
-    if dataset.schema_id:
-        # Until validation exists (datastore), a declared schema with a tabular resource counts as conformant.
+    if dataset.schema_id and _schema_conformance:
+        conformance = _schema_conformance[-1](dataset, resources)
+        criterion = _criterion(
+            "schema", _("Les données suivent le schéma déclaré"), conformance["ok"], conformance["advice"]
+        )
+        if not criterion["ok"] and conformance.get("links"):
+            criterion["links"] = conformance["links"]
+        criteria.append(criterion)
+    elif dataset.schema_id:
+        # Without the datastore (no validation), a declared schema with a tabular resource counts as conformant.
         criteria.append(
             _criterion(
                 "schema",
                 _("Les données suivent le schéma déclaré"),
                 any(f in TABULAR_FORMATS for f in formats),
-                _(
-                    "Ajoutez une ressource tabulaire (CSV, XLSX, ODS ou JSON) qui suit le schéma déclaré. La "
-                    "validation automatique des fichiers contre le schéma arrivera avec l'entrepôt de données."
-                ),
+                _("Ajoutez une ressource tabulaire (CSV, XLSX, ODS ou JSON) qui suit le schéma déclaré."),
             )
         )
     points = sum(1 for criterion in criteria if criterion["ok"])

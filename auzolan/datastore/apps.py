@@ -8,7 +8,19 @@ class DatastoreConfig(AppConfig):
     verbose_name = _("Entrepôt de données tabulaires")
 
     def ready(self) -> None:
-        from auzolan.catalog.signals import resource_version_added
-        from auzolan.datastore.receivers import start_ingestion
+        from auzolan.catalog.models import Dataset
+        from auzolan.catalog.quality import register_schema_conformance
+        from auzolan.catalog.signals import dataset_changed, resource_version_added
+        from auzolan.core.registry import register_page_section
+        from auzolan.datastore import conformance, receivers
+        from auzolan.datastore.views import conformance as conformance_views
 
-        resource_version_added.connect(start_ingestion, dispatch_uid="datastore.start_ingestion")
+        resource_version_added.connect(receivers.start_ingestion, dispatch_uid="datastore.start_ingestion")
+        resource_version_added.connect(receivers.start_validation, dispatch_uid="datastore.start_validation")
+        dataset_changed.connect(
+            receivers.revalidate_on_schema_change, sender=Dataset, dispatch_uid="datastore.revalidate"
+        )
+        register_schema_conformance(conformance.schema_conformance)
+        register_page_section(
+            "dataset_resource", "datastore/validation/_resource_conformance.html", conformance_views.resource_section
+        )

@@ -91,3 +91,56 @@ class ColumnDescription(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Validation of resource versions against the dataset's schema -----------------------------------------
+
+
+class ValidationReport(TimeStampedModel):
+    """The validation of one resource version against a Table Schema (the dataset's declared schema).
+
+    A version may be validated several times (the schema changed, an editor asked again): the latest row is the one
+    shown and counted by the quality score. `report` holds the engine's report (`Report.as_dict()`, the shape of
+    POST /api/v1/validate); the schema's name and version are copied so that the report stays readable if the
+    schema is deleted.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("Validation en cours")
+        DONE = "done", _("Terminée")
+        FAILED = "failed", _("Échec")
+
+    version = models.ForeignKey(
+        ResourceVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="validation_reports"
+    )
+    schema = models.ForeignKey(
+        "catalog.TableSchema",
+        verbose_name=_("schéma"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    schema_name = models.CharField(_("nom du schéma"), max_length=255, blank=True)
+    schema_version = models.CharField(_("version du schéma"), max_length=50, blank=True)
+    state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.PENDING)
+    valid = models.BooleanField(_("valide"), default=False)
+    report = models.JSONField(_("rapport"), default=dict, blank=True)
+    error_count = models.PositiveIntegerField(_("erreurs"), default=0)
+    error = models.TextField(_("erreur"), blank=True)
+    job = models.ForeignKey(Job, verbose_name=_("tâche"), null=True, blank=True, on_delete=models.SET_NULL)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rapport de validation")
+        verbose_name_plural = _("rapports de validation")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["version", "-created_at"], name="datastore_report_version")]
+
+    def __str__(self) -> str:
+        return f"{self.version} — {self.schema_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -20,3 +20,35 @@ def ingest(progress, *, table_id: str) -> dict:
         "table": str(table.identifier),
         "rows": table.row_count,
     }
+
+
+@job_task
+def validate_version(progress, *, report_id: str) -> dict:
+    """Validate one resource version against its dataset's schema (see conformance.run_validation)."""
+    from auzolan.datastore.conformance import run_validation
+    from auzolan.datastore.models import ValidationReport
+
+    report = ValidationReport.objects.select_related("version", "schema").get(pk=report_id)
+    report = run_validation(report=report, progress=progress)
+    if report.valid:
+        message = _("Le fichier respecte le schéma.")
+    else:
+        message = _("%(errors)d erreurs de conformité au schéma.") % {"errors": report.error_count}
+    return {"message": message, "report": report.pk, "valid": report.valid, "errors": report.error_count}
+
+
+from django_tasks import task  # noqa: E402
+
+
+@task()
+def validate_version_unowned(report_id: str) -> None:
+    """The same validation when nobody owns the job (the uploader's account was deleted)."""
+    import contextlib
+
+    from auzolan.core.errors import ApplicationError
+    from auzolan.datastore.conformance import run_validation
+    from auzolan.datastore.models import ValidationReport
+
+    report = ValidationReport.objects.select_related("version", "schema").get(pk=report_id)
+    with contextlib.suppress(ApplicationError):  # the message is stored in the report
+        run_validation(report=report)
