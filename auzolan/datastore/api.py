@@ -85,3 +85,40 @@ def validate_file(
                 code="too-large",
             )
     return validate_upload(file=file, schema_name=schema_name, schema_file=schema_file).as_dict()
+
+
+# --- Conformance: the stored validation report of a resource version (datastore.conformance) ----------------
+
+from auzolan.catalog.models import ResourceVersion as _ResourceVersion  # noqa: E402
+from auzolan.datastore import conformance as _conformance  # noqa: E402
+
+
+@router.get(
+    "/resources/{identifier}/versions/{number}/validation",
+    summary="Rapport de validation d'une version de ressource contre le schéma déclaré du jeu de données",
+    response=dict,
+)
+def resource_version_validation(request, identifier: uuid.UUID, number: int):
+    """The latest stored report (same shape as POST /validate), with `state` (pending, running, done, failed),
+    `error` and the schema validated against; 404 when the version was never validated."""
+    resource = Resource.objects.select_related("dataset").filter(identifier=identifier).first()
+    if resource is None or not can(request.user, "catalog.view_dataset", resource.dataset):
+        raise Http404
+    version = _ResourceVersion.objects.filter(resource=resource, number=number).first()
+    stored = _conformance.latest_report(version) if version is not None else None
+    if stored is None:
+        raise Http404
+    report = dict(stored.report) if stored.state == "done" else {}
+    report.update(
+        {
+            "state": stored.state,
+            "error": stored.error,
+            "resource": str(resource.identifier),
+            "version": version.number,
+            "validated_schema": {"name": stored.schema_name, "version": stored.schema_version},
+            "finished_at": stored.finished_at.isoformat() if stored.finished_at else None,
+        }
+    )
+    report.setdefault("valid", stored.valid)
+    return report
+
