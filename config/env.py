@@ -91,6 +91,8 @@ UPLOAD_MAX_MB: int = _env.int("UPLOAD_MAX_MB", 500)
 LINK_CHECK_TIMEOUT: float = _env.float("LINK_CHECK_TIMEOUT", 10.0)
 #: Let the availability check reach private, loopback and link-local addresses (an intranet portal).
 LINK_CHECK_ALLOW_PRIVATE: bool = _env.bool("LINK_CHECK_ALLOW_PRIVATE", False)
+#: Seconds a data API query, aggregation or SQL query may run before it is interrupted (exports get 12×).
+DATASTORE_QUERY_TIMEOUT: float = _env.float("DATASTORE_QUERY_TIMEOUT", 5.0)
 
 # Object storage (S3-compatible). Empty S3_BUCKET: files live under MEDIA_ROOT.
 S3_BUCKET: str = _env.str("S3_BUCKET", "")

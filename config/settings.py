@@ -228,6 +228,8 @@ UPLOAD_MAX_BYTES = env.UPLOAD_MAX_MB * 1024 * 1024
 # Availability check of remote resources (catalog.linkcheck).
 LINK_CHECK_TIMEOUT = env.LINK_CHECK_TIMEOUT
 LINK_CHECK_ALLOW_PRIVATE = env.LINK_CHECK_ALLOW_PRIVATE
+# Datastore queries (data API, exports, SQL endpoint): time limit per query.
+DATASTORE_QUERY_TIMEOUT = env.DATASTORE_QUERY_TIMEOUT
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
 
 # Content Security Policy: nothing is loaded from another host.

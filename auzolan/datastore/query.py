@@ -1,0 +1,578 @@
+"""The one query engine over a table's Parquet file: the preview, the data API, the exports, the SQL endpoint's
+limits and the CKAN `datastore_search` all go through it.
+
+User input never becomes SQL text: values travel as DuckDB prepared parameters (converted in Python to the column's
+stored type first, so that a bad value is a clear 400 naming the column), and identifiers are taken only from the
+table's stored column list (then quoted). Every statement runs under a time limit (`DATASTORE_QUERY_TIMEOUT`,
+`connection.interrupt()` from a timer) on a connection with a memory limit.
+
+Order is deterministic: the Parquet file's own row number (`read_parquet(..., file_row_number=true)`) is always the
+last sort key, which also makes the keyset cursor exact for deep pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import duckdb
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext as _
+
+from auzolan.core.errors import Conflict, ValidationError
+from auzolan.datastore.duck import connect, quote
+from auzolan.datastore.models import Table
+
+OPERATORS = ("exact", "not", "contains", "in", "gt", "gte", "lt", "lte", "isnull")
+RESERVED = {"sort", "fields", "q", "limit", "offset", "cursor", "group_by", "agg", "format", "total"}
+AGGREGATES = ("count", "sum", "avg", "min", "max")
+NUMERIC = {"integer", "number"}
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+MAX_GROUPS = 1000
+MAX_GROUP_BY = 2
+#: Above this many matching rows, the total is estimated (and flagged so) instead of counted.
+EXACT_COUNT_THRESHOLD = 100_000
+ROW = "file_row_number"
+CURSOR_SALT = "auzolan.datastore.cursor"
+
+
+def timeout_seconds() -> float:
+    return float(getattr(settings, "DATASTORE_QUERY_TIMEOUT", 5))
+
+
+# --- Query description ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filter:
+    column: str
+    operator: str
+    value: object = None
+
+
+@dataclass
+class Query:
+    filters: list[Filter] = field(default_factory=list)
+    sort: list[str] = field(default_factory=list)
+    fields: list[str] | None = None
+    q: str = ""
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+    cursor: str = ""
+
+
+@dataclass
+class Page:
+    fields: list[dict]
+    rows: list[dict]
+    total: int
+    total_estimated: bool
+    next_cursor: str | None
+    limit: int
+    offset: int
+
+
+def _int(value, name: str, *, default: int, minimum: int = 0, maximum: int | None = None) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            _("Le paramètre %(name)s doit être un nombre entier.") % {"name": name}, field=name
+        ) from None
+    if number < minimum or (maximum is not None and number > maximum):
+        raise ValidationError(
+            _("Le paramètre %(name)s doit être compris entre %(min)s et %(max)s.")
+            % {"name": name, "min": minimum, "max": maximum if maximum is not None else "∞"},
+            field=name,
+        )
+    return number
+
+
+def _list(value) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def parse_params(params: Mapping, *, max_limit: int = MAX_LIMIT) -> Query:
+    """A Query from request parameters: `col=v`, `col__op=v`, `sort`, `fields`, `q`, `limit`, `offset`, `cursor`.
+
+    `params` is a QueryDict or a plain dict (of strings, or of lists of strings). Column names are checked later
+    against the table, where the error can list the valid ones.
+    """
+    getlist = params.getlist if hasattr(params, "getlist") else (lambda k: _as_list(params.get(k)))
+    filters = []
+    for key in params:
+        if key in RESERVED:
+            continue
+        column, operator = key, "exact"
+        if "__" in key:
+            head, _sep, tail = key.rpartition("__")
+            if tail in OPERATORS:
+                column, operator = head, tail
+        for value in getlist(key):
+            filters.append(Filter(column, operator, value))
+    return Query(
+        filters=filters,
+        sort=_list(params.get("sort")),
+        fields=_list(params.get("fields")) or None,
+        q=str(params.get("q") or "").strip(),
+        limit=_int(params.get("limit"), "limit", default=DEFAULT_LIMIT, maximum=max_limit),
+        offset=_int(params.get("offset"), "offset", default=0),
+        cursor=str(params.get("cursor") or ""),
+    )
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+# --- Building SQL from a Query --------------------------------------------------------------------------------
+
+
+class Compiler:
+    """Turns a Query into SQL fragments and parameters for one table. Identifiers only from `table.columns`."""
+
+    def __init__(self, table: Table):
+        if table.state != Table.State.READY or not table.parquet:
+            raise Conflict(
+                _("Cette table n'est pas encore chargée : réessayez quand le chargement sera terminé."),
+                code="not-ready",
+            )
+        self.table = table
+        self.columns = {c["name"]: c for c in table.columns}
+
+    # identifiers
+    def column(self, name: str, *, param: str = "column") -> str:
+        if name not in self.columns:
+            raise ValidationError(
+                _("Colonne inconnue : %(name)s. Colonnes disponibles : %(valid)s.")
+                % {"name": name, "valid": ", ".join(self.columns)},
+                field=param,
+                code="unknown-column",
+                extra={"columns": list(self.columns)},
+            )
+        return quote(name)
+
+    def type_of(self, name: str) -> str:
+        return self.columns[name].get("type", "text")
+
+    # values
+    def convert(self, name: str, value):
+        """The value as the column's type (for a bound parameter); a clear 400 naming the column otherwise."""
+        type_ = self.type_of(name)
+        if value is None:
+            return None
+        text = str(value).strip()
+        try:
+            if type_ == "integer":
+                return int(text)
+            if type_ == "number":
+                return float(text.replace(",", ".").replace(" ", ""))
+            if type_ == "date":
+                return dt.date.fromisoformat(text)
+            if type_ == "datetime":
+                return dt.datetime.fromisoformat(text)
+            if type_ == "boolean":
+                lowered = text.lower()
+                if lowered in ("true", "1", "oui", "vrai", "yes"):
+                    return True
+                if lowered in ("false", "0", "non", "faux", "no"):
+                    return False
+                raise ValueError(text)
+        except ValueError:
+            expected = {
+                "integer": _("un nombre entier"),
+                "number": _("un nombre"),
+                "date": _("une date AAAA-MM-JJ"),
+                "datetime": _("une date et heure AAAA-MM-JJTHH:MM:SS"),
+                "boolean": _("true ou false"),
+            }[type_]
+            raise ValidationError(
+                _("Valeur invalide pour la colonne %(name)s : « %(value)s » (attendu : %(expected)s).")
+                % {"name": name, "value": text[:100], "expected": expected},
+                field=name,
+                code="invalid-value",
+            ) from None
+        return text
+
+    def where(self, query: Query) -> tuple[list[str], list]:
+        clauses, params = [], []
+        for item in query.filters:
+            col = self.column(item.column, param=item.column)
+            op = item.operator
+            if op not in OPERATORS:
+                raise ValidationError(
+                    _("Opérateur de filtre inconnu : %(op)s. Opérateurs : %(valid)s.")
+                    % {"op": op, "valid": ", ".join(OPERATORS)},
+                    field=item.column,
+                )
+            if op == "isnull":
+                flag = str(item.value).strip().lower()
+                if flag not in ("true", "false", "1", "0"):
+                    raise ValidationError(
+                        _("Le filtre %(name)s__isnull attend true ou false.") % {"name": item.column},
+                        field=item.column,
+                    )
+                clauses.append(f"{col} IS NULL" if flag in ("true", "1") else f"{col} IS NOT NULL")
+            elif op == "contains":
+                clauses.append(
+                    f"strip_accents(lower(CAST({col} AS VARCHAR))) LIKE '%' || strip_accents(lower(?)) || '%' "
+                    "ESCAPE '\\'"
+                )
+                params.append(_escape_like(str(item.value)))
+            elif op == "in":
+                raw = item.value if isinstance(item.value, (list, tuple)) else _list(item.value)
+                values = [self.convert(item.column, v) for v in raw]
+                if not values:
+                    clauses.append("FALSE")
+                    continue
+                clauses.append(f"{col} IN ({', '.join('?' for _v in values)})")
+                params.extend(values)
+            else:
+                sql = {
+                    "exact": "{c} = ?",
+                    "not": "{c} IS DISTINCT FROM ?",
+                    "gt": "{c} > ?",
+                    "gte": "{c} >= ?",
+                    "lt": "{c} < ?",
+                    "lte": "{c} <= ?",
+                }[op]
+                clauses.append(sql.format(c=col))
+                params.append(self.convert(item.column, item.value))
+        if query.q:
+            texts = [name for name, c in self.columns.items() if c.get("type", "text") == "text"]
+            if texts:
+                term = _escape_like(query.q[:200])
+                ors = [
+                    f"strip_accents(lower({quote(name)})) LIKE '%' || strip_accents(lower(?)) || '%' ESCAPE '\\'"
+                    for name in texts
+                ]
+                clauses.append("(" + " OR ".join(ors) + ")")
+                params.extend([term] * len(texts))
+            else:
+                clauses.append("FALSE")
+        return clauses, params
+
+    def order(self, sort: Iterable[str]) -> list[tuple[str, bool]]:
+        keys = []
+        for key in sort:
+            name = key[1:] if key.startswith("-") else key
+            self.column(name, param="sort")
+            keys.append((name, key.startswith("-")))
+        return keys
+
+    def select(self, fields: list[str] | None) -> list[str]:
+        names = list(fields) if fields else list(self.columns)
+        for name in names:
+            self.column(name, param="fields")
+        return names
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _order_sql(keys: list[tuple[str, bool]]) -> str:
+    parts = [f"{quote(name)} {'DESC' if desc else 'ASC'} NULLS LAST" for name, desc in keys]
+    return " ORDER BY " + ", ".join([*parts, f"{ROW} ASC"])
+
+
+def source_sql() -> str:
+    return f"read_parquet(?, {ROW}=true)"
+
+
+# --- Execution ------------------------------------------------------------------------------------------------
+
+
+def run(con, sql: str, params: list | None = None, *, timeout: float | None = None, fetch=None):
+    """Execute under a time limit; `fetch(cursor)` runs inside the limit too. Errors become 400s."""
+    limit = timeout_seconds() if timeout is None else timeout
+    timer = threading.Timer(limit, con.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        cursor = con.execute(sql, params or [])
+        return fetch(cursor) if fetch else cursor
+    except duckdb.InterruptException:
+        raise ValidationError(
+            _("La requête a dépassé la limite de %(seconds)s secondes. Ajoutez des filtres ou réduisez le calcul.")
+            % {"seconds": f"{limit:g}"},
+            code="timeout",
+        ) from None
+    except duckdb.OutOfMemoryException:
+        raise ValidationError(
+            _("La requête demande trop de mémoire. Ajoutez des filtres ou réduisez le calcul."), code="too-large"
+        ) from None
+    except duckdb.Error as error:
+        raise ValidationError(
+            _("La requête n'a pas pu être exécutée : %(error)s") % {"error": str(error).splitlines()[0][:300]},
+            code="query-error",
+        ) from None
+    finally:
+        timer.cancel()
+
+
+def _path(table: Table) -> str:
+    from auzolan.datastore.selectors import parquet_path
+
+    return parquet_path(table)
+
+
+def _fields(compiler: Compiler, names: list[str]) -> list[dict]:
+    from auzolan.datastore.selectors import table_columns
+
+    described = {c["name"]: c for c in table_columns(compiler.table)}
+    return [
+        {"name": n, "type": described[n].get("type", "text"), "label": described[n].get("label") or n} for n in names
+    ]
+
+
+def _jsonable(value):
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex()
+    return value
+
+
+# --- Cursor ---------------------------------------------------------------------------------------------------
+
+
+def _encode(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def make_cursor(keys: list[tuple[str, bool]], row: dict, row_number: int) -> str:
+    return signing.dumps(
+        {"s": [f"{'-' if d else ''}{n}" for n, d in keys], "v": [_encode(row[n]) for n, _d in keys], "r": row_number},
+        salt=CURSOR_SALT,
+        compress=True,
+    )
+
+
+def read_cursor(compiler: Compiler, keys: list[tuple[str, bool]], cursor: str) -> tuple[list, int]:
+    try:
+        data = signing.loads(cursor, salt=CURSOR_SALT)
+        sort = [f"{'-' if d else ''}{n}" for n, d in keys]
+        if data["s"] != sort:
+            raise ValueError
+        values = [None if v is None else compiler.convert(n, v) for (n, _d), v in zip(keys, data["v"], strict=True)]
+        return values, int(data["r"])
+    except (signing.BadSignature, ValueError, KeyError, TypeError, ValidationError):
+        raise ValidationError(
+            _("Curseur invalide : reprenez depuis la première page avec le même tri."), field="cursor"
+        ) from None
+
+
+def _after(keys: list[tuple[str, bool]], values: list, row_number: int) -> tuple[str, list]:
+    """Rows strictly after (values, row_number) in the order `keys` (NULLS LAST) then row number."""
+    ors, params = [], []
+    for i in range(len(keys) + 1):
+        parts, part_params = [], []
+        for (name, _d), value in zip(keys[:i], values[:i], strict=True):
+            if value is None:
+                parts.append(f"{quote(name)} IS NULL")
+            else:
+                parts.append(f"{quote(name)} = ?")
+                part_params.append(value)
+        if i < len(keys):
+            name, desc = keys[i]
+            value = values[i]
+            if value is None:
+                continue  # nothing sorts after NULL except the tie handled by the next level
+            parts.append(f"({quote(name)} {'<' if desc else '>'} ? OR {quote(name)} IS NULL)")
+            part_params.append(value)
+        else:
+            parts.append(f"{ROW} > ?")
+            part_params.append(row_number)
+        ors.append("(" + " AND ".join(parts) + ")")
+        params.extend(part_params)
+    return "(" + " OR ".join(ors) + ")", params
+
+
+# --- Public functions -----------------------------------------------------------------------------------------
+
+
+def search(table: Table, query: Query, *, count: bool = True) -> Page:
+    """One page of rows: filters, q, sort, fields, limit/offset or cursor, and the total (exact or estimated)."""
+    compiler = Compiler(table)
+    names = compiler.select(query.fields)
+    keys = compiler.order(query.sort)
+    clauses, params = compiler.where(query)
+    page_clauses, page_params = list(clauses), list(params)
+    offset = query.offset
+    if query.cursor:
+        values, row_number = read_cursor(compiler, keys, query.cursor)
+        after, after_params = _after(keys, values, row_number)
+        page_clauses.append(after)
+        page_params.extend(after_params)
+        offset = 0
+    limit = max(0, min(int(query.limit), MAX_LIMIT))
+    key_names = [n for n, _d in keys]
+    extra = [n for n in key_names if n not in names]
+    select = ", ".join([quote(n) for n in [*names, *extra]] + [ROW])
+    where_sql = f" WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
+    path = _path(table)
+    con = connect()
+    try:
+        sql = f"SELECT {select} FROM {source_sql()}{where_sql}{_order_sql(keys)} LIMIT {limit + 1} OFFSET {offset}"  # noqa: S608
+        fetched = run(con, sql, [path, *page_params], fetch=lambda c: (c.fetchall(), [d[0] for d in c.description]))
+        records, columns = fetched
+        rows = [dict(zip(columns, record, strict=True)) for record in records]
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = make_cursor(keys, rows[-1], rows[-1][ROW]) if more and rows else None
+        total, estimated = _count(con, path, clauses, params, table) if count else (0, False)
+    finally:
+        con.close()
+    out = [{n: _jsonable(row[n]) for n in names} for row in rows]
+    return Page(
+        fields=_fields(compiler, names),
+        rows=out,
+        total=total,
+        total_estimated=estimated,
+        next_cursor=next_cursor,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def _count(con, path: str, clauses: list[str], params: list, table: Table) -> tuple[int, bool]:
+    if not clauses:
+        return table.row_count, False
+    where_sql = f" WHERE {' AND '.join(clauses)}"
+    capped = run(
+        con,
+        f"SELECT count(*) FROM (SELECT 1 FROM {source_sql()}{where_sql} LIMIT {EXACT_COUNT_THRESHOLD + 1})",  # noqa: S608
+        [path, *params],
+        fetch=lambda c: c.fetchone()[0],
+    )
+    if capped <= EXACT_COUNT_THRESHOLD:
+        return capped, False
+    # Estimate from a 1 % sample of the file (never below what was already counted).
+    sampled = run(
+        con,
+        f"SELECT count(*) FROM (SELECT * FROM {source_sql()} USING SAMPLE 1 PERCENT (system)){where_sql}",  # noqa: S608
+        [path, *params],
+        fetch=lambda c: c.fetchone()[0],
+    )
+    return max(int(sampled * 100), EXACT_COUNT_THRESHOLD + 1), True
+
+
+def query_table(
+    table: Table,
+    *,
+    filters: list[Filter] | tuple = (),
+    sort: list[str] | tuple = (),
+    fields: list[str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    q: str = "",
+) -> tuple[list[dict], int]:
+    """Rows (dicts) of a ready table and the total matching count. `sort`: names, `-name` for descending."""
+    page = search(
+        table,
+        Query(filters=list(filters), sort=list(sort), fields=fields, q=q, limit=limit, offset=max(0, int(offset))),
+    )
+    return page.rows, page.total
+
+
+def parse_aggregates(compiler: Compiler, specs: list[str]) -> list[tuple[str, str | None, str]]:
+    """`count`, `sum:col`, `avg:col`, `min:col`, `max:col` → (function, column, output name)."""
+    out = []
+    for spec in specs or ["count"]:
+        function, _sep, name = spec.partition(":")
+        function = function.strip().lower()
+        if function not in AGGREGATES:
+            raise ValidationError(
+                _("Agrégat inconnu : %(agg)s. Agrégats : %(valid)s.")
+                % {"agg": function, "valid": ", ".join(AGGREGATES)},
+                field="agg",
+            )
+        if function == "count":
+            out.append(("count", None, "count"))
+            continue
+        if not name:
+            raise ValidationError(
+                _("L'agrégat %(agg)s demande une colonne : %(agg)s:colonne.") % {"agg": function}, field="agg"
+            )
+        compiler.column(name, param="agg")
+        if function in ("sum", "avg") and compiler.type_of(name) not in NUMERIC:
+            raise ValidationError(
+                _("L'agrégat %(agg)s demande une colonne numérique ; %(name)s est de type %(type)s.")
+                % {"agg": function, "name": name, "type": compiler.type_of(name)},
+                field="agg",
+            )
+        out.append((function, name, f"{function}_{name}"))
+    return out
+
+
+def aggregate(table: Table, query: Query, *, group_by: list[str], aggregates: list[str]) -> dict:
+    """Group by 1–2 columns with count/sum/avg/min/max, under the same filters. Groups sorted by `sort` or count."""
+    compiler = Compiler(table)
+    if len(group_by) > MAX_GROUP_BY:
+        raise ValidationError(_("Regroupement sur %(max)s colonnes au plus.") % {"max": MAX_GROUP_BY}, field="group_by")
+    for name in group_by:
+        compiler.column(name, param="group_by")
+    specs = parse_aggregates(compiler, aggregates)
+    clauses, params = compiler.where(query)
+    outputs = [*group_by, *[o for _f, _c, o in specs]]
+    selects = [quote(n) for n in group_by]
+    for function, name, output in specs:
+        selects.append(f"{'count(*)' if function == 'count' else f'{function}({quote(name)})'} AS {quote(output)}")
+    order = []
+    for key in query.sort:
+        name = key[1:] if key.startswith("-") else key
+        if name not in outputs:
+            raise ValidationError(
+                _("Tri inconnu : %(name)s. Tris possibles : %(valid)s.") % {"name": name, "valid": ", ".join(outputs)},
+                field="sort",
+            )
+        order.append(f"{quote(name)} {'DESC' if key.startswith('-') else 'ASC'} NULLS LAST")
+    if not order:
+        first = specs[0][2]
+        order = [f"{quote(first)} DESC NULLS LAST"] + [f"{quote(n)} ASC NULLS LAST" for n in group_by]
+    limit = max(1, min(int(query.limit or DEFAULT_LIMIT), MAX_GROUPS))
+    where_sql = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    group_sql = f" GROUP BY {', '.join(quote(n) for n in group_by)}" if group_by else ""
+    sql = (
+        f"SELECT {', '.join(selects)} FROM {source_sql()}{where_sql}{group_sql} "  # noqa: S608
+        f"ORDER BY {', '.join(order)} LIMIT {limit + 1} OFFSET {int(query.offset)}"
+    )
+    con = connect()
+    try:
+        records = run(con, sql, [_path(table), *params], fetch=lambda c: c.fetchall())
+    finally:
+        con.close()
+    rows = [{k: _jsonable(v) for k, v in zip(outputs, r, strict=True)} for r in records[:limit]]
+    return {
+        "group_by": group_by,
+        "aggregates": [o for _f, _c, o in specs],
+        "rows": rows,
+        "truncated": len(records) > limit,
+        "limit": limit,
+        "offset": int(query.offset),
+    }
+
+
+def export_sql(table: Table, query: Query) -> tuple[str, list, list[str]]:
+    """The SELECT of a filtered, sorted result without limit (for COPY), its parameters and the column names."""
+    compiler = Compiler(table)
+    names = compiler.select(query.fields)
+    keys = compiler.order(query.sort)
+    clauses, params = compiler.where(query)
+    where_sql = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    select = ", ".join(quote(n) for n in names)
+    sql = f"SELECT {select} FROM {source_sql()}{where_sql}{_order_sql(keys)}"  # noqa: S608
+    return sql, [_path(table), *params], names

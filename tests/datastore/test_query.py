@@ -1,0 +1,147 @@
+"""The query engine (auzolan.datastore.query) over a table loaded through the real ingestion path."""
+
+from __future__ import annotations
+
+import pytest
+
+from auzolan.core.errors import ApplicationError
+from auzolan.datastore import query, selectors
+from auzolan.datastore.duck import connect
+from tests.catalog.factories import DatasetFactory
+from tests.datastore.tabledata import load
+from tests.organisations.factories import MembershipFactory
+
+
+@pytest.fixture
+def table(transactional_db):
+    editor = MembershipFactory(role="editor").user
+    dataset = DatasetFactory(organisation=editor.memberships.get().organisation, state="published")
+    return load(editor, dataset)[1]
+
+
+def communes(table, **params):
+    page = query.search(table, query.parse_params(params))
+    return [row["commune"] for row in page.rows], page.total
+
+
+def refused(table, **params) -> ApplicationError:
+    with pytest.raises(ApplicationError) as error:
+        query.search(table, query.parse_params(params))
+    assert error.value.status == 400
+    return error.value
+
+
+def test_filters_per_column(table):
+    assert communes(table, commune="Anglet") == (["Anglet"], 1)
+    assert communes(table, commune__not="Anglet")[1] == 4
+    assert communes(table, montant__gt="300") == (["Bayonne"], 1)
+    assert communes(table, montant__gte="300", sort="commune") == (["Bayonne", "Hendaye", "Ustaritz"], 3)
+    assert communes(table, montant__lt="300") == (["Anglet"], 1)
+    assert communes(table, montant__lte="12,5") == (["Anglet"], 1)
+    assert communes(table, date__gte="2024-06-30", sort="date") == (["Hendaye", "Anglet"], 2)
+    assert communes(table, nombre__in="3,7", sort="commune") == (["Anglet", "Biarritz"], 2)
+    assert communes(table, commune__in="Anglet,Hendaye", sort="-commune") == (["Hendaye", "Anglet"], 2)
+    assert communes(table, montant__isnull="true") == (["Biarritz"], 1)
+    assert communes(table, montant__isnull="false")[1] == 4
+    # contains: case- and accent-insensitive, LIKE wildcards are literal
+    assert communes(table, libelle__contains="EQUIPEMENT") == (["Bayonne"], 1)
+    assert communes(table, libelle__contains="Ecole") == (["Anglet"], 1)
+    assert communes(table, libelle__contains="%")[1] == 0
+    assert communes(table, commune__contains="' OR 1=1 --")[1] == 0
+    # full text over the text columns
+    assert communes(table, q="fete") == (["Ustaritz"], 1)
+    assert communes(table, q="bayonne") == (["Bayonne"], 1)
+    # several filters combine with AND
+    assert communes(table, montant="300", date__isnull="false") == (["Hendaye"], 1)
+
+
+def test_fields_sort_and_limits(table):
+    page = query.search(table, query.parse_params({"fields": "commune,montant", "sort": "-montant,commune"}))
+    assert [f["name"] for f in page.fields] == ["commune", "montant"]
+    assert page.rows[:3] == [
+        {"commune": "Bayonne", "montant": 1234.5},
+        {"commune": "Hendaye", "montant": 300.0},
+        {"commune": "Ustaritz", "montant": 300.0},
+    ]
+    assert page.rows[-1] == {"commune": "Biarritz", "montant": None}  # NULLS LAST
+    page = query.search(table, query.parse_params({"limit": "2", "offset": "4"}))
+    assert len(page.rows) == 1 and page.total == 5 and page.next_cursor is None
+    rows, total = selectors.query_table(table, sort=["-montant"], limit=1)
+    assert total == 5 and rows[0]["commune"] == "Bayonne"
+
+
+def test_bad_parameters_are_clear_400s(table):
+    error = refused(table, inconnue="x")
+    assert "inconnue" in error.message and "commune, montant, date, nombre, libelle" in error.message
+    assert refused(table, sort='commune" DESC; DROP TABLE x; --').code == "unknown-column"
+    assert refused(table, fields="commune,secret").field == "fields"
+    error = refused(table, montant__gt="beaucoup")
+    assert error.field == "montant" and "montant" in error.message and "beaucoup" in error.message
+    assert refused(table, date__lt="31/12/2024").field == "date"
+    assert refused(table, nombre__in="1,deux").field == "nombre"
+    assert refused(table, montant__isnull="peut-être").field == "montant"
+    assert refused(table, limit="1001").field == "limit"
+    assert refused(table, limit="abc").field == "limit"
+    assert refused(table, offset="-1").field == "offset"
+    assert refused(table, cursor="forged").field == "cursor"
+
+
+@pytest.mark.parametrize("sort", ["commune", "-montant", "-montant,commune", "date,-nombre", "nombre"])
+def test_cursor_pages_equal_offset_pages(table, sort):
+    expected = communes(table, sort=sort, limit="5")[0]
+    seen, cursor = [], ""
+    for _page in range(10):
+        page = query.search(table, query.parse_params({"sort": sort, "limit": "2", "cursor": cursor}))
+        seen += [row["commune"] for row in page.rows]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert seen == expected
+
+
+def test_cursor_is_bound_to_its_sort(table):
+    page = query.search(table, query.parse_params({"sort": "commune", "limit": "2"}))
+    assert refused(table, sort="-commune", cursor=page.next_cursor).field == "cursor"
+
+
+def test_total_is_estimated_above_the_threshold(table, monkeypatch):
+    monkeypatch.setattr(query, "EXACT_COUNT_THRESHOLD", 2)
+    page = query.search(table, query.parse_params({"montant__gte": "0"}))
+    assert page.total_estimated is True and page.total >= 3
+    page = query.search(table, query.parse_params({"montant__gt": "1000"}))
+    assert page.total_estimated is False and page.total == 1
+
+
+def test_aggregations(table):
+    def agg(group_by, aggregates, **params):
+        return query.aggregate(table, query.parse_params(params), group_by=group_by, aggregates=aggregates)
+
+    result = agg(["montant"], ["count"])
+    assert result["rows"][0] == {"montant": 300.0, "count": 2}
+    result = agg([], ["count", "sum:montant", "avg:nombre", "min:date", "max:commune"])
+    assert result["rows"] == [
+        {"count": 5, "sum_montant": 1847.0, "avg_nombre": 5.5, "min_date": result["rows"][0]["min_date"],
+         "max_commune": "Ustaritz"}
+    ]
+    assert str(result["rows"][0]["min_date"]) == "2023-03-03"
+    result = agg(["montant", "nombre"], ["count"], sort="nombre", montant__gte="300")
+    assert [r["nombre"] for r in result["rows"]] == [2, 10, None]
+    for group_by, aggregates, field in [
+        (["x"], ["count"], "group_by"),
+        (["commune", "montant", "date"], ["count"], "group_by"),
+        (["commune"], ["median:montant"], "agg"),
+        (["commune"], ["sum:commune"], "agg"),
+        (["commune"], ["sum"], "agg"),
+    ]:
+        with pytest.raises(ApplicationError) as error:
+            agg(group_by, aggregates)
+        assert error.value.field == field
+
+
+def test_a_slow_query_is_interrupted(settings):
+    settings.DATASTORE_QUERY_TIMEOUT = 0.3
+    con = connect()
+    with pytest.raises(ApplicationError) as error:
+        query.run(con, "SELECT count(*) FROM range(100000000000) t(i) WHERE i % 7 = 3", fetch=lambda c: c.fetchall())
+    assert error.value.code == "timeout" and "0.3" in error.value.message
+    con.close()
