@@ -253,7 +253,6 @@ class Validator:
     def run(self, rows: Iterable[list[str]]) -> Report:
         started = time.perf_counter()
         rows = iter(rows)
-        report = self.report
         try:
             header = next(rows, None)
         except csv.Error as error:
@@ -262,6 +261,19 @@ class Validator:
             ) from error
         if header is None:
             raise ValidationError(_("Le fichier est vide : il n'a même pas de ligne d'en-tête."), code="empty-file")
+        self.start(header)
+        row_number = 1
+        count = 0
+        for batch in _batches(rows):
+            self._batch(batch, row_number + 1)
+            row_number += len(batch)
+            count += len(batch)
+        self.report.finish(rows=count, seconds=time.perf_counter() - started)
+        return self.report
+
+    def start(self, header: list[str]) -> None:
+        """Check the header and compile the plans of the columns (before any row)."""
+        report = self.report
         labels = ["" if cell is None else str(cell).strip() for cell in header]
         for number, kind, name, label, note in label_errors(labels, self.fields):
             report.add(kind, row=None, field_name=name, field_number=number, cell=label, note=note)
@@ -278,16 +290,14 @@ class Validator:
         self.primary_seen: dict = {}
         self.unique_seen = {plan.number: {} for plan in plans if plan.unique}
         self.custom = french.compile_checks(self.schema.get("custom_checks") or [], by_name, report.warnings)
-        row_number = 1
-        count = 0
-        for batch in _batches(rows):
-            self._batch(batch, row_number + 1)
-            row_number += len(batch)
-            count += len(batch)
-        report.finish(rows=count, seconds=time.perf_counter() - started)
-        return report
 
-    def _batch(self, rows: list[list[str]], first: int) -> None:
+    def check_rows(self, rows: list[list[str]], numbers: list[int]) -> None:
+        """Check some rows (not necessarily consecutive) whose row numbers are given; only row-local checks
+        are exact on such a selection (not unique, not primaryKey)."""
+        for offset in range(0, len(rows), BATCH_ROWS):
+            self._batch(rows[offset : offset + BATCH_ROWS], 0, numbers[offset : offset + BATCH_ROWS])
+
+    def _batch(self, rows: list[list[str]], first: int, given: list[int] | None = None) -> None:
         plans = self.plans
         width = len(plans)
         errors: list[tuple] = []  # (row, order, field_number, type, field_name, cell, constraint, note)
@@ -304,7 +314,7 @@ class Validator:
         blank_rows: set[int] = set()
         for i in special:
             row = rows[i]
-            number = first + i
+            number = first + i if given is None else given[i]
             size = len(row)
             cells = row[:width]
             if all(cell in plan.missing for cell, plan in zip(cells, plans, strict=False)):
@@ -333,9 +343,9 @@ class Validator:
         if blank_rows:
             kept = [i for i in range(len(rows)) if i not in blank_rows]
             rows = [rows[i] for i in kept]
-            numbers = [first + i for i in kept]
+            numbers = [first + i for i in kept] if given is None else [given[i] for i in kept]
         else:
-            numbers = range(first, first + len(rows))
+            numbers = range(first, first + len(rows)) if given is None else given
         flat = list(chain.from_iterable(rows))  # every row has `width` cells now: a column is a slice with a step
         columns = [flat[index::width] for index in range(width)]
         parsed_columns: dict[int, list] = {}
