@@ -122,3 +122,185 @@ def resource_version_validation(request, identifier: uuid.UUID, number: int):
     report.setdefault("valid", stored.valid)
     return report
 
+
+# --- Data API: rows, aggregations, exports and read-only SQL over resource tables (datastore.query) -----------
+# One engine (auzolan.datastore.query) serves these endpoints, the preview and the future CKAN datastore_search.
+
+from ninja import Query as _Q  # noqa: E402
+
+from auzolan.core.errors import Conflict as _Conflict  # noqa: E402
+from auzolan.datastore import exports as _exports  # noqa: E402
+from auzolan.datastore import query as _query  # noqa: E402
+from auzolan.datastore import sql as _sql  # noqa: E402
+from auzolan.datastore.models import Table as _Table  # noqa: E402
+
+_FILTERS_DOC = (
+    "Filtres par colonne dans la chaîne de requête : `colonne=valeur` (égal), `colonne__not`, `colonne__contains` "
+    "(sans casse ni accents), `colonne__in=a,b`, `colonne__gt`, `__gte`, `__lt`, `__lte` (valeur du type de la "
+    "colonne : nombre, date AAAA-MM-JJ), `colonne__isnull=true|false`."
+)
+
+
+class DataFieldOut(Schema):
+    name: str
+    type: str
+    label: str
+
+
+class DataPageOut(Schema):
+    fields: list[DataFieldOut]
+    rows: list[dict]
+    total: int
+    total_estimated: bool
+    next_cursor: str | None
+    limit: int
+    offset: int
+
+
+class AggregateOut(Schema):
+    group_by: list[str]
+    aggregates: list[str]
+    rows: list[dict]
+    truncated: bool
+    limit: int
+    offset: int
+
+
+class SqlColumnOut(Schema):
+    name: str
+    type: str
+
+
+class SqlOut(Schema):
+    columns: list[SqlColumnOut]
+    rows: list[list]
+    truncated: bool
+    limit: int
+
+
+class SqlIn(Schema):
+    sql: str
+    resources: list[uuid.UUID]
+    limit: int = _sql.DEFAULT_ROWS
+
+
+def _ready_table(request, identifier: uuid.UUID) -> tuple[Resource, _Table]:
+    """The current ready table of a resource visible to the caller: 404 if invisible or never loaded, 409 if loading."""
+    resource = Resource.objects.select_related("dataset").filter(identifier=identifier).first()
+    if resource is None or not can(request.user, "catalog.view_dataset", resource.dataset):
+        raise Http404
+    table = datastore_selectors.current_table(resource)
+    if table is not None:
+        return resource, table
+    latest = datastore_selectors.latest_table(resource)
+    if latest is None:
+        raise Http404
+    if latest.state == _Table.State.FAILED:
+        raise _Conflict(
+            _("Le chargement de cette table a échoué : aucune donnée n'est interrogeable."), code="not-ready"
+        )
+    raise _Conflict(_("Cette table est en cours de chargement : réessayez dans un instant."), code="not-ready")
+
+
+@router.get(
+    "/resources/{identifier}/data",
+    response=DataPageOut,
+    summary="Lignes d'une ressource tabulaire : filtres, tri, champs, recherche, pagination",
+    description=_FILTERS_DOC,
+)
+def resource_data(
+    request,
+    identifier: uuid.UUID,
+    sort: str = _Q("", description="Colonnes de tri séparées par des virgules ; `-colonne` pour décroissant."),
+    fields: str = _Q("", description="Colonnes à renvoyer, séparées par des virgules (toutes par défaut)."),
+    q: str = _Q("", description="Recherche plein texte dans les colonnes de texte (sans casse ni accents)."),
+    limit: int = _Q(_query.DEFAULT_LIMIT, description="Lignes par page (1000 au plus)."),
+    offset: int = _Q(0, description="Lignes à sauter (préférez `cursor` pour les pages lointaines)."),
+    cursor: str = _Q("", description="Curseur opaque de la page suivante (`next_cursor` de la réponse précédente)."),
+):
+    """`total` is exact up to 100 000 matching rows, estimated above (`total_estimated`)."""
+    _resource, table = _ready_table(request, identifier)
+    page = _query.search(table, _query.parse_params(request.GET))
+    return page.__dict__
+
+
+@router.get(
+    "/resources/{identifier}/data/aggregate",
+    response=AggregateOut,
+    summary="Agrégation d'une ressource tabulaire : regroupement et nombre, somme, moyenne, minimum, maximum",
+    description=_FILTERS_DOC,
+)
+def resource_data_aggregate(
+    request,
+    identifier: uuid.UUID,
+    group_by: str = _Q("", description="Une ou deux colonnes de regroupement, séparées par une virgule."),
+    agg: str = _Q(
+        "count", description="Agrégats séparés par des virgules : `count`, `sum:col`, `avg:col`, `min:col`, `max:col`."
+    ),
+    sort: str = _Q("", description="Tri des groupes (colonne ou agrégat, `-` pour décroissant) ; nombre décroissant."),
+    limit: int = _Q(_query.DEFAULT_LIMIT, description="Groupes par page (1000 au plus)."),
+    offset: int = _Q(0),
+):
+    _resource, table = _ready_table(request, identifier)
+    query = _query.parse_params(request.GET, max_limit=_query.MAX_GROUPS)
+    return _query.aggregate(table, query, group_by=_query._list(group_by), aggregates=_query._list(agg) or ["count"])
+
+
+@router.get(
+    "/resources/{identifier}/data/export",
+    summary="Export d'un résultat filtré et trié d'une ressource tabulaire (CSV, JSON ou Parquet), en flux",
+    description=_FILTERS_DOC + " Formats : csv, json (un tableau), parquet. XLSX n'est pas proposé.",
+    response={200: None},
+)
+def resource_data_export(
+    request,
+    identifier: uuid.UUID,
+    format: str = _Q("csv", description="csv, json ou parquet."),
+    sort: str = _Q(""),
+    fields: str = _Q(""),
+    q: str = _Q(""),
+):
+    resource, table = _ready_table(request, identifier)
+    query = _query.parse_params(request.GET)
+    name = resource.dataset.slug[:60] or "export"
+    return _exports.export_response(table, query, format.lower(), filename=f"{name}-{resource.identifier.hex[:8]}")
+
+
+def _sql_tables(request, identifiers: list[uuid.UUID]) -> list[_Table]:
+    if not identifiers:
+        raise _ValidationRefused(_("Indiquez au moins une ressource (paramètre resource)."), field="resource")
+    if len(identifiers) > 5:
+        raise _ValidationRefused(_("Cinq ressources au plus par requête."), field="resource")
+    return [_ready_table(request, identifier)[1] for identifier in dict.fromkeys(identifiers)]
+
+
+@router.get(
+    "/sql",
+    response=SqlOut,
+    summary="Requête SQL en lecture seule (un seul SELECT) sur les tables de ressources",
+    description=(
+        "La première ressource est la vue `data` ; chaque ressource est aussi la vue `t_<8 premiers caractères "
+        "hexadécimaux de son identifiant>`. Une seule instruction SELECT, sans accès aux fichiers, au réseau ni aux "
+        "réglages ; limite de temps et de lignes (1000 par défaut, 10 000 au plus)."
+    ),
+)
+def sql_query(
+    request,
+    sql: str = _Q(..., description="La requête SELECT."),
+    resource: list[uuid.UUID] = _Q(..., description="Identifiant(s) de ressource ; répétez le paramètre."),  # noqa: B008
+    limit: int = _Q(_sql.DEFAULT_ROWS, description="Lignes au plus (10 000 au plus)."),
+):
+    return _sql_run(request, sql, resource, limit)
+
+
+@router.post("/sql", response=SqlOut, summary="Requête SQL en lecture seule (corps JSON : sql, resources, limit)")
+def sql_query_post(request, payload: SqlIn):
+    return _sql_run(request, payload.sql, payload.resources, payload.limit)
+
+
+def _sql_run(request, sql: str, identifiers: list[uuid.UUID], limit: int):
+    if not 1 <= limit <= _sql.MAX_ROWS:
+        raise _ValidationRefused(
+            _("Le paramètre limit doit être compris entre 1 et %(max)s.") % {"max": _sql.MAX_ROWS}, field="limit"
+        )
+    return _sql.execute(_sql_tables(request, identifiers), sql, limit=limit).__dict__

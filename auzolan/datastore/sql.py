@@ -127,7 +127,7 @@ def _walk(node, found: dict) -> None:
 
 def check_tree(con, sql: str, views: set[str]) -> None:
     """Refuse tables, table functions and functions outside what the sandbox exposes."""
-    serialized = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0]
+    serialized = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()[0][0]
     tree = json.loads(serialized)
     if tree.get("error"):
         raise refuse(_("Requête SQL non prise en charge : %(error)s") % {"error": tree.get("error_message", "")[:300]})
@@ -196,7 +196,7 @@ def execute(tables: list[Table], sql: str, *, limit: int = DEFAULT_ROWS) -> SqlR
             limited = relation.limit(limit + 1)
             return limited.columns, [str(t) for t in limited.types], limited.fetchall()
 
-        names, types, records = run(con, "SELECT 1", fetch=fetch)
+        names, types, records = run(con, None, fetch=fetch)
     finally:
         con.close()
     return SqlResult(
