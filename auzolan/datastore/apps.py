@@ -12,7 +12,7 @@ class DatastoreConfig(AppConfig):
         from auzolan.catalog.quality import register_schema_conformance
         from auzolan.catalog.signals import dataset_changed, resource_version_added
         from auzolan.core.registry import register_page_section
-        from auzolan.datastore import conformance, receivers
+        from auzolan.datastore import conformance, preview, receivers
         from auzolan.datastore.views import conformance as conformance_views
 
         resource_version_added.connect(receivers.start_ingestion, dispatch_uid="datastore.start_ingestion")
@@ -23,4 +23,7 @@ class DatastoreConfig(AppConfig):
         register_schema_conformance(conformance.schema_conformance)
         register_page_section(
             "dataset_resource", "datastore/validation/_resource_conformance.html", conformance_views.resource_section
+        )
+        register_page_section(
+            "dataset_resource", "datastore/preview/_resource_preview.html", preview.resource_section, order=60
         )

@@ -32,7 +32,7 @@ from auzolan.catalog.models import Resource, ResourceVersion
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import ValidationError
 from auzolan.core.permissions import require
-from auzolan.datastore import reading
+from auzolan.datastore import reading, stats
 from auzolan.datastore.duck import connect, quote
 from auzolan.datastore.models import ColumnDescription, Table
 
@@ -550,7 +550,7 @@ def run_table_load(*, table: Table, progress: Progress | None = None) -> Table:
         name = f"datastore/{table.resource.identifier}/v{version.number}/{table.identifier.hex}.parquet"
         with open(result.parquet_path, "rb") as file:
             stored = default_storage.save(name, File(file, name=os.path.basename(name)))
-        _mark_ready(table, stored, result)
+        _mark_ready(table, stored, result, stats.safe_compute(result.parquet_path, result.columns, result.row_count))
     except reading.ReadError as error:
         if stored:
             default_storage.delete(stored)
@@ -570,7 +570,7 @@ def run_table_load(*, table: Table, progress: Progress | None = None) -> Table:
 
 
 @transaction.atomic
-def _mark_ready(table: Table, stored: str, result: LoadResult) -> None:
+def _mark_ready(table: Table, stored: str, result: LoadResult, column_stats: dict | None = None) -> None:
     current = (
         Table.objects.select_for_update()
         .filter(resource_id=table.resource_id, is_current=True)
@@ -590,6 +590,7 @@ def _mark_ready(table: Table, stored: str, result: LoadResult) -> None:
         row_count=result.row_count,
         columns=result.columns,
         report=result.report,
+        stats=column_stats or {},
         error="",
         sheet=result.report.get("sheet") or "",
         finished_at=timezone.now(),

@@ -49,6 +49,8 @@ class Table(TimeStampedModel):
     row_count = models.PositiveBigIntegerField(_("lignes"), default=0)
     columns = models.JSONField(_("colonnes"), default=list, blank=True)
     report = models.JSONField(_("rapport"), default=dict, blank=True)
+    #: Column statistics computed once the table is ready (auzolan.datastore.stats); {} until then.
+    stats = models.JSONField(_("statistiques des colonnes"), default=dict, blank=True)
     error = models.TextField(_("erreur"), blank=True)
     job = models.ForeignKey(Job, verbose_name=_("tâche"), null=True, blank=True, on_delete=models.SET_NULL)
     started_by = models.ForeignKey(

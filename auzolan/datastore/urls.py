@@ -1,7 +1,7 @@
 """The datastore's pages. Each views module declares its own `urlpatterns`."""
 
-from auzolan.datastore.views import conformance, ingestion, validation
+from auzolan.datastore.views import conformance, ingestion, preview, validation
 
 app_name = "datastore"
 
-urlpatterns = [*validation.urlpatterns, *ingestion.urlpatterns, *conformance.urlpatterns]
+urlpatterns = [*validation.urlpatterns, *ingestion.urlpatterns, *conformance.urlpatterns, *preview.urlpatterns]

@@ -48,3 +48,26 @@ def test_table_status_page(page, live_server, login):
     visit(page, live_server, f"/publier/{dataset.slug}/ressources/{resource.identifier}/table/")
     assert page.locator("h1").count() == 1
     assert_no_blocking_violations(page)
+
+
+def test_table_preview_page(page, live_server):
+    membership = MembershipFactory(role="editor")
+    dataset = DatasetFactory(organisation=membership.organisation, state="published")
+    rows = "".join(f"Commune {i};{i},5;0{i % 9 + 1}/01/2025\n" for i in range(30))
+    resource = catalog_services.resource_add(
+        actor=membership.user,
+        dataset=dataset,
+        kind="file",
+        title="Subventions",
+        file=SimpleUploadedFile("subventions.csv", ("commune;montant;échéance\n" + rows).encode("cp1252")),
+    )
+    run_queued_tasks()
+    base = f"/donnees/{dataset.slug}/ressources/{resource.identifier}/apercu/"
+    visit(page, live_server, base + "?sort=-montant")
+    assert page.locator("h1").count() == 1
+    assert page.locator("th[aria-sort=descending]").count() == 1
+    page.locator("details.preview-filters summary").click()
+    assert_no_blocking_violations(page)
+    visit(page, live_server, base + "?montant__gte=abc", expected_status=400)
+    assert page.locator("[role=alert]").count() == 1
+    assert_no_blocking_violations(page)
