@@ -1,0 +1,350 @@
+"""Benchmark of ingestion (CSV → queryable Parquet table): our pipeline, raw DuckDB and `sqlite-utils insert`.
+
+Run on demand (not part of the test suite):
+
+    .venv/bin/python bench/ingestion.py [--rows 1000000] [--repeat 2] [--regenerate]
+
+The CSV is the one of bench/validation.py (same deterministic generator, imported: SCDL subventions, 1M rows,
+~187 MB, with its injected errors), in var/bench/. Each engine runs in a fresh process, `--repeat` times (best and
+median reported), with its peak RSS taken from `getrusage` in a parent that waits for that one process only:
+
+- Auzolan: what the `datastore.ingest` job does (`ingestion.run_table_load`) without its database rows: copy the
+  stored file to a work directory, `ingestion.load_file` (sniff, transcode if needed, stage as text, infer the
+  types, check the casts, write ZSTD Parquet), `stats.safe_compute` (column statistics), save the Parquet to the
+  storage (MEDIA_ROOT of var/bench). The load_file part alone is also reported.
+- raw DuckDB: `COPY (SELECT * FROM read_csv('file')) TO 'x.parquet' (FORMAT PARQUET)`, default settings.
+- sqlite-utils: `sqlite-utils insert db subventions file.csv --csv` with type detection (the Datasette path), from a
+  throwaway virtualenv: $BENCH_VENV (default /tmp/bench-venv; `python3 -m venv /tmp/bench-venv &&
+  /tmp/bench-venv/bin/pip install sqlite-utils datasette`). Skipped with a message when absent.
+
+The last Auzolan table (Parquet + columns, stats, report in var/bench/ingested-<rows>.json) and the last SQLite
+database are kept for bench/data_api.py. The figures go to "### Ingestion" of the "Ingestion and data API" section
+of docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var" / "bench"
+BENCH_VENV = Path(os.environ.get("BENCH_VENV", "/tmp/bench-venv"))
+ENV = {
+    **os.environ,
+    "AUZOLAN_ENV": "local",
+    "AUZOLAN_VAR_DIR": str(VAR_DIR),
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DEBUG": "false",
+}
+ENV.pop("DATABASE_URL", None)
+ENV.pop("MEDIA_ROOT", None)
+SQLITE_UTILS_TYPES: list[str] = []  # filled by sqlite_utils_version(): 3.x needs --detect-types, 4.x detects by default
+SECTION = "## Ingestion and data API (issue 4)"
+
+
+def sqlite_utils_version() -> str:
+    done = subprocess.run([str(BENCH_VENV / "bin" / "sqlite-utils"), "--version"], capture_output=True, text=True)
+    version = done.stdout.strip().rsplit(" ", 1)[-1]
+    if version.startswith("3."):
+        SQLITE_UTILS_TYPES.append("--detect-types")
+    return version
+
+
+def csv_path(rows: int) -> Path:
+    return VAR_DIR / f"subventions-{rows}.csv"
+
+
+def ensure_csv(rows: int, regenerate: bool) -> Path:
+    path = csv_path(rows)
+    if path.exists() and path.stat().st_size and not regenerate:
+        return path
+    sys.path.insert(0, str(BASE_DIR / "bench"))
+    from validation import generate  # the generator of the validation bench (deterministic)
+
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    expected = generate(path, rows)
+    print(f"generated {path.name}: {len(expected)} injected errors, {time.perf_counter() - started:.0f} s")
+    return path
+
+
+# --- Children (each in its own process) ---------------------------------------------------------------------
+
+
+def child_ours(path: str) -> None:
+    os.environ.update(ENV)
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    from auzolan.datastore import ingestion, stats
+
+    rows = int(re.search(r"-(\d+)\.csv$", path).group(1))
+    workdir = VAR_DIR / "ingest-work"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    started = time.perf_counter()
+    local = workdir / "source.csv"
+    with open(path, "rb") as source, open(local, "wb") as out:  # run_table_load's _copy_to_local
+        shutil.copyfileobj(source, out, length=1024 * 1024)
+    copied = time.perf_counter()
+    result = ingestion.load_file(str(local), name=Path(path).name, workdir=str(workdir))
+    loaded = time.perf_counter()
+    column_stats = stats.safe_compute(result.parquet_path, result.columns, result.row_count)
+    computed = time.perf_counter()
+    name = f"datastore/bench/subventions-{rows}.parquet"
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    with open(result.parquet_path, "rb") as file:
+        stored = default_storage.save(name, File(file, name=os.path.basename(name)))
+    finished = time.perf_counter()
+    shutil.rmtree(workdir, ignore_errors=True)
+    meta = {
+        "parquet": stored,
+        "row_count": result.row_count,
+        "columns": result.columns,
+        "report": result.report,
+        "stats": column_stats or {},
+    }
+    (VAR_DIR / f"ingested-{rows}.json").write_text(json.dumps(meta, default=str), encoding="utf-8")
+    print(
+        json.dumps(
+            {
+                "seconds": finished - started,
+                "load_file": loaded - copied,
+                "copy": copied - started,
+                "stats": computed - loaded,
+                "store": finished - computed,
+                "rows_loaded": result.row_count,
+                "rows_rejected": result.report.get("rejected_rows"),
+                "types": {c["name"]: c["type"] for c in result.columns},
+                "parquet_mb": default_storage.size(stored) / 1e6,
+            }
+        )
+    )
+
+
+def child_duckdb(path: str) -> None:
+    import duckdb
+
+    target = VAR_DIR / "raw-duckdb.parquet"
+    started = time.perf_counter()
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT * FROM read_csv('{path}')) TO '{target}' (FORMAT PARQUET)")
+    rows = con.execute(f"SELECT count(*) FROM read_parquet('{target}')").fetchone()[0]
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "rows_loaded": rows, "parquet_mb": target.stat().st_size / 1e6}))
+    target.unlink()
+
+
+def child_exec(command: list[str]) -> None:
+    """Run one external command; print its time and peak RSS (this process waits for it alone)."""
+    import resource
+
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        sys.exit(f"{command[0]} failed:\n{done.stderr[-3000:]}")
+    print(done.stdout, end="")
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rss": rss}))
+
+
+# --- Parent ------------------------------------------------------------------------------------------------
+
+
+def run_measured(args: list[str]) -> dict:
+    """Run `bench/ingestion.py <args>` through --child-exec so that the peak RSS is that process's alone."""
+    wrapper = [sys.executable, __file__, "--child-exec", "--", sys.executable, __file__, *args]
+    done = subprocess.run(wrapper, env=ENV, cwd=BASE_DIR, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{args[0]} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_engine(kind: str, path: Path, repeat: int, sqlite_target: Path | None = None) -> dict:
+    results = []
+    for _ in range(repeat):
+        load_before = os.getloadavg()[0]
+        if kind == "sqlite-utils":
+            sqlite_target.unlink(missing_ok=True)
+            command = [
+                str(BENCH_VENV / "bin" / "sqlite-utils"),
+                "insert",
+                str(sqlite_target),
+                "subventions",
+                str(path),
+                "--csv",
+                *SQLITE_UTILS_TYPES,
+            ]
+            wrapper = [sys.executable, __file__, "--child-exec", "--", *command]
+            done = subprocess.run(wrapper, env=ENV, cwd=BASE_DIR, capture_output=True, text=True)
+            if done.returncode:
+                sys.exit(f"sqlite-utils failed:\n{done.stderr[-3000:]}")
+            measured = json.loads(done.stdout.strip().splitlines()[-1])
+            measured["inner"] = {}
+        else:
+            wrapper = [sys.executable, __file__, "--child-exec", "--", sys.executable, __file__]
+            done = subprocess.run(
+                [*wrapper, f"--child-{kind}", str(path)], env=ENV, cwd=BASE_DIR, capture_output=True, text=True
+            )
+            if done.returncode:
+                sys.exit(f"{kind} failed:\n{done.stderr[-3000:]}")
+            lines = done.stdout.strip().splitlines()
+            measured = json.loads(lines[-1])
+            inner = json.loads(lines[-2])  # the child's own timing (without interpreter start-up)
+            measured["inner"] = inner
+            measured["seconds"] = inner["seconds"]
+        measured["load"] = (load_before + os.getloadavg()[0]) / 2
+        results.append(measured)
+        print(f"  {kind}: {measured['seconds']:.2f} s, peak RSS {measured['rss']:.0f} MB, load ~{measured['load']:.1f}")
+    best = dict(min(results, key=lambda r: r["seconds"]))
+    best["runs"] = sorted(r["seconds"] for r in results)
+    best["median"] = statistics.median(best["runs"])
+    best["rss"] = max(r["rss"] for r in results)
+    best["loads"] = [r["load"] for r in results]
+    if kind == "ours":
+        best["load_file_best"] = min(r["inner"]["load_file"] for r in results)
+        best["load_file_median"] = statistics.median(r["inner"]["load_file"] for r in results)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each engine (best and median reported)")
+    parser.add_argument("--sqlite-repeat", type=int, default=None, help="runs of sqlite-utils (default --repeat)")
+    parser.add_argument("--regenerate", action="store_true", help="write the CSV again even if it exists")
+    parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
+    parser.add_argument("--child-ours")
+    parser.add_argument("--child-duckdb")
+    parser.add_argument("--child-exec", action="store_true")
+    parser.add_argument("command", nargs="*")
+    args = parser.parse_args()
+    if args.child_exec:
+        return child_exec(args.command)
+    if args.child_ours:
+        return child_ours(args.child_ours)
+    if args.child_duckdb:
+        return child_duckdb(args.child_duckdb)
+
+    path = ensure_csv(args.rows, args.regenerate)
+    size = path.stat().st_size / 1e6
+    print(
+        f"{path.name}: {args.rows:,} rows, {size:.0f} MB; load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores"
+    )
+    ours = run_engine("ours", path, args.repeat)
+    raw = run_engine("duckdb", path, args.repeat)
+    sqlite_target = VAR_DIR / f"subventions-{args.rows}.sqlite"
+    sqlite_utils = None
+    if (BENCH_VENV / "bin" / "sqlite-utils").exists():
+        sqlite_utils_name = f"sqlite-utils {sqlite_utils_version()}"
+        sqlite_utils = run_engine("sqlite-utils", path, args.sqlite_repeat or args.repeat, sqlite_target)
+    else:
+        print(
+            f"sqlite-utils skipped: {BENCH_VENV}/bin/sqlite-utils not found (python3 -m venv {BENCH_VENV} && "
+            f"{BENCH_VENV}/bin/pip install sqlite-utils datasette; or set BENCH_VENV)"
+        )
+
+    base = raw["seconds"]
+    base_median = raw["median"]
+
+    def line(name: str, result: dict, best: float, median: float, rss: str) -> str:
+        return (
+            f"| {name} | {best:.2f} | {median:.2f} | {args.rows / best:,.0f} | {best / base:.2f}× "
+            f"| {median / base_median:.2f}× | {rss} |"
+        )
+
+    lines = [
+        "| Engine | Best s | Median s | Rows/s (best) | vs raw DuckDB (best) | (median) | Peak RSS |",
+        "|---|---|---|---|---|---|---|",
+        line(
+            "Auzolan ingestion job (copy + load_file + stats + store)",
+            ours,
+            ours["seconds"],
+            ours["median"],
+            f"{ours['rss']:.0f} MB",
+        ),
+        line(
+            "… of which `load_file` (sniff, stage, infer, check, Parquet)",
+            ours,
+            ours["load_file_best"],
+            ours["load_file_median"],
+            "—",
+        ),
+        line("raw DuckDB `read_csv` → Parquet", raw, raw["seconds"], raw["median"], f"{raw['rss']:.0f} MB"),
+    ]
+    if sqlite_utils:
+        lines.append(
+            line(
+                f"`{sqlite_utils_name} insert --csv` (types detected)",
+                sqlite_utils,
+                sqlite_utils["seconds"],
+                sqlite_utils["median"],
+                f"{sqlite_utils['rss']:.0f} MB",
+            )
+        )
+    table = "\n".join(lines)
+    inner = ours["inner"]
+    loads = [load for result in (ours, raw, sqlite_utils) if result for load in result["loads"]]
+    summary = (
+        f"Auzolan: {inner['rows_loaded']:,} rows loaded, {inner['rows_rejected']:,} rejected (cells that do not "
+        f"cast to the inferred type), Parquet {inner['parquet_mb']:.0f} MB "
+        f"(ZSTD; raw DuckDB {raw['inner']['parquet_mb']:.0f} MB Snappy); best run split: "
+        f"copy {inner['copy']:.2f} s, load_file {inner['load_file']:.2f} s, stats {inner['stats']:.2f} s, "
+        f"store {inner['store']:.2f} s. Runs (s): Auzolan {[round(s, 2) for s in ours['runs']]}, "
+        f"raw DuckDB {[round(s, 2) for s in raw['runs']]}"
+        + (f", sqlite-utils {[round(s, 1) for s in sqlite_utils['runs']]}" if sqlite_utils else "")
+        + f". Load average during the runs: {min(loads):.1f}–{max(loads):.1f} ({os.cpu_count()} cores)."
+    )
+    types = ", ".join(f"{name}: {type_}" for name, type_ in inner["types"].items())
+    print()
+    print(table)
+    print(summary)
+    print(f"Inferred types: {types}")
+    if not args.no_docs:
+        write_docs(table, summary, args.rows, size, args.repeat)
+
+
+def write_docs(table: str, summary: str, rows: int, size: float, repeat: int) -> None:
+    docs = BASE_DIR / "docs" / "performance.md"
+    text = docs.read_text(encoding="utf-8")
+    block = (
+        "### Ingestion\n\n"
+        "**Method** — `bench/ingestion.py` (run on demand): the CSV of the validation bench (same generator, "
+        f"{rows:,} rows, {size:.0f} MB, SCDL subventions with injected errors). Each engine runs {repeat}× in a fresh "
+        "process (best and median); peak RSS from `getrusage` of a parent that waits for that process alone. "
+        "*Auzolan* is what the `datastore.ingest` job does (`run_table_load`) minus its database rows: copy the "
+        "stored file to a work directory, `ingestion.load_file` (sniff, transcode if needed, stage every column as "
+        "text in a disk-backed DuckDB work database, infer the types, count the cells that do not cast, write ZSTD "
+        "Parquet), `stats.safe_compute`, save the Parquet to the storage. *raw DuckDB* is `COPY (SELECT * FROM "
+        "read_csv('file')) TO 'x.parquet' (FORMAT PARQUET)` with default settings. *sqlite-utils* (throwaway "
+        "virtualenv) is `sqlite-utils insert db subventions file.csv --csv` with type detection (4.x default, "
+        "`--detect-types` in 3.x), the Datasette path.\n\n"
+        f"{table}\n\n{summary}\n"
+    )
+    pattern = re.compile(r"### Ingestion\n.*?(?=\n### |\n## |\Z)", re.S)
+    if SECTION not in text:
+        text = text.rstrip("\n") + f"\n\n{SECTION}\n\n" + block
+    elif pattern.search(text):
+        text = pattern.sub(lambda _m: block.rstrip("\n") + "\n", text, count=1)
+    else:
+        text = text.replace(SECTION + "\n", f"{SECTION}\n\n{block}", 1)
+    docs.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
