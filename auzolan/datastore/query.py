@@ -8,13 +8,23 @@ table's stored column list (then quoted). Every statement runs under a time limi
 
 Order is deterministic: the Parquet file's own row number (`read_parquet(..., file_row_number=true)`) is always the
 last sort key, which also makes the keyset cursor exact for deep pages.
+
+A page is read in two steps inside one statement (late materialisation): the top `file_row_number`s are chosen from
+the filter and sort columns only, then the full rows of just those row numbers are read (a semi-join that DuckDB pushes
+into the Parquet scan) and sorted again by the same keys, so the order and the cursor are those of a single query.
+
+The page and aggregate queries reuse one DuckDB connection per thread and process (same configuration as
+`duck.connect()`); it is dropped and recreated after any error, an interrupt or a change of the memory limit setting.
+Exports, statistics and the SQL endpoint keep their own fresh connections.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
@@ -295,16 +305,52 @@ def source_sql() -> str:
 # --- Execution ------------------------------------------------------------------------------------------------
 
 
+_local = threading.local()
+
+
+@contextmanager
+def shared_connection() -> Iterator:
+    """This thread's reusable query connection (a fresh one after a fork, an error or a memory limit change)."""
+    key = (os.getpid(), getattr(settings, "DATASTORE_DUCKDB_MEMORY_LIMIT", None))
+    con = getattr(_local, "con", None)
+    if con is None or getattr(_local, "key", None) != key:
+        _local.con = con = connect()
+        _local.key = key
+    try:
+        yield con
+    except BaseException:
+        # Interrupted, out of memory, failed or abandoned mid-statement: never reuse it.
+        _local.con = None
+        con.close()
+        raise
+
+
 def run(con, sql: str | None, params: list | None = None, *, timeout: float | None = None, fetch=None):
     """Execute under a time limit; `fetch(cursor)` runs inside the limit too (alone when `sql` is None). Errors
-    become 400s."""
+    become 400s. A limit reached as the statement ends counts as a timeout: the interrupt never outlives `run`."""
     limit = timeout_seconds() if timeout is None else timeout
-    timer = threading.Timer(limit, con.interrupt)
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def interrupt():
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                con.interrupt()
+
+    timer = threading.Timer(limit, interrupt)
     timer.daemon = True
     timer.start()
     try:
-        cursor = con.execute(sql, params or []) if sql is not None else None
-        return fetch(cursor) if fetch else cursor
+        try:
+            cursor = con.execute(sql, params or []) if sql is not None else None
+            result = fetch(cursor) if fetch else cursor
+        finally:
+            with lock:
+                state["done"] = True
+        if state["fired"]:
+            raise duckdb.InterruptException("interrupted")
+        return result
     except duckdb.InterruptException:
         raise ValidationError(
             _("La requête a dépassé la limite de %(seconds)s secondes. Ajoutez des filtres ou réduisez le calcul.")
@@ -425,18 +471,20 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
     select = ", ".join([quote(n) for n in [*names, *extra]] + [ROW])
     where_sql = f" WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
     path = _path(table)
-    con = connect()
-    try:
-        sql = f"SELECT {select} FROM {source_sql()}{where_sql}{_order_sql(keys)} LIMIT {limit + 1} OFFSET {offset}"  # noqa: S608
-        fetched = run(con, sql, [path, *page_params], fetch=lambda c: (c.fetchall(), [d[0] for d in c.description]))
+    order_sql = _order_sql(keys)
+    # Late materialisation: the page's row numbers from the filter and sort columns alone, then only those rows.
+    top = f"SELECT {ROW} FROM {source_sql()}{where_sql}{order_sql} LIMIT {limit + 1} OFFSET {offset}"  # noqa: S608
+    sql = f"SELECT {select} FROM {source_sql()} WHERE {ROW} IN ({top}){order_sql}"  # noqa: S608
+    with shared_connection() as con:
+        fetched = run(
+            con, sql, [path, path, *page_params], fetch=lambda c: (c.fetchall(), [d[0] for d in c.description])
+        )
         records, columns = fetched
         rows = [dict(zip(columns, record, strict=True)) for record in records]
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = make_cursor(keys, rows[-1], rows[-1][ROW]) if more and rows else None
         total, estimated = _count(con, path, clauses, params, table) if count else (0, False)
-    finally:
-        con.close()
     out = [{n: _jsonable(row[n]) for n in names} for row in rows]
     return Page(
         fields=_fields(compiler, names),
@@ -556,11 +604,8 @@ def aggregate(table: Table, query: Query, *, group_by: list[str], aggregates: li
         f"SELECT {', '.join(selects)} FROM {source_sql()}{where_sql}{group_sql} "  # noqa: S608
         f"ORDER BY {', '.join(order)} LIMIT {limit + 1} OFFSET {int(query.offset)}"
     )
-    con = connect()
-    try:
+    with shared_connection() as con:
         records = run(con, sql, [_path(table), *params], fetch=lambda c: c.fetchall())
-    finally:
-        con.close()
     rows = [{k: _jsonable(v) for k, v in zip(outputs, r, strict=True)} for r in records[:limit]]
     return {
         "group_by": group_by,

@@ -152,3 +152,47 @@ def test_a_slow_query_is_interrupted(settings):
         query.run(con, "SELECT count(*) FROM range(100000000000) t(i) WHERE i % 7 = 3", fetch=lambda c: c.fetchall())
     assert error.value.code == "timeout" and "0.3" in error.value.message
     con.close()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "-montant", "limit": "3"},
+        {"montant__gte": "0", "sort": "-montant,commune", "limit": "2", "offset": "1"},
+        {"sort": "date,-nombre", "fields": "commune", "limit": "4"},
+        {"q": "e", "limit": "2"},
+    ],
+)
+def test_late_materialisation_equals_a_single_query(table, params):
+    """The page (row numbers first, then their rows) is exactly what one SELECT ... ORDER BY ... LIMIT returns."""
+    parsed = query.parse_params(params)
+    page = query.search(table, parsed)
+    compiler = query.Compiler(table)
+    names = compiler.select(parsed.fields)
+    clauses, values = compiler.where(parsed)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = (
+        f"SELECT {', '.join(query.quote(n) for n in names)} FROM {query.source_sql()}{where}"  # noqa: S608
+        f"{query._order_sql(compiler.order(parsed.sort))} LIMIT {parsed.limit} OFFSET {parsed.offset}"
+    )
+    con = connect()
+    expected = [dict(zip(names, r, strict=True)) for r in con.execute(sql, [query._path(table), *values]).fetchall()]
+    con.close()
+    assert page.rows == [{n: query._jsonable(v) for n, v in r.items()} for r in expected]
+
+
+def test_the_query_connection_is_reused_until_an_interrupt(table, settings):
+    query.search(table, query.parse_params({}))
+    with query.shared_connection() as first:
+        pass
+    query.aggregate(table, query.parse_params({}), group_by=["commune"], aggregates=["count"])
+    with query.shared_connection() as con:
+        assert con is first
+    settings.DATASTORE_QUERY_TIMEOUT = 0.3
+    with pytest.raises(ApplicationError) as error, query.shared_connection() as con:
+        query.run(con, "SELECT count(*) FROM range(100000000000) t(i) WHERE i % 7 = 3", fetch=lambda c: c.fetchall())
+    assert error.value.code == "timeout"
+    settings.DATASTORE_QUERY_TIMEOUT = 5
+    with query.shared_connection() as con:
+        assert con is not first
+    assert communes(table, sort="commune", limit="2") == (["Anglet", "Bayonne"], 5)
