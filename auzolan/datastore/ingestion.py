@@ -2,10 +2,15 @@
 
 The pipeline (`load_file`, pure, no database): `reading.prepare` (sniff the format, encoding and delimiter,
 transcode to UTF-8, clean the header) → DuckDB reads every column as text into a disk-backed work database →
-one aggregate pass per group of columns infers the types (integer, number with a French decimal comma, boolean
-oui/non, ISO or French dates and datetimes, "lat,lon" points, text) → the editor's corrected types apply → cells that
-cannot be cast are counted and reported with their row number (header = row 1) and their rows left out → `COPY
-(SELECT typed columns) TO parquet`. Nothing is loaded whole in memory; DuckDB spills to the work directory.
+one aggregate query per group of columns infers the types (integer, number with a French decimal comma, boolean
+oui/non, ISO or French dates and datetimes, "lat,lon" points, text) on a sample (`SAMPLE_HEAD`, `_sample_filter`)
+→ the editor's corrected types apply → ONE full typed pass, `COPY (SELECT typed columns) TO parquet`, guarded: a
+filled cell that does not fit its column's type aborts it. That is the rare slow path, which gives the same result
+as inferring on every row: an INFERRED type that a cell outside the sample misfits is inferred again on the whole
+column (text, or a wider type), with a `type-widened` warning, and never rejects a row nor becomes NULL
+(`_widen_missed`); a type CHOSEN by the editor rejects the rows whose cell does not cast, reported with their row
+number (header = row 1) and left out (`_reject`); then the COPY runs again, unguarded. Nothing is loaded whole in
+memory; DuckDB spills to the work directory.
 
 The services (`table_load`, `table_reload`, `run_table_load`, `dictionary_update`) write the `Table` rows: a load
 becomes the resource's current table only once ready, in one transaction; a failed load leaves the previous one.
@@ -41,6 +46,13 @@ logger = logging.getLogger(__name__)
 TYPES = [choice for choice, _label in Table.ColumnType.choices]
 MAX_REPORTED = 100
 INFER_GROUP = 40  # columns per inference query (500-column files stay fast to plan)
+# Types are inferred on a sample: the first SAMPLE_HEAD rows (where headers, units and formats show first) plus a
+# systematic sample (every k-th row, k = total // SAMPLE_SPREAD) that covers the rest of the file evenly, so at
+# most ~SAMPLE_HEAD + SAMPLE_SPREAD rows whatever the size. Deterministic (same file, same types), unlike a
+# random sample. Files of at most SAMPLE_HEAD rows are inferred on every row.
+SAMPLE_HEAD = 50_000
+SAMPLE_SPREAD = 50_000
+BAD_CELL = "auzolan-bad-cell"  # marker of the error raised by the guarded COPY
 GEO_LAT = re.compile(r"^(lat|latitude|y_?lat|coord_?lat|geo_?lat)$", re.IGNORECASE)
 GEO_LON = re.compile(r"^(lon|lng|long|longitude|x_?lon|coord_?lon|geo_?lon)$", re.IGNORECASE)
 
@@ -130,6 +142,126 @@ def _infer_aggregates(column: str) -> list[str]:
         f"count({cast_expression(column, 'datetime')})",
         f"count({cast_expression(column, 'geopoint')})",
     ]
+
+
+def _sample_filter(total: int) -> str:
+    """WHERE clause of the inference sample over `staging` ('' = every row)."""
+    if total <= SAMPLE_HEAD:
+        return ""
+    return f"WHERE rowid < {SAMPLE_HEAD} OR rowid % {max(1, total // SAMPLE_SPREAD)} = 0"
+
+
+def _infer_counts(con, columns: list[str], where: str) -> list[tuple[int, ...]]:
+    """The 8 inference counts of each column (see `_choose`), over the rows of `staging` kept by `where`."""
+    counts: list[tuple[int, ...]] = []
+    for start in range(0, len(columns), INFER_GROUP):
+        group = columns[start : start + INFER_GROUP]
+        aggregates = [a for c in group for a in _infer_aggregates(c)]
+        row = con.execute(f"SELECT {', '.join(aggregates)} FROM staging {where}").fetchone()  # noqa: S608
+        counts.extend(tuple(row[i * 8 : i * 8 + 8]) for i in range(len(group)))
+    return counts
+
+
+def _misfit(column: str, type_: str, *, inferred: bool) -> str:
+    """Condition true when the cell is filled and does not fit `type_`.
+
+    For an inferred integer or number, a number with a leading zero (a code) also misfits: on the whole column
+    the inference would have chosen text for it."""
+    v = _v(column)
+    condition = f"{cast_expression(column, type_)} IS NULL"
+    if inferred and type_ in ("integer", "number"):
+        condition += f" OR regexp_full_match({v}, {_lit(LEADING_ZERO_RE)})"
+    return f"({v} IS NOT NULL AND ({condition}))"
+
+
+def _copy(con, target: str, described: list[dict], keep_expr: str, *, chosen=(), guard: bool = False) -> None:
+    """Write the typed Parquet: the only full typed pass over the rows.
+
+    With `guard`, a cell that misfits its column's type (`_misfit`) raises an error marked BAD_CELL instead of
+    becoming NULL, and the caller takes the slow path (see `load_file`)."""
+    selects = []
+    for c in described:
+        expr = cast_expression(c["name"], c["type"])
+        if guard and c["type"] != "text":
+            misfit = _misfit(c["name"], c["type"], inferred=c["name"] not in chosen)
+            expr = f"(CASE WHEN {misfit} THEN error({_lit(BAD_CELL)}) ELSE {expr} END)"
+        selects.append(f"{expr} AS {quote(c['name'])}")
+    # A table scan keeps the insertion order (preserve_insertion_order, on by default): no ORDER BY rowid needed.
+    con.execute(
+        f"COPY (SELECT {', '.join(selects)} FROM staging WHERE {keep_expr}) TO $target "  # noqa: S608
+        "(FORMAT PARQUET, COMPRESSION ZSTD)",
+        {"target": target},
+    )
+
+
+def _widen_missed(con, described, chosen, counts, columns, warnings) -> None:
+    """Inferred types that a cell outside the sample misfits: infer those columns again on every row.
+
+    The sample can miss a rare value (a "1,5" in a column of integers, a "01000" among postal codes, a word among
+    dates). Such a cell never rejects its row nor becomes NULL: its column gets the type the whole-column
+    inference gives (the result of the former whole-file inference: text, or a wider type such as number), with
+    a `type-widened` warning. Only the editor's chosen types reject rows."""
+    inferred = [c for c in described if c["type"] != "text" and c["name"] not in chosen]
+    if not inferred:
+        return
+    parts = [f"count(*) FILTER {_misfit(c['name'], c['type'], inferred=True)}" for c in inferred]
+    row = con.execute(f"SELECT {', '.join(parts)} FROM staging").fetchone()  # noqa: S608
+    missed = [c for c, bad in zip(inferred, row, strict=True) if bad]
+    for c, full in zip(missed, _infer_counts(con, [c["name"] for c in missed], ""), strict=True):
+        counts[columns.index(c["name"])] = full
+        before, c["type"] = c["type"], _choose(full)
+        c["inferred_type"] = c["type"]
+        warnings.append(
+            {
+                "code": "type-widened",
+                "column": c["name"],
+                "message": _(
+                    "La colonne « %(column)s » contient des valeurs qui ne sont pas de type %(before)s : "
+                    "elle est chargée en type %(after)s."
+                )
+                % {
+                    "column": c["name"],
+                    "before": Table.ColumnType(before).label,
+                    "after": Table.ColumnType(c["type"]).label,
+                },
+            }
+        )
+
+
+def _reject(con, described: list[dict], keep_expr: str, broken: list[int]) -> tuple[str, int, list[dict]]:
+    """Rows with a cell that does not cast to its column's type: (new keep_expr, count, first MAX_REPORTED)."""
+    bad_parts = []
+    for col in described:
+        if col["type"] != "text":
+            cast = cast_expression(col["name"], col["type"])
+            bad_parts.append((col, f"({_v(col['name'])} IS NOT NULL AND {cast} IS NULL)"))
+    rejected_rows = 0
+    rejected: list[dict] = []
+    if not bad_parts:
+        return keep_expr, 0, []
+    any_bad = " OR ".join(expr for _col, expr in bad_parts)
+    rejected_rows = con.execute(f"SELECT count(*) FROM staging WHERE {any_bad}").fetchone()[0]  # noqa: S608
+    if rejected_rows:
+        flags = ", ".join(f"{expr} AS b{i}" for i, (_col, expr) in enumerate(bad_parts))
+        values = ", ".join(f"{quote(col['name'])} AS v{i}" for i, (col, _e) in enumerate(bad_parts))
+        sample = con.execute(
+            f"SELECT rowid, {flags}, {values} FROM staging WHERE {any_bad} ORDER BY rowid LIMIT {MAX_REPORTED}"  # noqa: S608
+        ).fetchall()
+        n = len(bad_parts)
+        for row in sample:
+            for i, (col, _expr) in enumerate(bad_parts):
+                if row[1 + i] and len(rejected) < MAX_REPORTED:
+                    rejected.append(
+                        {
+                            "row": _row_number(row[0], broken),
+                            "column": col["name"],
+                            "value": str(row[1 + n + i])[:200],
+                            "type": col["type"],
+                            "message": _("« %(value)s » n'est pas un(e) %(type)s valide.")
+                            % {"value": str(row[1 + n + i])[:80], "type": Table.ColumnType(col["type"]).label},
+                        }
+                    )
+    return f"{keep_expr} AND NOT ({any_bad})", rejected_rows, rejected
 
 
 def _choose(counts: tuple[int, ...]) -> str:
@@ -227,7 +359,13 @@ def load_file(
     column_types: dict[str, str] | None = None,
     progress: Progress | None = None,
 ) -> LoadResult:
-    """Read, type and write one file to `workdir/table.parquet`. Raises reading.ReadError with a French message."""
+    """Read, type and write one file to `workdir/table.parquet`. Raises reading.ReadError with a French message.
+
+    Types are inferred on a sample (files of more than SAMPLE_HEAD rows) and checked by the one full pass that
+    writes the Parquet. Rule for a cell that misfits: in a column whose type the editor chose (`column_types`),
+    its row is rejected (reported with its line number); in a column whose type was inferred, the column is
+    inferred again on every row and loaded with that type, with a `type-widened` warning, no row rejected.
+    """
 
     def step(percent: int, message: str) -> None:
         if progress:
@@ -258,22 +396,27 @@ def load_file(
                 )
             )
         columns = prepared.columns
-        total = con.execute("SELECT count(*) FROM staging").fetchone()[0]
         step(55, _("Détection des types de colonnes…"))
-        counts: list[tuple[int, ...]] = []
-        for start in range(0, len(columns), INFER_GROUP):
-            group = columns[start : start + INFER_GROUP]
-            aggregates = [a for c in group for a in _infer_aggregates(c)]
-            row = con.execute(f"SELECT {', '.join(aggregates)} FROM staging").fetchone()  # noqa: S608
-            counts.extend(tuple(row[i * 8 : i * 8 + 8]) for i in range(len(group)))
-        blank_expr = f"COALESCE({', '.join(_v(c) for c in columns)}) IS NULL"
-        blank_rows = con.execute(f"SELECT count(*) FROM staging WHERE {blank_expr}").fetchone()[0]  # noqa: S608
+        values = [_v(c) for c in columns]
+        blank_expr = f"COALESCE({', '.join(values)}) IS NULL"
+        summary = con.execute(
+            f"SELECT count(*), count(*) FILTER ({blank_expr}), {', '.join(f'count({v})' for v in values)} "  # noqa: S608
+            "FROM staging"
+        ).fetchone()
+        total, blank_rows, filled = summary[0], summary[1], list(summary[2:])
+        sampled = total > SAMPLE_HEAD
+        counts = _infer_counts(con, columns, _sample_filter(total))
+        if sampled:
+            # A column left empty by the sample but filled elsewhere (sparse): infer it on the whole column.
+            sparse = [i for i, c in enumerate(counts) if c[0] == 0 and filled[i]]
+            for i, row in zip(sparse, _infer_counts(con, [columns[i] for i in sparse], ""), strict=True):
+                counts[i] = row
 
         warnings = list(prepared.warnings)
         kept: list[int] = []
         for index, (column, label) in enumerate(zip(columns, prepared.labels, strict=False)):
             empty_label = not str(label or "").strip()
-            if empty_label and counts[index][0] == 0:
+            if empty_label and filled[index] == 0:
                 warnings.append(
                     {
                         "code": "empty-column",
@@ -298,12 +441,15 @@ def load_file(
             )
 
         described: list[dict] = []
+        chosen: set[str] = set()  # columns whose type the editor chose (bad cells reject their rows)
         for index in kept:
             column = columns[index]
             inferred = _choose(counts[index])
             wanted = column_types.get(column) or inferred
             if wanted not in TYPES:
                 wanted = inferred
+            elif column_types.get(column):
+                chosen.add(column)
             described.append(
                 {
                     "name": column,
@@ -314,65 +460,40 @@ def load_file(
                     "description": "",
                 }
             )
-        geo = _geo_columns(described)
 
-        step(70, _("Vérification des valeurs…"))
-        bad_parts = []
-        for col in described:
-            if col["type"] != "text":
-                cast = cast_expression(col["name"], col["type"])
-                bad_parts.append((col, f"({_v(col['name'])} IS NOT NULL AND {cast} IS NULL)"))
+        step(70, _("Écriture du fichier Parquet…"))
+        target = os.path.join(workdir, "table.parquet")
+        keep_expr = f"NOT ({blank_expr})"
         rejected_rows = 0
         rejected: list[dict] = []
-        keep_expr = f"NOT ({blank_expr})"
-        if bad_parts:
-            any_bad = " OR ".join(expr for _col, expr in bad_parts)
-            rejected_rows = con.execute(f"SELECT count(*) FROM staging WHERE {any_bad}").fetchone()[0]  # noqa: S608
-            if rejected_rows:
-                flags = ", ".join(f"{expr} AS b{i}" for i, (_col, expr) in enumerate(bad_parts))
-                values = ", ".join(f"{quote(col['name'])} AS v{i}" for i, (col, _e) in enumerate(bad_parts))
-                sample = con.execute(
-                    f"SELECT rowid, {flags}, {values} FROM staging WHERE {any_bad} ORDER BY rowid LIMIT {MAX_REPORTED}"  # noqa: S608
-                ).fetchall()
-                n = len(bad_parts)
-                for row in sample:
-                    for i, (col, _expr) in enumerate(bad_parts):
-                        if row[1 + i] and len(rejected) < MAX_REPORTED:
-                            rejected.append(
-                                {
-                                    "row": _row_number(row[0], broken),
-                                    "column": col["name"],
-                                    "value": str(row[1 + n + i])[:200],
-                                    "type": col["type"],
-                                    "message": _("« %(value)s » n'est pas un(e) %(type)s valide.")
-                                    % {"value": str(row[1 + n + i])[:80], "type": Table.ColumnType(col["type"]).label},
-                                }
-                            )
-            keep_expr += f" AND NOT ({any_bad})"
-        if rejected_rows and rejected_rows >= total - blank_rows:
-            first = rejected[0]
-            _fail(
-                _(
-                    "Aucune ligne ne peut être chargée : la colonne « %(column)s » ne contient pas de valeurs de type "
-                    "%(type)s (ligne %(row)d : « %(value)s »). Choisissez un autre type pour cette colonne ou "
-                    "corrigez le fichier."
+        try:
+            # The one full typed pass: any cell that fails its type aborts it (rare: slow path below).
+            _copy(con, target, described, keep_expr, chosen=chosen, guard=True)
+        except duckdb.Error as error:
+            if BAD_CELL not in str(error):
+                raise
+            step(75, _("Vérification des valeurs…"))
+            if sampled:
+                _widen_missed(con, described, chosen, counts, columns, warnings)
+            keep_expr, rejected_rows, rejected = _reject(con, described, keep_expr, broken)
+            if rejected_rows and rejected_rows >= total - blank_rows:
+                first = rejected[0]
+                _fail(
+                    _(
+                        "Aucune ligne ne peut être chargée : la colonne « %(column)s » ne contient pas de valeurs "
+                        "de type %(type)s (ligne %(row)d : « %(value)s »). Choisissez un autre type pour cette "
+                        "colonne ou corrigez le fichier."
+                    )
+                    % {
+                        "column": first["column"],
+                        "type": Table.ColumnType(first["type"]).label,
+                        "row": first["row"],
+                        "value": first["value"][:80],
+                    }
                 )
-                % {
-                    "column": first["column"],
-                    "type": Table.ColumnType(first["type"]).label,
-                    "row": first["row"],
-                    "value": first["value"][:80],
-                }
-            )
-
-        step(80, _("Écriture du fichier Parquet…"))
-        target = os.path.join(workdir, "table.parquet")
-        selects = ", ".join(f"{cast_expression(c['name'], c['type'])} AS {quote(c['name'])}" for c in described)
-        con.execute(
-            f"COPY (SELECT {selects} FROM staging WHERE {keep_expr} ORDER BY rowid) TO $target "  # noqa: S608
-            "(FORMAT PARQUET, COMPRESSION ZSTD)",
-            {"target": target},
-        )
+            step(80, _("Écriture du fichier Parquet…"))
+            _copy(con, target, described, keep_expr)
+        geo = _geo_columns(described)
         loaded = con.execute("SELECT count(*) FROM read_parquet($p)", {"p": target}).fetchone()[0]
         broken_sample = []
         if broken:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -153,3 +154,43 @@ def test_ingest_command(editor, dataset):
     resource = upload(editor, dataset)
     call_command("ingest", str(resource.current_version.pk))
     assert selectors.current_table(resource).row_count == 3
+
+
+def test_types_are_inferred_on_a_sample_and_a_missed_value_widens_the_column(tmp_path, monkeypatch):
+    """A value the sample misses never rejects its row nor becomes NULL: its (inferred) column is typed again on
+    every row, with a warning. A type chosen by the editor still rejects the row."""
+    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 3)
+    monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)  # head rows 0-2 plus every 5th row (10 rows)
+    rows = [f"{i};{i};6410{i % 10};{i};2024-01-0{1 + i % 9};;{i}" for i in range(10)]
+    rows[6] = "6;1,5;01000;AB;2024-01-07 10:30;late;6"  # row 8 of the file, outside the sample
+    rows[7] = "7;7;64107;7;2024-01-08;;x"
+    source = tmp_path / "t.csv"
+    source.write_text("id;montant;cp;code;quand;rare;choisi\n" + "\n".join(rows) + "\n")
+    result = ingestion.load_file(str(source), name="t.csv", workdir=str(tmp_path), column_types={"choisi": "integer"})
+    types = {c["name"]: c["type"] for c in result.columns}
+    assert types == {
+        "id": "integer",
+        "montant": "number",
+        "cp": "text",
+        "code": "text",
+        "quand": "datetime",
+        "rare": "text",
+        "choisi": "integer",
+    }
+    widened = {w["column"] for w in result.warnings if w["code"] == "type-widened"}
+    assert widened == {"montant", "cp", "code", "quand"}
+    assert result.row_count == 9 and result.report["rejected_rows"] == 1
+    assert [(r["row"], r["column"], r["value"]) for r in result.report["rejected"]] == [(9, "choisi", "x")]
+    loaded = duckdb.execute("SELECT id, montant, cp FROM read_parquet($p)", {"p": result.parquet_path}).fetchall()
+    assert [r[0] for r in loaded] == [0, 1, 2, 3, 4, 5, 6, 8, 9]
+    assert loaded[6] == (6, 1.5, "01000")
+
+
+def test_without_a_missed_value_the_sample_types_hold(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 3)
+    monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)
+    source = tmp_path / "t.csv"
+    source.write_text("id;rare\n" + "".join(f"{i};{'oui' if i == 7 else ''}\n" for i in range(10)))
+    result = ingestion.load_file(str(source), name="t.csv", workdir=str(tmp_path))
+    assert {c["name"]: c["type"] for c in result.columns} == {"id": "integer", "rare": "boolean"}
+    assert result.row_count == 10 and not result.warnings and result.report["rejected_rows"] == 0
