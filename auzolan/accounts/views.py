@@ -22,14 +22,10 @@ from auzolan.accounts.services import (
     user_update_profile,
 )
 from auzolan.core.errors import ApplicationError
+from auzolan.core.forms import add_service_error
 from auzolan.core.models import Job
 from auzolan.core.permissions import get_object_for, require
 from auzolan.core.registry import dashboard_sections
-
-
-def _apply_error(form, error: ApplicationError) -> None:
-    """Show a service's refusal next to its field, or at the top of the form."""
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @require_safe
@@ -59,7 +55,7 @@ def profile(request):
             try:
                 user_update_profile(actor=user, user=user, **form.cleaned_data)
             except ApplicationError as error:
-                _apply_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Votre profil est enregistré."))
                 return redirect("accounts:profile")

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from auzolan.catalog.models import Dataset, Resource, TableSchema
 from auzolan.catalog.vocabularies import LICENCES, Frequency, Licence, Theme
 from auzolan.core.submissions import SubmissionTokenMixin
-from auzolan.organisations.forms import add_service_error
 from auzolan.organisations.models import Commune
 
 __all__ = [
@@ -19,7 +18,6 @@ __all__ = [
     "SchemaForm",
     "TransitionForm",
     "VersionUploadForm",
-    "add_service_error",
 ]
 
 

@@ -46,8 +46,3 @@ class ModerationForm(forms.Form):
         required=False,
         help_text=_("La personne qui a proposé la réutilisation le lira."),
     )
-
-
-def add_service_error(form: forms.Form, error) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)

@@ -35,7 +35,7 @@ from auzolan.catalog.models import (
 from auzolan.catalog.signals import dataset_changed, resource_version_added
 from auzolan.catalog.vocabularies import Frequency, Licence, Theme
 from auzolan.core.audit import audit_log
-from auzolan.core.errors import Conflict, ValidationError
+from auzolan.core.errors import Conflict, ValidationError, full_clean_or_raise
 from auzolan.core.models import AuditLogEntry
 from auzolan.core.permissions import require
 from auzolan.organisations.models import Commune
@@ -110,17 +110,6 @@ def megabytes(size: int) -> str:
 
 def _changed(dataset: Dataset) -> None:
     dataset_changed.send(sender=Dataset, dataset=dataset)
-
-
-def _full_clean(obj, *, exclude=None) -> None:
-    try:
-        obj.full_clean(exclude=exclude, validate_unique=False)
-    except DjangoValidationError as error:
-        details = error.message_dict
-        if "__all__" in details and any("période" in str(m) for m in details["__all__"]):
-            details = {**details, "temporal_end": details.pop("__all__")}
-        field, messages = next(iter(details.items()))
-        raise ValidationError(messages[0], field=None if field == "__all__" else field, extra=details) from None
 
 
 RESERVED_SLUGS = {"nouveau", "reutilisations", "schemas"}  # words of the /publier/ addresses
@@ -220,7 +209,7 @@ def _check_metadata(dataset: Dataset) -> None:
             field="temporal_end",
         )
     _check_schema(dataset.organisation, dataset.schema)
-    _full_clean(dataset, exclude=["slug", "organisation", "created_by"])
+    full_clean_or_raise(dataset, validate_unique=False, exclude=["slug", "organisation", "created_by"])
 
 
 def _value(value):
@@ -728,7 +717,7 @@ def resource_add(
     else:
         resource.url = _clean_url(url, kind)
         resource.format = (format or _format_from_url(resource.url)).strip().lower().lstrip(".")[:20]
-    _full_clean(resource, exclude=["dataset", "current_version"])
+    full_clean_or_raise(resource, validate_unique=False, exclude=["dataset", "current_version"])
     resource.save()
     stored: list[ResourceVersion] = []
     with _DeleteStoredOnError(lambda: stored[0] if stored else None):
@@ -803,7 +792,7 @@ def resource_update(*, actor, resource: Resource, **fields) -> Resource:
             fields["format"] = (fields["format"] or "").strip().lower().lstrip(".")[:20]
     for key, value in fields.items():
         setattr(resource, key, value if value is not None else "")
-    _full_clean(resource, exclude=["dataset", "current_version"])
+    full_clean_or_raise(resource, validate_unique=False, exclude=["dataset", "current_version"])
     changed = {key: [before[key], getattr(resource, key)] for key in fields if before[key] != getattr(resource, key)}
     if not changed:
         return resource

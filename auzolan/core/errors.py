@@ -47,3 +47,16 @@ class PermissionDenied(ApplicationError):
 class Conflict(ApplicationError):
     code = "conflict"
     status = 409
+
+
+def full_clean_or_raise(obj, *, exclude=None, validate_unique: bool = True) -> None:
+    """Run the model's validation; its first error becomes a ValidationError on that field (all errors in extra)."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=validate_unique)
+    except DjangoValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise ValidationError(
+            messages[0], field=None if field == "__all__" else field, extra=error.message_dict
+        ) from None

@@ -7,22 +7,7 @@ from django.db import models
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
-from auzolan.core.errors import ApplicationError
 from auzolan.organisations.models import College, Membership, Organisation, OrganisationKind
-
-
-def add_service_error(form: forms.Form, error: ApplicationError) -> None:
-    """Show a service's error next to its field(s), or at the top of the form."""
-    details = error.extra if isinstance(error.extra, dict) else {}
-    placed = False
-    for field, messages in details.items():
-        if field in form.fields and isinstance(messages, list | tuple):
-            for message in messages:
-                form.add_error(field, str(message))
-            placed = True
-    if placed:
-        return
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 class OrganisationFilterForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from auzolan.core.audit import audit_log
-from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, full_clean_or_raise
 from auzolan.core.permissions import require
 from auzolan.core.validators import validate_siren
 from auzolan.organisations.models import Commune, Membership, Organisation, Territory
@@ -34,16 +34,6 @@ ORGANISATION_FIELDS = (
 )
 # What an organisation's own administrators may change; status, college and type are the agency's call.
 ORGANISATION_SELF_FIELDS = ("name", "siret", "population", "agents_count", "description", "website", "contact_email")
-
-
-def _full_clean(obj, *, exclude=None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except DjangoValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise ValidationError(
-            messages[0], field=None if field == "__all__" else field, extra=error.message_dict
-        ) from None
 
 
 # --- Territory ---------------------------------------------------------------------------------------------
@@ -184,7 +174,7 @@ def organisation_create(*, actor, territory: Territory, name: str, kind: str, co
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     organisation = Organisation(territory=territory, name=name.strip(), kind=kind, **fields)
     organisation.slug = fields.get("slug") or _unique_slug(name)
-    _full_clean(organisation)
+    full_clean_or_raise(organisation)
     try:
         with transaction.atomic():
             organisation.save()
@@ -210,7 +200,7 @@ def organisation_update(*, actor, organisation: Organisation, **fields) -> Organ
     before = {key: getattr(organisation, key) for key in fields}
     for key, value in fields.items():
         setattr(organisation, key, value)
-    _full_clean(organisation)
+    full_clean_or_raise(organisation)
     changed = {key: [str(before[key]), str(value)] for key, value in fields.items() if before[key] != value}
     if changed:
         try:

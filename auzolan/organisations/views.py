@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.core.errors import ApplicationError
+from auzolan.core.forms import add_service_error
 from auzolan.core.permissions import can, get_object_for, require
 from auzolan.core.registry import page_sections
 from auzolan.organisations import selectors, services
@@ -24,7 +25,6 @@ from auzolan.organisations.forms import (
     OrganisationFilterForm,
     OrganisationForm,
     SwitchOrganisationForm,
-    add_service_error,
 )
 from auzolan.organisations.middleware import SESSION_KEY
 from auzolan.organisations.models import Membership, Organisation

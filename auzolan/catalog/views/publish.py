@@ -23,11 +23,11 @@ from auzolan.catalog.forms import (
     ResourceEditForm,
     TransitionForm,
     VersionUploadForm,
-    add_service_error,
 )
 from auzolan.catalog.models import Dataset, Resource, ResourceVersion
 from auzolan.catalog.uploads import limit_upload_size
 from auzolan.core.errors import ApplicationError, Conflict
+from auzolan.core.forms import add_service_error
 from auzolan.core.permissions import get_object_for
 from auzolan.core.submissions import claim_submission, release_submission
 

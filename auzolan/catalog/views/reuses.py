@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.catalog import reuses, selectors
-from auzolan.catalog.forms_reuses import ModerationForm, ReuseForm, add_service_error
+from auzolan.catalog.forms_reuses import ModerationForm, ReuseForm
 from auzolan.catalog.models import ReuseLink
 from auzolan.core.errors import ApplicationError
+from auzolan.core.forms import add_service_error
 from auzolan.core.permissions import get_object_for
 
 PAGE_SIZE = 30

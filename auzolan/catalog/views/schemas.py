@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from auzolan.catalog import schemas, selectors
-from auzolan.catalog.forms import SchemaForm, add_service_error
+from auzolan.catalog.forms import SchemaForm
 from auzolan.core.errors import ApplicationError
+from auzolan.core.forms import add_service_error
 
 
 def _organisations(request):
