@@ -9,19 +9,22 @@ from django.utils.functional import SimpleLazyObject
 SESSION_KEY = "current_organisation_id"
 
 
-def current_organisation(request):
+def my_organisations(request) -> list:
+    """The organisations the person may act for (one query per request, shared with the header's switcher)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return None
+        return []
     from auzolan.organisations.selectors import active_organisations_of
 
-    organisations = active_organisations_of(user=user)
+    return list(active_organisations_of(user=user))
+
+
+def current_organisation(request):
+    organisations = getattr(request, "my_organisations", None)
+    if organisations is None:  # a request that did not go through the middleware
+        organisations = my_organisations(request)
     chosen = request.session.get(SESSION_KEY)
-    if chosen is not None:
-        organisation = organisations.filter(pk=chosen).first()
-        if organisation is not None:
-            return organisation
-    return organisations.first()
+    return next((o for o in organisations if o.pk == chosen), organisations[0] if organisations else None)
 
 
 class CurrentOrganisationMiddleware:
@@ -29,5 +32,6 @@ class CurrentOrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        request.my_organisations = SimpleLazyObject(lambda: my_organisations(request))
         request.organisation = SimpleLazyObject(lambda: current_organisation(request))
         return self.get_response(request)
