@@ -20,9 +20,11 @@ PLATFORM_NAME = env.PLATFORM_NAME
 INSTALLED_APPS = [
     "auzolan.core",
     "auzolan.accounts",
+    "auzolan.notifications",
     "auzolan.organisations",
     "auzolan.catalog",
     "auzolan.datastore",
+    "auzolan.participation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

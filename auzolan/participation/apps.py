@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "auzolan.participation"
+    label = "participation"
+    verbose_name = _("Participation citoyenne")
+
+    def ready(self) -> None:
+        from auzolan.participation import phases  # noqa: F401  (registers the phase types)

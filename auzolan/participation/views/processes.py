@@ -1,0 +1,5 @@
+"""Participation pages: processes."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
