@@ -9,3 +9,20 @@ class ParticipationConfig(AppConfig):
 
     def ready(self) -> None:
         from auzolan.participation import phases  # noqa: F401  (registers the phase types)
+        from auzolan.participation.views import (
+            budgets,
+            comments,
+            followup,
+            guides,
+            moderation,
+            processes,
+            proposals,
+            surveys,
+            verification,
+        )
+
+        # Each area adds its blocks to shared pages (process page, home, dashboard) in its own register().
+        for area in (processes, proposals, comments, moderation, surveys, budgets, verification, followup, guides):
+            register = getattr(area, "register", None)
+            if register is not None:
+                register()
