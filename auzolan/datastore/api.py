@@ -248,14 +248,17 @@ def resource_data_aggregate(
 
 @router.get(
     "/resources/{identifier}/data/export",
-    summary="Export d'un résultat filtré et trié d'une ressource tabulaire (CSV, JSON ou Parquet), en flux",
-    description=_FILTERS_DOC + " Formats : csv, json (un tableau), parquet. XLSX n'est pas proposé.",
+    summary="Export d'un résultat filtré et trié d'une ressource tabulaire (CSV, JSON, Parquet ou XLSX), en flux",
+    description=_FILTERS_DOC
+    + " Formats : csv, json (un tableau), parquet, xlsx (cellules typées : nombres, dates, booléens, texte ; jamais "
+    "de formule ; au plus 1 048 575 lignes, sinon erreur 400 `too-large` : exportez en CSV ou en Parquet ; un "
+    "texte de plus de 32 767 caractères est coupé, avec une note dans une seconde feuille).",
     response={200: None},
 )
 def resource_data_export(
     request,
     identifier: uuid.UUID,
-    format: str = _Q("csv", description="csv, json ou parquet."),
+    format: str = _Q("csv", description="csv, json, parquet ou xlsx."),
     sort: str = _Q(""),
     fields: str = _Q(""),
     q: str = _Q(""),
