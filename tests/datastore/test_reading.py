@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -188,6 +189,46 @@ def test_ods(tmp_path):
     result, rows, _types = load(tmp_path, "o.ods", ods({"F1": [["a", "b"], ["x", 1]], "F2": [["c"], ["y"]]}))
     assert rows == [("x", 1)]
     assert result.report["sheets"] == ["F1", "F2"]
+
+
+XLS = Path(__file__).with_name("data") / "subventions-excel97.xls"  # Excel 97-2003 (BIFF8), see data/make_xls.py
+
+
+def test_xls_legacy_excel_first_non_empty_sheet_typed(tmp_path):
+    result, rows, types = load(tmp_path, "subventions.xls", XLS.read_bytes())
+    assert result.report["format"] == "xls"
+    assert result.report["sheet"] == "Subventions" and result.report["sheets"] == ["Vide", "Subventions", "Notice"]
+    assert types == {
+        "Commune": "text",
+        "Montant": "number",
+        "Date de convention": "date",
+        "Nombre": "integer",
+        "Code": "text",  # leading zeros kept
+        "Versé": "boolean",
+    }
+    assert rows == [
+        ("Saint-Pée-sur-Nivelle", 1234.56, datetime.date(2026, 11, 25), 10, "00123", True),
+        ("Évreux – œuvre €", 12.5, datetime.date(2025, 2, 1), 3, "04500", False),
+        ("Bayonne", -0.25, datetime.date(2024, 2, 29), 7, "64102", True),
+    ]
+    assert any(w["code"] == "sheet" and "3 feuilles" in w["message"] for w in result.report["warnings"])
+
+
+def test_xls_detected_without_extension_and_sheet_choice(tmp_path):
+    result, rows, _types = load(tmp_path, "export", XLS.read_bytes(), sheet="Notice")  # OLE2 magic number
+    assert result.report["format"] == "xls" and result.report["sheet"] == "Notice"
+    assert rows == [("Montant", "En euros, décimales avec une virgule à l'affichage")]
+    result, _rows, _types = load(tmp_path, "s.xls", XLS.read_bytes(), sheet=1)
+    assert result.report["sheet"] == "Subventions"
+    with pytest.raises(reading.ReadError, match="pas de feuille numéro 9"):
+        load(tmp_path, "s.xls", XLS.read_bytes(), sheet=8)
+    with pytest.raises(reading.ReadError, match="aucune donnée"):
+        load(tmp_path, "s.xls", XLS.read_bytes(), sheet="Vide")
+
+
+def test_broken_xls_fails_clearly(tmp_path):
+    with pytest.raises(reading.ReadError, match="Le classeur ne peut pas être lu"):
+        load(tmp_path, "b.xls", XLS.read_bytes()[:3000])
 
 
 def test_json_array_of_objects(tmp_path):
