@@ -94,6 +94,19 @@ LINK_CHECK_ALLOW_PRIVATE: bool = _env.bool("LINK_CHECK_ALLOW_PRIVATE", False)
 #: Seconds a data API query, aggregation or SQL query may run before it is interrupted (exports get 12×).
 DATASTORE_QUERY_TIMEOUT: float = _env.float("DATASTORE_QUERY_TIMEOUT", 5.0)
 
+#: Map tiles of the data preview's map: an XYZ template (`https://tuiles.example.org/{z}/{x}/{y}.png`). Empty: no
+#: base map (points on a plain background) and no request to another host.
+MAP_TILE_URL: str = _env.str("MAP_TILE_URL", "").strip()
+if MAP_TILE_URL and (
+    not MAP_TILE_URL.startswith(("https://", "http://", "/"))
+    or not all(part in MAP_TILE_URL for part in ("{z}", "{x}", "{y}"))
+):
+    raise ImproperlyConfigured(
+        "MAP_TILE_URL must be an http(s) or /path URL template containing {z}, {x} and {y} (see docs/environment.md)."
+    )
+#: The attribution the tile server's licence asks for (plain text), shown on the map.
+MAP_TILE_ATTRIBUTION: str = _env.str("MAP_TILE_ATTRIBUTION", "")
+
 # Object storage (S3-compatible). Empty S3_BUCKET: files live under MEDIA_ROOT.
 S3_BUCKET: str = _env.str("S3_BUCKET", "")
 #: The provider's address (Scaleway, OVHcloud, MinIO, Garage…); empty: Amazon S3.

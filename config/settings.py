@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
+import xstatic.pkg.leaflet
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -176,7 +177,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Static and uploaded files
 STATIC_URL = "/static/"
 STATIC_ROOT = env.STATIC_ROOT
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Leaflet for the data preview's map, installed from PyPI (requirements.txt), served by the platform itself.
+    ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
+]
 WHITENOISE_USE_FINDERS = ENVIRONMENT == "test"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT
@@ -233,6 +238,19 @@ LINK_CHECK_ALLOW_PRIVATE = env.LINK_CHECK_ALLOW_PRIVATE
 # Datastore queries (data API, exports, SQL endpoint): time limit per query.
 DATASTORE_QUERY_TIMEOUT = env.DATASTORE_QUERY_TIMEOUT
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temporary file
+# Map tiles of the data preview (auzolan.datastore.maps); empty: no base map.
+MAP_TILE_URL = env.MAP_TILE_URL
+MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
+
+
+def tile_source(url: str) -> str:
+    """The CSP source of a tile URL template: its scheme and host (`{s}` subdomains as `*`); "" for a local path."""
+    if not url or url.startswith("/"):
+        return ""
+    parsed = urlparse(url.replace("{s}", "SUBDOMAIN"))
+    host = (parsed.netloc or "").replace("SUBDOMAIN", "*")
+    return f"{parsed.scheme}://{host}" if host else ""
+
 
 # Content Security Policy: nothing is loaded from another host.
 CONTENT_SECURITY_POLICY = {
@@ -240,7 +258,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # The tile server's host only when one is configured.
+        "img-src": ["'self'", "data:", *([tile_source(MAP_TILE_URL)] if tile_source(MAP_TILE_URL) else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
