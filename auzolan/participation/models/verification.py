@@ -56,6 +56,9 @@ class CensusList(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     entries_count = models.PositiveIntegerField(default=0)
+    #: Which identifiers the entries were hashed from (see participation.services.verification.IDENTIFIER_SETS):
+    #: the residents are asked for the same ones.
+    identifiers = models.CharField(_("identifiants"), max_length=30, default="elector_number")
     is_active = models.BooleanField(default=True)
     secret = models.CharField(max_length=64, default=_new_secret, editable=False)
 
