@@ -54,3 +54,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationEvent(models.Model):
+    """The marker of something that must notify people once only (a phase that started, results published).
+
+    `notify(..., once_key=...)` writes it in the same transaction as the notifications; a second call with the same
+    key (a re-run of the daily command, two services reporting the same event) notifies nobody.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("événement notifié")
+        verbose_name_plural = _("événements notifiés")
+
+    def __str__(self) -> str:
+        return self.key
