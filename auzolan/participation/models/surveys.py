@@ -23,6 +23,14 @@ class Survey(TimeStampedModel):
         ),
     )
     results_public = models.BooleanField(_("résultats publics"), default=True)
+    #: Answers are accepted (while the phase allows) only once the organisation has published the survey.
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+    #: Free-text answers stay private unless the organisation chooses to show those it has approved (moderated).
+    free_texts_public = models.BooleanField(
+        _("publier les réponses libres approuvées"),
+        default=False,
+        help_text=_("Par défaut, les réponses libres ne sont lues que par l'organisation."),
+    )
 
     class Meta:
         verbose_name = _("questionnaire")
@@ -110,9 +118,27 @@ class Answer(models.Model):
     number = models.SmallIntegerField(null=True, blank=True)
     #: For ranking questions: the rank (1 = first) given to `choice`.
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: Free texts: approved by the organisation's moderators for publication (shown only if the survey allows).
+    text_published = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["question", "choice"])]
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.choice_id or self.number or self.text[:30]}"
+
+
+class ProcessOpenData(models.Model):
+    """Where a process's anonymised data is published in the catalogue (one dataset per process, re-used)."""
+
+    process = models.OneToOneField("participation.Process", on_delete=models.CASCADE, related_name="open_data")
+    dataset = models.ForeignKey("catalog.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: file name ("proposals.csv") -> identifier (UUID) of the catalogue resource holding it.
+    resources = models.JSONField(default=dict, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return str(self.process_id)
