@@ -42,7 +42,7 @@
         var layer = L.geoJSON(collection, {
           pointToLayer: function (feature, latlng) {
             return L.circleMarker(latlng, {
-              radius: 5, color: "#ffffff", weight: 1.5, fillColor: "#1c4f8a", fillOpacity: 0.9,
+              radius: 5, color: "#ffffff", weight: 1.5, fillColor: "#1c4f8a", fillOpacity: 1,
             });
           },
           style: function () {

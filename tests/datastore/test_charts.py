@@ -226,6 +226,8 @@ def test_bar_chart_of_a_sum_on_the_page(client, loaded):
     svg = svg_of(content)
     assert 'role="img"' in content and '<title id="chart-svg-title">' in svg
     assert svg.count("<rect ") == 4
+    # Coordinates keep a decimal point in French pages (never "12,5" in an attribute)
+    assert not re.search(r'(?:x|y|width|height)="[0-9.-]*,', svg)
     assert ">150<" in svg and ">Bayonne<" in svg
     # The hostile label is text, escaped, never markup
     assert "<script>alert(1)</script>" not in content
