@@ -15,6 +15,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("auzolan.core.urls")),
     path("", include("auzolan.accounts.urls")),
+    path("", include("auzolan.notifications.urls")),
     path("", include("auzolan.organisations.urls")),
     path("", include("auzolan.catalog.urls")),
     path("", include("auzolan.datastore.urls")),
