@@ -82,3 +82,24 @@ rules.add_perm("participation.edit_own", is_authenticated & is_own_content)
 # Methodology guides: public reading, the agency's staff edit
 rules.add_perm("participation.view_guide", rules.always_allow)
 rules.add_perm("participation.change_guide", is_operator)
+
+
+# --- Surveys (surveys area) ----------------------------------------------------------------------------------
+@rules.predicate
+def is_survey_published(user, survey) -> bool:
+    return survey is not None and getattr(survey, "published_at", None) is not None
+
+
+@rules.predicate
+def is_survey_results_public(user, survey) -> bool:
+    return survey is not None and bool(getattr(survey, "results_public", False))
+
+
+# obj: a survey. Unpublished surveys and private results are for the organisation's managers only.
+rules.add_perm(
+    "participation.view_survey", (is_process_public & is_survey_published) | is_process_manager | is_operator
+)
+rules.add_perm(
+    "participation.view_survey_results",
+    (is_process_public & is_survey_published & is_survey_results_public) | is_process_manager | is_operator,
+)
