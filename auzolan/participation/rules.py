@@ -103,3 +103,7 @@ rules.add_perm(
     "participation.view_survey_results",
     (is_process_public & is_survey_published & is_survey_results_public) | is_process_manager | is_operator,
 )
+
+# --- Processes and verification area -------------------------------------------------------------------------
+# Census lists of residents (obj: the organisation): its editors upload them, agency staff too.
+rules.add_perm("participation.manage_census", is_org_editor | is_operator)
