@@ -1,5 +1,433 @@
-"""Participation pages: proposals."""
+"""Participation pages: proposals (list, map, page, write/edit/withdraw, supports, the organisation's answer)."""
 
-from django.urls import path  # noqa: F401
+from __future__ import annotations
 
-urlpatterns: list = []
+import random
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from auzolan.core.errors import ApplicationError
+from auzolan.core.forms import add_service_error
+from auzolan.core.permissions import can, get_object_for
+from auzolan.core.submissions import claim_submission, release_submission
+from auzolan.participation.eligibility import eligibility
+from auzolan.participation.forms.comments import CommentForm
+from auzolan.participation.forms.proposals import AnswerForm, FilterForm, ProposalForm
+from auzolan.participation.models import Process, Proposal
+from auzolan.participation.selectors import comments as comment_selectors
+from auzolan.participation.selectors import proposals as selectors
+from auzolan.participation.services import proposals as services
+from auzolan.participation.services.moderation import RateLimited
+
+PAGE_SIZE = 20
+MAP_LIMIT = 2000
+SEED_KEY = "participation_proposal_seed"
+
+
+def get_process(request, slug: str) -> Process:
+    """The process if the visitor may see it (404 otherwise), with its organisation and phases loaded."""
+    return get_object_for(
+        request.user,
+        "participation.view_process",
+        Process.objects.select_related("organisation").prefetch_related("phases"),
+        slug=slug,
+    )
+
+
+def _get_proposal(request, process: Process, pk: int) -> Proposal:
+    try:
+        proposal = selectors.proposal_detail(process=process, pk=pk)
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+    proposal.process = process
+    return proposal
+
+
+def _seed(request) -> int:
+    seed = request.session.get(SEED_KEY)
+    if not isinstance(seed, int):
+        seed = random.SystemRandom().randint(1, 2**31 - 1)
+        request.session[SEED_KEY] = seed
+    return seed
+
+
+def _listing(request, process: Process):
+    options = selectors.proposal_filters(process)
+    form = FilterForm(request.GET or None, **options)
+    values = form.values() if request.GET else {"category": None, "district": None, "status": None, "sort": "recent"}
+    seed = _seed(request) if values["sort"] == "random" else 0
+    qs = selectors.proposal_list(process=process, seed=seed, **values)
+    return form, values, qs
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_safe
+def proposal_list(request, slug: str):
+    process = get_process(request, slug)
+    form, values, qs = _listing(request, process)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    proposals = list(page.object_list)
+    return render(
+        request,
+        "participation/proposals/list.html",
+        {
+            "process": process,
+            "form": form,
+            "page": page,
+            "proposals": proposals,
+            "supported": selectors.supported_ids(user=request.user, proposals=proposals),
+            "query": _query_without_page(request),
+            "can_propose": eligibility(request.user, process, "propose"),
+            "sort": values["sort"],
+        },
+    )
+
+
+@require_safe
+def proposal_map(request, slug: str):
+    process = get_process(request, slug)
+    form, _values, qs = _listing(request, process)
+    located = list(qs.filter(latitude__isnull=False, longitude__isnull=False)[:MAP_LIMIT])
+    data_url = reverse("participation:proposal_map_data", kwargs={"slug": process.slug})
+    query = _query_without_page(request)
+    return render(
+        request,
+        "participation/proposals/map.html",
+        {
+            "process": process,
+            "form": form,
+            "located": located,
+            "limit": MAP_LIMIT,
+            "data_url": f"{data_url}?{query}" if query else data_url,
+            "tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+            if hasattr(settings, "MAP_TILE_URL")
+            else {"url": "", "attribution": ""},
+            "query": query,
+        },
+    )
+
+
+@require_safe
+def proposal_map_data(request, slug: str):
+    """GeoJSON of the located proposals the list shows (same filters), without personal data."""
+    process = get_process(request, slug)
+    _form, _values, qs = _listing(request, process)
+    located = qs.filter(latitude__isnull=False, longitude__isnull=False)[:MAP_LIMIT]
+    return JsonResponse(selectors.proposal_map_features(process=process, proposals=located))
+
+
+@require_safe
+def proposal_detail(request, slug: str, pk: int):
+    process = get_process(request, slug)
+    proposal = _get_proposal(request, process, pk)
+    is_moderator = can(request.user, "participation.moderate", process)
+    discussion = comment_selectors.discussion(process=process, proposal=proposal, page=request.GET.get("commentaires"))
+    can_comment = eligibility(request.user, process, "comment")
+    return render(
+        request,
+        "participation/proposals/detail.html",
+        {
+            "process": process,
+            "proposal": proposal,
+            "is_moderator": is_moderator,
+            "show_content": not proposal.is_hidden or is_moderator,
+            "is_author": request.user.is_authenticated and proposal.author_id == request.user.pk,
+            "can_edit": _can_edit(request.user, proposal),
+            "can_support": eligibility(request.user, process, "support"),
+            "supportable": proposal.status in services.SUPPORTABLE and not proposal.is_hidden,
+            "supported": bool(selectors.supported_ids(user=request.user, proposals=[proposal])),
+            "can_answer": can(request.user, "participation.change_process", process),
+            "can_report": can(request.user, "participation.report", process),
+            "can_comment": can_comment,
+            "comment_form": CommentForm(prefix="c") if can_comment and not proposal.is_hidden else None,
+            "discussion": discussion,
+            "blocks": selectors.blocks_of(process=process),
+        },
+    )
+
+
+def _can_edit(user, proposal: Proposal) -> bool:
+    return (
+        user.is_authenticated
+        and proposal.author_id == user.pk
+        and proposal.status == Proposal.Status.PUBLISHED
+        and not proposal.is_hidden
+        and bool(eligibility(user, proposal.process, "propose"))
+    )
+
+
+def _form_kwargs(process: Process) -> dict:
+    return selectors.proposal_filters(process)
+
+
+def _files(form) -> dict:
+    data = form.cleaned_data
+    images = [services.NewImage(data["image"], data.get("image_alt", ""))] if data.get("image") else []
+    attachments = (
+        [services.NewAttachment(data["attachment"], data.get("attachment_title", ""))] if data.get("attachment") else []
+    )
+    return {"images": images, "attachments": attachments}
+
+
+def _place(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "category": data.get("category"),
+        "district": data.get("district"),
+        "latitude": data.get("latitude"),
+        "longitude": data.get("longitude"),
+    }
+
+
+def _bot_refused(request, form) -> None:
+    form.add_error(None, _("Votre contribution n'a pas pu être enregistrée. Réessayez."))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def proposal_create(request, slug: str):
+    process = get_process(request, slug)
+    allowed = eligibility(request.user, process, "propose")
+    if not allowed:
+        return render(
+            request,
+            "participation/proposals/not_allowed.html",
+            {"process": process, "eligibility": allowed},
+            status=403,
+        )
+    form = ProposalForm(request.POST or None, request.FILES or None, **_form_kwargs(process))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_bot():
+            _bot_refused(request, form)
+        elif form.is_valid():
+            token = form.cleaned_data.get("submission")
+            if not claim_submission(request, token):
+                messages.info(request, _("Cette proposition a déjà été envoyée."))
+                return redirect("participation:proposal_list", slug=process.slug)
+            data = form.cleaned_data
+            try:
+                proposal = services.proposal_create(
+                    actor=request.user,
+                    process=process,
+                    title=data["title"],
+                    body=data["body"],
+                    **_place(form),
+                    **_files(form),
+                )
+            except ApplicationError as error:
+                release_submission(request, token)
+                add_service_error(form, error)
+                if isinstance(error, RateLimited):
+                    status = 429
+            else:
+                messages.success(request, _("Votre proposition est publiée. Merci !"))
+                return redirect(proposal.get_absolute_url())
+    return render(
+        request,
+        "participation/proposals/form.html",
+        {"process": process, "form": form, "proposal": None},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def proposal_edit(request, slug: str, pk: int):
+    process = get_process(request, slug)
+    proposal = _get_proposal(request, process, pk)
+    if proposal.author_id != request.user.pk:
+        raise Http404
+    if not _can_edit(request.user, proposal):
+        messages.error(request, _("Cette proposition ne peut plus être modifiée."))
+        return redirect(proposal.get_absolute_url())
+    initial = {
+        "title": proposal.title,
+        "body": proposal.body,
+        "category": proposal.category_id,
+        "district": proposal.district_id,
+        "latitude": proposal.latitude,
+        "longitude": proposal.longitude,
+    }
+    form = ProposalForm(request.POST or None, request.FILES or None, initial=initial, **_form_kwargs(process))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_bot():
+            _bot_refused(request, form)
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.proposal_update(
+                    actor=request.user,
+                    proposal=proposal,
+                    title=data["title"],
+                    body=data["body"],
+                    **_place(form),
+                    **_files(form),
+                )
+            except ApplicationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Votre proposition est modifiée."))
+                return redirect(proposal.get_absolute_url())
+    return render(
+        request,
+        "participation/proposals/form.html",
+        {"process": process, "form": form, "proposal": proposal},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def proposal_withdraw(request, slug: str, pk: int):
+    process = get_process(request, slug)
+    proposal = _get_proposal(request, process, pk)
+    if proposal.author_id != request.user.pk:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.proposal_withdraw(actor=request.user, proposal=proposal)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Votre proposition est retirée."))
+        return redirect(proposal.get_absolute_url())
+    return render(request, "participation/proposals/withdraw.html", {"process": process, "proposal": proposal})
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+@require_POST
+@login_required
+def proposal_support(request, slug: str, pk: int):
+    process = get_process(request, slug)
+    proposal = _get_proposal(request, process, pk)
+    remove = request.POST.get("action") == "remove"
+    try:
+        if remove:
+            services.support_remove(actor=request.user, proposal=proposal)
+            messages.success(request, _("Votre soutien est retiré."))
+        else:
+            services.support_add(actor=request.user, proposal=proposal)
+            messages.success(request, _("Merci pour votre soutien !"))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(_back(request, proposal.get_absolute_url()))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def proposal_answer(request, slug: str, pk: int):
+    process = get_process(request, slug)
+    if not can(request.user, "participation.change_process", process):
+        raise Http404
+    proposal = _get_proposal(request, process, pk)
+    initial = {"status": proposal.status if proposal.status in Proposal.ANSWER_STATUSES else None}
+    initial["answer"] = proposal.answer
+    form = AnswerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_answer(
+                actor=request.user,
+                proposal=proposal,
+                status=form.cleaned_data["status"],
+                answer=form.cleaned_data["answer"],
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("La réponse est publiée et l'auteur est prévenu."))
+            return redirect(proposal.get_absolute_url())
+    return render(
+        request,
+        "participation/proposals/answer.html",
+        {"process": process, "proposal": proposal, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+def attachment_download(request, slug: str, pk: int, attachment: int):
+    process = get_process(request, slug)
+    proposal = _get_proposal(request, process, pk)
+    if proposal.is_hidden and not can(request.user, "participation.moderate", process):
+        raise Http404
+    item = next((a for a in proposal.attachments.all() if a.pk == attachment), None)
+    if item is None:
+        raise Http404
+    extension = PurePath(item.file.name).suffix.lower()
+    filename = f"{slugify(item.title) or 'piece-jointe'}{extension}"
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def process_section(request, process) -> dict | None:
+    """The proposals block of the process page."""
+    if process.state == Process.State.DRAFT:
+        return None
+    counts = selectors.proposal_counts(process=process)
+    allowed = eligibility(request.user, process, "propose")
+    if not counts["proposals"] and not allowed and allowed.reason != "login":
+        return None
+    latest = list(selectors.proposal_list(process=process, sort="supports")[:3])
+    return {"process": process, "count": counts["proposals"], "latest": latest, "can_propose": allowed}
+
+
+def register() -> None:
+    from auzolan.core.registry import register_page_section
+
+    register_page_section("participation_process", "participation/proposals/_section.html", process_section, order=30)
+    from auzolan.participation.views import processes
+
+    register_action_url = getattr(processes, "register_action_url", None)
+    if register_action_url is not None:
+        register_action_url("propose", lambda p: reverse("participation:proposal_create", kwargs={"slug": p.slug}))
+        register_action_url("support", lambda p: reverse("participation:proposal_list", kwargs={"slug": p.slug}))
+
+
+urlpatterns = [
+    path("<slug:slug>/propositions/", proposal_list, name="proposal_list"),
+    path("<slug:slug>/propositions/carte/", proposal_map, name="proposal_map"),
+    path("<slug:slug>/propositions/carte.geojson", proposal_map_data, name="proposal_map_data"),
+    path("<slug:slug>/propositions/nouvelle/", proposal_create, name="proposal_create"),
+    path("<slug:slug>/propositions/<int:pk>/", proposal_detail, name="proposal_detail"),
+    path("<slug:slug>/propositions/<int:pk>/modifier/", proposal_edit, name="proposal_edit"),
+    path("<slug:slug>/propositions/<int:pk>/retirer/", proposal_withdraw, name="proposal_withdraw"),
+    path("<slug:slug>/propositions/<int:pk>/soutenir/", proposal_support, name="proposal_support"),
+    path("<slug:slug>/propositions/<int:pk>/repondre/", proposal_answer, name="proposal_answer"),
+    path(
+        "<slug:slug>/propositions/<int:pk>/pieces-jointes/<int:attachment>/",
+        attachment_download,
+        name="proposal_attachment",
+    ),
+]

@@ -1,0 +1,142 @@
+"""Forms of proposals: write or edit a proposal, support, the organisation's answer. Honeypot against bots."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from auzolan.core.submissions import SubmissionTokenMixin
+from auzolan.participation.models import Proposal
+
+HONEYPOT_FIELD = "site_web"
+
+
+class HoneypotMixin(forms.Form):
+    """A field that people never see (CSS, aria-hidden, out of the tab order); bots fill it in.
+
+    Rendered by hand in participation/proposals/_honeypot.html. A filled-in honeypot is refused quietly with a
+    generic message (`is_bot`).
+    """
+
+    site_web = forms.CharField(required=False, max_length=200, label=_("Laissez ce champ vide"))
+
+    def is_bot(self) -> bool:
+        return bool((self.data.get(HONEYPOT_FIELD) or "").strip())
+
+    def visible_fields(self):
+        return [field for field in super().visible_fields() if field.name != HONEYPOT_FIELD]
+
+
+class ProposalForm(SubmissionTokenMixin, HoneypotMixin, forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=150)
+    body = forms.CharField(
+        label=_("Votre proposition"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown simple : **gras**, *italique*, listes, liens."),
+    )
+    category = forms.ModelChoiceField(label=_("Catégorie"), queryset=None, required=False, empty_label=_("Aucune"))
+    district = forms.ModelChoiceField(label=_("Quartier"), queryset=None, required=False, empty_label=_("Aucun"))
+    latitude = forms.DecimalField(
+        label=_("Latitude du lieu"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        help_text=_("Facultatif. En degrés décimaux, par exemple 43.4929."),
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude du lieu"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        help_text=_("Facultatif. En degrés décimaux, par exemple -1.4748."),
+    )
+    image = forms.FileField(
+        label=_("Image"), required=False, help_text=_("Facultatif. JPEG, PNG ou WebP, 5 Mo au plus.")
+    )
+    image_alt = forms.CharField(
+        label=_("Description de l'image"),
+        required=False,
+        max_length=250,
+        help_text=_("Ce que montre l'image, pour les personnes qui ne la voient pas (obligatoire avec une image)."),
+    )
+    attachment = forms.FileField(
+        label=_("Pièce jointe"), required=False, help_text=_("Facultatif. PDF, ODT, DOCX, JPEG ou PNG, 10 Mo au plus.")
+    )
+    attachment_title = forms.CharField(label=_("Titre de la pièce jointe"), required=False, max_length=200)
+
+    def __init__(self, *args, categories=(), districts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = _choices(categories)
+        self.fields["district"].queryset = _choices(districts)
+        if not categories:
+            del self.fields["category"]
+        if not districts:
+            del self.fields["district"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("image") and not (data.get("image_alt") or "").strip():
+            self.add_error("image_alt", _("Décrivez l'image en quelques mots (texte alternatif)."))
+        return data
+
+
+def _choices(items):
+    """A ModelChoiceField queryset made of already loaded objects (no new query per rendering)."""
+    items = list(items)
+    if not items:
+        return Proposal.objects.none()
+    model = type(items[0])
+    return model.objects.filter(pk__in=[item.pk for item in items])
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Réponse"),
+        choices=[(s.value, s.label) for s in Proposal.ANSWER_STATUSES],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Réponse publique de l'organisation"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown simple. Obligatoire ; pour une proposition non retenue, donnez les raisons."),
+    )
+
+
+class FilterForm(forms.Form):
+    """The list's filters (GET). Unknown values are ignored, never an error page."""
+
+    categorie = forms.TypedChoiceField(label=_("Catégorie"), required=False, coerce=int, empty_value=None)
+    quartier = forms.TypedChoiceField(label=_("Quartier"), required=False, coerce=int, empty_value=None)
+    statut = forms.ChoiceField(label=_("Statut"), required=False)
+    tri = forms.ChoiceField(
+        label=_("Trier par"),
+        required=False,
+        choices=[
+            ("recent", _("Les plus récentes")),
+            ("supports", _("Les plus soutenues")),
+            ("random", _("Ordre aléatoire")),
+        ],
+    )
+
+    def __init__(self, *args, categories=(), districts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categorie"].choices = [("", _("Toutes"))] + [(c.pk, c.name) for c in categories]
+        self.fields["quartier"].choices = [("", _("Tous"))] + [(d.pk, d.name) for d in districts]
+        self.fields["statut"].choices = [("", _("Tous (sauf retirées)")), *Proposal.Status.choices]
+        if not categories:
+            del self.fields["categorie"]
+        if not districts:
+            del self.fields["quartier"]
+
+    def values(self) -> dict:
+        """The valid filters; an invalid one is dropped (a shared link with a stale value still works)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "category": data.get("categorie"),
+            "district": data.get("quartier"),
+            "status": data.get("statut") or None,
+            "sort": data.get("tri") or "recent",
+        }
