@@ -96,3 +96,14 @@ VOTE = register(
 RESULTS = register(
     PhaseType("results", _("Résultats"), _("Les résultats et les suites données sont publiés."), frozenset())
 )
+REVIEW = register(
+    PhaseType(
+        "review",
+        _("Étude technique"),
+        _(
+            "Les services étudient la faisabilité et le coût des propositions ; "
+            "pas de participation pendant cette étape."
+        ),
+        frozenset(),
+    )
+)

@@ -1,5 +1,506 @@
-"""Participation pages: processes."""
+"""Participation pages: the public list and page of processes, and the organisations' management screens.
 
-from django.urls import path  # noqa: F401
+Thin views: parse input, ask permission, call one service or selector, render. A process or an organisation out of
+the person's reach is a 404.
+"""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, register_converter, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from auzolan.core.errors import ApplicationError
+from auzolan.core.forms import add_service_error
+from auzolan.core.permissions import can, get_object_for
+from auzolan.core.registry import Figure, page_sections, register_home_figures, register_page_section
+from auzolan.core.submissions import claim_submission, release_submission
+from auzolan.participation import phases as phase_types
+from auzolan.participation import templates as blueprints
+from auzolan.participation.eligibility import eligibility
+from auzolan.participation.forms.processes import (
+    CategoryForm,
+    DistrictForm,
+    PhaseForm,
+    ProcessCreateForm,
+    ProcessEditForm,
+    ProcessFilterForm,
+)
+from auzolan.participation.models import Category, District, Guide, Phase, Process
+from auzolan.participation.selectors import processes as selectors
+from auzolan.participation.services import processes as services
+
+PAGE_SIZE = 20
+
+
+class ProcessSlugConverter:
+    """A process slug directly under /participer/ — but not the words the other participation pages use."""
+
+    regex = r"(?!(?:" + "|".join(sorted(services.RESERVED_SLUGS)) + r")/)[-a-zA-Z0-9_]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ProcessSlugConverter, "process_slug")
+
+
+# --- What one can do now: the links of each action (areas register theirs) -----------------------------------
+
+_ACTION_URLS: dict[str, Callable[[Process], str]] = {}
+
+
+def register_action_url(action: str, url: Callable[[Process], str]) -> None:
+    """The page where a participant does `action` in a process (e.g. proposals: the "new proposal" form)."""
+    _ACTION_URLS[action] = url
+
+
+def what_one_can_do(user, process: Process) -> list[dict]:
+    """For each action the active phase allows: allowed or not, why, and where to go next."""
+    phase = process.active_phase()
+    if phase is None:
+        return []
+    result = []
+    for action in phase_types.ACTIONS:
+        if action not in phase.type.actions:
+            continue
+        verdict = eligibility(user, process, action)
+        url = ""
+        if verdict.allowed and action in _ACTION_URLS:
+            url = _ACTION_URLS[action](process)
+        result.append(
+            {
+                "action": action,
+                "label": phase_types.ACTION_LABELS[action],
+                "allowed": verdict.allowed,
+                "reason": verdict.reason,
+                "message": verdict.message,
+                "next_url": verdict.next_url,
+                "url": url,
+            }
+        )
+    return result
+
+
+# --- Public pages --------------------------------------------------------------------------------------------
+
+
+@require_safe
+def process_list(request):
+    organisations = list(selectors.organisations_with_processes())
+    form = ProcessFilterForm(request.GET or None, organisations=organisations)
+    filters = form.cleaned_data if form.is_valid() else {}
+    processes = selectors.public_process_list(
+        theme=filters.get("theme", ""), organisation=filters.get("organisation", ""), period=filters.get("period", "")
+    )
+    page = Paginator(processes, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        {
+            "process": p,
+            "phase": next((ph for ph in p.phases.all() if ph.is_active(now)), None),
+            "upcoming": p.first_start is not None and p.first_start > now,
+        }
+        for p in page
+    ]
+    return render(
+        request,
+        "participation/processes/list.html",
+        {"form": form, "page": page, "rows": rows, "filtered": bool(filters and any(filters.values()))},
+    )
+
+
+def _calendar(process: Process, now) -> list[dict]:
+    current = process.active_phase(now)
+    return [
+        {
+            "phase": phase,
+            "status": "current" if phase == current else ("past" if phase.end_at <= now else "upcoming"),
+            "actions": [phase_types.ACTION_LABELS[a] for a in phase_types.ACTIONS if a in phase.type.actions],
+        }
+        for phase in process.phases.all()
+    ]
+
+
+@require_safe
+def process_detail(request, slug: str):
+    process = get_object_for(request.user, "participation.view_process", selectors.process_detail_queryset(), slug=slug)
+    now = timezone.now()
+    return render(
+        request,
+        "participation/processes/detail.html",
+        {
+            "process": process,
+            "calendar": _calendar(process, now),
+            "current_phase": process.active_phase(now),
+            "actions_now": what_one_can_do(request.user, process) if process.state == Process.State.PUBLISHED else [],
+            "sections": page_sections("participation_process", request, process),
+            "can_manage": can(request.user, "participation.change_process", process),
+        },
+    )
+
+
+# --- Management screens --------------------------------------------------------------------------------------
+
+
+def _organisation_for(request, org_slug: str):
+    organisation = get_object_or_404(selectors.manageable_organisations(user=request.user), slug=org_slug)
+    if not can(request.user, "participation.create_process", organisation):
+        raise Http404
+    return organisation
+
+
+def _process_for(request, org_slug: str, slug: str) -> Process:
+    return get_object_for(
+        request.user,
+        "participation.change_process",
+        selectors.manage_process_queryset(),
+        organisation__slug=org_slug,
+        slug=slug,
+    )
+
+
+def _manage_url(process: Process) -> str:
+    return reverse("participation:process_manage", kwargs={"org_slug": process.organisation.slug, "slug": process.slug})
+
+
+def _guides():
+    return list(Guide.objects.only("slug", "title", "summary", "related_template").order_by("position", "title"))
+
+
+@require_safe
+@login_required
+def manage_home(request):
+    organisations = list(selectors.manageable_organisations(user=request.user))
+    if not organisations:
+        raise Http404
+    if len(organisations) == 1:
+        return redirect("participation:manage_organisation", org_slug=organisations[0].slug)
+    return render(request, "participation/processes/manage_home.html", {"organisations": organisations})
+
+
+@require_safe
+@login_required
+def manage_organisation(request, org_slug: str):
+    organisation = _organisation_for(request, org_slug)
+    return render(
+        request,
+        "participation/processes/manage_organisation.html",
+        {
+            "organisation": organisation,
+            "processes": list(selectors.organisation_process_list(organisation=organisation)),
+            "guides": _guides(),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def process_create(request, org_slug: str):
+    organisation = _organisation_for(request, org_slug)
+    initial = {"template": request.GET.get("modele", "idea_box")}
+    form = ProcessCreateForm(request.POST or None, request.FILES or None, organisation=organisation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data.get("submission")
+        if not claim_submission(request, token):
+            messages.info(request, _("Ce formulaire a déjà été envoyé."))
+            return redirect("participation:manage_organisation", org_slug=organisation.slug)
+        data = form.cleaned_data
+        try:
+            process = services.process_create(
+                actor=request.user,
+                organisation=organisation,
+                template=data["template"],
+                title=data["title"],
+                summary=data["summary"],
+                description=data["description"],
+                theme=data["theme"],
+                starts_on=data["starts_on"],
+                image=data["image"],
+                image_alt=data["image_alt"],
+                communes=data.get("communes") or (),
+                districts=data.get("districts") or (),
+            )
+        except ApplicationError as error:
+            release_submission(request, token)
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("La démarche est créée en brouillon. Vérifiez ses phases avant de la publier."))
+            return redirect(_manage_url(process))
+    guides = _guides()
+    return render(
+        request,
+        "participation/processes/create.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "blueprints": [
+                {"blueprint": b, "guides": [g for g in guides if g.related_template == b.template]}
+                for b in blueprints.BLUEPRINTS.values()
+            ],
+            "guides": guides,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def process_manage(request, org_slug: str, slug: str):
+    process = _process_for(request, org_slug, slug)
+    form = ProcessEditForm(request.POST or None, request.FILES or None, process=process)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.process_update(
+                actor=request.user,
+                process=process,
+                title=data["title"],
+                summary=data["summary"],
+                description=data["description"],
+                theme=data["theme"],
+                image_alt=data["image_alt"],
+                support_threshold=data["support_threshold"],
+                reports_before_hiding=data["reports_before_hiding"],
+                image=data["image"],
+                remove_image=data.get("remove_image", False),
+                communes=data.get("communes"),
+                districts=data.get("districts"),
+            )
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("La démarche est enregistrée."))
+            return redirect(_manage_url(process))
+    now = timezone.now()
+    return render(
+        request,
+        "participation/processes/manage_process.html",
+        {
+            "process": process,
+            "organisation": process.organisation,
+            "form": form,
+            "calendar": _calendar(process, now),
+            "category_form": CategoryForm(),
+            "transitions": [
+                {"name": name, "label": TRANSITION_LABELS[name]} for name in services.available_transitions(process)
+            ],
+            "guides": [g for g in _guides() if g.related_template in ("", process.template)],
+        },
+    )
+
+
+TRANSITION_LABELS = {
+    "publish": gettext_lazy("Publier la démarche"),
+    "close": gettext_lazy("Clore la démarche"),
+    "reopen": gettext_lazy("Rouvrir la démarche"),
+    "archive": gettext_lazy("Archiver la démarche"),
+}
+
+
+@require_POST
+@login_required
+def process_transition(request, org_slug: str, slug: str):
+    process = _process_for(request, org_slug, slug)
+    name = request.POST.get("transition", "")
+    service = services.TRANSITION_SERVICES.get(name)
+    if service is None:
+        messages.error(request, _("Action inconnue."))
+        return redirect(_manage_url(process))
+    try:
+        service(actor=request.user, process=process)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("L'état de la démarche a changé."))
+    return redirect(_manage_url(process))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def phase_add(request, org_slug: str, slug: str):
+    process = _process_for(request, org_slug, slug)
+    form = PhaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phase_add(actor=request.user, process=process, **form.cleaned_data)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("La phase est ajoutée."))
+            return redirect(_manage_url(process))
+    return render(request, "participation/processes/phase_form.html", {"process": process, "form": form, "phase": None})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def phase_edit(request, org_slug: str, slug: str, pk: int):
+    process = _process_for(request, org_slug, slug)
+    phase = get_object_or_404(Phase, process=process, pk=pk)
+    form = PhaseForm(request.POST or None, phase=phase)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phase_update(actor=request.user, phase=phase, **form.cleaned_data)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("La phase est enregistrée."))
+            return redirect(_manage_url(process))
+    return render(
+        request, "participation/processes/phase_form.html", {"process": process, "form": form, "phase": phase}
+    )
+
+
+@require_POST
+@login_required
+def phase_delete(request, org_slug: str, slug: str, pk: int):
+    process = _process_for(request, org_slug, slug)
+    phase = get_object_or_404(Phase, process=process, pk=pk)
+    try:
+        services.phase_delete(actor=request.user, phase=phase)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("La phase est supprimée."))
+    return redirect(_manage_url(process))
+
+
+@require_POST
+@login_required
+def category_add(request, org_slug: str, slug: str):
+    process = _process_for(request, org_slug, slug)
+    form = CategoryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.category_create(actor=request.user, process=process, name=form.cleaned_data["name"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("La catégorie est ajoutée."))
+    else:
+        messages.error(request, _("Donnez un nom à la catégorie (100 caractères au plus)."))
+    return redirect(_manage_url(process) + "#categories")
+
+
+@require_POST
+@login_required
+def category_delete(request, org_slug: str, slug: str, pk: int):
+    process = _process_for(request, org_slug, slug)
+    category = get_object_or_404(Category, process=process, pk=pk)
+    services.category_delete(actor=request.user, category=category)
+    messages.success(request, _("La catégorie est supprimée."))
+    return redirect(_manage_url(process) + "#categories")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def district_list(request, org_slug: str):
+    organisation = _organisation_for(request, org_slug)
+    form = DistrictForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.district_create(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Le quartier est ajouté."))
+            return redirect("participation:district_list", org_slug=organisation.slug)
+    return render(
+        request,
+        "participation/processes/districts.html",
+        {
+            "organisation": organisation,
+            "districts": list(selectors.organisation_districts(organisation=organisation)),
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def district_edit(request, org_slug: str, pk: int):
+    organisation = _organisation_for(request, org_slug)
+    district = get_object_or_404(District.objects.for_organisation(organisation), pk=pk)
+    if request.method == "POST" and request.POST.get("delete"):
+        services.district_delete(actor=request.user, district=district)
+        messages.success(request, _("Le quartier est supprimé."))
+        return redirect("participation:district_list", org_slug=organisation.slug)
+    form = DistrictForm(
+        request.POST or None,
+        organisation=organisation,
+        initial={"name": district.name, "postal_codes": district.postal_codes, "commune": district.commune},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.district_update(actor=request.user, district=district, **form.cleaned_data)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Le quartier est enregistré."))
+            return redirect("participation:district_list", org_slug=organisation.slug)
+    return render(
+        request,
+        "participation/processes/district_edit.html",
+        {"organisation": organisation, "district": district, "form": form},
+    )
+
+
+# --- Blocks on shared pages ----------------------------------------------------------------------------------
+
+
+def _programme_section(request, programme) -> dict:
+    now = timezone.now()
+    current = list(selectors.public_process_list(period="current", at=now)[:5])
+    return {
+        "figures": selectors.published_figures(),
+        "current": current,
+        "can_manage": selectors.manageable_organisations(user=request.user).exists(),
+    }
+
+
+def _home_figures() -> list[Figure]:
+    figures = selectors.published_figures()
+    return [
+        Figure(
+            label=_("démarches participatives en cours"),
+            value=figures["running"] or 0,
+            url=reverse("participation:process_list") + "?period=current",
+        )
+    ]
+
+
+def register() -> None:
+    register_page_section(
+        "programme_participation", "participation/processes/_programme_section.html", _programme_section, order=10
+    )
+    register_home_figures(_home_figures)
+
+
+P = "gerer/<slug:org_slug>/"
+urlpatterns = [
+    path("demarches/", process_list, name="process_list"),
+    path("gerer/", manage_home, name="manage_home"),
+    path(P, manage_organisation, name="manage_organisation"),
+    path(P + "nouvelle/", process_create, name="process_create"),
+    path(P + "quartiers/", district_list, name="district_list"),
+    path(P + "quartiers/<int:pk>/", district_edit, name="district_edit"),
+    path(P + "demarches/<slug:slug>/", process_manage, name="process_manage"),
+    path(P + "demarches/<slug:slug>/etat/", process_transition, name="process_transition"),
+    path(P + "demarches/<slug:slug>/phases/nouvelle/", phase_add, name="phase_add"),
+    path(P + "demarches/<slug:slug>/phases/<int:pk>/", phase_edit, name="phase_edit"),
+    path(P + "demarches/<slug:slug>/phases/<int:pk>/supprimer/", phase_delete, name="phase_delete"),
+    path(P + "demarches/<slug:slug>/categories/", category_add, name="category_add"),
+    path(P + "demarches/<slug:slug>/categories/<int:pk>/supprimer/", category_delete, name="category_delete"),
+    path("<process_slug:slug>/", process_detail, name="process_detail"),
+]
