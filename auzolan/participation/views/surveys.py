@@ -1,5 +1,497 @@
-"""Participation pages: surveys."""
+"""Participation pages: surveys (building, answering, results, CSV export), statistics of a process and the
+publication of its data as open data.
 
-from django.urls import path  # noqa: F401
+Thin views: parse input, ask permission, call one service or selector, render. A process or a survey out of the
+person's reach is a 404.
+"""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from auzolan.core.errors import ApplicationError, Conflict
+from auzolan.core.errors import ValidationError as ServiceValidationError
+from auzolan.core.forms import add_service_error
+from auzolan.core.permissions import can, get_object_for
+from auzolan.core.registry import Figure, register_home_figures, register_page_section
+from auzolan.core.submissions import claim_submission, release_submission
+from auzolan.participation.charts import bar_chart
+from auzolan.participation.eligibility import eligibility
+from auzolan.participation.forms.surveys import AnswerForm, QuestionForm, SurveyForm
+from auzolan.participation.models import Answer, Process, Question, Survey
+from auzolan.participation.selectors import statistics as statistics_selectors
+from auzolan.participation.selectors import surveys as selectors
+from auzolan.participation.services import opendata as opendata_services
+from auzolan.participation.services import surveys as services
+
+
+def _process(request, slug: str, action: str = "participation.view_process") -> Process:
+    return get_object_for(request.user, action, Process.objects.select_related("organisation"), slug=slug)
+
+
+def _manage_process(request, slug: str) -> Process:
+    return _process(request, slug, "participation.change_process")
+
+
+def _survey(request, process: Process, pk: int, action: str = "participation.view_survey") -> Survey:
+    survey = get_object_or_404(Survey.objects.select_related("process__organisation"), process=process, pk=pk)
+    if not can(request.user, action, survey):
+        raise Http404
+    return survey
+
+
+def _manage_url(survey: Survey) -> str:
+    return reverse("participation:survey_manage", kwargs={"slug": survey.process.slug, "pk": survey.pk})
+
+
+# --- Building (the organisation) ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def survey_manage_list(request, slug: str):
+    process = _manage_process(request, slug)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_create(actor=request.user, process=process, **form.cleaned_data)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Le questionnaire est créé. Ajoutez maintenant ses questions."))
+            return redirect(_manage_url(survey))
+    return render(
+        request,
+        "participation/surveys/manage_list.html",
+        {
+            "process": process,
+            "surveys": list(selectors.process_surveys(process=process, include_unpublished=True)),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def survey_manage(request, slug: str, pk: int):
+    process = _manage_process(request, slug)
+    survey = _survey(request, process, pk, "participation.change_process")
+    initial = {
+        "title": survey.title,
+        "introduction": survey.introduction,
+        "is_anonymous": survey.is_anonymous,
+        "results_public": survey.results_public,
+        "free_texts_public": survey.free_texts_public,
+    }
+    form = SurveyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_update(actor=request.user, survey=survey, **form.cleaned_data)
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Le questionnaire est enregistré."))
+            return redirect(_manage_url(survey))
+    questions = selectors.survey_questions(survey=survey)
+    return render(
+        request,
+        "participation/surveys/manage.html",
+        {
+            "process": process,
+            "survey": survey,
+            "form": form,
+            "questions": questions,
+            "locked": services.is_locked(survey),
+            "responses_count": survey.responses.count(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def survey_state(request, slug: str, pk: int):
+    process = _manage_process(request, slug)
+    survey = _survey(request, process, pk, "participation.change_process")
+    action = request.POST.get("action", "")
+    try:
+        if action == "publish":
+            services.survey_publish(actor=request.user, survey=survey)
+            messages.success(request, _("Le questionnaire est publié : les participants peuvent y répondre."))
+        elif action == "unpublish":
+            services.survey_unpublish(actor=request.user, survey=survey)
+            messages.success(request, _("Le questionnaire n'est plus visible des participants."))
+        elif action == "delete":
+            services.survey_delete(actor=request.user, survey=survey)
+            messages.success(request, _("Le questionnaire est supprimé."))
+            return redirect("participation:survey_manage_list", slug=process.slug)
+        else:
+            messages.error(request, _("Action inconnue."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(_manage_url(survey))
+
+
+def _question_form_page(request, process, survey, question):
+    condition_choices = selectors.condition_choices(survey=survey, before=question)
+    initial = QuestionForm.initial_for(question) if question else {"kind": request.GET.get("type", "single")}
+    form = QuestionForm(request.POST or None, initial=initial, condition_choices=condition_choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if question is None:
+                services.question_add(actor=request.user, survey=survey, **form.service_values())
+            else:
+                services.question_update(actor=request.user, question=question, **form.service_values())
+        except ApplicationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("La question est enregistrée."))
+            return redirect(_manage_url(survey))
+    return render(
+        request,
+        "participation/surveys/question_form.html",
+        {
+            "process": process,
+            "survey": survey,
+            "question": question,
+            "form": form,
+            "locked": services.is_locked(survey),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def question_create(request, slug: str, pk: int):
+    process = _manage_process(request, slug)
+    survey = _survey(request, process, pk, "participation.change_process")
+    return _question_form_page(request, process, survey, None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def question_edit(request, slug: str, pk: int, question_pk: int):
+    process = _manage_process(request, slug)
+    survey = _survey(request, process, pk, "participation.change_process")
+    question = get_object_or_404(Question.objects.prefetch_related("choices"), survey=survey, pk=question_pk)
+    return _question_form_page(request, process, survey, question)
+
+
+@require_POST
+@login_required
+def question_action(request, slug: str, pk: int, question_pk: int):
+    process = _manage_process(request, slug)
+    survey = _survey(request, process, pk, "participation.change_process")
+    question = get_object_or_404(Question, survey=survey, pk=question_pk)
+    action = request.POST.get("action", "")
+    try:
+        if action in ("up", "down"):
+            services.question_move(actor=request.user, question=question, direction=action)
+        elif action == "delete":
+            services.question_delete(actor=request.user, question=question)
+            messages.success(request, _("La question est supprimée."))
+        else:
+            messages.error(request, _("Action inconnue."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(
+        _manage_url(survey) + f"#question-{question.pk}" if action in ("up", "down") else _manage_url(survey)
+    )
+
+
+# --- Answering (participants) ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey_detail(request, slug: str, pk: int):
+    process = _process(request, slug)
+    survey = _survey(request, process, pk)
+    questions = selectors.survey_questions(survey=survey)
+    verdict = eligibility(request.user, process, "answer")
+    answered = services.has_answered(user=request.user, survey=survey)
+    is_open = survey.published_at is not None and verdict.allowed and not answered
+    form = AnswerForm(request.POST or None, questions=questions)
+    service_errors: dict[int, list[str]] = {}
+    summary = ""
+    status = 200
+    if request.method == "POST":
+        if not is_open:
+            status = 403 if not answered else 409
+            if answered:
+                messages.info(request, _("Vous avez déjà répondu à ce questionnaire : une seule réponse est comptée."))
+                return redirect(request.path)
+        elif form.is_valid():
+            token = form.cleaned_data.get("submission")
+            if not claim_submission(request, token):
+                messages.info(
+                    request, _("Ce formulaire a déjà été envoyé : votre réponse n'a pas été comptée deux fois.")
+                )
+                return redirect(request.path)
+            try:
+                services.survey_answer(actor=request.user, survey=survey, answers=form.answers())
+            except Conflict as error:
+                messages.info(request, error.message)
+                return redirect(request.path)
+            except ServiceValidationError as error:
+                release_submission(request, token)
+                summary = error.message
+                for key, texts in error.extra.items():
+                    if key.startswith("q") and key[1:].isdigit():
+                        service_errors[int(key[1:])] = list(texts)
+                status = 400
+            else:
+                messages.success(request, _("Merci ! Votre réponse est enregistrée."))
+                return redirect(request.path)
+        else:
+            summary = _("Votre réponse n'a pas été enregistrée : vérifiez les questions signalées.")
+            status = 400
+    blocks = form.blocks(service_errors)
+    return render(
+        request,
+        "participation/surveys/answer.html",
+        {
+            "process": process,
+            "survey": survey,
+            "form": form,
+            "blocks": blocks,
+            "errors": [block for block in blocks if block["errors"]],
+            "summary": summary,
+            "verdict": verdict,
+            "answered": answered,
+            "is_open": is_open,
+            "question_numbers": {q.pk: index for index, q in enumerate(questions, start=1)},
+            "can_see_results": can(request.user, "participation.view_survey_results", survey),
+            "can_manage": can(request.user, "participation.change_process", process),
+        },
+        status=status,
+    )
+
+
+# --- Results -----------------------------------------------------------------------------------------------
+
+
+def _charts(results: dict) -> list[dict]:
+    items = []
+    for item in results["questions"]:
+        question = item["question"]
+        chart = None
+        if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE):
+            chart = bar_chart(
+                title=question.label,
+                description=_("Nombre de réponses par choix, sur %(n)d personnes ayant répondu à la question.")
+                % {"n": item["respondents"]},
+                items=[(row["label"], row["count"], f"{row['count']} ({row['percent']} %)") for row in item["rows"]],
+            )
+        elif question.kind == Question.Kind.RANKING:
+            chart = bar_chart(
+                title=question.label,
+                description=_("Score de Borda de chaque choix (plus il est grand, mieux le choix est classé)."),
+                items=[(row["label"], row["borda"], str(row["borda"])) for row in item["rows"]],
+            )
+        items.append({**item, "chart": chart, "chart_id": f"chart-{question.pk}"})
+    return items
+
+
+def _results_page(request, process, survey, *, for_organisation: bool):
+    questions = selectors.survey_questions(survey=survey)
+    results = selectors.survey_results(survey=survey, questions=questions, for_organisation=for_organisation)
+    return render(
+        request,
+        "participation/surveys/results.html",
+        {
+            "process": process,
+            "survey": survey,
+            "total": results["total"],
+            "items": _charts(results),
+            "for_organisation": for_organisation,
+            "can_manage": can(request.user, "participation.change_process", process),
+        },
+    )
+
+
+@require_safe
+def survey_results(request, slug: str, pk: int):
+    process = _process(request, slug)
+    survey = _survey(request, process, pk, "participation.view_survey_results")
+    return _results_page(request, process, survey, for_organisation=False)
+
+
+@require_safe
+@login_required
+def survey_manage_results(request, slug: str, pk: int):
+    process = _manage_process(request, slug)
+    survey = _survey(request, process, pk, "participation.change_process")
+    return _results_page(request, process, survey, for_organisation=True)
+
+
+@require_POST
+@login_required
+def answer_moderate(request, slug: str, pk: int, answer_pk: int):
+    process = _process(request, slug, "participation.moderate")
+    survey = _survey(request, process, pk, "participation.moderate")
+    answer = get_object_or_404(Answer, question__survey=survey, pk=answer_pk)
+    publish = request.POST.get("publish") == "1"
+    try:
+        services.answer_text_moderate(actor=request.user, answer=answer, published=publish)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("La réponse est approuvée pour publication.") if publish else _("La réponse n'est plus publiée.")
+        )
+    url = reverse("participation:survey_manage_results", kwargs={"slug": process.slug, "pk": survey.pk})
+    return redirect(f"{url}#answer-{answer.pk}")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_safe
+@login_required
+def survey_export(request, slug: str, pk: int):
+    """CSV for the organisation: one row per response; anonymous surveys carry no account information."""
+    process = _manage_process(request, slug)
+    survey = _survey(request, process, pk, "participation.change_process")
+    questions = selectors.survey_questions(survey=survey)
+    writer = csv.writer(_Echo())
+    safe = opendata_services.safe_cell
+
+    def rows():
+        yield "\ufeff"  # so that spreadsheet software reads UTF-8
+        yield writer.writerow([safe(cell) for cell in selectors.export_header(survey=survey, questions=questions)])
+        for row in selectors.export_rows(survey=survey, questions=questions):
+            yield writer.writerow([safe(cell) for cell in row])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    name = slugify(survey.title)[:60] or "questionnaire"
+    response["Content-Disposition"] = f'attachment; filename="reponses-{name}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Statistics and open data ------------------------------------------------------------------------------
+
+
+@require_safe
+def process_statistics(request, slug: str):
+    process = _process(request, slug, "participation.view_statistics")
+    figures = statistics_selectors.process_statistics(process=process)
+    main = [
+        (_("Participants"), figures["participants"]),
+        (_("Propositions"), figures["proposals"]),
+        (_("Soutiens"), figures["supports"]),
+        (_("Commentaires"), figures["comments"]),
+        (_("Réponses aux questionnaires"), figures["survey_responses"]),
+        (_("Bulletins en ligne"), figures["ballots"]),
+        (_("Bulletins papier"), figures["paper_ballots"]),
+    ]
+    chart = bar_chart(
+        title=_("Participation à la démarche"),
+        description=_("Nombre de participants et de contributions de chaque sorte."),
+        items=[(label, value, str(value)) for label, value in main],
+    )
+    can_manage = can(request.user, "participation.change_process", process)
+    return render(
+        request,
+        "participation/statistics/statistics.html",
+        {
+            "process": process,
+            "figures": figures,
+            "main": main,
+            "chart": chart,
+            "columns": statistics_selectors.district_column_labels(),
+            "can_manage": can_manage,
+            "open_data": statistics_selectors.open_data_link(process=process) if can_manage else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def open_data_publish(request, slug: str):
+    process = _manage_process(request, slug)
+    try:
+        job = opendata_services.process_open_data_schedule(actor=request.user, process=process)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("participation:process_statistics", slug=process.slug)
+    messages.success(
+        request,
+        _(
+            "La publication des données est lancée : les fichiers sont préparés puis publiés dans le catalogue. "
+            "Suivez l'avancement sur cette page."
+        ),
+    )
+    return redirect("core:job_detail", job_id=job.pk)
+
+
+# --- Blocks on other pages ---------------------------------------------------------------------------------
+
+
+def _process_section(request, process: Process) -> dict | None:
+    manager = can(request.user, "participation.change_process", process)
+    surveys = list(selectors.process_surveys(process=process, include_unpublished=False))
+    if not can(request.user, "participation.view_statistics", process):
+        return None
+    survey_items = [
+        {
+            "survey": survey,
+            "results": can(request.user, "participation.view_survey_results", survey),
+            "answered": services.has_answered(user=request.user, survey=survey),
+        }
+        for survey in surveys
+    ]
+    return {"process": process, "surveys": survey_items, "can_manage": manager}
+
+
+def _home_figures() -> list[Figure]:
+    values = statistics_selectors.home_figures_values()
+    return [Figure(label=_("personnes ont participé à une démarche"), value=values["participants"], url="")]
+
+
+def _answer_url(process: Process) -> str:
+    survey = selectors.process_surveys(process=process).first()
+    if survey is None:
+        return process.get_absolute_url()
+    return reverse("participation:survey_detail", kwargs={"slug": process.slug, "pk": survey.pk})
+
+
+def register() -> None:
+    register_page_section("participation_process", "participation/surveys/_section.html", _process_section, order=40)
+    register_home_figures(_home_figures)
+    try:
+        from auzolan.participation.views.processes import register_action_url
+    except ImportError:  # pragma: no cover - the processes area provides it
+        return
+    register_action_url("answer", _answer_url)
+
+
+M = "gerer/<slug:slug>/questionnaires/"
+urlpatterns = [
+    path(M, survey_manage_list, name="survey_manage_list"),
+    path(M + "<int:pk>/", survey_manage, name="survey_manage"),
+    path(M + "<int:pk>/etat/", survey_state, name="survey_state"),
+    path(M + "<int:pk>/questions/nouvelle/", question_create, name="survey_question_create"),
+    path(M + "<int:pk>/questions/<int:question_pk>/", question_edit, name="survey_question_edit"),
+    path(M + "<int:pk>/questions/<int:question_pk>/action/", question_action, name="survey_question_action"),
+    path(M + "<int:pk>/resultats/", survey_manage_results, name="survey_manage_results"),
+    path(M + "<int:pk>/reponses.csv", survey_export, name="survey_export"),
+    path(M + "<int:pk>/reponses/<int:answer_pk>/moderer/", answer_moderate, name="survey_answer_moderate"),
+    path("gerer/<slug:slug>/open-data/", open_data_publish, name="process_open_data_publish"),
+    path("<slug:slug>/questionnaires/<int:pk>/", survey_detail, name="survey_detail"),
+    path("<slug:slug>/questionnaires/<int:pk>/resultats/", survey_results, name="survey_results"),
+    path("<slug:slug>/statistiques/", process_statistics, name="process_statistics"),
+]
