@@ -1,0 +1,85 @@
+"""Reads of participatory budgets: what the budget pages need, joined."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from auzolan.participation.models import AccessCode, Ballot, BallotLine, Budget, Process, Project
+
+
+def process_queryset() -> QuerySet[Process]:
+    """Processes with what the budget pages ask (organisation, phases for the active one, budgets)."""
+    return Process.objects.select_related("organisation").prefetch_related("phases")
+
+
+def budget_list(process: Process) -> QuerySet[Budget]:
+    return (
+        Budget.objects.filter(process=process)
+        .select_related("district")
+        .annotate(
+            projects_count=Count("projects", filter=Q(projects__is_feasible=True), distinct=True),
+            ballots_count=Count("ballots", distinct=True),
+        )
+        .order_by("title", "id")
+    )
+
+
+def budget_for(process: Process, pk: int) -> Budget:
+    budget = Budget.objects.select_related("district").get(process=process, pk=pk)
+    budget.process = process  # keep the prefetched phases
+    return budget
+
+
+def votable_projects(budget: Budget) -> QuerySet[Project]:
+    return Project.objects.filter(budget=budget, is_feasible=True).select_related("proposal").order_by("title", "id")
+
+
+def budget_projects_for_managers(budget: Budget) -> QuerySet[Project]:
+    return (
+        Project.objects.filter(budget=budget)
+        .select_related("proposal")
+        .annotate(lines=Count("ballot_lines"))
+        .order_by("title", "id")
+    )
+
+
+def ranked_projects(budget: Budget) -> list[Project]:
+    """The projects in the order of the computed ranking (unranked ones, not retained at the study, last)."""
+    projects = list(Project.objects.filter(budget=budget).select_related("proposal"))
+    return sorted(projects, key=lambda p: (p.rank is None, p.rank or 0, p.title, p.pk))
+
+
+def ballots_count(budget: Budget) -> int:
+    return Ballot.objects.filter(budget=budget).count()
+
+
+def code_batches(process: Process) -> list[dict]:
+    """Per batch: how many codes, used, revoked (never the codes themselves: they are not stored in clear)."""
+    rows = (
+        AccessCode.objects.filter(process=process)
+        .values("batch", "district__name")
+        .annotate(
+            total=Count("id"),
+            used=Count("id", filter=Q(used_at__isnull=False)),
+            revoked=Count("id", filter=Q(is_revoked=True)),
+        )
+        .order_by("batch", "district__name")
+    )
+    return list(rows)
+
+
+def ballot_project_lists(budget: Budget) -> list[list[int]]:
+    """Each ballot's project ids, in the order of the random receipts (the published, anonymised order)."""
+    rows = (
+        BallotLine.objects.filter(ballot__budget=budget)
+        .order_by("ballot__receipt", "project_id")
+        .values_list("ballot_id", "project_id")
+    )
+    ballots: list[list[int]] = []
+    current = None
+    for ballot_id, project_id in rows.iterator(chunk_size=10_000):
+        if ballot_id != current:
+            ballots.append([])
+            current = ballot_id
+        ballots[-1].append(project_id)
+    return ballots
