@@ -56,7 +56,7 @@ def test_header_count_is_one_query_per_request(user_client, user):
 
 def test_header_no_query_for_anonymous(client):
     with CaptureQueriesContext(connection) as queries:
-        client.get("/")
+        client.get(reverse("account_login"))
     assert not [q for q in queries.captured_queries if 'FROM "notifications_notification"' in q["sql"]]
 
 

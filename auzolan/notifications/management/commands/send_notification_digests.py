@@ -32,7 +32,7 @@ class Command(BaseCommand):
         for name, check in daily_checks():
             count = check(now)
             self.stdout.write(f"{name} : {count} événement(s) notifié(s)")
-        sent = services.digests_send(now=now)
+        sent = services.digests_send(now=timezone.now())  # after the checks: their notifications go out today
         self.stdout.write(f"Résumés envoyés : {sent['people']} personne(s), {sent['notifications']} notification(s)")
         if not no_prune:
             pruned = services.notifications_prune(now=now, days=retention_days)
