@@ -22,7 +22,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -38,6 +38,13 @@ DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|"
 CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 C1_RANGE = frozenset(range(0x80, 0xA0))
 
+#: calamine holds a whole sheet in memory (~80 bytes per cell: 1.3 GB for 1,000,000 rows x 16 columns, measured by
+#: bench/memory.py); a sheet larger than this is refused before it is read, pointing to CSV (streamed at any size).
+SPREADSHEET_MAX_CELLS = 6_000_000
+#: Without a declared size, cells are estimated from the sheet's uncompressed XML (>= ~30 bytes per cell) or, for
+#: binary workbooks (XLS, XLSB), from the file (>= ~10 bytes per cell).
+XML_BYTES_PER_CELL = 30
+BINARY_BYTES_PER_CELL = 10
 TEXT_FORMATS = {"csv", "tsv", "txt"}
 SPREADSHEET_FORMATS = {"xlsx", "xls", "ods", "xlsm", "xlsb"}
 TABULAR_FORMATS = TEXT_FORMATS | SPREADSHEET_FORMATS | {"json", "geojson", "parquet"}
@@ -260,6 +267,51 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _sheet_rows(sheet) -> Iterator[list[str]]:
+    """The sheet's rows as text, in absolute coordinates (row 0, column 0 = A1), like `to_python(skip_empty_area=False)`
+    but one row at a time. calamine's `iter_rows` starts at row 0 but at the first used column: pad it."""
+    offset = [""] * (sheet.start[1] if sheet.start else 0)
+    for row in sheet.iter_rows():
+        yield offset + [_cell_text(v) for v in row]
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def _estimated_cells(path: str, fmt: str) -> int:
+    """Cells of the largest sheet, without reading the sheets: an XLSX's declared `<dimension>`, else its XML size;
+    an ODS's content size; an XLS or XLSB's file size."""
+    import re
+    import zipfile
+
+    if fmt in ("xls", "xlsb") or not zipfile.is_zipfile(path):
+        return os.path.getsize(path) // BINARY_BYTES_PER_CELL
+    largest = 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.filename == "content.xml":  # ODS: every sheet in one part
+                largest = max(largest, info.file_size // XML_BYTES_PER_CELL)
+            elif info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                estimate = info.file_size // XML_BYTES_PER_CELL
+                with archive.open(info) as part:
+                    head = part.read(4096).decode("utf-8", errors="replace")
+                found = re.search(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', head)
+                if found and found.group(3):
+                    rows = int(found.group(4)) - int(found.group(2)) + 1
+                    columns = _column_number(found.group(3)) - _column_number(found.group(1)) + 1
+                    estimate = max(rows * columns, 0)
+                largest = max(largest, estimate)
+    return largest
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for char in letters:
+        n = n * 26 + ord(char) - 64
+    return n
+
+
 def _merged_ranges(sheet) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     try:
         return list(sheet.merged_cell_ranges or [])
@@ -275,6 +327,15 @@ def prepare_spreadsheet(path: str, *, fmt: str, sheet: str | int | None = None) 
     """
     from python_calamine import CalamineWorkbook
 
+    cells = _estimated_cells(path, fmt)
+    if cells > SPREADSHEET_MAX_CELLS:
+        raise ReadError(
+            _(
+                "Ce classeur est trop grand pour être chargé (environ %(cells)s cellules dans une feuille, au plus "
+                "%(max)s). Enregistrez la feuille au format CSV : un CSV se charge quelle que soit sa taille."
+            )
+            % {"cells": _thousands(cells), "max": _thousands(SPREADSHEET_MAX_CELLS)}
+        )
     try:
         workbook = CalamineWorkbook.from_path(path)
     except Exception as error:
@@ -301,17 +362,31 @@ def prepare_spreadsheet(path: str, *, fmt: str, sheet: str | int | None = None) 
     candidates = [chosen] if chosen else names
     for name in candidates:
         data = workbook.get_sheet_by_name(name)
-        rows = data.to_python(skip_empty_area=False)
-        if any(any(_cell_text(v).strip() for v in row) for row in rows):
-            break
+        rows = _sheet_rows(data)  # text rows, one at a time (the sheet itself is in calamine's memory)
+        head: list[list[str]] = []
+        for row in rows:
+            head.append(row)
+            if any(c.strip() for c in row):
+                break
+        else:
+            continue
+        break
     else:
         raise ReadError(_("Le classeur ne contient aucune donnée."))
-    text_rows = [[_cell_text(v) for v in row] for row in rows]
-    start = next(i for i, row in enumerate(text_rows) if any(c.strip() for c in row))
-    width = max(len(row) for row in text_rows)
-    for row in text_rows:
-        row.extend([""] * (width - len(row)))
-    # Merged cells: coordinates are absolute; to_python(skip_empty_area=False) starts at row 0, column 0.
+    start = len(head) - 1
+    width = len(head[-1])
+    # Merged header cells may reach a few rows below the first non-empty one: keep those rows at hand.
+    header_last = start
+    for (r0, _c0), (r1, _c1) in _merged_ranges(data):
+        if r0 == start:
+            header_last = max(header_last, min(r1, start + 4))
+    for row in rows:
+        if len(head) > header_last:
+            head.append(row)  # the first data row, needed below only if the header stops before it
+            break
+        head.append(row)
+    text_rows = head
+    # Merged cells: coordinates are absolute, as are the rows of _sheet_rows (row 0, column 0 = A1).
     header_end = start
     for (r0, c0), (r1, c1) in _merged_ranges(data):
         if r0 == start and r1 > header_end and c1 - c0 >= 0:
@@ -338,8 +413,8 @@ def prepare_spreadsheet(path: str, *, fmt: str, sheet: str | int | None = None) 
     with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(columns)
-        for row in text_rows[header_end + 1 :]:
-            writer.writerow(row)
+        writer.writerows(text_rows[header_end + 1 :])
+        writer.writerows(rows)  # the rest of the sheet, streamed
     if len(names) > 1:
         warnings.append(
             {

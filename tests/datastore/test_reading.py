@@ -231,6 +231,57 @@ def test_broken_xls_fails_clearly(tmp_path):
         load(tmp_path, "b.xls", XLS.read_bytes()[:3000])
 
 
+def _xlsxwriter_file(path, build) -> bytes:
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path))
+    build(workbook.add_worksheet("Budget"))
+    workbook.close()
+    return path.read_bytes()
+
+
+def test_xlsx_read_row_by_row_keeps_absolute_coordinates(tmp_path):
+    def build(sheet):  # the table starts at C3, with a header merged over two rows
+        sheet.merge_range("C3:C4", "Commune")
+        sheet.merge_range("D3:E3", "Budget")
+        sheet.write_row("D4", [2025, 2026])
+        sheet.write_row("C5", ["Bayonne", 1.5, 2])
+        sheet.write_row("C6", ["Anglet", 3, 4])
+        sheet.write_row("C8", ["Biarritz", 5, 6])  # a blank row before it
+
+    content = _xlsxwriter_file(tmp_path / "src.xlsx", build)
+    prepared = reading.prepare_spreadsheet(str(tmp_path / "src.xlsx"), fmt="xlsx")  # same CSV as before streaming
+    with open(prepared.csv_path, encoding="utf-8") as written:
+        assert written.read().splitlines() == [
+            "colonne_1,colonne_2,Commune,Budget 2025,Budget 2026",
+            ",,Bayonne,1.5,2",
+            ",,Anglet,3,4",
+            ",,,,",
+            ",,Biarritz,5,6",
+        ]
+    prepared.cleanup()
+    result, rows, types = load(tmp_path, "b.xlsx", content)
+    assert [c["name"] for c in result.columns] == ["Commune", "Budget 2025", "Budget 2026"]  # empty columns dropped
+    assert rows == [("Bayonne", 1.5, 2), ("Anglet", 3.0, 4), ("Biarritz", 5.0, 6)]
+    assert types["Budget 2026"] == "integer"
+
+
+def test_too_large_spreadsheets_are_refused_before_reading(tmp_path, monkeypatch):
+    content = _xlsxwriter_file(
+        tmp_path / "src.xlsx", lambda sheet: [sheet.write_row(r, 0, [1, 2, 3, 4]) for r in range(3)]
+    )
+    path = tmp_path / "g.xlsx"
+    path.write_bytes(content)
+    assert reading._estimated_cells(str(path), "xlsx") == 12  # the declared <dimension ref="A1:D3"/>
+    assert reading._estimated_cells(str(XLS), "xls") == XLS.stat().st_size // reading.BINARY_BYTES_PER_CELL
+    monkeypatch.setattr(reading, "SPREADSHEET_MAX_CELLS", 11)
+    with pytest.raises(reading.ReadError, match=r"trop grand.*12 cellules.*CSV"):
+        load(tmp_path, "g.xlsx", content)
+    monkeypatch.setattr(reading, "SPREADSHEET_MAX_CELLS", 12)
+    _result, rows, _types = load(tmp_path, "g.xlsx", content)
+    assert len(rows) == 2
+
+
 def test_json_array_of_objects(tmp_path):
     data = [{"nom": "A", "n": 1, "tags": ["x"]}, {"nom": "B", "n": 2, "extra": True}]
     _result, rows, types = load(tmp_path, "j.json", json.dumps(data).encode())
