@@ -635,9 +635,7 @@ def survey_answer(*, actor, survey: Survey, answers: Mapping[int, Any]) -> Surve
     already = _(
         "Vous avez déjà répondu à ce questionnaire : votre première réponse est enregistrée, une seule est comptée."
     )
-    if SurveyResponse.objects.filter(survey=survey, participant_key=key).exists():
-        raise Conflict(already, code="already-answered")
-    try:
+    try:  # the unique constraint decides, also between two requests at the same moment (two tabs, a replay)
         with transaction.atomic():
             response = SurveyResponse.objects.create(
                 survey=survey, participant_key=key, user=None if survey.is_anonymous else actor
