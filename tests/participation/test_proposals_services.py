@@ -262,7 +262,7 @@ def test_support_refused_in_information_phase_and_on_withdrawn(user):
 def test_threshold_moves_to_under_study_and_notifies_author():
     process = process_with_phase("ideas", support_threshold=3)
     proposal = ProposalFactory(process=process)
-    for n in range(2):
+    for _n in range(2):
         services.support_add(actor=UserFactory(), proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.PUBLISHED

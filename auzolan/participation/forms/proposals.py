@@ -21,7 +21,7 @@ class HoneypotMixin(forms.Form):
     site_web = forms.CharField(required=False, max_length=200, label=_("Laissez ce champ vide"))
 
     def is_bot(self) -> bool:
-        return bool((self.data.get(HONEYPOT_FIELD) or "").strip())
+        return bool((self.data.get(self.add_prefix(HONEYPOT_FIELD)) or "").strip())
 
     def visible_fields(self):
         return [field for field in super().visible_fields() if field.name != HONEYPOT_FIELD]

@@ -70,7 +70,8 @@ def rate_limit_record(*, user) -> None:
 
 
 def record_contribution_on_commit(user) -> None:
-    transaction.on_commit(lambda: rate_limit_record(user=user))
+    """Count the contribution now: a rolled-back one still counts, which errs on the side of the limit."""
+    rate_limit_record(user=user)
 
 
 # --- Reports ------------------------------------------------------------------------------------------------------
