@@ -11,6 +11,7 @@ from auzolan.core.api import router as core_router
 from auzolan.core.errors import ApplicationError
 from auzolan.datastore.api import router as datastore_router
 from auzolan.organisations.api import router as organisations_router
+from auzolan.participation.api import router as participation_router
 
 api = NinjaAPI(
     title="Auzolan API",
@@ -24,6 +25,7 @@ api.add_router("/", core_router)
 api.add_router("/", organisations_router)
 api.add_router("/", catalog_router)
 api.add_router("/", datastore_router)
+api.add_router("/", participation_router)
 
 
 def _error(request, status: int, code: str, message: str, details=None):
