@@ -186,14 +186,19 @@ def home_figures_values() -> dict[str, int]:
     running = Process.objects.filter(state=Process.State.PUBLISHED).count()
     users = (
         Proposal.objects.filter(process__in=public, author__isnull=False)
+        .order_by()
         .values_list("author_id", flat=True)
         .union(
-            Support.objects.filter(proposal__process__in=public).values_list("user_id", flat=True),
-            Comment.objects.filter(process__in=public, author__isnull=False).values_list("author_id", flat=True),
-            Ballot.objects.filter(budget__process__in=public, user__isnull=False).values_list("user_id", flat=True),
-            SurveyResponse.objects.filter(survey__process__in=public, user__isnull=False).values_list(
-                "user_id", flat=True
-            ),
+            Support.objects.filter(proposal__process__in=public).order_by().values_list("user_id", flat=True),
+            Comment.objects.filter(process__in=public, author__isnull=False)
+            .order_by()
+            .values_list("author_id", flat=True),
+            Ballot.objects.filter(budget__process__in=public, user__isnull=False)
+            .order_by()
+            .values_list("user_id", flat=True),
+            SurveyResponse.objects.filter(survey__process__in=public, user__isnull=False)
+            .order_by()
+            .values_list("user_id", flat=True),
         )
     )
     values = {"running": running, "participants": users.count()}
