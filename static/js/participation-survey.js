@@ -14,6 +14,7 @@
       var parent = choice ? choice.closest(".survey-question") : null;
       var shown = !!(choice && choice.checked && parent && !parent.hidden);
       block.hidden = !shown;
+      block.style.display = shown ? "" : "none";  // .form__field sets display, which would win over [hidden]
       block.querySelectorAll("input, select, textarea").forEach(function (field) {
         field.disabled = !shown;
       });
