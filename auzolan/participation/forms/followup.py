@@ -52,7 +52,9 @@ class FollowUpCreateForm(FollowUpForm):
 
 
 class FollowUpUpdateForm(SubmissionTokenMixin, forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate)
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), initial=timezone.localdate
+    )
     text = forms.CharField(
         label=_("Point d'étape"),
         max_length=5000,
