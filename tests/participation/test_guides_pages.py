@@ -49,13 +49,18 @@ def test_only_operators_edit(client, operator):
         services.guide_update(actor=UserFactory(), guide=guide, title="Pirate")
     client.force_login(operator)
     assert "Modifier ce guide" in client.get(reverse("participation:guide_detail", args=[guide.slug])).content.decode()
-    response = client.post(url, {"title": "Nouveau titre", "summary": "", "body": "## Texte", "position": "2", "related_template": "idea_box"})
+    response = client.post(
+        url,
+        {"title": "Nouveau titre", "summary": "", "body": "## Texte", "position": "2", "related_template": "idea_box"},
+    )
     assert response.status_code == 302
     guide.refresh_from_db()
     assert guide.title == "Nouveau titre" and guide.related_template == "idea_box" and guide.updated_by == operator
     assert AuditLogEntry.objects.filter(action="participation.guide.updated").exists()
     assert client.post(url, {"title": "", "body": "", "position": "x"}).status_code == 200
-    response = client.post(reverse("participation:guide_create"), {"title": "Animer une réunion", "body": "Texte", "position": "5"})
+    response = client.post(
+        reverse("participation:guide_create"), {"title": "Animer une réunion", "body": "Texte", "position": "5"}
+    )
     assert response.status_code == 302 and Guide.objects.filter(slug="animer-une-reunion").exists()
     with pytest.raises(ValidationError):
         services.guide_update(actor=operator, guide=guide, body="   ")
@@ -86,7 +91,9 @@ def test_back_office_saves_through_the_service(client, operator):
     client.force_login(operator)
     url = reverse("admin:participation_guide_change", args=[guide.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"title": "Depuis le back office", "summary": "", "body": "Texte", "position": "1", "related_template": ""})
+    response = client.post(
+        url, {"title": "Depuis le back office", "summary": "", "body": "Texte", "position": "1", "related_template": ""}
+    )
     assert response.status_code == 302
     guide.refresh_from_db()
     assert guide.title == "Depuis le back office"

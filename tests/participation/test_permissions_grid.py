@@ -99,9 +99,24 @@ def test_no_active_phase_means_no_action():
 
 #: Managing processes: role × process state → (view, change). create_process is asked on the organisation.
 MANAGE_GRID = {
-    "anonymous": {"draft": (False, False), "published": (True, False), "closed": (True, False), "archived": (True, False)},
-    "citizen": {"draft": (False, False), "published": (True, False), "closed": (True, False), "archived": (True, False)},
-    "org_member": {"draft": (True, False), "published": (True, False), "closed": (True, False), "archived": (True, False)},
+    "anonymous": {
+        "draft": (False, False),
+        "published": (True, False),
+        "closed": (True, False),
+        "archived": (True, False),
+    },
+    "citizen": {
+        "draft": (False, False),
+        "published": (True, False),
+        "closed": (True, False),
+        "archived": (True, False),
+    },
+    "org_member": {
+        "draft": (True, False),
+        "published": (True, False),
+        "closed": (True, False),
+        "archived": (True, False),
+    },
     "org_editor": {"draft": (True, True), "published": (True, True), "closed": (True, True), "archived": (True, True)},
     "operator": {"draft": (True, True), "published": (True, True), "closed": (True, True), "archived": (True, True)},
 }

@@ -1,6 +1,7 @@
 """Process lifecycle services: templates, phases (dates, overlaps, freeze), state machine, districts, categories."""
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from django.utils import timezone
@@ -44,7 +45,7 @@ def test_create_from_template_lays_phases_end_to_end(organisation, actor, templa
     assert process.state == Process.State.DRAFT
     phases = list(process.phases.order_by("start_at"))
     assert [p.kind for p in phases] == kinds
-    for before, after in zip(phases, phases[1:], strict=False):
+    for before, after in pairwise(phases):
         assert before.end_at == after.start_at
     if phases:
         assert timezone.localtime(phases[0].start_at).date() == date(2030, 3, 1)
@@ -106,7 +107,11 @@ def test_state_machine_with_log_and_audit(organisation, actor):
         ("closed", "archived"),
     ]
     actions = set(AuditLogEntry.objects.filter(object_id=str(process.pk)).values_list("action", flat=True))
-    assert {"participation.process.published", "participation.process.closed", "participation.process.archived"} <= actions
+    assert {
+        "participation.process.published",
+        "participation.process.closed",
+        "participation.process.archived",
+    } <= actions
 
 
 def test_publishing_needs_a_phase_and_a_manager(organisation, actor):
@@ -138,7 +143,11 @@ def test_phase_dates_and_overlaps(organisation, actor):
         )
     with pytest.raises(ValidationError, match="inconnu"):
         services.phase_add(
-            actor=actor, process=process, kind="dance", start_at=start + timedelta(days=30), end_at=start + timedelta(days=40)
+            actor=actor,
+            process=process,
+            kind="dance",
+            start_at=start + timedelta(days=30),
+            end_at=start + timedelta(days=40),
         )
     # Touching is fine (a phase ends when the next starts).
     services.phase_add(
@@ -167,9 +176,7 @@ def test_started_phase_of_a_published_process_is_frozen(organisation, actor):
     vote.refresh_from_db()
     assert vote.title == "Vote final" and vote.verification == "residency_census"
     # A phase that has not started yet can still change.
-    later = PhaseFactory(
-        process=process, kind="results", start_at=vote.end_at, end_at=vote.end_at + timedelta(days=10)
-    )
+    later = PhaseFactory(process=process, kind="results", start_at=vote.end_at, end_at=vote.end_at + timedelta(days=10))
     services.phase_update(actor=actor, phase=later, verification="residency_declared")
     services.phase_delete(actor=actor, phase=later)
     assert not Phase.objects.filter(pk=later.pk).exists()
@@ -210,7 +217,9 @@ def test_update_process_fields(organisation, actor):
 
 
 def test_districts_and_categories(organisation, actor):
-    district = services.district_create(actor=actor, organisation=organisation, name="Petit Bayonne", postal_codes="64100; 64100")
+    district = services.district_create(
+        actor=actor, organisation=organisation, name="Petit Bayonne", postal_codes="64100; 64100"
+    )
     assert district.slug == "petit-bayonne" and district.postal_codes == "64100"
     with pytest.raises(Conflict):
         services.district_create(actor=actor, organisation=organisation, name="petit bayonne")

@@ -22,7 +22,9 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def test_list_shows_published_processes_with_filters(client, django_assert_max_num_queries):
     running = process_with_phase("ideas", theme="mobility")
     upcoming = ProcessFactory(theme="culture")
-    PhaseFactory(process=upcoming, start_at=timezone.now() + timedelta(days=5), end_at=timezone.now() + timedelta(days=9))
+    PhaseFactory(
+        process=upcoming, start_at=timezone.now() + timedelta(days=5), end_at=timezone.now() + timedelta(days=9)
+    )
     closed = ProcessFactory(state=Process.State.CLOSED)
     draft = DraftProcessFactory()
     for _ in range(5):
@@ -50,7 +52,10 @@ def test_list_shows_published_processes_with_filters(client, django_assert_max_n
 def test_process_page_calendar_and_what_one_can_do(client):
     process = process_with_phase("ideas", verification="residency_declared")
     PhaseFactory(
-        process=process, kind="vote", start_at=timezone.now() + timedelta(days=31), end_at=timezone.now() + timedelta(days=40)
+        process=process,
+        kind="vote",
+        start_at=timezone.now() + timedelta(days=31),
+        end_at=timezone.now() + timedelta(days=40),
     )
     response = client.get(process.get_absolute_url())
     html = response.content.decode()
@@ -118,7 +123,12 @@ def test_management_pages_are_404_for_non_editors(client):
     client.force_login(editor(OrganisationFactory()))
     for url in urls:
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("participation:process_transition", args=[org.slug, process.slug]), {"transition": "publish"}).status_code == 404
+    assert (
+        client.post(
+            reverse("participation:process_transition", args=[org.slug, process.slug]), {"transition": "publish"}
+        ).status_code
+        == 404
+    )
     client.logout()
     assert client.get(urls[0]).status_code == 302
 
@@ -157,7 +167,9 @@ def test_editor_creates_edits_and_publishes_a_process(client):
     assert process.title == "Budget 2030"
     # Phases: garbage is a form error, an overlap is a clear message.
     add = reverse("participation:phase_add", args=[organisation.slug, process.slug])
-    assert client.post(add, {"kind": "ideas", "start_at": "garbage", "end_at": "", "verification": "x"}).status_code == 200
+    assert (
+        client.post(add, {"kind": "ideas", "start_at": "garbage", "end_at": "", "verification": "x"}).status_code == 200
+    )
     first = process.phases.order_by("start_at").first()
     response = client.post(
         add,

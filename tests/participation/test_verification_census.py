@@ -10,7 +10,7 @@ from auzolan.core.models import AuditLogEntry
 from auzolan.participation.models import CensusEntry, CensusList, Residency
 from auzolan.participation.services import verification as services
 from tests.accounts.factories import UserFactory
-from tests.organisations.factories import CommuneFactory, OrganisationFactory
+from tests.organisations.factories import CommuneFactory
 from tests.participation.factories import DistrictFactory, process_with_phase
 from tests.participation.factories_processes import editor, member
 
@@ -37,7 +37,7 @@ def setup():
 
 
 def test_upload_stores_only_keyed_hashes(setup):
-    process, organisation, actor = setup
+    _process, organisation, actor = setup
     census = services.census_upload(actor=actor, organisation=organisation, file=_file(CSV), identifiers="identity")
     assert census.entries_count == 2  # the duplicate row (same person after normalisation) counts once
     assert CensusEntry.objects.filter(census=census, district__name="Centre").count() == 1
@@ -45,7 +45,9 @@ def test_upload_stores_only_keyed_hashes(setup):
     needles = ["ETCHEVERRY", "Etchévèrry", "DURRUTY", "durruty", "1980-07-14", "14/07/1980", "1975"]
     with connection.cursor() as cursor:
         for model in (CensusList, CensusEntry):
-            columns = [f.column for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")]
+            columns = [
+                f.column for f in model._meta.concrete_fields if f.get_internal_type() in ("CharField", "TextField")
+            ]
             cursor.execute(f"SELECT {', '.join(columns)} FROM {model._meta.db_table}")  # noqa: S608
             dump = " ".join(str(value) for row in cursor.fetchall() for value in row)
             assert dump.strip()
@@ -56,7 +58,7 @@ def test_upload_stores_only_keyed_hashes(setup):
     # The hash is keyed: the same identifiers hashed without the secret key do not match.
     import hashlib
 
-    plain = hashlib.sha256("ETCHEVERRY LOPEZ\x1f1980-07-14\x1f64100".encode()).hexdigest()
+    plain = hashlib.sha256(b"ETCHEVERRY LOPEZ\x1f1980-07-14\x1f64100").hexdigest()
     assert not CensusEntry.objects.filter(key_hash=plain).exists()
 
 
@@ -72,7 +74,7 @@ def test_upload_stores_only_keyed_hashes(setup):
     ],
 )
 def test_bad_csv_is_refused_whole_with_a_french_message(setup, content, encoding, message):
-    process, organisation, actor = setup
+    _process, organisation, actor = setup
     services.census_upload(actor=actor, organisation=organisation, file=_file(CSV), identifiers="identity")
     before = set(CensusEntry.objects.values_list("key_hash", flat=True))
     with pytest.raises(ValidationError, match=message):
@@ -84,7 +86,7 @@ def test_bad_csv_is_refused_whole_with_a_french_message(setup, content, encoding
 
 
 def test_only_editors_upload(setup):
-    process, organisation, actor = setup
+    _process, organisation, _actor = setup
     with pytest.raises(NotFound):
         services.census_upload(
             actor=member(organisation), organisation=organisation, file=_file(CSV), identifiers="identity"
@@ -161,8 +163,12 @@ def test_declared_residency(setup):
     with pytest.raises(ValidationError, match="quartier"):
         services.residency_declare(user=user, process=process, postal_code="64200", district=district, certified=True)
     with pytest.raises(ValidationError, match="périmètre"):
-        services.residency_declare(user=user, process=process, postal_code="64100", commune=CommuneFactory(), certified=True)
-    residency = services.residency_declare(user=user, process=process, postal_code="64100", district=district, certified=True)
+        services.residency_declare(
+            user=user, process=process, postal_code="64100", commune=CommuneFactory(), certified=True
+        )
+    residency = services.residency_declare(
+        user=user, process=process, postal_code="64100", district=district, certified=True
+    )
     assert residency.method == "declared" and residency.commune == commune
     services.census_upload(actor=actor, organisation=organisation, file=_file(CSV), identifiers="identity")
     services.residency_verify_census(
@@ -175,7 +181,10 @@ def test_declared_residency(setup):
 def test_elector_number_lists(setup):
     process, organisation, actor = setup
     services.census_upload(
-        actor=actor, organisation=organisation, file=_file("Numéro électeur,autre\n 123 456 ,x\n789,y\n"), identifiers="elector_number"
+        actor=actor,
+        organisation=organisation,
+        file=_file("Numéro électeur,autre\n 123 456 ,x\n789,y\n"),
+        identifiers="elector_number",
     )
     services.residency_verify_census(user=UserFactory(), process=process, values={"numero_electeur": "123456"})
 
@@ -200,11 +209,17 @@ def test_residency_and_census_pages(client, setup):
     client.force_login(user)
     page = client.get(url).content.decode()
     assert "Nom de naissance" in page and "Déclarer" in page
-    response = client.post(url, {"action": "census", "nom": "X", "date_naissance": "n'importe quoi", "code_postal": "1"})
+    response = client.post(
+        url, {"action": "census", "nom": "X", "date_naissance": "n'importe quoi", "code_postal": "1"}
+    )
     assert response.status_code == 200
-    response = client.post(url, {"action": "census", "nom": "Inconnu", "date_naissance": "01/01/1990", "code_postal": "64100"})
+    response = client.post(
+        url, {"action": "census", "nom": "Inconnu", "date_naissance": "01/01/1990", "code_postal": "64100"}
+    )
     assert "aucune personne" in response.content.decode()
-    response = client.post(url, {"action": "census", "nom": "Durruty", "date_naissance": "01/02/1975", "code_postal": "64100"})
+    response = client.post(
+        url, {"action": "census", "nom": "Durruty", "date_naissance": "01/02/1975", "code_postal": "64100"}
+    )
     assert response.status_code == 302
     # Now the vote phase (census level) is open to this person.
     from auzolan.core.permissions import can
