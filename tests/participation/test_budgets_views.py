@@ -153,6 +153,10 @@ def test_list_project_and_section_pages(client, voting):
     request = client.get(url("budget_list", process)).wsgi_request
     sections = dict(page_sections("participation_process", request, process))
     assert sections["participation/budgets/_section.html"]["budgets"][0].pk == budget.pk
+    # The block on the process page, and the "vote" action pointing to the budgets.
+    content = client.get(process.get_absolute_url()).content.decode()
+    assert "Centre-ville" in content
+    assert url("budget_list", process) in content
 
 
 def test_xss_in_project_and_budget_texts_is_escaped(client):

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -42,6 +42,7 @@ from auzolan.participation.models import AccessCode, Ballot, Budget, Project, Ve
 from auzolan.participation.selectors import budgets as selectors
 from auzolan.participation.services import budgets as services
 from auzolan.participation.services import codes as code_services
+from auzolan.participation.views import processes as process_views  # registers the process_slug converter
 
 SELECTION_KEY = "participation_pb_selection"
 CODES_KEY = "participation_codes"
@@ -63,11 +64,7 @@ def _budget(process, pk: int) -> Budget:
 
 
 def _process_url(process) -> str:
-    """The process page (owned by the processes area); the budget list if it is not there."""
-    try:
-        return process.get_absolute_url()
-    except NoReverseMatch:
-        return reverse("participation:budget_list", kwargs={"slug": process.slug})
+    return process.get_absolute_url()
 
 
 def _code_for(request, process) -> AccessCode | None:
@@ -784,16 +781,16 @@ def manage_codes_revoke(request, slug: str):
 
 
 urlpatterns = [
-    path("<slug:slug>/budgets/", budget_list, name="budget_list"),
-    path("<slug:slug>/budgets/verifier/", ballot_verify, name="ballot_verify"),
-    path("<slug:slug>/budgets/<int:pk>/", budget_detail, name="budget_detail"),
-    path("<slug:slug>/budgets/<int:pk>/projets/<int:project_pk>/", project_detail, name="budget_project"),
-    path("<slug:slug>/budgets/<int:pk>/selection/", budget_select, name="budget_select"),
-    path("<slug:slug>/budgets/<int:pk>/confirmer/", budget_checkout, name="budget_checkout"),
-    path("<slug:slug>/budgets/<int:pk>/recu/", ballot_receipt, name="ballot_receipt"),
-    path("<slug:slug>/budgets/<int:pk>/resultats/", budget_results, name="budget_results"),
-    path("<slug:slug>/budgets/<int:pk>/bulletins.pb", budget_pabulib, name="budget_pabulib"),
-    path("<slug:slug>/code/", code_entry, name="code_entry"),
+    path("<process_slug:slug>/budgets/", budget_list, name="budget_list"),
+    path("<process_slug:slug>/budgets/verifier/", ballot_verify, name="ballot_verify"),
+    path("<process_slug:slug>/budgets/<int:pk>/", budget_detail, name="budget_detail"),
+    path("<process_slug:slug>/budgets/<int:pk>/projets/<int:project_pk>/", project_detail, name="budget_project"),
+    path("<process_slug:slug>/budgets/<int:pk>/selection/", budget_select, name="budget_select"),
+    path("<process_slug:slug>/budgets/<int:pk>/confirmer/", budget_checkout, name="budget_checkout"),
+    path("<process_slug:slug>/budgets/<int:pk>/recu/", ballot_receipt, name="ballot_receipt"),
+    path("<process_slug:slug>/budgets/<int:pk>/resultats/", budget_results, name="budget_results"),
+    path("<process_slug:slug>/budgets/<int:pk>/bulletins.pb", budget_pabulib, name="budget_pabulib"),
+    path("<process_slug:slug>/code/", code_entry, name="code_entry"),
     path("gerer/<slug:slug>/budgets/", manage_budgets, name="manage_budgets"),
     path("gerer/<slug:slug>/budgets/nouveau/", manage_budget_create, name="manage_budget_create"),
     path("gerer/<slug:slug>/budgets/<int:pk>/", manage_budget, name="manage_budget"),
@@ -841,3 +838,11 @@ def register() -> None:
     from auzolan.core.registry import register_page_section
 
     register_page_section("participation_process", "participation/budgets/_section.html", _process_section, order=60)
+    process_views.register_action_url("vote", _vote_url)
+
+
+def _vote_url(process) -> str:
+    """Where to vote: the code page when the vote phase asks for a code, else the budgets of the process."""
+    if _uses_codes(process):
+        return reverse("participation:code_entry", kwargs={"slug": process.slug})
+    return reverse("participation:budget_list", kwargs={"slug": process.slug})
