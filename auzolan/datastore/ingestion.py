@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 TYPES = [choice for choice, _label in Table.ColumnType.choices]
 MAX_REPORTED = 100
-INFER_GROUP = 40  # columns per inference query (500-column files stay fast to plan)
+INFER_GROUP = 200  # columns per inference query (500-column files stay fast to plan)
 # Types are inferred on a sample: the first SAMPLE_HEAD rows (where headers, units and formats show first) plus a
 # systematic sample (every k-th row, k = total // SAMPLE_SPREAD) that covers the rest of the file evenly, so at
 # most ~SAMPLE_HEAD + SAMPLE_SPREAD rows whatever the size. Deterministic (same file, same types), unlike a
@@ -53,6 +53,20 @@ INFER_GROUP = 40  # columns per inference query (500-column files stay fast to p
 SAMPLE_HEAD = 50_000
 SAMPLE_SPREAD = 50_000
 BAD_CELL = "auzolan-bad-cell"  # marker of the error raised by the guarded COPY
+#: Parquet written by a load. Row groups of 30,720 rows (a quarter of DuckDB's default): a page of the data API
+#: reads its rows back by row number, and DuckDB decodes every row group it touches whole (see query.search).
+#: ZSTD: 8 MB for the 187 MB benchmark CSV. String dictionaries up to 1,000 entries per row group: low-cardinality
+#: columns (communes, natures) keep them, high-cardinality ones stop building one early.
+PARQUET_OPTIONS = "FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 30720, DICTIONARY_SIZE_LIMIT 1000"
+#: How every CSV is read: every column as text (typed by our own rules), short rows padded with NULL, lines with
+#: too many cells left out and recorded with their line number (`reject_errors`).
+CSV_SOURCE = (
+    "read_csv($path, auto_detect=false, delim=$delim, quote='\"', escape='\"', header=true, columns=$columns, "
+    "null_padding=true, ignore_errors=true, store_rejects=true, max_line_size=10000000, parallel={parallel})"
+)
+#: Guarded passes of the direct path before it hands over to the staged path (each misfit costs one pass).
+DIRECT_ATTEMPTS = 3
+CANONICAL_NUMBER_RE = r"-?(0|[1-9][0-9]*)(\.[0-9]+)?"
 GEO_LAT = re.compile(r"^(lat|latitude|y_?lat|coord_?lat|geo_?lat)$", re.IGNORECASE)
 GEO_LON = re.compile(r"^(lon|lng|long|longitude|x_?lon|coord_?lon|geo_?lon)$", re.IGNORECASE)
 
@@ -130,17 +144,22 @@ def cast_expression(column: str, type_: str) -> str:
 
 
 def _infer_aggregates(column: str) -> list[str]:
-    v = _v(column)
+    """The 8 counts of `_choose` over a column `v` of distinct, trimmed, non-empty cells with a flag `letter`.
+
+    A cell holding an ASCII letter other than h/H/t/T is never an integer, a number, a date, a datetime nor a
+    point (the regular expressions admit no letter; `try_strptime` with our numeric formats neither, apart from
+    the literal `h` of "14h30"), so the costly casts only run on the other cells (CASE evaluates lazily)."""
     bools = ", ".join(_lit(w) for w in BOOL_WORDS)
+    leading_zero = f"regexp_full_match(v, {_lit(LEADING_ZERO_RE)})"
     return [
-        f"count({v})",
-        f"count({cast_expression(column, 'integer')}) FILTER (NOT regexp_full_match({v}, {_lit(LEADING_ZERO_RE)}))",
-        f"count({cast_expression(column, 'number')}) FILTER (NOT regexp_full_match({v}, {_lit(LEADING_ZERO_RE)}))",
-        f"count({cast_expression(column, 'boolean')})",
-        f"count(*) FILTER (lower({v}) IN ({bools}))",
-        f"count({cast_expression(column, 'date')})",
-        f"count({cast_expression(column, 'datetime')})",
-        f"count({cast_expression(column, 'geopoint')})",
+        "count(v)",
+        f"count(CASE WHEN NOT letter AND NOT {leading_zero} THEN {cast_expression('v', 'integer')} END)",
+        f"count(CASE WHEN NOT letter AND NOT {leading_zero} THEN {cast_expression('v', 'number')} END)",
+        f"count({cast_expression('v', 'boolean')})",
+        f"count(*) FILTER (lower(v) IN ({bools}))",
+        f"count(CASE WHEN NOT letter THEN {cast_expression('v', 'date')} END)",
+        f"count(CASE WHEN NOT letter THEN {cast_expression('v', 'datetime')} END)",
+        f"count(CASE WHEN NOT letter THEN {cast_expression('v', 'geopoint')} END)",
     ]
 
 
@@ -151,15 +170,28 @@ def _sample_filter(total: int) -> str:
     return f"WHERE rowid < {SAMPLE_HEAD} OR rowid % {max(1, total // SAMPLE_SPREAD)} = 0"
 
 
-def _infer_counts(con, columns: list[str], where: str) -> list[tuple[int, ...]]:
-    """The 8 inference counts of each column (see `_choose`), over the rows of `staging` kept by `where`."""
-    counts: list[tuple[int, ...]] = []
+def _infer_counts(
+    con, columns: list[str], where: str, *, source: str = "staging", params: dict | None = None
+) -> list[tuple[int, ...]]:
+    """The 8 inference counts of each column (see `_choose`), over the rows of `source` kept by `where`.
+
+    Counted over the DISTINCT filled cells of each column (one UNPIVOT, then one grouped aggregate): whether a cell
+    fits a type depends on its text alone, so `_choose` decides the same as over every row (it compares each count
+    with the first and tests the fifth for zero), for a fraction of the casts (a commune column of 50,000 rows
+    has a few dozen distinct cells)."""
+    counts: dict[str, tuple[int, ...]] = {}
     for start in range(0, len(columns), INFER_GROUP):
-        group = columns[start : start + INFER_GROUP]
-        aggregates = [a for c in group for a in _infer_aggregates(c)]
-        row = con.execute(f"SELECT {', '.join(aggregates)} FROM staging {where}").fetchone()  # noqa: S608
-        counts.extend(tuple(row[i * 8 : i * 8 + 8]) for i in range(len(group)))
-    return counts
+        group = ", ".join(quote(c) for c in columns[start : start + INFER_GROUP])
+        sql = (
+            f"SELECT name, {', '.join(_infer_aggregates('v'))} FROM ("  # noqa: S608
+            f"SELECT name, v, regexp_matches(v, '[a-gi-su-zA-GI-SU-Z]') AS letter FROM ("
+            f"SELECT DISTINCT name, NULLIF(trim(value), '') AS v FROM "
+            f"(UNPIVOT (SELECT {group} FROM {source} {where}) ON {group} INTO NAME name VALUE value)"
+            ") WHERE v IS NOT NULL) GROUP BY name"
+        )
+        for name, *row in con.execute(sql, params or {}).fetchall():
+            counts[name] = tuple(row)
+    return [counts.get(c, (0,) * 8) for c in columns]
 
 
 def _misfit(column: str, type_: str, *, inferred: bool) -> str:
@@ -188,8 +220,7 @@ def _copy(con, target: str, described: list[dict], keep_expr: str, *, chosen=(),
         selects.append(f"{expr} AS {quote(c['name'])}")
     # A table scan keeps the insertion order (preserve_insertion_order, on by default): no ORDER BY rowid needed.
     con.execute(
-        f"COPY (SELECT {', '.join(selects)} FROM staging WHERE {keep_expr}) TO $target "  # noqa: S608
-        "(FORMAT PARQUET, COMPRESSION ZSTD)",
+        f"COPY (SELECT {', '.join(selects)} FROM staging WHERE {keep_expr}) TO $target ({PARQUET_OPTIONS})",  # noqa: S608
         {"target": target},
     )
 
@@ -211,21 +242,19 @@ def _widen_missed(con, described, chosen, counts, columns, warnings) -> None:
         counts[columns.index(c["name"])] = full
         before, c["type"] = c["type"], _choose(full)
         c["inferred_type"] = c["type"]
-        warnings.append(
-            {
-                "code": "type-widened",
-                "column": c["name"],
-                "message": _(
-                    "La colonne « %(column)s » contient des valeurs qui ne sont pas de type %(before)s : "
-                    "elle est chargée en type %(after)s."
-                )
-                % {
-                    "column": c["name"],
-                    "before": Table.ColumnType(before).label,
-                    "after": Table.ColumnType(c["type"]).label,
-                },
-            }
+        warnings.append(_widened_warning(c["name"], before, c["type"]))
+
+
+def _widened_warning(column: str, before: str, after: str) -> dict:
+    return {
+        "code": "type-widened",
+        "column": column,
+        "message": _(
+            "La colonne « %(column)s » contient des valeurs qui ne sont pas de type %(before)s : "
+            "elle est chargée en type %(after)s."
         )
+        % {"column": column, "before": Table.ColumnType(before).label, "after": Table.ColumnType(after).label},
+    }
 
 
 def _reject(con, described: list[dict], keep_expr: str, broken: list[int]) -> tuple[str, int, list[dict]]:
@@ -302,16 +331,8 @@ def _fail(message: str, code: str = "unusable-file") -> None:
 def _stage(con, prepared: reading.Prepared) -> list[int]:
     """Create the `staging` table (text columns). Returns the sorted row numbers of broken CSV lines."""
     if prepared.csv_path:
-        sql = (
-            "CREATE TABLE staging AS SELECT * FROM read_csv($path, auto_detect=false, delim=$delim, quote='\"', "
-            "escape='\"', header=true, columns=$columns, null_padding=true, ignore_errors=true, store_rejects=true, "
-            "max_line_size=10000000, parallel={parallel})"
-        )
-        params = {
-            "path": prepared.csv_path,
-            "delim": prepared.delimiter,
-            "columns": dict.fromkeys(prepared.columns, "VARCHAR"),
-        }
+        sql = f"CREATE TABLE staging AS SELECT * FROM {CSV_SOURCE}"  # noqa: S608
+        params = _csv_params(prepared)
         try:
             con.execute(sql.format(parallel="true"), params)
         except duckdb.Error as error:
@@ -350,6 +371,261 @@ def _row_number(rowid: int, broken: list[int]) -> int:
     return number
 
 
+def _csv_params(prepared: reading.Prepared) -> dict:
+    columns = dict.fromkeys(prepared.columns, "VARCHAR")
+    return {"path": prepared.csv_path, "delim": prepared.delimiter, "columns": columns}
+
+
+def _guarded(column: str, type_: str, *, inferred: bool, marker: str) -> str:
+    """`cast_expression` that raises `marker` on a filled cell that misfits (`_misfit`), cheap on canonical cells.
+
+    A cell already in canonical form (an integer or an ISO date that survives a round trip through its type, a
+    plain decimal number without leading zero) takes one cast; the same value as `cast_expression`, never a
+    misfit. Any other cell goes through the full rules (spaces, decimal commas, thousands separators, French
+    dates, leading zeros)."""
+    full = (
+        f"(CASE WHEN {_misfit(column, type_, inferred=inferred)} THEN error({_lit(marker)}) "
+        f"ELSE {cast_expression(column, type_)} END)"
+    )
+    q = quote(column)
+    sql_type = {"integer": "BIGINT", "date": "DATE", "datetime": "TIMESTAMP"}.get(type_)
+    if sql_type:
+        canonical = f"CAST(TRY_CAST({q} AS {sql_type}) AS VARCHAR) = {q}"
+        fast = f"TRY_CAST({q} AS {sql_type})"
+    elif type_ == "number":
+        canonical = f"regexp_full_match({q}, {_lit(CANONICAL_NUMBER_RE)})"
+        fast = f"TRY_CAST({q} AS DOUBLE)"
+    else:
+        return full
+    return f"(CASE WHEN {q} IS NULL THEN NULL WHEN {canonical} THEN {fast} ELSE {full} END)"
+
+
+def _scanned_rows(con) -> int | None:
+    """Records read by the CSV scan of the last statement (profiler), None if the profile does not say."""
+    import json
+
+    try:
+        profile = json.loads(con.get_profiling_information(format="json"))
+    except (duckdb.Error, ValueError):
+        return None
+    stack = list(profile.get("operator") or profile.get("children") or [])
+    while stack:
+        node = stack.pop()
+        if str((node.get("extra_info") or {}).get("Function", "")).upper() == "READ_CSV":
+            rows = node.get("rows_scanned", node.get("operator_cardinality"))
+            return int(rows) if rows is not None else None
+        stack.extend(node.get("children") or [])
+    return None
+
+
+def _empty_column_warning(column: str, index: int) -> dict:
+    return {
+        "code": "empty-column",
+        "column": column,
+        "message": _("La colonne %(n)d, sans nom ni valeur, est ignorée.") % {"n": index + 1},
+    }
+
+
+def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict, step) -> LoadResult | None:
+    """The CSV straight into the typed Parquet file, in one guarded statement; None to hand over to the staged path.
+
+    1. The first SAMPLE_HEAD records (a LIMIT: the scan stops there) give the types (`_choose`); a file that
+       fits in them is inferred on every row, as in the staged path.
+    2. `COPY (SELECT guarded casts FROM read_csv(...) WHERE NOT blank) TO parquet`: every cell is checked
+       (`_guarded`). Columns the head left empty, and a column whose inferred type a later cell misfits (the pass
+       stops, and runs again with that column as text), are written as text: the Parquet keeps their raw cells.
+       A misfit in a column whose type the editor chose hands over to the staged path, which numbers the
+       rejected rows.
+    3. Those text columns are typed on every row from the Parquet file (one column each, cheap), with the
+       `type-widened` warning for a misfit; an empty unnamed column is dropped. Only then, and only if a type or
+       a column changed, the Parquet file is rewritten from itself.
+    The total and blank counts come from the same pass (records scanned by the CSV reader, rows written): the
+    result equals the staged path's, whole-file inference included.
+    """
+    target = os.path.join(workdir, "table.parquet")
+    columns, labels = prepared.columns, prepared.labels
+    params = _csv_params(prepared)
+    con = connect(temp_directory=os.path.join(workdir, "spill"))
+    parallel = "true"
+
+    def execute(sql: str, extra: dict | None = None):
+        nonlocal parallel
+        con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
+        try:
+            return con.execute(sql.replace("{parallel}", parallel), {**params, **(extra or {})})
+        except duckdb.Error as error:
+            if "parallel" not in str(error) or parallel == "false":
+                raise
+            # Quoted line breaks with short rows: DuckDB's parallel scanner gives up, the serial one does not.
+            parallel = "false"
+            con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
+            return con.execute(sql.replace("{parallel}", parallel), {**params, **(extra or {})})
+
+    try:
+        step(40, _("Détection des types de colonnes…"))
+        try:
+            execute(f"CREATE TEMP TABLE head AS SELECT * FROM {CSV_SOURCE} LIMIT {SAMPLE_HEAD}")  # noqa: S608
+        except duckdb.Error as error:
+            logger.info("Direct load of %s handed over: %s", prepared.csv_path, error)
+            return None
+        complete = con.execute("SELECT count(*) FROM head").fetchone()[0] < SAMPLE_HEAD
+        counts = _infer_counts(con, columns, "", source="head")
+        con.execute("DROP TABLE head")
+
+        warnings = list(prepared.warnings)
+        described: list[dict] = []
+        chosen: set[str] = set()
+        pending: set[str] = set()  # written as text, typed on the whole column after the pass
+        unnamed: dict[str, int] = {}  # unnamed columns empty in the head: dropped if empty everywhere
+        for index, column in enumerate(columns):
+            label = labels[index] if index < len(labels) else column
+            if not str(label or "").strip() and counts[index][0] == 0:
+                if complete:
+                    warnings.append(_empty_column_warning(column, index))
+                    continue
+                unnamed[column] = index
+            inferred = _choose(counts[index])
+            wanted = column_types.get(column) or inferred
+            if wanted not in TYPES:
+                wanted = inferred
+            elif column_types.get(column):
+                chosen.add(column)
+            if column not in chosen and not complete and counts[index][0] == 0:
+                pending.add(column)
+            described.append(
+                {
+                    "name": column,
+                    "original_label": str(label) if index < len(labels) else column,
+                    "type": wanted,
+                    "inferred_type": inferred,
+                    "label": "",
+                    "description": "",
+                }
+            )
+        if not described:
+            _fail(_("Le fichier ne contient aucune colonne : la première ligne doit donner les noms des colonnes."))
+
+        step(55, _("Chargement des lignes…"))
+        blank_expr = f"COALESCE({', '.join(_v(c) for c in columns)}) IS NULL"
+        widened: dict[str, str] = {}  # column -> the head's type that a later cell misfit
+        con.execute("SET enable_profiling = 'no_output'")
+        for _attempt in range(DIRECT_ATTEMPTS):
+            selects = []
+            for i, c in enumerate(described):
+                if c["type"] == "text" or c["name"] in pending:
+                    expr = quote(c["name"])
+                else:
+                    marker = f"{BAD_CELL}:{i}:"
+                    expr = _guarded(c["name"], c["type"], inferred=c["name"] not in chosen, marker=marker)
+                selects.append(f"{expr} AS {quote(c['name'])}")
+            sql = (
+                f"COPY (SELECT {', '.join(selects)} FROM {CSV_SOURCE} WHERE NOT ({blank_expr})) "  # noqa: S608
+                f"TO $target ({PARQUET_OPTIONS})"
+            )
+            try:
+                written = execute(sql, {"target": target}).fetchone()[0]
+                break
+            except duckdb.Error as error:
+                found = re.search(re.escape(BAD_CELL) + r":(\d+):", str(error))
+                if not found:
+                    logger.info("Direct load of %s handed over: %s", prepared.csv_path, error)
+                    return None
+                missed = described[int(found.group(1))]
+                if missed["name"] in chosen:
+                    return None  # rows to reject: the staged path numbers them
+                widened[missed["name"]] = missed["type"]
+                pending.add(missed["name"])
+        else:
+            return None
+        total = _scanned_rows(con)
+        con.execute("PRAGMA disable_profiling")
+        if total is None or total < written:
+            total = execute(f"SELECT count(*) FROM {CSV_SOURCE}").fetchone()[0]  # noqa: S608
+        blank_rows = total - written
+        broken_sample = [
+            {"row": line, "message": _("Nombre de colonnes différent de la ligne des noms.")[:200], "csv": csv[:200]}
+            for line, csv in con.execute(
+                f"SELECT line, csv_line FROM reject_errors ORDER BY line LIMIT {MAX_REPORTED}"  # noqa: S608
+            ).fetchall()
+        ]
+        broken = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
+        if written <= 0:
+            _fail(_("Le fichier ne contient aucune ligne de données sous la ligne des noms de colonnes."))
+        if broken and broken > max(10, (total + broken) // 2):
+            _fail(
+                _(
+                    "%(n)d lignes sur %(total)d n'ont pas le même nombre de colonnes que la ligne des noms. "
+                    "Vérifiez le séparateur et les guillemets du fichier (un texte qui contient le séparateur doit "
+                    "être entre guillemets), puis déposez-le de nouveau."
+                )
+                % {"n": broken, "total": total + broken}
+            )
+
+        if pending or unnamed:
+            step(85, _("Vérification des valeurs…"))
+            retype = [c for c in described if c["name"] in pending]
+            full_counts = _infer_counts(
+                con, [c["name"] for c in retype], "", source="read_parquet($p)", params={"p": target}
+            )
+            dropped: set[str] = set()
+            widened_warnings: list[dict] = []  # after the empty-column ones, as in the staged path
+            for c, full in zip(retype, full_counts, strict=True):
+                if c["name"] in unnamed and full[0] == 0:
+                    dropped.add(c["name"])
+                    warnings.append(_empty_column_warning(c["name"], unnamed[c["name"]]))
+                    continue
+                c["type"] = c["inferred_type"] = _choose(full)
+                if c["name"] in widened:
+                    widened_warnings.append(_widened_warning(c["name"], widened[c["name"]], c["type"]))
+            for name in unnamed:  # an unnamed column of the editor's type, filled nowhere
+                if name not in pending:
+                    filled = con.execute(
+                        f"SELECT count({quote(name)}) FROM read_parquet($p)",  # noqa: S608
+                        {"p": target},
+                    ).fetchone()[0]
+                    if not filled:
+                        dropped.add(name)
+                        warnings.append(_empty_column_warning(name, unnamed[name]))
+            warnings.extend(widened_warnings)
+            described = [c for c in described if c["name"] not in dropped]
+            if not described:
+                _fail(_("Le fichier ne contient aucune colonne : la première ligne doit donner les noms des colonnes."))
+            if dropped or any(c["type"] != "text" for c in retype if c["name"] not in dropped):
+                selects = [
+                    f"{cast_expression(c['name'], c['type']) if c['name'] in pending else quote(c['name'])} "
+                    f"AS {quote(c['name'])}"
+                    for c in described
+                ]
+                rewritten = os.path.join(workdir, "table-typed.parquet")
+                written = con.execute(
+                    f"COPY (SELECT {', '.join(selects)} FROM read_parquet($p)) TO $target ({PARQUET_OPTIONS})",  # noqa: S608
+                    {"p": target, "target": rewritten},
+                ).fetchone()[0]
+                os.replace(rewritten, target)
+
+        renamed = [
+            w
+            for w in warnings
+            if w.get("code") in ("empty-label", "duplicate-label") and w["column"] in {c["name"] for c in described}
+        ]
+        report = {
+            **prepared.report(),
+            "rows_read": total + broken,
+            "rows_loaded": written,
+            "blank_rows": blank_rows,
+            "rejected_rows": broken,
+            "rejected": broken_sample[:MAX_REPORTED],
+            "broken_lines": broken,
+            "renamed_columns": renamed,
+            "warnings": warnings,
+            "geo": _geo_columns(described),
+        }
+        step(95, _("Enregistrement…"))
+        return LoadResult(parquet_path=target, row_count=written, columns=described, report=report, warnings=warnings)
+    finally:
+        con.close()
+
+
 def load_file(
     path: str,
     *,
@@ -365,6 +641,11 @@ def load_file(
     writes the Parquet. Rule for a cell that misfits: in a column whose type the editor chose (`column_types`),
     its row is rejected (reported with its line number); in a column whose type was inferred, the column is
     inferred again on every row and loaded with that type, with a `type-widened` warning, no row rejected.
+
+    CSV sources (and spreadsheets, written as CSV by `reading`) take the direct path (`_load_direct`: the CSV is
+    read straight into the Parquet file by one statement); the staged path (`_load_staged`) serves the other
+    formats and the cases the direct path hands over (a cell that misfits an editor's type, repeated misfits,
+    a DuckDB error). Both give the same table and report.
     """
 
     def step(percent: int, message: str) -> None:
@@ -378,6 +659,18 @@ def load_file(
     column_types = column_types or {}
     step(1, _("Lecture du fichier…"))
     prepared = reading.prepare(path, name=name, sheet=sheet, progress=transcoding)
+    try:
+        if prepared.csv_path:
+            result = _load_direct(prepared, workdir=workdir, column_types=column_types, step=step)
+            if result is not None:
+                return result
+        return _load_staged(prepared, name=name, workdir=workdir, column_types=column_types, step=step)
+    finally:
+        prepared.cleanup()
+
+
+def _load_staged(prepared: reading.Prepared, *, name: str, workdir: str, column_types: dict, step) -> LoadResult:
+    """Stage every column as text in a disk-backed work database, infer on a sample, one guarded typed COPY."""
     database = os.path.join(workdir, "work.duckdb")
     for stale in (database, database + ".wal"):
         if os.path.exists(stale):
@@ -527,7 +820,6 @@ def load_file(
         return LoadResult(parquet_path=target, row_count=loaded, columns=described, report=report, warnings=warnings)
     finally:
         con.close()
-        prepared.cleanup()
 
 
 def _geo_columns(columns: list[dict]) -> dict:
@@ -643,6 +935,22 @@ def _copy_to_local(version: ResourceVersion, target: str) -> None:
         shutil.copyfileobj(source, out, length=1024 * 1024)
 
 
+def local_source(version: ResourceVersion, workdir: str) -> str:
+    """A local path of the version's file: the stored file itself when the storage is a local file system (only
+    ever read: DuckDB and `reading` open it read-only, a transcoded or converted copy goes to a temporary file),
+    else a copy in `workdir` (S3-compatible storage)."""
+    try:
+        path = version.file.path
+    except (NotImplementedError, AttributeError, ValueError):
+        path = ""
+    if path and os.path.isfile(path):
+        return path
+    ext = version.original_name.rsplit(".", 1)[-1].lower() if "." in version.original_name else "csv"
+    local = os.path.join(workdir, f"source.{ext}")
+    _copy_to_local(version, local)
+    return local
+
+
 def run_table_load(*, table: Table, progress: Progress | None = None) -> Table:
     """Do the load of `table` (in the worker, or in the `ingest` command). Raises ApplicationError on failure."""
     Table.objects.filter(pk=table.pk).update(state=Table.State.RUNNING, updated_at=timezone.now())
@@ -653,11 +961,8 @@ def run_table_load(*, table: Table, progress: Progress | None = None) -> Table:
     workdir = tempfile.mkdtemp(prefix="auzolan-ingest-")
     stored = ""
     try:
-        ext = version.original_name.rsplit(".", 1)[-1].lower() if "." in version.original_name else "csv"
-        local = os.path.join(workdir, f"source.{ext}")
-        _copy_to_local(version, local)
         result = load_file(
-            local,
+            local_source(version, workdir),
             name=version.original_name,
             workdir=workdir,
             sheet=table.sheet or None,

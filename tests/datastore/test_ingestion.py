@@ -194,3 +194,86 @@ def test_without_a_missed_value_the_sample_types_hold(tmp_path, monkeypatch):
     result = ingestion.load_file(str(source), name="t.csv", workdir=str(tmp_path))
     assert {c["name"]: c["type"] for c in result.columns} == {"id": "integer", "rare": "boolean"}
     assert result.row_count == 10 and not result.warnings and result.report["rejected_rows"] == 0
+
+
+def _both_paths(tmp_path, name: str, text: str, column_types=None):
+    """(direct result or None, staged result) of the same file, each in its own work directory."""
+    from auzolan.datastore import reading
+
+    source = tmp_path / name
+    source.write_bytes(text.encode())
+    out = []
+    for kind in ("direct", "staged"):
+        work = tmp_path / kind
+        work.mkdir()
+        prepared = reading.prepare(str(source), name=name)
+        try:
+            if kind == "direct":
+                out.append(
+                    ingestion._load_direct(prepared, workdir=str(work), column_types=column_types or {}, step=print)
+                )
+            else:
+                out.append(
+                    ingestion._load_staged(
+                        prepared, name=name, workdir=str(work), column_types=column_types or {}, step=print
+                    )
+                )
+        finally:
+            prepared.cleanup()
+    return out
+
+
+def _rows(result):
+    return duckdb.execute("SELECT * FROM read_parquet($p)", {"p": result.parquet_path}).fetchall()
+
+
+def test_direct_path_equals_the_staged_path(tmp_path, monkeypatch):
+    """The CSV read straight into Parquet gives the staged path's table and report: blank rows, broken lines
+    with their line numbers, short rows, a sparse column, an unnamed column empty or filled late, a missed
+    value that widens its column (each misfit costs one more pass)."""
+    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 4)
+    monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)
+    lines = [
+        "1;2024-01-02;10;;x;;",
+        "2;2024-01-03;11,5;;y;;",
+        ";;;;;;",
+        "3;02/01/2024;12;;z;;",
+        "4;2024-01-05;13;;;;",
+        "5;2024-01-06;14;oui;w;;",
+        "6;2024-01-07;15;;v;;7",
+        "7;2024-01-08;1 016,5;non;u;;",
+        "8;2024-01-09;17;;t;;;x;y",
+        "9;2024-01-10;018;;s;;",
+        "10;2024-01-11;19",
+    ]
+    text = "id;quand;montant;actif;nom;;\n" + "\n".join(lines) + "\n"
+    direct, staged = _both_paths(tmp_path, "d.csv", text)
+    assert direct is not None
+    assert direct.columns == staged.columns
+    assert direct.report == staged.report
+    assert _rows(direct) == _rows(staged)
+    assert direct.row_count == 9 and direct.report["blank_rows"] == 1
+    assert {r["row"] for r in direct.report["rejected"]} == {10} and direct.report["rejected_rows"] == 1
+    types = {c["name"]: c["type"] for c in direct.columns}
+    assert types == {
+        "id": "integer",
+        "quand": "date",
+        "montant": "text",
+        "actif": "boolean",
+        "nom": "text",
+        "colonne_7": "integer",
+    }
+    assert [w["code"] for w in direct.warnings] == ["empty-label", "empty-label", "empty-column", "type-widened"]
+
+
+def test_direct_path_hands_an_editor_type_misfit_to_the_staged_path(tmp_path):
+    direct, staged = _both_paths(tmp_path, "c.csv", "code;n\n12;1\nAB;2\n7;3\n", column_types={"code": "integer"})
+    assert direct is None
+    assert staged.report["rejected"][0]["row"] == 3 and staged.row_count == 2
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_direct_path_on_a_file_that_fits_the_head(tmp_path, quoted):
+    text = 'nom;commentaire;n\r\n"A";"ligne 1\r\nligne 2";1\r\n\r\n;;\r\nB;court\r\n' if quoted else CSV
+    direct, staged = _both_paths(tmp_path, "q.csv", text)
+    assert direct.report == staged.report and _rows(direct) == _rows(staged) and direct.columns == staged.columns
