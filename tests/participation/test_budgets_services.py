@@ -378,3 +378,24 @@ def test_equal_shares_refuses_paper_votes_per_project():
         services.budget_paper_ballots_set(
             actor=editor_of(process), budget=budget, paper_ballots=3, votes={project.pk: 2}
         )
+
+
+def test_personal_data_export_and_account_deletion_keep_the_ballot_anonymous(knapsack):
+    from auzolan.accounts.services import user_export_data
+
+    budget, (p60, *_rest) = knapsack
+    user = UserFactory()
+    cast = services.ballot_submit(budget=budget, project_ids=[p60.pk], user=user)
+    exported = user_export_data(user=user)["participation_ballots"]
+    assert exported == [
+        {
+            "process": budget.process.title,
+            "budget": budget.title,
+            "date": cast.created_at.isoformat(),
+            "receipt": cast.receipt,
+            "projects": [p60.title],
+        }
+    ]
+    user.delete()
+    cast.refresh_from_db()
+    assert cast.user is None and cast.lines.count() == 1  # still counted, no longer tied to anyone

@@ -83,3 +83,18 @@ def ballot_project_lists(budget: Budget) -> list[list[int]]:
             current = ballot_id
         ballots[-1].append(project_id)
     return ballots
+
+
+def personal_data_ballots(user) -> list[dict]:
+    """RGPD export: the person's ballots (their own choices; on account deletion the ballots stay, anonymous)."""
+    ballots = Ballot.objects.filter(user=user).select_related("budget__process").prefetch_related("lines__project")
+    return [
+        {
+            "process": ballot.budget.process.title,
+            "budget": ballot.budget.title,
+            "date": ballot.created_at.isoformat(),
+            "receipt": ballot.receipt,
+            "projects": sorted(line.project.title for line in ballot.lines.all()),
+        }
+        for ballot in ballots.order_by("created_at")
+    ]

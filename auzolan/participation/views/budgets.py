@@ -835,7 +835,10 @@ def _process_section(request, process) -> dict | None:
 
 
 def register() -> None:
+    from auzolan.accounts.services import register_export_section
     from auzolan.core.registry import register_page_section
+
+    register_export_section("participation_ballots", selectors.personal_data_ballots)
 
     register_page_section("participation_process", "participation/budgets/_section.html", _process_section, order=60)
     process_views.register_action_url("vote", _vote_url)
