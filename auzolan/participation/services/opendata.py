@@ -140,7 +140,7 @@ def survey_aggregates_csv(process: Process) -> bytes | None:
     kinds = dict(Question.Kind.choices)
     for survey in surveys:
         results = survey_results(survey=survey, for_organisation=False)
-        for item in results["questions"]:
+        for number, item in enumerate(results["questions"], start=1):
             question = item["question"]
             if question.kind == Question.Kind.TEXT:
                 continue  # free texts are never published as open data
@@ -148,7 +148,7 @@ def survey_aggregates_csv(process: Process) -> bytes | None:
                 rows.append(
                     [
                         survey.title,
-                        question.position + 1,
+                        number,
                         question.label,
                         str(kinds.get(question.kind, question.kind)),
                         row["label"],
