@@ -154,7 +154,9 @@ def followup_update_add(
     if not isinstance(date, type(today)) or date > today:
         raise ValidationError(_("La date d'un point d'étape ne peut pas être dans le futur."), field="date")
     _check_status_progress(status, progress)
-    followup = FollowUp.objects.select_for_update().select_related("process", "proposal").get(pk=followup.pk)
+    followup = (
+        FollowUp.objects.select_for_update(of=("self",)).select_related("process", "proposal").get(pk=followup.pk)
+    )
     update = FollowUpUpdate.objects.create(
         followup=followup, date=date, text=text, status=status, progress=progress, author=actor
     )
