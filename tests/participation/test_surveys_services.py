@@ -367,3 +367,17 @@ def test_moderating_free_texts(process, manager):
     assert answer.text_published
     with pytest.raises(NotFound):
         services.answer_text_moderate(actor=UserFactory(), answer=answer, published=False)
+
+
+def test_personal_data_export_holds_signed_responses_only(process):
+    from auzolan.accounts.services import user_export_data
+
+    user = UserFactory()
+    signed = SurveyFactory(process=process, is_anonymous=False, title="Signé")
+    anonymous = SurveyFactory(process=process, is_anonymous=True, title="Anonyme")
+    for survey in (signed, anonymous):
+        q = question(survey, "text", label=f"Q {survey.title}")
+        services.survey_answer(actor=user, survey=survey, answers={q.pk: f"Réponse {survey.title}"})
+    section = user_export_data(user=user)["participation_survey_responses"]
+    assert [item["survey"] for item in section] == ["Signé"]
+    assert section[0]["answers"][0]["text"] == "Réponse Signé"

@@ -194,3 +194,32 @@ def export_rows(*, survey: Survey, questions: list[Question]) -> Iterator[list]:
             else:
                 row.append(" ; ".join(choice_labels.get(a.choice_id, "") for a in answers))
         yield row
+
+
+def personal_data_survey_responses(user) -> list[dict]:
+    """RGPD export: the person's responses to signed surveys. Anonymous responses are not linked to the account, so
+    they are not part of it (the platform does not look them up)."""
+    responses = (
+        SurveyResponse.objects.filter(user=user)
+        .select_related("survey__process")
+        .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("question", "choice")))
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "process": response.survey.process.title,
+            "survey": response.survey.title,
+            "answered_at": response.created_at.isoformat(),
+            "answers": [
+                {
+                    "question": answer.question.label,
+                    "choice": answer.choice.label if answer.choice else None,
+                    "rank": answer.rank,
+                    "number": answer.number,
+                    "text": answer.text or None,
+                }
+                for answer in response.answers.all()
+            ],
+        }
+        for response in responses
+    ]

@@ -470,8 +470,11 @@ def _answer_url(process: Process) -> str:
 
 
 def register() -> None:
+    from auzolan.accounts.services import register_export_section
+
     register_page_section("participation_process", "participation/surveys/_section.html", _process_section, order=40)
     register_home_figures(_home_figures)
+    register_export_section("participation_survey_responses", selectors.personal_data_survey_responses)
     try:
         from auzolan.participation.views.processes import register_action_url
     except ImportError:  # pragma: no cover - the processes area provides it
