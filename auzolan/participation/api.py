@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
@@ -19,18 +19,17 @@ from auzolan.participation import phases as phase_types
 from auzolan.participation.models import (
     Budget,
     FollowUp,
-    FollowUpUpdate,
     Phase,
     Process,
     Project,
     Proposal,
     Theme,
 )
+from auzolan.participation.selectors import followup as selectors
 
 router = Router(tags=["Participation citoyenne"])
 
 MAX_LIMIT = 100
-PUBLIC_STATES = (Process.State.PUBLISHED, Process.State.CLOSED, Process.State.ARCHIVED)
 
 
 class ErrorBody(Schema):
@@ -284,12 +283,8 @@ class FollowUpOut(Schema):
         return list(obj.updates.all())
 
 
-def _public_processes():
-    return Process.objects.filter(state__in=PUBLIC_STATES).select_related("organisation")
-
-
 def _process(slug: str) -> Process:
-    process = _public_processes().filter(slug=slug).first()
+    process = selectors.api_processes().filter(slug=slug).first()
     if process is None:
         raise Http404
     return process
@@ -313,7 +308,7 @@ def _page(queryset, page: Page, **extra) -> dict:
     "organisation, thème, état et texte, paginées par `limit` et `offset` ; `count` donne le total.",
 )
 def process_list(request, filters: Query[ProcessFilters]):
-    queryset = _public_processes().order_by("-published_at", "-pk")
+    queryset = selectors.api_processes().order_by("-published_at", "-pk")
     if filters.organisation:
         queryset = queryset.filter(organisation__slug=filters.organisation)
     if filters.theme:
@@ -334,13 +329,7 @@ def process_list(request, filters: Query[ProcessFilters]):
     url_name="participation_process_detail",
 )
 def process_detail(request, slug: str):
-    process = (
-        _public_processes()
-        .prefetch_related("communes", "districts", Prefetch("phases", queryset=Phase.objects.order_by("start_at")))
-        .annotate(proposals_count=Count("proposals", filter=Q(proposals__is_hidden=False)))
-        .filter(slug=slug)
-        .first()
-    )
+    process = selectors.api_process_detail(slug=slug)
     if process is None:
         raise Http404
     return process
@@ -357,8 +346,7 @@ def process_detail(request, slug: str):
 )
 def proposal_list(request, slug: str, filters: Query[ProposalFilters]):
     process = _process(slug)
-    base = Proposal.objects.filter(process=process)
-    queryset = base.filter(is_hidden=False).select_related("category", "district", "process")
+    queryset = selectors.api_visible_proposals(process=process)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.category:
@@ -367,7 +355,7 @@ def proposal_list(request, slug: str, filters: Query[ProposalFilters]):
         queryset = queryset.filter(district__slug=filters.district)
     order = ("-supports_count", "-pk") if filters.sort == "supports" else ("-created_at", "-pk")
     queryset = queryset.order_by(*order)
-    return _page(queryset, filters, hidden_count=base.filter(is_hidden=True).count())
+    return _page(queryset, filters, hidden_count=Proposal.objects.filter(process=process, is_hidden=True).count())
 
 
 @router.get(
@@ -378,14 +366,7 @@ def proposal_list(request, slug: str, filters: Query[ProposalFilters]):
     "lauréat) n'apparaissent qu'une fois publiés ; avant, ces champs valent null. Aucun bulletin n'est exposé.",
 )
 def budget_list(request, slug: str):
-    process = _process(slug)
-    projects = Project.objects.select_related("proposal").order_by("title", "pk")
-    return list(
-        Budget.objects.filter(process=process)
-        .select_related("district")
-        .prefetch_related(Prefetch("projects", queryset=projects))
-        .order_by("title", "pk")
-    )
+    return list(selectors.api_budgets(process=_process(slug)))
 
 
 @router.get(
@@ -396,10 +377,4 @@ def budget_list(request, slug: str):
     "d'étape datés (les plus récents d'abord).",
 )
 def followup_list(request, slug: str):
-    process = _process(slug)
-    return list(
-        FollowUp.objects.filter(process=process)
-        .select_related("proposal")
-        .prefetch_related(Prefetch("updates", queryset=FollowUpUpdate.objects.order_by("-date", "-id")))
-        .order_by("title", "id")
-    )
+    return list(selectors.api_followups(process=_process(slug)))
