@@ -126,3 +126,13 @@ def test_process_page_section(rf, busy_process):
 def test_home_figures_count_distinct_accounts(busy_process):
     values = home_figures_values()
     assert values["participants"] == 8  # accounts; anonymous survey answers are not linked to accounts
+
+
+def test_process_page_shows_the_surveys_block_and_the_answer_link(client, busy_process):
+    process, _people = busy_process
+    survey = process.surveys.get()
+    client.force_login(UserFactory())
+    content = client.get(process.get_absolute_url()).content.decode()
+    survey_url = reverse("participation:survey_detail", kwargs={"slug": process.slug, "pk": survey.pk})
+    assert "Statistiques de participation" in content
+    assert content.count(f'href="{survey_url}"') >= 2  # the block and "what you can do now"
