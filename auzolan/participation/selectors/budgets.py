@@ -68,13 +68,11 @@ def code_batches(process: Process) -> list[dict]:
     return list(rows)
 
 
-def ballot_project_lists(budget: Budget) -> list[list[int]]:
-    """Each ballot's project ids, in the order of the random receipts (the published, anonymised order)."""
-    rows = (
-        BallotLine.objects.filter(ballot__budget=budget)
-        .order_by("ballot__receipt", "project_id")
-        .values_list("ballot_id", "project_id")
-    )
+def ballot_project_lists(budget: Budget, *, published_order: bool = True) -> list[list[int]]:
+    """Each ballot's project ids; in the order of the random receipts (the published, anonymised order) unless
+    `published_order` is False (counting needs no order: grouping by ballot is enough, and cheaper)."""
+    order = ("ballot__receipt", "project_id") if published_order else ("ballot_id", "project_id")
+    rows = BallotLine.objects.filter(ballot__budget=budget).order_by(*order).values_list("ballot_id", "project_id")
     ballots: list[list[int]] = []
     current = None
     for ballot_id, project_id in rows.iterator(chunk_size=10_000):

@@ -541,7 +541,10 @@ def compute_outcomes(budget: Budget, projects: list[Project]) -> list[result_rul
     inputs = [result_rules.ProjectInput(id=p.pk, cost=p.cost, votes=p.online_votes + p.paper_votes) for p in projects]
     if budget.result_method == Budget.ResultMethod.EQUAL_SHARES:
         return result_rules.equal_shares(
-            inputs, selectors.ballot_project_lists(budget), envelope=budget.envelope, max_projects=budget.max_projects
+            inputs,
+            selectors.ballot_project_lists(budget, published_order=False),
+            envelope=budget.envelope,
+            max_projects=budget.max_projects,
         )
     return result_rules.greedy(inputs, envelope=budget.envelope, max_projects=budget.max_projects)
 
