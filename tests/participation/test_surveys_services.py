@@ -381,3 +381,13 @@ def test_personal_data_export_holds_signed_responses_only(process):
     section = user_export_data(user=user)["participation_survey_responses"]
     assert [item["survey"] for item in section] == ["Signé"]
     assert section[0]["answers"][0]["text"] == "Réponse Signé"
+
+
+def test_demo_survey(process, manager):
+    from auzolan.participation.demo_surveys import load_demo_survey
+
+    people = [UserFactory() for _ in range(6)]
+    survey = load_demo_survey(actor=manager, process=process, respondents=people)
+    assert survey.published_at is not None and survey.questions.count() == 5
+    assert survey.responses.count() == 6
+    assert load_demo_survey(actor=manager, process=process, respondents=people) == survey  # idempotent
