@@ -9,9 +9,10 @@ table's stored column list (then quoted). Every statement runs under a time limi
 Order is deterministic: the Parquet file's own row number (`read_parquet(..., file_row_number=true)`) is always the
 last sort key, which also makes the keyset cursor exact for deep pages.
 
-A page is read in two steps inside one statement (late materialisation): the top `file_row_number`s are chosen from
-the filter and sort columns only, then the full rows of just those row numbers are read (a semi-join that DuckDB pushes
-into the Parquet scan) and sorted again by the same keys, so the order and the cursor are those of a single query.
+A page is read in two steps (late materialisation): the top `file_row_number`s are chosen from the filter and sort
+columns only, then the full rows of just those row numbers are read (a list of constants, which DuckDB checks against
+each row group's range of row numbers: ingestion writes row groups of 8,192 rows) and sorted again by the same keys, so
+the order and the cursor are those of a single query.
 
 The page and aggregate queries reuse one DuckDB connection per thread and process (same configuration as
 `duck.connect()`); it is dropped and recreated after any error, an interrupt or a change of the memory limit setting.
@@ -473,13 +474,16 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
     path = _path(table)
     order_sql = _order_sql(keys)
     # Late materialisation: the page's row numbers from the filter and sort columns alone, then only those rows.
+    # Two statements: the row numbers come back as integers and go into the second one as constants, which DuckDB
+    # prunes row groups with (a semi-join on a subquery is planned without them: ~25 % slower on 1M rows).
     top = f"SELECT {ROW} FROM {source_sql()}{where_sql}{order_sql} LIMIT {limit + 1} OFFSET {offset}"  # noqa: S608
-    sql = f"SELECT {select} FROM {source_sql()} WHERE {ROW} IN ({top}){order_sql}"  # noqa: S608
     with shared_connection() as con:
-        fetched = run(
-            con, sql, [path, path, *page_params], fetch=lambda c: (c.fetchall(), [d[0] for d in c.description])
-        )
-        records, columns = fetched
+        numbers = run(con, top, [path, *page_params], fetch=lambda c: [int(r[0]) for r in c.fetchall()])
+        records, columns = [], [ROW]
+        if numbers:
+            wanted = ", ".join(str(n) for n in numbers)  # integers read back from DuckDB, never user input
+            sql = f"SELECT {select} FROM {source_sql()} WHERE {ROW} IN ({wanted}){order_sql}"  # noqa: S608
+            records, columns = run(con, sql, [path], fetch=lambda c: (c.fetchall(), [d[0] for d in c.description]))
         rows = [dict(zip(columns, record, strict=True)) for record in records]
         more = len(rows) > limit
         rows = rows[:limit]
