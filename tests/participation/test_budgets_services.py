@@ -399,3 +399,21 @@ def test_personal_data_export_and_account_deletion_keep_the_ballot_anonymous(kna
     user.delete()
     cast.refresh_from_db()
     assert cast.user is None and cast.lines.count() == 1  # still counted, no longer tied to anyone
+
+
+def test_demo_budgets_through_the_services():
+    from auzolan.participation.demo_budgets import load_demo_budgets
+
+    process = closed_vote_process()
+    process.phases.filter(kind="vote").update(verification="residency_declared")
+    north = DistrictFactory(organisation=process.organisation, postal_codes="64100")
+    south = DistrictFactory(organisation=process.organisation, postal_codes="64100")
+    voters = UserFactory.create_batch(8)
+    budgets = load_demo_budgets(actor=editor_of(process), process=process, districts=[north, south], voters=voters)
+    assert len(budgets) == 2
+    assert Ballot.objects.filter(budget__process=process).count() == 8
+    for budget in budgets:
+        budget.refresh_from_db()
+        assert budget.results_published_at is not None and budget.projects.filter(is_winner=True).exists()
+        assert budget.frozen_at is not None
+    assert load_demo_budgets(actor=editor_of(process), process=process) == budgets  # idempotent

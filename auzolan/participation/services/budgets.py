@@ -129,11 +129,13 @@ def budget_create(
     min_projects: int = 1,
     max_projects: int | None = None,
     result_method: str = Budget.ResultMethod.GREEDY,
+    at=None,
 ) -> Budget:
+    """A new budget; not once voting has opened. `at` is when the action happens (now; the demo replays a past vote)."""
     _require_manager(actor, process)
     if district is not None and district.organisation_id != process.organisation_id:
         raise ValidationError(_("Ce quartier n'appartient pas à l'organisation de la démarche."), field="district")
-    if voting_open(process) or any(b.frozen_at for b in process.budgets.all()):
+    if voting_open(process, at=at) or any(b.frozen_at for b in process.budgets.all()):
         raise ValidationError(_("Le vote est ouvert : on ne peut plus ajouter de budget à cette démarche."))
     budget = Budget(
         process=process,
@@ -211,8 +213,8 @@ def budget_update(*, actor, budget: Budget, **values) -> Budget:
 # --- Projects -----------------------------------------------------------------------------------------------
 
 
-def _refuse_if_frozen(budget: Budget, message: str) -> None:
-    if rules_frozen(budget):
+def _refuse_if_frozen(budget: Budget, message: str, *, at=None) -> None:
+    if rules_frozen(budget, at=at):
         raise ValidationError(message, code="rules-frozen")
 
 
@@ -229,9 +231,11 @@ def project_create(
     is_feasible: bool = True,
     feasibility_note: str = "",
     proposal: Proposal | None = None,
+    at=None,
 ) -> Project:
+    """A project of the budget; not once voting has opened (`at`: when the action happens, now by default)."""
     _require_manager(actor, budget.process)
-    _refuse_if_frozen(budget, _("Le vote est ouvert : on ne peut plus ajouter de projet à ce budget."))
+    _refuse_if_frozen(budget, _("Le vote est ouvert : on ne peut plus ajouter de projet à ce budget."), at=at)
     project = Project(
         budget=budget,
         proposal=proposal,
@@ -367,14 +371,14 @@ def minimum_total(budget: Budget) -> int:
     return -(-budget.envelope * budget.min_share_percent // 100)
 
 
-def allowed_budgets(process: Process, *, user=None, access_code: AccessCode | None = None) -> list[Budget]:
+def allowed_budgets(process: Process, *, user=None, access_code: AccessCode | None = None, at=None) -> list[Budget]:
     """The budgets of `process` this voter may vote in (one of them), following the documented district rule."""
     budgets = list(process.budgets.all())
     district_id = None
     if access_code is not None:
         district_id = access_code.district_id
     elif user is not None and user.is_authenticated:
-        phase = process.active_phase()
+        phase = process.active_phase(at)
         if phase is not None and phase.verification in (
             VerificationLevel.RESIDENCY_DECLARED,
             VerificationLevel.RESIDENCY_CENSUS,
@@ -405,7 +409,7 @@ def _check_voter(budget: Budget, *, user, access_code: AccessCode | None, at) ->
         result = eligibility(user, process, "vote", at=at)
         if not result:
             raise PermissionDenied(result.message, code=result.reason, extra={"next_url": result.next_url})
-    if budget.pk not in {b.pk for b in allowed_budgets(process, user=user, access_code=access_code)}:
+    if budget.pk not in {b.pk for b in allowed_budgets(process, user=user, access_code=access_code, at=at)}:
         raise PermissionDenied(_("Vous votez dans le budget de votre quartier, pas dans celui-ci."), code="district")
 
 
