@@ -35,11 +35,15 @@ class Discussion:
         return self.page < self.pages
 
 
-def _comments(process: Process, proposal: Proposal | None) -> QuerySet[Comment]:
+def _scope(process: Process, proposal: Proposal | None) -> QuerySet[Comment]:
     qs = Comment.objects.filter(process=process)
-    qs = qs.filter(proposal=proposal) if proposal is not None else qs.filter(proposal__isnull=True)
-    return (
-        qs.select_related("author")
+    return qs.filter(proposal=proposal) if proposal is not None else qs.filter(proposal__isnull=True)
+
+
+def _full(ids) -> dict[int, Comment]:
+    qs = (
+        Comment.objects.filter(pk__in=list(ids))
+        .select_related("author")
         .only(
             "id",
             "parent_id",
@@ -55,36 +59,46 @@ def _comments(process: Process, proposal: Proposal | None) -> QuerySet[Comment]:
             "author__email",
             "author__deleted_at",
         )
-        .order_by("created_at", "id")
     )
+    return {c.pk: c for c in qs}
 
 
 def discussion(*, process: Process, proposal: Proposal | None = None, page: int | str | None = 1) -> Discussion:
     """The threads of a discussion (one page of top-level comments, each with all its replies) and its counts.
 
-    One query: all comments of the discussion are read (only the columns shown), the tree is built in Python.
-    Counts of positions are over the visible comments.
+    Two queries: the shape of the whole discussion (ids, parents, positions: no text), then the full rows of the
+    comments on the page only. Counts of positions are over the visible comments.
     """
-    comments = list(_comments(process, proposal))
-    nodes = {c.pk: Node(c) for c in comments}
-    roots: list[Node] = []
+    shape = list(
+        _scope(process, proposal).order_by("created_at", "id").values_list("id", "parent_id", "position", "is_hidden")
+    )
+    children: dict[int | None, list[int]] = {}
     counts = dict.fromkeys(Comment.Position.values, 0)
-    for comment in comments:
-        if not comment.is_hidden:
-            counts[comment.position] += 1
-        node = nodes[comment.pk]
-        parent = nodes.get(comment.parent_id) if comment.parent_id else None
-        (parent.children if parent else roots).append(node)
-    roots.reverse()  # the newest threads first, replies in the order they were written
+    for pk, parent_id, position, is_hidden in shape:
+        if not is_hidden and position in counts:
+            counts[position] += 1
+        children.setdefault(parent_id, []).append(pk)
+    roots = list(reversed(children.get(None, [])))  # the newest threads first, replies in the order written
     pages = max(1, -(-len(roots) // THREADS_PER_PAGE))
     try:
         number = min(max(1, int(page or 1)), pages)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         number = 1
     start = (number - 1) * THREADS_PER_PAGE
+    shown_roots = roots[start : start + THREADS_PER_PAGE]
+    wanted, stack = [], list(shown_roots)
+    while stack:
+        pk = stack.pop()
+        wanted.append(pk)
+        stack.extend(children.get(pk, []))
+    rows = _full(wanted) if wanted else {}
+
+    def node(pk: int) -> Node:
+        return Node(rows[pk], [node(child) for child in children.get(pk, []) if child in rows])
+
     return Discussion(
-        threads=roots[start : start + THREADS_PER_PAGE],
-        total=len(comments),
+        threads=[node(pk) for pk in shown_roots if pk in rows],
+        total=len(shape),
         counts=counts,
         page=number,
         pages=pages,

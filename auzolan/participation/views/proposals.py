@@ -66,9 +66,8 @@ def _listing(request, process: Process):
     options = selectors.proposal_filters(process)
     form = FilterForm(request.GET or None, **options)
     values = form.values() if request.GET else {"category": None, "district": None, "status": None, "sort": "recent"}
-    seed = _seed(request) if values["sort"] == "random" else 0
-    qs = selectors.proposal_list(process=process, seed=seed, **values)
-    return form, values, qs
+    values["seed"] = _seed(request) if values["sort"] == "random" else 0
+    return form, values
 
 
 def _query_without_page(request) -> str:
@@ -80,9 +79,10 @@ def _query_without_page(request) -> str:
 @require_safe
 def proposal_list(request, slug: str):
     process = get_process(request, slug)
-    form, values, qs = _listing(request, process)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    proposals = list(page.object_list)
+    form, values = _listing(request, process)
+    ids = selectors.proposal_ids(process=process, **values)
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    proposals = selectors.proposals_by_ids(page.object_list)
     return render(
         request,
         "participation/proposals/list.html",
@@ -102,7 +102,8 @@ def proposal_list(request, slug: str):
 @require_safe
 def proposal_map(request, slug: str):
     process = get_process(request, slug)
-    form, _values, qs = _listing(request, process)
+    form, values = _listing(request, process)
+    qs = selectors.proposal_list(process=process, **values)
     located = list(qs.filter(latitude__isnull=False, longitude__isnull=False)[:MAP_LIMIT])
     data_url = reverse("participation:proposal_map_data", kwargs={"slug": process.slug})
     query = _query_without_page(request)
@@ -127,7 +128,8 @@ def proposal_map(request, slug: str):
 def proposal_map_data(request, slug: str):
     """GeoJSON of the located proposals the list shows (same filters), without personal data."""
     process = get_process(request, slug)
-    _form, _values, qs = _listing(request, process)
+    _form, values = _listing(request, process)
+    qs = selectors.proposal_list(process=process, **values)
     located = qs.filter(latitude__isnull=False, longitude__isnull=False)[:MAP_LIMIT]
     return JsonResponse(selectors.proposal_map_features(process=process, proposals=located))
 
