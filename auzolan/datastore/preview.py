@@ -84,16 +84,16 @@ def _url(base: str, params: QueryDict, **changes) -> str:
 
 
 def api_urls(resource: Resource, params: QueryDict) -> dict:
-    """The data API page and the CSV export of the same filtered, sorted rows."""
+    """The data API page and the exports (CSV, XLSX, JSON, Parquet) of the same filtered, sorted rows."""
     cleaned = query_params(params)
     for reserved in ("limit", "offset", "cursor", "format"):
         cleaned.pop(reserved, None)
     base = f"/api/v1/resources/{resource.identifier}/data"
     encoded = cleaned.urlencode()
-    return {
-        "api": f"{base}?{encoded}" if encoded else base,
-        "csv": f"{base}/export?{urlencode({'format': 'csv'})}" + (f"&{encoded}" if encoded else ""),
-    }
+    links = {"api": f"{base}?{encoded}" if encoded else base}
+    for fmt in ("csv", "xlsx", "json", "parquet"):
+        links[fmt] = f"{base}/export?{urlencode({'format': fmt})}" + (f"&{encoded}" if encoded else "")
+    return links
 
 
 # --- Page parts -----------------------------------------------------------------------------------------------

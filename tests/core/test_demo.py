@@ -6,11 +6,11 @@ from auzolan.accounts.models import User
 from auzolan.organisations.models import Commune, Membership, Organisation
 
 
-def snapshot():
-    """Every row of every model of the platform's apps, as comparable data."""
+def snapshot(labels=("accounts", "organisations", "core", "account", "catalog")):
+    """Every row of every model of the platform's apps (`labels`), as comparable data."""
     data = {}
     for model in apps.get_models():
-        if model._meta.app_label in ("accounts", "organisations", "core", "account", "catalog"):
+        if model._meta.app_label in labels:
             data[model._meta.label] = sorted(
                 tuple(sorted((k, str(v)) for k, v in row.items() if k not in ("last_login",)))
                 for row in model.objects.values()

@@ -88,6 +88,8 @@ def test_preview_page_is_public_and_paginated(client, loaded):
     # links to the data API and to the CSV export
     assert f"/api/v1/resources/{resource.identifier}/data" in content
     assert f"/api/v1/resources/{resource.identifier}/data/export?format=csv" in content
+    for fmt in ("xlsx", "json", "parquet"):
+        assert f"/api/v1/resources/{resource.identifier}/data/export?format={fmt}" in content
 
 
 def test_sort_filters_and_search(client, loaded):

@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+
+from auzolan.catalog.models import Dataset
+from auzolan.participation.models import Ballot, Guide, Process, Proposal, SurveyResponse
+from tests.core.test_demo import snapshot
+
+
+@pytest.mark.django_db
+def test_demo_has_a_live_idea_box_a_running_survey_and_a_budget_with_results(client):
+    call_command("load_demo")
+    processes = {p.template: p for p in Process.objects.filter(organisation__slug="commune-de-bayonne")}
+    idea_box = processes["idea_box"]
+    assert idea_box.state == "published" and idea_box.active_phase().kind == "ideas"
+    assert Proposal.objects.filter(process=idea_box).count() >= 8
+    assert Proposal.objects.filter(process=idea_box, status="accepted").exists()
+    assert idea_box.comments.exists()
+    consultation = processes["consultation"]
+    assert consultation.active_phase().kind == "survey"
+    assert SurveyResponse.objects.filter(survey__process=consultation).count() >= 10
+    budget_process = processes["budget"]
+    assert budget_process.active_phase().kind == "results"
+    budgets = list(budget_process.budgets.all())
+    assert len(budgets) == 3 and all(b.results_published_at for b in budgets)
+    assert Ballot.objects.filter(budget__process=budget_process).count() >= 20
+    assert all(b.projects.filter(is_winner=True).exists() for b in budgets)
+    assert budget_process.followups.exists()
+    assert (
+        Dataset.objects.filter(organisation=budget_process.organisation, state="published")
+        .filter(title__icontains="budget participatif")
+        .exists()
+    )
+    assert Guide.objects.count() >= 3
+    # the pages render
+    for url in (
+        idea_box.get_absolute_url(),
+        budget_process.get_absolute_url(),
+        consultation.get_absolute_url(),
+        "/participer/demarches/",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_demo_participation_is_idempotent():
+    call_command("load_demo")
+    labels = ("participation", "notifications")
+    first = snapshot(labels)
+    call_command("load_demo")
+    assert snapshot(labels) == first
