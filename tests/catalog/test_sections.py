@@ -21,7 +21,7 @@ def test_programme_page_shows_the_catalogue(client):
 
 
 def test_other_programme_pages_keep_their_notice(client):
-    assert "ouvrent progressivement" in client.get("/participer/").content.decode()
+    assert "ouvrent progressivement" in client.get("/se-former/").content.decode()
 
 
 def test_dashboard_shows_publishing_for_editors(client):

@@ -66,7 +66,7 @@ def test_bad_parameters_get_the_error_shape(client, loaded):
     assert_error(client.get(url, {"limit": "abc"}), 422)
     assert_error(client.get(url, {"cursor": "nope"}), 400)
     assert_error(client.get(url + "/aggregate", {"group_by": "commune", "agg": "sum:commune"}), 400)
-    assert_error(client.get(url + "/export", {"format": "xlsx"}), 400)
+    assert_error(client.get(url + "/export", {"format": "ods"}), 400)
     assert_error(client.get("/api/v1/resources/not-a-uuid/data"), 422)
 
 
