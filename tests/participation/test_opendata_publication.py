@@ -201,3 +201,33 @@ def test_button_on_the_statistics_page_runs_a_background_job(client, process):
         client.post(reverse("participation:process_open_data_publish", kwargs={"slug": process.slug})).status_code
         == 404
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_the_results_publishes_the_open_data_automatically(client):
+    from auzolan.catalog.models import Dataset, ResourceVersion
+    from auzolan.participation.services import processes as process_services
+    from tests.participation.factories import ProposalFactory, process_with_phase
+    from tests.participation.factories_processes import editor
+    from tests.tasks import run_queued_tasks
+
+    process = process_with_phase("results")
+    ProposalFactory(process=process, title="Des bancs")
+    actor = editor(process.organisation)
+    client.force_login(actor)
+    manage = f"/participer/gerer/{process.organisation.slug}/demarches/{process.slug}/"
+    assert "publish_results" in client.get(manage).content.decode()
+    response = client.post(manage + "etat/", {"transition": "publish_results"})
+    assert response.status_code == 302
+    process.refresh_from_db()
+    assert process.results_published_at is not None
+    run_queued_tasks()
+    dataset = Dataset.objects.get(organisation=process.organisation, state="published")
+    assert process.title in dataset.title
+    versions = ResourceVersion.objects.filter(resource__dataset=dataset).count()
+    # publishing again with unchanged data adds no version; a second results publication is refused
+    process_services.schedule_open_data(actor=actor, process=process)
+    run_queued_tasks()
+    assert ResourceVersion.objects.filter(resource__dataset=dataset).count() == versions
+    client.post(manage + "etat/", {"transition": "publish_results"})
+    assert "publish_results" not in client.get(manage).content.decode()

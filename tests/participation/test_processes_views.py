@@ -237,3 +237,21 @@ def test_programme_page_and_home_figures(client):
 
     (figure,) = _home_figures()
     assert figure.value == 1 and figure.url.endswith("?period=current")
+
+
+def test_manage_page_links_to_every_tool_of_the_process_and_each_opens_for_the_editor(client):
+    process = process_with_phase("ideas")
+    client.force_login(editor(process.organisation))
+    html = client.get(reverse("participation:process_manage", args=[process.organisation.slug, process.slug]))
+    html = html.content.decode()
+    for name in (
+        "moderation_queue",
+        "survey_manage_list",
+        "manage_budgets",
+        "manage_codes",
+        "followup_manage",
+        "process_statistics",
+    ):
+        url = reverse(f"participation:{name}", args=[process.slug])
+        assert f'href="{url}"' in html, name
+        assert client.get(url).status_code == 200, name

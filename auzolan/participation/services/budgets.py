@@ -611,6 +611,11 @@ def budget_publish_results(*, actor, budget: Budget, at=None) -> Budget:
         organisation=budget.process.organisation,
         data={"winners": list(budget.projects.filter(is_winner=True).values_list("pk", flat=True))},
     )
+    if getattr(actor, "is_authenticated", False):
+        # The budget results join the process's open data in the catalogue (a background job after commit).
+        from auzolan.participation.services.processes import schedule_open_data
+
+        schedule_open_data(actor=actor, process=budget.process)
     return budget
 
 

@@ -15,6 +15,7 @@ What is published — and what never is:
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 
 from django.core.files.base import ContentFile
@@ -215,12 +216,18 @@ def _metadata(process: Process) -> dict:
     }
 
 
+def _current_sha256(resource: Resource) -> str:
+    version = resource.current_version
+    return version.sha256 if version is not None else ""
+
+
 @transaction.atomic
 def process_publish_open_data(*, actor, process: Process) -> Dataset:
     """Publish (or update) the process's anonymised data as a dataset of its organisation in the catalogue.
 
     `actor` must manage the process (and therefore may publish the organisation's datasets). Idempotent: the same
-    dataset and resources are reused; each file becomes a new version of its resource.
+    dataset and resources are reused; each changed file becomes a new version of its resource (an unchanged file
+    keeps its current version).
     """
     process = Process.objects.select_related("organisation").get(pk=process.pk)
     require(actor, "participation.change_process", process)
@@ -236,7 +243,9 @@ def process_publish_open_data(*, actor, process: Process) -> Dataset:
         dataset = catalog.dataset_update(actor=actor, dataset=dataset, revision=dataset.revision, **metadata)
     files = open_data_files(process)
     resources = dict(link.resources or {})
-    existing = {str(r.identifier): r for r in Resource.objects.filter(dataset=dataset)}
+    existing = {
+        str(r.identifier): r for r in Resource.objects.filter(dataset=dataset).select_related("current_version")
+    }
     for name, (title, description, content) in files.items():
         resource = existing.get(resources.get(name, ""))
         upload = ContentFile(content, name=name)
@@ -245,7 +254,7 @@ def process_publish_open_data(*, actor, process: Process) -> Dataset:
                 actor=actor, dataset=dataset, kind=Resource.Kind.FILE, title=title, description=description, file=upload
             )
             resources[name] = str(resource.identifier)
-        else:
+        elif _current_sha256(resource) != hashlib.sha256(content).hexdigest():
             catalog.resource_upload_version(actor=actor, resource=resource, file=upload)
     if dataset.state != Dataset.State.PUBLISHED:
         dataset = catalog.dataset_publish(actor=actor, dataset=dataset)

@@ -264,11 +264,41 @@ def process_archive(*, actor, process: Process) -> Process:
     return _transition(actor=actor, process=process, to=Process.State.ARCHIVED, action="archived")
 
 
+def process_publish_results(*, actor, process: Process) -> Process:
+    """Announce that the process's results are out: followers are notified (daily check of the notifications) and
+    the anonymised data is published as open data in the catalogue (a background job, after commit)."""
+    require(actor, "participation.change_process", process)
+    with transaction.atomic():
+        process = Process.objects.select_for_update().get(pk=process.pk)
+        if process.state == Process.State.DRAFT:
+            raise Conflict(_("Publiez d'abord la démarche."), code="draft")
+        if process.results_published_at is not None:
+            raise Conflict(_("Les résultats de la démarche sont déjà publiés."), code="already-published")
+        process.results_published_at = timezone.now()
+        process.save(update_fields=["results_published_at", "updated_at"])
+        audit_log(
+            actor=actor,
+            action="participation.process.results_published",
+            obj=process,
+            organisation=process.organisation,
+        )
+        schedule_open_data(actor=actor, process=process)
+    return process
+
+
+def schedule_open_data(*, actor, process: Process) -> None:
+    """Refresh the process's open data in the catalogue: a job recorded now, enqueued once the transaction commits."""
+    from auzolan.participation.services import opendata
+
+    opendata.process_open_data_schedule(actor=actor, process=process)
+
+
 TRANSITION_SERVICES = {
     "publish": process_publish,
     "close": process_close,
     "reopen": process_reopen,
     "archive": process_archive,
+    "publish_results": process_publish_results,
 }
 
 
@@ -282,6 +312,8 @@ def available_transitions(process: Process) -> list[str]:
     ):
         if target in TRANSITIONS[process.state]:
             names.append("reopen" if name == "publish" and process.state == Process.State.CLOSED else name)
+    if process.state in (Process.State.PUBLISHED, Process.State.CLOSED) and process.results_published_at is None:
+        names.append("publish_results")
     return names
 
 

@@ -306,6 +306,7 @@ TRANSITION_LABELS = {
     "close": gettext_lazy("Clore la démarche"),
     "reopen": gettext_lazy("Rouvrir la démarche"),
     "archive": gettext_lazy("Archiver la démarche"),
+    "publish_results": gettext_lazy("Publier les résultats (et les données en open data)"),
 }
 
 
