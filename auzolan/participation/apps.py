@@ -8,6 +8,8 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participation citoyenne")
 
     def ready(self) -> None:
+        from auzolan.accounts.services import register_deletion_hooks, register_export_section
+        from auzolan.participation import personal_data
         from auzolan.participation import phases  # noqa: F401  (registers the phase types)
         from auzolan.participation.views import (
             budgets,
@@ -20,6 +22,9 @@ class ParticipationConfig(AppConfig):
             surveys,
             verification,
         )
+
+        register_export_section("participation", personal_data.personal_data)
+        register_deletion_hooks(cleanup=personal_data.deletion_cleanup)
 
         # Each area adds its blocks to shared pages (process page, home, dashboard) in its own register().
         for area in (processes, proposals, comments, moderation, surveys, budgets, verification, followup, guides):
