@@ -9,8 +9,10 @@ class ParticipationConfig(AppConfig):
 
     def ready(self) -> None:
         from auzolan.accounts.services import register_deletion_hooks, register_export_section
-        from auzolan.participation import personal_data
-        from auzolan.participation import phases  # noqa: F401  (registers the phase types)
+        from auzolan.participation import (
+            personal_data,
+            phases,  # noqa: F401  (registers the phase types)
+        )
         from auzolan.participation.views import (
             budgets,
             comments,
