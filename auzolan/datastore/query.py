@@ -15,15 +15,23 @@ each row group's range of row numbers: ingestion writes row groups of 8,192 rows
 the order and the cursor are those of a single query.
 
 The page and aggregate queries reuse one DuckDB connection per thread and process (same configuration as
-`duck.connect()`); it is dropped and recreated after any error, an interrupt or a change of the memory limit setting.
-Exports, statistics and the SQL endpoint keep their own fresh connections.
+`duck.connect()`, plus DuckDB's Parquet metadata cache: a table's footer is parsed once, not at every statement);
+it is dropped and recreated after any error, an interrupt or a change of the memory limit setting. Exports,
+statistics and the SQL endpoint keep their own fresh connections.
+
+Totals are cached in Django's cache per (table, filters): the next pages of the same question (offset or cursor)
+and the same question asked again do not count again. A table is immutable once ready (a new version or a reload
+is a new `Table` with its own Parquet file), so the key, which holds the table's identifier and file, never needs
+invalidating.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +39,7 @@ from dataclasses import dataclass, field
 import duckdb
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from auzolan.core.errors import Conflict, ValidationError
@@ -49,6 +58,8 @@ MAX_GROUP_BY = 2
 EXACT_COUNT_THRESHOLD = 100_000
 ROW = "file_row_number"
 CURSOR_SALT = "auzolan.datastore.cursor"
+#: How long a table's total for one set of filters stays in Django's cache (the table never changes).
+COUNT_CACHE_SECONDS = 6 * 3600
 
 
 def timeout_seconds() -> float:
@@ -315,7 +326,11 @@ def shared_connection() -> Iterator:
     key = (os.getpid(), getattr(settings, "DATASTORE_DUCKDB_MEMORY_LIMIT", None))
     con = getattr(_local, "con", None)
     if con is None or getattr(_local, "key", None) != key:
-        _local.con = con = connect()
+        con = connect()
+        # Parquet footers (row groups, statistics) parsed once per file, not at each statement: −40 % on a page of
+        # a 1M-row table. Safe: a table's file is never rewritten in place (DuckDB also checks its modification time).
+        con.execute("SET parquet_metadata_cache = true")
+        _local.con = con
         _local.key = key
     try:
         yield con
@@ -324,6 +339,57 @@ def shared_connection() -> Iterator:
         _local.con = None
         con.close()
         raise
+
+
+class _Watchdog:
+    """One daemon thread per process that interrupts the statements past their deadline (a `threading.Timer` per
+    statement started a thread each time: ~1 ms, four times per page)."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.condition = threading.Condition()
+        self.pending: dict[object, tuple[float, object]] = {}
+        threading.Thread(target=self._loop, daemon=True, name="datastore-query-watchdog").start()
+
+    def add(self, seconds: float, callback) -> object:
+        token = object()
+        with self.condition:
+            self.pending[token] = (time.monotonic() + seconds, callback)
+            self.condition.notify()
+        return token
+
+    def cancel(self, token: object) -> None:
+        with self.condition:
+            self.pending.pop(token, None)
+
+    def _loop(self) -> None:
+        while True:
+            with self.condition:
+                now = time.monotonic()
+                due = [token for token, (deadline, _cb) in self.pending.items() if deadline <= now]
+                callbacks = [self.pending.pop(token)[1] for token in due]
+                if not callbacks:
+                    nearest = min((deadline for deadline, _cb in self.pending.values()), default=None)
+                    self.condition.wait(None if nearest is None else nearest - now)
+                    continue
+            for callback in callbacks:  # outside the condition: a callback takes the statement's own lock
+                callback()
+
+
+_watchdogs: dict[int, _Watchdog] = {}
+_watchdog_lock = threading.Lock()
+
+
+def _watchdog() -> _Watchdog:
+    pid = os.getpid()
+    dog = _watchdogs.get(pid)
+    if dog is None:
+        with _watchdog_lock:
+            dog = _watchdogs.get(pid)
+            if dog is None:  # first statement of this process (a fork does not inherit the thread)
+                _watchdogs.clear()
+                dog = _watchdogs[pid] = _Watchdog()
+    return dog
 
 
 def run(con, sql: str | None, params: list | None = None, *, timeout: float | None = None, fetch=None):
@@ -339,9 +405,8 @@ def run(con, sql: str | None, params: list | None = None, *, timeout: float | No
                 state["fired"] = True
                 con.interrupt()
 
-    timer = threading.Timer(limit, interrupt)
-    timer.daemon = True
-    timer.start()
+    dog = _watchdog()
+    token = dog.add(limit, interrupt)
     try:
         try:
             cursor = con.execute(sql, params or []) if sql is not None else None
@@ -368,7 +433,7 @@ def run(con, sql: str | None, params: list | None = None, *, timeout: float | No
             code="query-error",
         ) from None
     finally:
-        timer.cancel()
+        dog.cancel(token)
 
 
 def _path(table: Table) -> str:
@@ -501,9 +566,27 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
     )
 
 
+def count_cache_key(table: Table, clauses: list[str], params: list) -> str:
+    """The cache key of a table's total under some filters: the table (identifier, file, rows), the WHERE clauses
+    (built from column names and operators only) and their bound values, and the exact-count threshold."""
+    described = repr((EXACT_COUNT_THRESHOLD, table.parquet, table.row_count, clauses, [_encode(p) for p in params]))
+    return f"datastore:count:{table.identifier.hex}:{hashlib.sha256(described.encode()).hexdigest()}"
+
+
 def _count(con, path: str, clauses: list[str], params: list, table: Table) -> tuple[int, bool]:
+    """The total (exact up to the threshold, estimated above and flagged), from the cache when already counted."""
     if not clauses:
         return table.row_count, False
+    key = count_cache_key(table, clauses, params)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached[0], cached[1]
+    total, estimated = _count_rows(con, path, clauses, params, table)
+    cache.set(key, (total, estimated), COUNT_CACHE_SECONDS)
+    return total, estimated
+
+
+def _count_rows(con, path: str, clauses: list[str], params: list, table: Table) -> tuple[int, bool]:
     where_sql = f" WHERE {' AND '.join(clauses)}"
     capped = run(
         con,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from auzolan.core.errors import ApplicationError
 from auzolan.datastore import query, selectors
 from auzolan.datastore.duck import connect
 from tests.catalog.factories import DatasetFactory
-from tests.datastore.tabledata import load
+from tests.datastore.tabledata import CSV, load
 from tests.organisations.factories import MembershipFactory
 
 
@@ -196,3 +197,72 @@ def test_the_query_connection_is_reused_until_an_interrupt(table, settings):
     with query.shared_connection() as con:
         assert con is not first
     assert communes(table, sort="commune", limit="2") == (["Anglet", "Bayonne"], 5)
+
+
+def test_the_total_is_counted_once_per_table_and_filters(table, monkeypatch):
+    """Next pages (offset or cursor) and the same question again reuse the cached total; other filters count."""
+    calls = []
+    counted = query._count_rows
+
+    def spy(*args, **kwargs):
+        calls.append(args[2:4])
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr(query, "_count_rows", spy)
+    first = query.search(table, query.parse_params({"montant__gte": "0", "sort": "commune", "limit": "2"}))
+    assert first.total == 4 and first.total_estimated is False and len(calls) == 1
+    following = query.search(
+        table, query.parse_params({"montant__gte": "0", "sort": "commune", "limit": "2", "cursor": first.next_cursor})
+    )
+    assert [r["commune"] for r in following.rows] == ["Hendaye", "Ustaritz"] and following.total == 4
+    assert query.search(table, query.parse_params({"montant__gte": "0", "offset": "2"})).total == 4
+    assert len(calls) == 1
+    assert query.search(table, query.parse_params({"montant__gte": "301"})).total == 1
+    assert query.search(table, query.parse_params({"montant__gte": "0", "q": "e"})).total == 4
+    assert len(calls) == 3
+    # no filter: the stored row count, never counted nor cached
+    assert query.search(table, query.parse_params({})).total == 5 and len(calls) == 3
+
+
+def test_a_new_version_is_counted_again(table, monkeypatch):
+    """The cache key is the table (identifier and Parquet file): a new version's table never reads the old total."""
+    from auzolan.catalog import services as catalog_services
+    from tests.tasks import run_queued_tasks
+
+    assert communes(table, montant__gte="0")[1] == 4
+    editor = table.resource.dataset.organisation.memberships.get().user
+    extra = "".join(f"Commune {i};{i};2024-01-01;1;x\n" for i in range(10))
+    catalog_services.resource_upload_version(
+        actor=editor,
+        resource=table.resource,
+        file=SimpleUploadedFile("subventions.csv", (CSV + extra).encode()),
+    )
+    run_queued_tasks()
+    newer = selectors.current_table(table.resource)
+    assert newer.pk != table.pk and newer.row_count == 15
+    assert query.count_cache_key(newer, ["x"], [1]) != query.count_cache_key(table, ["x"], [1])
+    assert communes(newer, montant__gte="0")[1] == 14
+    assert communes(table, montant__gte="0")[1] == 4
+
+
+def test_the_total_estimate_is_cached_with_its_flag(table, monkeypatch):
+    monkeypatch.setattr(query, "EXACT_COUNT_THRESHOLD", 2)
+    monkeypatch.setattr(query, "_count_rows", lambda *args: (123_456, True))
+    page = query.search(table, query.parse_params({"montant__gte": "0"}))
+    assert (page.total, page.total_estimated) == (123_456, True)
+    monkeypatch.setattr(query, "_count_rows", lambda *args: pytest.fail("counted again"))
+    page = query.search(table, query.parse_params({"montant__gte": "0", "limit": "1"}))
+    assert (page.total, page.total_estimated) == (123_456, True)
+
+
+def test_the_watchdog_interrupts_only_late_statements(settings):
+    """One watchdog thread for every statement: a fast statement is never interrupted afterwards, a slow one is."""
+    con = connect()
+    for _ in range(50):
+        assert query.run(con, "SELECT 42", timeout=0.05, fetch=lambda c: c.fetchall()) == [(42,)]
+    with pytest.raises(ApplicationError) as error:
+        query.run(con, "SELECT count(*) FROM range(100000000000) t(i) WHERE i % 7 = 3", timeout=0.2)
+    assert error.value.code == "timeout"
+    assert query.run(con, "SELECT 1", fetch=lambda c: c.fetchall()) == [(1,)]
+    assert query._watchdog().pending == {}
+    con.close()
