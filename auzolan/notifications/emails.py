@@ -34,7 +34,8 @@ def _send(user, subject: str, template: str, context: dict) -> None:
     text = render_to_string(f"notifications/emails/{template}.txt", context)
     html = render_to_string(f"notifications/emails/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=f"[{settings.PLATFORM_NAME}] {subject}".replace("\n", " ")[:250],
+        # One line: a title carrying a carriage return or any other line break would be refused as a header.
+        subject=" ".join(f"[{settings.PLATFORM_NAME}] {subject}".split())[:250],
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],

@@ -21,6 +21,7 @@ from auzolan.participation import phases as phase_types
 from auzolan.participation import templates as blueprints
 from auzolan.participation.images import clean_image
 from auzolan.participation.models import (
+    Budget,
     Category,
     District,
     Phase,
@@ -521,6 +522,13 @@ def district_update(*, actor, district: District, name: str, postal_codes: str =
 def district_delete(*, actor, district: District) -> None:
     organisation = district.organisation
     require(actor, "participation.create_process", organisation, hide=False)
+    if Budget.objects.filter(district=district).exists():
+        raise Conflict(
+            _(
+                "Un budget participatif est attribué à ce quartier : changez le quartier du budget avant de "
+                "le supprimer."
+            )
+        )
     audit_log(actor=actor, action="participation.district.deleted", obj=district, organisation=organisation)
     district.delete()
 

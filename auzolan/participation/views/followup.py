@@ -25,8 +25,13 @@ from auzolan.participation.services import followup as services
 
 
 def _back(request, default: str) -> str:
+    """The page to go back to: `next` if it is a path of this site (never a view name, another site or garbage)."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    ):
         return target
     return default
 

@@ -434,7 +434,11 @@ def district_edit(request, org_slug: str, pk: int):
     organisation = _organisation_for(request, org_slug)
     district = get_object_or_404(District.objects.for_organisation(organisation), pk=pk)
     if request.method == "POST" and request.POST.get("delete"):
-        services.district_delete(actor=request.user, district=district)
+        try:
+            services.district_delete(actor=request.user, district=district)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("participation:district_edit", org_slug=organisation.slug, pk=district.pk)
         messages.success(request, _("Le quartier est supprimé."))
         return redirect("participation:district_list", org_slug=organisation.slug)
     form = DistrictForm(

@@ -317,8 +317,13 @@ def proposal_withdraw(request, slug: str, pk: int):
 
 
 def _back(request, default: str) -> str:
+    """The page to go back to: `next` if it is a path of this site (never a view name, another site or garbage)."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    ):
         return target
     return default
 

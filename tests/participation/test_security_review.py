@@ -1,0 +1,84 @@
+"""Regression tests of the participation security review: each one failed before its fix."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from auzolan.notifications import emails
+from auzolan.participation.models import District, Follow, Process
+from tests.notifications.factories import NotificationFactory
+from tests.participation.factories import DistrictFactory, ProcessFactory, ProposalFactory
+from tests.participation.factories_budgets import BudgetFactory
+from tests.participation.factories_processes import editor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_deleting_a_district_that_has_a_budget_is_refused_with_a_message(client):
+    """Was a 500 (ProtectedError: Budget.district is PROTECT)."""
+    district = DistrictFactory()
+    BudgetFactory(process=ProcessFactory(organisation=district.organisation), district=district)
+    client.force_login(editor(district.organisation))
+    url = reverse("participation:district_edit", kwargs={"org_slug": district.organisation.slug, "pk": district.pk})
+    response = client.post(url, {"delete": "1"}, follow=True)
+    assert response.status_code == 200
+    assert District.objects.filter(pk=district.pk).exists()
+    assert "Un budget participatif est attribué à ce quartier" in response.content.decode()
+
+
+def test_deleting_a_district_without_budget_still_works(client):
+    district = DistrictFactory()
+    client.force_login(editor(district.organisation))
+    url = reverse("participation:district_edit", kwargs={"org_slug": district.organisation.slug, "pk": district.pk})
+    assert client.post(url, {"delete": "1"}).status_code == 302
+    assert not District.objects.filter(pk=district.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["abc", "process_list", "https://evil.example/", "//evil.example/x", "/a\r\nSet-Cookie: x=1", "javascript:x"],
+)
+@pytest.mark.parametrize("name", ["follow_process", "proposal_support"])
+def test_next_parameter_is_a_local_path_or_ignored(client, user, target, name):
+    """`next=abc` was a 500 (redirect() took it for a view name); other sites and header injection are ignored."""
+    proposal = ProposalFactory()
+    process = proposal.process
+    client.force_login(user)
+    kwargs = {"slug": process.slug} if name == "follow_process" else {"slug": process.slug, "pk": proposal.pk}
+    response = client.post(reverse(f"participation:{name}", kwargs=kwargs), {"next": target})
+    assert response.status_code == 302
+    default = process.get_absolute_url() if name == "follow_process" else proposal.get_absolute_url()
+    assert response["Location"] == default
+
+
+def test_next_parameter_local_path_is_followed(client, user):
+    process = ProcessFactory()
+    client.force_login(user)
+    url = reverse("participation:follow_process", kwargs={"slug": process.slug})
+    response = client.post(url, {"next": "/participer/demarches/?page=2"})
+    assert response["Location"] == "/participer/demarches/?page=2"
+    assert Follow.objects.filter(user=user, process=process).exists()
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-99999999999999999999999", "abc", "1.5"])
+def test_scope_ids_out_of_database_range_are_a_form_error(client, value):
+    """A district id of 23 digits was a 500 on SQLite (OverflowError) in the process forms."""
+    district = DistrictFactory()
+    client.force_login(editor(district.organisation))
+    url = reverse("participation:process_create", kwargs={"org_slug": district.organisation.slug})
+    response = client.post(url, {"title": "Une démarche", "template": "idea_box", "districts": [value]})
+    assert response.status_code == 200
+    assert not Process.objects.exists()
+    assert "districts" in response.context["form"].errors
+
+
+def test_notification_email_subject_with_a_carriage_return_is_sent_on_one_line():
+    """A title with a carriage return (from a proposal title, say) made the e-mail fail (BadHeaderError)."""
+    notification = NotificationFactory(title="Réponse à « Des bancs\r\nBcc: x@example.org »")
+    emails.send_one(notification)
+    assert len(mail.outbox) == 1
+    subject = mail.outbox[0].subject
+    assert "\r" not in subject and "\n" not in subject
+    assert "Des bancs Bcc: x@example.org" in subject
