@@ -145,11 +145,13 @@ def cast_expression(column: str, type_: str) -> str:
 
 
 def _infer_aggregates(column: str) -> list[str]:
-    """The 8 counts of `_choose` over a column `v` of distinct, trimmed, non-empty cells with a flag `letter`.
+    """The 8 counts of `_choose` over a column `v` of distinct, trimmed, non-empty cells with flags `letter`, `dated`.
 
     A cell holding an ASCII letter other than h/H/t/T is never an integer, a number, a date, a datetime nor a
     point (the regular expressions admit no letter; `try_strptime` with our numeric formats neither, apart from
-    the literal `h` of "14h30"), so the costly casts only run on the other cells (CASE evaluates lazily)."""
+    the literal `h` of "14h30"), so the costly casts only run on the other cells (CASE evaluates lazily). Likewise
+    a cell without `-` nor `/` (`dated` false) is never a date nor a datetime (every ISO and French format has one)
+    and a cell without a comma is never a point: amounts and identifiers skip `try_strptime` altogether."""
     bools = ", ".join(_lit(w) for w in BOOL_WORDS)
     leading_zero = f"regexp_full_match(v, {_lit(LEADING_ZERO_RE)})"
     return [
@@ -158,9 +160,9 @@ def _infer_aggregates(column: str) -> list[str]:
         f"count(CASE WHEN NOT letter AND NOT {leading_zero} THEN {cast_expression('v', 'number')} END)",
         f"count({cast_expression('v', 'boolean')})",
         f"count(*) FILTER (lower(v) IN ({bools}))",
-        f"count(CASE WHEN NOT letter THEN {cast_expression('v', 'date')} END)",
-        f"count(CASE WHEN NOT letter THEN {cast_expression('v', 'datetime')} END)",
-        f"count(CASE WHEN NOT letter THEN {cast_expression('v', 'geopoint')} END)",
+        f"count(CASE WHEN dated AND NOT letter THEN {cast_expression('v', 'date')} END)",
+        f"count(CASE WHEN dated AND NOT letter THEN {cast_expression('v', 'datetime')} END)",
+        f"count(CASE WHEN NOT letter AND contains(v, ',') THEN {cast_expression('v', 'geopoint')} END)",
     ]
 
 
@@ -185,7 +187,8 @@ def _infer_counts(
         group = ", ".join(quote(c) for c in columns[start : start + INFER_GROUP])
         sql = (
             f"SELECT name, {', '.join(_infer_aggregates('v'))} FROM ("  # noqa: S608
-            f"SELECT name, v, regexp_matches(v, '[a-gi-su-zA-GI-SU-Z]') AS letter FROM ("
+            f"SELECT name, v, regexp_matches(v, '[a-gi-su-zA-GI-SU-Z]') AS letter, "
+            f"(contains(v, '-') OR contains(v, '/')) AS dated FROM ("
             f"SELECT DISTINCT name, NULLIF(trim(value), '') AS v FROM "
             f"(UNPIVOT (SELECT {group} FROM {source} {where}) ON {group} INTO NAME name VALUE value)"
             ") WHERE v IS NOT NULL) GROUP BY name"
@@ -540,6 +543,12 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
             return None
         total = _scanned_rows(con)
         con.execute("PRAGMA disable_profiling")
+        if (
+            not prepared.encoding_verified
+            and con.execute("SELECT count(*) FROM reject_errors WHERE error_type = 'INVALID ENCODING'").fetchone()[0]
+        ):
+            logger.info("%s is not UTF-8 after its first megabyte: examined, then loaded again", prepared.csv_path)
+            return None
         if total is None or total < written:
             total = execute(f"SELECT count(*) FROM {CSV_SOURCE}").fetchone()[0]  # noqa: S608
         blank_rows = total - written
@@ -659,12 +668,22 @@ def load_file(
 
     column_types = column_types or {}
     step(1, _("Lecture du fichier…"))
-    prepared = reading.prepare(path, name=name, sheet=sheet, progress=transcoding)
+    # A text file whose first megabyte is UTF-8 is read as UTF-8 straight away: DuckDB's reader checks every other
+    # line (a byte of another encoding rejects it as INVALID ENCODING), and only then is the whole file examined
+    # (and transcoded) before trying again. Saves a Python pass over the file (~0.2 s per 190 MB).
+    prepared = reading.prepare(path, name=name, sheet=sheet, progress=transcoding, quick_encoding=True)
     try:
         if prepared.csv_path:
             result = _load_direct(prepared, workdir=workdir, column_types=column_types, step=step)
             if result is not None:
                 return result
+            if not prepared.encoding_verified:
+                prepared.cleanup()
+                prepared = reading.prepare(path, name=name, sheet=sheet, progress=transcoding)
+                if prepared.encoding_verified and not prepared.encoding.startswith("utf-8"):
+                    result = _load_direct(prepared, workdir=workdir, column_types=column_types, step=step)
+                    if result is not None:
+                        return result
         return _load_staged(prepared, name=name, workdir=workdir, column_types=column_types, step=step)
     finally:
         prepared.cleanup()

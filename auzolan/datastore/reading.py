@@ -74,6 +74,7 @@ class Prepared:
     sheets: list[str] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
     temporary: list[str] = field(default_factory=list)
+    encoding_verified: bool = True  # False: only the head was checked (prepare_text's quick_encoding)
 
     def cleanup(self) -> None:
         for path in self.temporary:
@@ -183,6 +184,19 @@ def transcode(path: str, encoding: str, progress: ProgressCallback | None = None
     return target
 
 
+def head_is_utf8(path: str, size: int = CHUNK) -> str | None:
+    """'utf-8-sig' or 'utf-8' when the first `size` bytes are valid UTF-8 (a character cut at the end is fine),
+    else None. Only the head: the reader of the rest must report a byte of another encoding (DuckDB's CSV reader
+    rejects such a line as `INVALID ENCODING`), see `prepare_text(quick_encoding=True)`."""
+    with open(path, "rb") as file:
+        head = file.read(size)
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=len(head) < size)
+    except UnicodeDecodeError:
+        return None
+    return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
 def _head_text(path: str, encoding: str) -> str:
     with open(path, "rb") as file:
         head = file.read(SNIFF_BYTES)
@@ -223,8 +237,16 @@ def read_header(text: str, delimiter: str) -> list[str]:
     return []
 
 
-def prepare_text(path: str, *, progress: ProgressCallback | None = None, fmt: str = "csv") -> Prepared:
-    encoding = detect_encoding(path)
+def prepare_text(
+    path: str, *, progress: ProgressCallback | None = None, fmt: str = "csv", quick_encoding: bool = False
+) -> Prepared:
+    """`quick_encoding`: a file whose first megabyte is UTF-8 is taken as UTF-8 without reading the rest
+    (`encoding_verified` False): the caller's reader must check the rest and call `prepare` again without it when
+    a byte of another encoding shows (the datastore's direct CSV load does, from DuckDB's rejected lines).
+    Otherwise the whole file is checked here (`detect_encoding`, ~1 s per GB)."""
+    encoding = head_is_utf8(path) if quick_encoding else None
+    verified = encoding is None
+    encoding = encoding or detect_encoding(path)
     text = _head_text(path, "utf-8" if encoding.startswith("utf-8") else encoding)
     if not text.strip():
         raise ReadError(_("Le fichier ne contient aucune donnée."))
@@ -234,7 +256,13 @@ def prepare_text(path: str, *, progress: ProgressCallback | None = None, fmt: st
         raise ReadError(_("La première ligne du fichier devrait contenir les noms des colonnes."))
     columns, warnings = clean_header(labels)
     prepared = Prepared(
-        format=fmt, columns=columns, labels=labels, delimiter=delimiter, encoding=encoding, warnings=warnings
+        format=fmt,
+        columns=columns,
+        labels=labels,
+        delimiter=delimiter,
+        encoding=encoding,
+        warnings=warnings,
+        encoding_verified=verified,
     )
     if encoding.startswith("utf-8"):
         prepared.csv_path = path  # DuckDB reads UTF-8, with or without BOM, as it is
@@ -586,10 +614,11 @@ def prepare(
     name: str = "",
     sheet: str | int | None = None,
     progress: ProgressCallback | None = None,
+    quick_encoding: bool = False,
 ) -> Prepared:
     fmt = detect_format(name or path, path)
     if fmt in TEXT_FORMATS:
-        return prepare_text(path, progress=progress, fmt=fmt)
+        return prepare_text(path, progress=progress, fmt=fmt, quick_encoding=quick_encoding)
     if fmt in SPREADSHEET_FORMATS:
         return prepare_spreadsheet(path, fmt=fmt, sheet=sheet)
     if fmt in ("json", "geojson"):

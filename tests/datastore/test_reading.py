@@ -347,3 +347,33 @@ def test_no_extension_is_installed_or_loaded_from_the_network():
         ).fetchall()
     )
     assert settings == {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+
+
+@pytest.mark.parametrize("kind", ["windows-1252", "iso-8859-1"])
+def test_a_byte_of_another_encoding_after_the_first_megabyte(tmp_path, kind):
+    """Only the first megabyte is checked before the load; a later Windows-1252 or Latin-1 byte is caught by the
+    CSV reader (a line rejected as INVALID ENCODING), and the file is then examined whole and transcoded."""
+    head = "".join(f"Commune {i};{i},5;25/11/2026\n" for i in range(60_000))  # ~1.6 MB of ASCII
+    late = "Saint-Pée-sur-Nivelle;12,5;01/02/2025\n" + ("café\x81;1;01/02/2025\n" if kind == "iso-8859-1" else "")
+    content = ("Commune;Montant;Date\n" + head + late).encode("latin-1" if kind == "iso-8859-1" else "cp1252")
+    path = tmp_path / "late.csv"
+    path.write_bytes(content)
+    assert reading.head_is_utf8(str(path)) == "utf-8"
+    assert reading.prepare(str(path), quick_encoding=True).encoding_verified is False
+    result, rows, types = load(tmp_path, "late.csv", content)
+    assert result.report["encoding"] == kind
+    assert result.row_count == 60_001 + (kind == "iso-8859-1") and result.report["rejected_rows"] == 0
+    assert rows[60_000][0] == "Saint-Pée-sur-Nivelle"
+    assert types == {"Commune": "text", "Montant": "number", "Date": "date"}
+
+
+def test_the_quick_encoding_check_reads_the_head_only(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_bytes(b"a" + "é".encode() * 600_000)  # a character cut at the end of the first megabyte
+    assert reading.head_is_utf8(str(path)) == "utf-8"
+    path.write_bytes(b"\xef\xbb\xbfnom\n" + "é".encode("cp1252"))
+    assert reading.head_is_utf8(str(path)) is None
+    path.write_bytes(b"\xef\xbb\xbfnom\nx\n")
+    assert reading.head_is_utf8(str(path)) == "utf-8-sig"
+    prepared = reading.prepare(str(path))
+    assert prepared.encoding == "utf-8-sig" and prepared.encoding_verified is True
