@@ -82,3 +82,43 @@ def test_notification_email_subject_with_a_carriage_return_is_sent_on_one_line()
     subject = mail.outbox[0].subject
     assert "\r" not in subject and "\n" not in subject
     assert "Des bancs Bcc: x@example.org" in subject
+
+
+@pytest.mark.parametrize("what", ["proposal", "comment"])
+def test_rate_limit_holds_for_submissions_sent_at_the_same_moment(monkeypatch, what):
+    """Two submissions in flight at once both passed the check made before either was counted (limit 1 → 2
+    contributions). A second submission is made while the first is between its check and its write."""
+    from auzolan.participation.models import Comment, Proposal
+    from auzolan.participation.services import comments as comment_services
+    from auzolan.participation.services import moderation
+    from auzolan.participation.services import proposals as proposal_services
+    from auzolan.participation.services.moderation import RateLimited
+    from tests.accounts.factories import UserFactory
+    from tests.participation.factories import process_with_phase
+
+    monkeypatch.setattr(moderation, "PER_MINUTE", 1)
+    process = process_with_phase("ideas")
+    user = UserFactory()
+    target = ProposalFactory(process=process) if what == "comment" else None
+
+    def submit():
+        if what == "proposal":
+            proposal_services.proposal_create(actor=user, process=process, title="Des bancs", body="Des bancs.")
+        else:
+            comment_services.comment_create(actor=user, process=process, proposal=target, body="D'accord.")
+
+    module = proposal_services if what == "proposal" else comment_services
+    original = module._clean_text if what == "proposal" else module._clean
+    state = {"nested": False}
+
+    def interleaved(*args, **kwargs):
+        if not state["nested"]:
+            state["nested"] = True
+            submit()  # the other tab's submission, while this one has passed its check
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, "_clean_text" if what == "proposal" else "_clean", interleaved)
+    with pytest.raises(RateLimited):
+        submit()
+    model = Proposal if what == "proposal" else Comment
+    assert model.objects.filter(author=user).count() == 1

@@ -13,7 +13,7 @@ from auzolan.core.errors import PermissionDenied, ValidationError
 from auzolan.notifications.services import notify
 from auzolan.participation.eligibility import eligibility
 from auzolan.participation.models import MAX_COMMENT_DEPTH, Comment, CommentVersion, Process, Proposal
-from auzolan.participation.services.moderation import rate_limit_check, record_contribution_on_commit
+from auzolan.participation.services.moderation import rate_limit_check, rate_limit_reserve
 
 
 def _require_comment(actor, process: Process) -> None:
@@ -60,6 +60,7 @@ def comment_create(
                 _("Cette discussion a atteint sa profondeur maximale : répondez plus haut dans le fil."),
                 field="parent",
             )
+    rate_limit_reserve(user=actor)
     with transaction.atomic():
         comment = Comment.objects.create(
             organisation_id=process.organisation_id,
@@ -93,7 +94,6 @@ def comment_create(
             body=body[:300],
             url=comment_url(comment),
         )
-        record_contribution_on_commit(actor)
     return comment
 
 

@@ -41,37 +41,52 @@ def _windows(user) -> list[tuple[str, int, int]]:
     return windows
 
 
+def _limit_message(limit: int, seconds: int) -> str:
+    if seconds == 60:
+        return _("Vous publiez trop vite : attendez une minute avant de publier à nouveau.")
+    return _(
+        "Un compte créé depuis moins de 24 heures peut publier %(limit)s contributions par heure : réessayez plus tard."
+    ) % {"limit": limit}
+
+
 def rate_limit_check(*, user) -> None:
-    """Raise RateLimited (a clear French message) when `user` has posted too much recently."""
+    """Raise RateLimited (a clear French message) when `user` has posted too much recently (read only: an early,
+    cheap refusal; the slot itself is taken by rate_limit_reserve just before writing)."""
     from django.core.cache import cache
 
     for key, limit, seconds in _windows(user):
         if (cache.get(key) or 0) >= limit:
-            if seconds == 60:
-                message = _("Vous publiez trop vite : attendez une minute avant de publier à nouveau.")
-            else:
-                message = _(
-                    "Un compte créé depuis moins de 24 heures peut publier %(limit)s contributions par heure : "
-                    "réessayez plus tard."
-                ) % {"limit": limit}
-            raise RateLimited(message)
+            raise RateLimited(_limit_message(limit, seconds))
+
+
+def _count_one(key: str, seconds: int) -> int:
+    """Add one to the counter `key` atomically and return its new value."""
+    from django.core.cache import cache
+
+    if cache.add(key, 1, seconds + 5):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, seconds + 5)
+        return 1
 
 
 def rate_limit_record(*, user) -> None:
-    """Count one contribution of `user` in each window (called once the contribution is saved)."""
-    from django.core.cache import cache
-
+    """Count one contribution of `user` in each window."""
     for key, _limit, seconds in _windows(user):
-        if not cache.add(key, 1, seconds + 5):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, seconds + 5)
+        _count_one(key, seconds)
 
 
-def record_contribution_on_commit(user) -> None:
-    """Count the contribution now: a rolled-back one still counts, which errs on the side of the limit."""
-    rate_limit_record(user=user)
+def rate_limit_reserve(*, user) -> None:
+    """Take one slot in each window of `user` (atomic increment), or raise RateLimited if that goes over a limit.
+
+    Called just before the contribution is written: requests sent at the same moment each take their own slot, so
+    they cannot all pass a check made before any of them is counted. A refused attempt keeps its slot (it errs on
+    the side of the limit)."""
+    for key, limit, seconds in _windows(user):
+        if _count_one(key, seconds) > limit:
+            raise RateLimited(_limit_message(limit, seconds))
 
 
 # --- Reports ------------------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from auzolan.participation.models import (
     ProposalImage,
     Support,
 )
-from auzolan.participation.services.moderation import rate_limit_check, record_contribution_on_commit
+from auzolan.participation.services.moderation import rate_limit_check, rate_limit_reserve
 
 MAX_IMAGES = 3
 MAX_ATTACHMENTS = 3
@@ -290,6 +290,7 @@ def proposal_create(
     district = _check_place(process, category, district, point)
     cleaned_images = _check_images(images)
     checked_attachments = _check_attachments(attachments)
+    rate_limit_reserve(user=actor)
     with transaction.atomic():
         proposal = Proposal.objects.create(
             organisation_id=process.organisation_id,
@@ -318,7 +319,6 @@ def proposal_create(
             body=title,
             url=proposal.get_absolute_url(),
         )
-        record_contribution_on_commit(actor)
     return proposal
 
 
