@@ -193,3 +193,25 @@ def test_api_never_a_500(client, world, path):
         _assert_ok(client.get(path, dict.fromkeys(keys, value)), f"GET {path} = {value[:30]!r}")
     _assert_ok(client.get(path, {key: ["1", "abc"] for key in keys}), f"GET {path} lists")
     _assert_ok(client.get(path + "?q=%ff%fe&limit=%c3%28"), f"GET {path} invalid UTF-8")
+
+
+OPEN_PHASE_PATTERNS = [
+    p
+    for p in PATTERNS
+    if p.name.startswith(("budget_", "ballot_", "code_", "survey_detail", "proposal_", "process_", "comment_"))
+]
+
+
+@pytest.mark.parametrize("verification", ["account", "code"])
+@pytest.mark.parametrize("kind", ["vote", "survey", "debate"])
+@pytest.mark.parametrize("pattern", OPEN_PHASE_PATTERNS, ids=str)
+def test_never_a_500_while_the_phase_is_open(client, world, pattern, kind, verification):
+    """The same fuzzing while a vote, a survey or a debate is open (the forms that only then appear)."""
+    from auzolan.participation.models import Phase
+
+    if verification == "code" and kind != "vote":
+        pytest.skip("codes are for votes")
+    Phase.objects.filter(pk=world.phase.pk).update(kind=kind, verification=verification)
+    client.force_login(world.citizen)
+    for url in _urls(pattern, world)[:1]:
+        _fuzz(client, url)
