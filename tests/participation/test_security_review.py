@@ -122,3 +122,31 @@ def test_rate_limit_holds_for_submissions_sent_at_the_same_moment(monkeypatch, w
         submit()
     model = Proposal if what == "proposal" else Comment
     assert model.objects.filter(author=user).count() == 1
+
+
+def test_published_ballot_order_does_not_follow_the_receipts():
+    """The Pabulib file listed ballots in the order of their receipts: a voter's receipt (which they hold and may
+    show) told roughly which line was their ballot. The order is now a keyed shuffle, stable between exports."""
+    from auzolan.participation.models import Ballot
+    from auzolan.participation.selectors.budgets import ballot_project_lists
+    from tests.participation.factories_budgets import ProjectFactory, ballot
+
+    budget = BudgetFactory()
+    projects = ProjectFactory.create_batch(3, budget=budget)
+    for index in range(60):
+        ballot(budget, [projects[index % 3]] if index % 2 else projects[:2])
+    rows = ballot_project_lists(budget)
+    assert rows == ballot_project_lists(budget)  # stable
+    assert len(rows) == 60
+    by_receipt = [
+        sorted(b.lines.values_list("project_id", flat=True))
+        for b in Ballot.objects.filter(budget=budget).order_by("receipt")
+    ]
+    by_id = [
+        sorted(b.lines.values_list("project_id", flat=True))
+        for b in Ballot.objects.filter(budget=budget).order_by("pk")
+    ]
+    assert sorted(map(tuple, rows)) == sorted(map(tuple, by_receipt))  # the same ballots…
+    assert rows != by_receipt and rows != by_id  # …in neither the receipts' nor the casting order
+    unordered = ballot_project_lists(budget, published_order=False)
+    assert unordered == by_id

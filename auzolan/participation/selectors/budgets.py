@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from auzolan.participation.models import AccessCode, Ballot, BallotLine, Budget, Process, Project
@@ -68,19 +72,34 @@ def code_batches(process: Process) -> list[dict]:
     return list(rows)
 
 
+def _published_position(key: bytes, receipt: str) -> str:
+    return hmac.new(key, receipt.encode(), hashlib.sha256).hexdigest()
+
+
 def ballot_project_lists(budget: Budget, *, published_order: bool = True) -> list[list[int]]:
-    """Each ballot's project ids; in the order of the random receipts (the published, anonymised order) unless
-    `published_order` is False (counting needs no order: grouping by ballot is enough, and cheaper)."""
-    order = ("ballot__receipt", "project_id") if published_order else ("ballot_id", "project_id")
-    rows = BallotLine.objects.filter(ballot__budget=budget).order_by(*order).values_list("ballot_id", "project_id")
-    ballots: list[list[int]] = []
+    """Each ballot's project ids; in the published, anonymised order unless `published_order` is False (counting
+    needs no order: grouping by ballot is enough, and cheaper).
+
+    The published order is a keyed shuffle: ballots sorted by an HMAC of their receipt (keyed with SECRET_KEY and
+    the process's secret), stable from one export to the next. Not the receipts' own order: a voter holds and may
+    show their receipt, and its value would tell roughly which line of the file is their ballot."""
+    lines = BallotLine.objects.filter(ballot__budget=budget).order_by("ballot_id", "project_id")
+    if not published_order:
+        pairs = lines.values_list("ballot_id", "project_id").iterator(chunk_size=10_000)
+        rows = ((ballot_id, "", project_id) for ballot_id, project_id in pairs)
+    else:
+        rows = lines.values_list("ballot_id", "ballot__receipt", "project_id").iterator(chunk_size=10_000)
+    ballots: list[tuple[str, list[int]]] = []
     current = None
-    for ballot_id, project_id in rows.iterator(chunk_size=10_000):
+    for ballot_id, receipt, project_id in rows:
         if ballot_id != current:
-            ballots.append([])
+            ballots.append((receipt, []))
             current = ballot_id
-        ballots[-1].append(project_id)
-    return ballots
+        ballots[-1][1].append(project_id)
+    if published_order:
+        key = (settings.SECRET_KEY + budget.process.secret).encode()
+        ballots.sort(key=lambda item: _published_position(key, item[0]))
+    return [projects for _receipt, projects in ballots]
 
 
 def personal_data_ballots(user) -> list[dict]:
