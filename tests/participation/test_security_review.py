@@ -150,3 +150,35 @@ def test_published_ballot_order_does_not_follow_the_receipts():
     assert rows != by_receipt and rows != by_id  # …in neither the receipts' nor the casting order
     unordered = ballot_project_lists(budget, published_order=False)
     assert unordered == by_id
+
+
+def test_anonymous_survey_export_rows_are_not_in_answering_order(client):
+    """The CSV of an anonymous survey listed rows in the order of answering: with the day, the row number gave the
+    time back (the first person at the town hall this morning is row 1). Signed surveys keep the answering order."""
+    import csv
+    import io
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from auzolan.participation.models import Answer, SurveyResponse
+    from auzolan.participation.services.surveys import participant_key
+    from tests.participation.factories_surveys import QuestionFactory, SurveyFactory, manager_of
+
+    survey = SurveyFactory(is_anonymous=True)
+    text = QuestionFactory(survey=survey, kind="text", label="Votre idée")
+    start = timezone.now() - timedelta(hours=5)
+    for index in range(30):
+        response = SurveyResponse.objects.create(
+            survey=survey, participant_key=participant_key(process=survey.process, user_id=1000 + index)
+        )
+        SurveyResponse.objects.filter(pk=response.pk).update(created_at=start + timedelta(minutes=index))
+        Answer.objects.create(response=response, question=text, text=f"idée {index:02d}")
+    client.force_login(manager_of(survey.process))
+    url = reverse("participation:survey_export", kwargs={"slug": survey.process.slug, "pk": survey.pk})
+    content = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))[1:]
+    ideas = [row[-1] for row in rows]
+    assert sorted(ideas) == [f"idée {i:02d}" for i in range(30)]
+    assert ideas != sorted(ideas)
+    assert all(len(row[1]) == 10 for row in rows)  # the day only

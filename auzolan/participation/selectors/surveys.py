@@ -163,11 +163,13 @@ def export_header(*, survey: Survey, questions: list[Question]) -> list[str]:
 
 def export_rows(*, survey: Survey, questions: list[Question]) -> Iterator[list]:
     """One row per response, one column per question. Anonymous surveys: a row number and the day only (no time,
-    no account), so that a row cannot be matched with a person."""
+    no account), so that a row cannot be matched with a person — and the rows in the order of their keyed
+    participant hashes, not in the order of answering (which would give the time back)."""
     choice_labels = {choice.pk: choice.label for question in questions for choice in question.choices.all()}
+    order = ("participant_key", "pk") if survey.is_anonymous else ("created_at", "pk")
     responses = (
         SurveyResponse.objects.filter(survey=survey)
-        .order_by("created_at", "pk")
+        .order_by(*order)
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.order_by("rank", "pk")))
     )
     if not survey.is_anonymous:
