@@ -79,6 +79,9 @@ SECURE_SSL_REDIRECT: bool = _env.bool("SECURE_SSL_REDIRECT", IS_PRODUCTION)
 HSTS_SECONDS: int = _env.int("HSTS_SECONDS", 31536000 if IS_PRODUCTION else 0)
 #: Behind a reverse proxy that sets X-Forwarded-Proto.
 BEHIND_PROXY: bool = _env.bool("BEHIND_PROXY", IS_PRODUCTION)
+#: How many reverse proxies append to X-Forwarded-For in front of the platform (rate limits count the client's
+#: address they saw). 0 trusts no header and counts REMOTE_ADDR.
+TRUSTED_PROXY_COUNT: int = _env.int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 
 PORT: int = _env.int("PORT", 8000)
 WEB_WORKERS: int = _env.int("WEB_WORKERS", 2)

@@ -228,6 +228,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env.BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Rate limits by IP (ours through core.http.client_ip, allauth's) count the address the trusted proxies saw.
+TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = env.TRUSTED_PROXY_COUNT
 CSRF_TRUSTED_ORIGINS = [env.SITE_URL] if env.SITE_URL.startswith("https://") else []
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Catalogue uploads: larger files are refused with a clear message (the web server must allow this size too).

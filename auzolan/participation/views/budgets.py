@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from auzolan.core.errors import ApplicationError, Conflict
 from auzolan.core.forms import add_service_error
+from auzolan.core.http import client_ip
 from auzolan.core.permissions import can, get_object_for
 from auzolan.core.submissions import claim_submission, release_submission
 from auzolan.participation import pabulib
@@ -141,7 +142,7 @@ def _summary(budget: Budget, chosen: list[Project]) -> dict:
 def _client_keys(request) -> list[str]:
     if not request.session.session_key:
         request.session.save()
-    return [f"ip:{request.META.get('REMOTE_ADDR', '')}", f"session:{request.session.session_key}"]
+    return [f"ip:{client_ip(request)}", f"session:{request.session.session_key}"]
 
 
 # --- Public pages -------------------------------------------------------------------------------------------

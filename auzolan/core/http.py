@@ -1,0 +1,27 @@
+"""The visitor's IP address, for rate limits: behind a reverse proxy, the address the trusted proxies saw.
+
+`TRUSTED_PROXY_COUNT` (config/env.py) says how many proxies in front of the platform append to X-Forwarded-For;
+the client is the entry that many places from the right. Without trusted proxies, REMOTE_ADDR. allauth's own
+rate limits read the same setting (ALLAUTH_TRUSTED_PROXY_COUNT), so every limit counts the same address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+
+
+def client_ip(request) -> str:
+    """The client's address as a normalised string ("" when unknown or malformed)."""
+    candidate = request.META.get("REMOTE_ADDR", "")
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",")]
+        if len(hops) >= count:
+            candidate = hops[-count]
+    try:
+        return str(ipaddress.ip_address(candidate.strip("[]")))
+    except ValueError:
+        return ""
