@@ -164,3 +164,17 @@ def test_report_page_garbage(client, user):
     assert client.post(url, {"reason": "spam"}).status_code == 302
     response = client.post(url, {"reason": "spam"})
     assert response.status_code == 400 and "déjà signalé" in response.content.decode()
+
+
+def test_a_hidden_proposal_hides_its_discussion_except_for_moderators(client):
+    from tests.participation.factories_proposals import CommentFactory
+
+    process = process_with_phase("ideas")
+    proposal = ProposalFactory(process=process, is_hidden=True, hidden_reason="Propos injurieux")
+    CommentFactory(process=process, proposal=proposal, body="Un commentaire sous la proposition masquée")
+    detail = reverse("participation:proposal_detail", args=[process.slug, proposal.pk])
+    page = client.get(detail).content.decode()
+    assert "Propos injurieux" in page
+    assert "Un commentaire sous la proposition masquée" not in page
+    client.force_login(moderator_of(process))
+    assert "Un commentaire sous la proposition masquée" in client.get(detail).content.decode()

@@ -139,7 +139,13 @@ def proposal_detail(request, slug: str, pk: int):
     process = get_process(request, slug)
     proposal = _get_proposal(request, process, pk)
     is_moderator = can(request.user, "participation.moderate", process)
-    discussion = comment_selectors.discussion(process=process, proposal=proposal, page=request.GET.get("commentaires"))
+    # A hidden proposal hides its discussion too (moderators still see both).
+    show_content = not proposal.is_hidden or is_moderator
+    discussion = (
+        comment_selectors.discussion(process=process, proposal=proposal, page=request.GET.get("commentaires"))
+        if show_content
+        else None
+    )
     can_comment = eligibility(request.user, process, "comment")
     return render(
         request,
@@ -148,7 +154,7 @@ def proposal_detail(request, slug: str, pk: int):
             "process": process,
             "proposal": proposal,
             "is_moderator": is_moderator,
-            "show_content": not proposal.is_hidden or is_moderator,
+            "show_content": show_content,
             "is_author": request.user.is_authenticated and proposal.author_id == request.user.pk,
             "can_edit": _can_edit(request.user, proposal),
             "can_support": eligibility(request.user, process, "support"),
