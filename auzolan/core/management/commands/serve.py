@@ -42,6 +42,10 @@ class Command(BaseCommand):
                 "-",
                 "--graceful-timeout",
                 "10",
+                # Streamed exports may take up to 12 query timeouts (datastore.exports); the default 30 s would kill
+                # the worker in the middle of a large export.
+                "--timeout",
+                "120",
             ]
         ]
         commands += [
