@@ -8,11 +8,15 @@ The CSV is the one of bench/validation.py (same deterministic generator, importe
 ~187 MB, with its injected errors), in var/bench/. Each engine runs in a fresh process, `--repeat` times (best and
 median reported), with its peak RSS taken from `getrusage` in a parent that waits for that one process only:
 
-- Auzolan: what the `datastore.ingest` job does (`ingestion.run_table_load`) without its database rows: copy the
-  stored file to a work directory, `ingestion.load_file` (sniff, transcode if needed, stage as text, infer the
-  types, check the casts, write ZSTD Parquet), `stats.safe_compute` (column statistics), save the Parquet to the
-  storage (MEDIA_ROOT of var/bench). The load_file part alone is also reported.
-- raw DuckDB: `COPY (SELECT * FROM read_csv('file')) TO 'x.parquet' (FORMAT PARQUET)`, default settings.
+- Auzolan: what the `datastore.ingest` job does (`ingestion.run_table_load`) without its database rows: the stored
+  file read in place (local storage), `ingestion.load_file` (sniff, check the encoding, infer the types on the
+  head, one guarded `COPY` from the CSV to ZSTD Parquet), `stats.safe_compute` (column statistics), save the
+  Parquet to the storage (MEDIA_ROOT of var/bench). The load_file part alone is also reported.
+- raw DuckDB: `COPY (SELECT * FROM read_csv('file')) TO 'x.parquet' (FORMAT PARQUET)`, default settings: the
+  issue's baseline, the one the 1.5x target is judged against. On this file its sniffer picks `|` as the delimiter
+  (the short rows defeat it) and it copies each line as ONE text column: not a table one can query.
+- raw DuckDB, real dialect: the same with `delim=','`, `null_padding=true` (16 typed columns): the like-for-like
+  comparison of a queryable table, reported beside it.
 - sqlite-utils: `sqlite-utils insert db subventions file.csv --csv` with type detection (the Datasette path), from a
   throwaway virtualenv: $BENCH_VENV (default /tmp/bench-venv; `python3 -m venv /tmp/bench-venv &&
   /tmp/bench-venv/bin/pip install sqlite-utils datasette`). Skipped with a message when absent.
@@ -278,18 +282,18 @@ def main() -> None:
         )
 
     lines = [
-        "| Engine | Best s | Median s | CPU s (best) | Rows/s (best) | vs raw DuckDB (best) | (median) "
-        "| vs raw DuckDB, real dialect (best) | Peak RSS |",
+        "| Engine | Best s | Median s | CPU s (best) | Rows/s (best) | vs raw DuckDB (best; the target) | (median) "
+        "| vs raw DuckDB, real dialect (best; like-for-like) | Peak RSS |",
         "|---|---|---|---|---|---|---|---|---|",
         line(
-            "Auzolan ingestion job (copy + load_file + stats + store)",
+            "Auzolan ingestion job (load_file + stats + store; file read in place)",
             ours,
             ours["seconds"],
             ours["median"],
             f"{ours['rss']:.0f} MB",
         ),
         line(
-            "… of which `load_file` (sniff, stage, infer, check, Parquet)",
+            "… of which `load_file` (sniff, head inference, one guarded COPY to Parquet)",
             ours,
             ours["load_file_best"],
             ours["load_file_median"],
@@ -344,11 +348,13 @@ def write_docs(table: str, summary: str, rows: int, size: float, repeat: int) ->
         "**Method** — `bench/ingestion.py` (run on demand): the CSV of the validation bench (same generator, "
         f"{rows:,} rows, {size:.0f} MB, SCDL subventions with injected errors). Each engine runs {repeat}× in a fresh "
         "process (best and median); peak RSS from `getrusage` of a parent that waits for that process alone. "
-        "*Auzolan* is what the `datastore.ingest` job does (`run_table_load`) minus its database rows: copy the "
-        "stored file to a work directory, `ingestion.load_file` (sniff, transcode if needed, stage every column as "
-        "text in a disk-backed DuckDB work database, infer the types, count the cells that do not cast, write ZSTD "
-        "Parquet), `stats.safe_compute`, save the Parquet to the storage. *raw DuckDB* is `COPY (SELECT * FROM "
-        "read_csv('file')) TO 'x.parquet' (FORMAT PARQUET)` with default settings. *sqlite-utils* (throwaway "
+        "*Auzolan* is what the `datastore.ingest` job does (`run_table_load`) minus its database rows: the stored "
+        "file read in place, `ingestion.load_file` (sniff, encoding check, types inferred on the head, one guarded "
+        "`COPY` from the CSV to ZSTD Parquet), `stats.safe_compute`, save the Parquet to the storage. *raw DuckDB* "
+        "is `COPY (SELECT * FROM read_csv('file')) TO 'x.parquet' (FORMAT PARQUET)` with default settings, the "
+        "issue's baseline (the 1.5× target is judged against it); on this file it sniffs `|` and copies each line "
+        "as one text column. *Real dialect* reads the 16 columns (`delim=','`, `null_padding`): the like-for-like "
+        "baseline of a queryable table. *sqlite-utils* (throwaway "
         "virtualenv) is `sqlite-utils insert db subventions file.csv --csv` with type detection (4.x default, "
         "`--detect-types` in 3.x), the Datasette path.\n\n"
         f"{table}\n\n{summary}\n"
