@@ -542,8 +542,28 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
     # Two statements: the row numbers come back as integers and go into the second one as constants, which DuckDB
     # prunes row groups with (a semi-join on a subquery is planned without them: ~25 % slower on 1M rows).
     top = f"SELECT {ROW} FROM {source_sql()}{where_sql}{order_sql} LIMIT {limit + 1} OFFSET {offset}"  # noqa: S608
+    known = _cached_total(table, clauses, params) if count else (0, False)
+    counted = None
+    if known is None and not query.cursor:
+        # The total counted by the same scan as the page's row numbers: the filter runs once, over the matching
+        # rows' row numbers and sort keys (materialised), and the count is exact whatever its size (~16 ms on 1M
+        # rows, against ~25 ms for the page's scan plus a capped count plus a sampled estimate).
+        kept = ", ".join([ROW, *(quote(n) for n in dict.fromkeys(key_names))])
+        top = (
+            f"WITH matching AS MATERIALIZED (SELECT {kept} FROM {source_sql()}{where_sql}) "  # noqa: S608
+            f"SELECT {ROW}, (SELECT count(*) FROM matching) FROM matching{order_sql} "
+            f"LIMIT {limit + 1} OFFSET {offset}"
+        )
     with shared_connection() as con:
-        numbers = run(con, top, [path, *page_params], fetch=lambda c: [int(r[0]) for r in c.fetchall()])
+
+        def numbered(cursor) -> list[int]:
+            nonlocal counted
+            found = cursor.fetchall()
+            if known is None and not query.cursor and found:
+                counted = int(found[0][1])
+            return [int(r[0]) for r in found]
+
+        numbers = run(con, top, [path, *page_params], fetch=numbered)
         records, columns = [], [ROW]
         if numbers:
             wanted = ", ".join(str(n) for n in numbers)  # integers read back from DuckDB, never user input
@@ -553,7 +573,13 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = make_cursor(keys, rows[-1], rows[-1][ROW]) if more and rows else None
-        total, estimated = _count(con, path, clauses, params, table) if count else (0, False)
+        if known is not None:
+            total, estimated = known
+        elif counted is not None:
+            total, estimated = counted, False
+            cache.set(count_cache_key(table, clauses, params), (total, estimated), COUNT_CACHE_SECONDS)
+        else:  # a cursor page, or a page past the end, whose total is not in the cache
+            total, estimated = _count(con, path, clauses, params, table)
     out = [{n: _jsonable(row[n]) for n in names} for row in rows]
     return Page(
         fields=_fields(compiler, names),
@@ -573,16 +599,21 @@ def count_cache_key(table: Table, clauses: list[str], params: list) -> str:
     return f"datastore:count:{table.identifier.hex}:{hashlib.sha256(described.encode()).hexdigest()}"
 
 
-def _count(con, path: str, clauses: list[str], params: list, table: Table) -> tuple[int, bool]:
-    """The total (exact up to the threshold, estimated above and flagged), from the cache when already counted."""
+def _cached_total(table: Table, clauses: list[str], params: list) -> tuple[int, bool] | None:
+    """The total already known: the table's row count without filters, else the cached count, else None."""
     if not clauses:
         return table.row_count, False
-    key = count_cache_key(table, clauses, params)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached[0], cached[1]
+    cached = cache.get(count_cache_key(table, clauses, params))
+    return (cached[0], cached[1]) if cached is not None else None
+
+
+def _count(con, path: str, clauses: list[str], params: list, table: Table) -> tuple[int, bool]:
+    """The total (exact up to the threshold, estimated above and flagged), from the cache when already counted."""
+    known = _cached_total(table, clauses, params)
+    if known is not None:
+        return known
     total, estimated = _count_rows(con, path, clauses, params, table)
-    cache.set(key, (total, estimated), COUNT_CACHE_SECONDS)
+    cache.set(count_cache_key(table, clauses, params), (total, estimated), COUNT_CACHE_SECONDS)
     return total, estimated
 
 

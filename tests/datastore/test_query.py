@@ -106,12 +106,12 @@ def test_cursor_is_bound_to_its_sort(table):
 
 
 def test_total_above_the_threshold(table, monkeypatch):
-    """Above the threshold the total is estimated from a sample (see test_exports for a 200 000-row table); a file
-    too small for a sample is counted exactly."""
+    """Counted alone (a page past the end here), above the threshold the total is estimated from a sample (see
+    test_exports for a 200 000-row table); a file too small for a sample is counted exactly."""
     monkeypatch.setattr(query, "EXACT_COUNT_THRESHOLD", 2)
-    page = query.search(table, query.parse_params({"montant__gte": "0"}))
+    page = query.search(table, query.parse_params({"montant__gte": "0", "offset": "10"}))
     assert page.total_estimated is False and page.total == 4
-    page = query.search(table, query.parse_params({"montant__gt": "1000"}))
+    page = query.search(table, query.parse_params({"montant__gt": "1000", "offset": "10"}))
     assert page.total_estimated is False and page.total == 1
 
 
@@ -200,28 +200,34 @@ def test_the_query_connection_is_reused_until_an_interrupt(table, settings):
 
 
 def test_the_total_is_counted_once_per_table_and_filters(table, monkeypatch):
-    """Next pages (offset or cursor) and the same question again reuse the cached total; other filters count."""
-    calls = []
-    counted = query._count_rows
+    """A first page counts its total in the same statement as its row numbers (exact); next pages (offset or cursor)
+    and the same question again take it from the cache; a cursor page whose total is not cached counts it alone."""
+    from django.core.cache import cache
 
-    def spy(*args, **kwargs):
-        calls.append(args[2:4])
-        return counted(*args, **kwargs)
+    alone, statements = [], []
+    counted, ran = query._count_rows, query.run
+    monkeypatch.setattr(query, "_count_rows", lambda *args: alone.append(1) or counted(*args))
+    monkeypatch.setattr(query, "run", lambda con, sql, *a, **k: statements.append(sql or "") or ran(con, sql, *a, **k))
 
-    monkeypatch.setattr(query, "_count_rows", spy)
     first = query.search(table, query.parse_params({"montant__gte": "0", "sort": "commune", "limit": "2"}))
-    assert first.total == 4 and first.total_estimated is False and len(calls) == 1
-    following = query.search(
-        table, query.parse_params({"montant__gte": "0", "sort": "commune", "limit": "2", "cursor": first.next_cursor})
-    )
+    assert first.total == 4 and first.total_estimated is False
+    assert len(statements) == 2 and "count(*)" in statements[0] and not alone
+    statements.clear()
+    params = {"montant__gte": "0", "sort": "commune", "limit": "2", "cursor": first.next_cursor}
+    following = query.search(table, query.parse_params(params))
     assert [r["commune"] for r in following.rows] == ["Hendaye", "Ustaritz"] and following.total == 4
     assert query.search(table, query.parse_params({"montant__gte": "0", "offset": "2"})).total == 4
-    assert len(calls) == 1
-    assert query.search(table, query.parse_params({"montant__gte": "301"})).total == 1
+    assert not any("count(" in sql for sql in statements) and not alone
+    cache.clear()
+    assert query.search(table, query.parse_params(params)).total == 4 and len(alone) == 1
+    assert query.search(table, query.parse_params({"montant__gte": "301", "offset": "9"})).total == 1
+    assert len(alone) == 2  # a page past the end: nothing to count with, counted alone
     assert query.search(table, query.parse_params({"montant__gte": "0", "q": "e"})).total == 4
-    assert len(calls) == 3
+    assert len(alone) == 2
     # no filter: the stored row count, never counted nor cached
-    assert query.search(table, query.parse_params({})).total == 5 and len(calls) == 3
+    statements.clear()
+    assert query.search(table, query.parse_params({})).total == 5
+    assert not any("count(" in sql for sql in statements) and len(alone) == 2
 
 
 def test_a_new_version_is_counted_again(table, monkeypatch):
@@ -246,9 +252,10 @@ def test_a_new_version_is_counted_again(table, monkeypatch):
 
 
 def test_the_total_estimate_is_cached_with_its_flag(table, monkeypatch):
+    """An estimate (counted alone, above the threshold) keeps its flag in the cache, and a first page then uses it."""
     monkeypatch.setattr(query, "EXACT_COUNT_THRESHOLD", 2)
     monkeypatch.setattr(query, "_count_rows", lambda *args: (123_456, True))
-    page = query.search(table, query.parse_params({"montant__gte": "0"}))
+    page = query.search(table, query.parse_params({"montant__gte": "0", "offset": "10"}))
     assert (page.total, page.total_estimated) == (123_456, True)
     monkeypatch.setattr(query, "_count_rows", lambda *args: pytest.fail("counted again"))
     page = query.search(table, query.parse_params({"montant__gte": "0", "limit": "1"}))
