@@ -218,7 +218,8 @@ def resource_data(
     offset: int = _Q(0, description="Lignes à sauter (préférez `cursor` pour les pages lointaines)."),
     cursor: str = _Q("", description="Curseur opaque de la page suivante (`next_cursor` de la réponse précédente)."),
 ):
-    """`total` is exact up to 100 000 matching rows, estimated above (`total_estimated`)."""
+    """`total` is exact when counted with a first page; a cursor page whose total is not cached counts it alone,
+    exactly up to 100 000 matching rows and estimated above (`total_estimated`)."""
     _resource, table = _ready_table(request, identifier)
     page = _query.search(table, _query.parse_params(request.GET))
     return page.__dict__

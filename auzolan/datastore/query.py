@@ -19,7 +19,10 @@ The page and aggregate queries reuse one DuckDB connection per thread and proces
 it is dropped and recreated after any error, an interrupt or a change of the memory limit setting. Exports,
 statistics and the SQL endpoint keep their own fresh connections.
 
-Totals are cached in Django's cache per (table, filters): the next pages of the same question (offset or cursor)
+Totals: a first page (no cursor) counts its total in the same statement as its row numbers (the filter runs once;
+exact whatever the size). A page that cannot (a cursor page, a page past the end) counts alone: exact up to
+`EXACT_COUNT_THRESHOLD` matching rows, estimated from a 10 % sample above and flagged `total_estimated`. Either way
+the total is cached in Django's cache per (table, filters): the next pages of the same question (offset or cursor)
 and the same question asked again do not count again. A table is immutable once ready (a new version or a reload
 is a new `Table` with its own Parquet file), so the key, which holds the table's identifier and file, never needs
 invalidating.
