@@ -4,10 +4,11 @@ CSV, JSON and Parquet: DuckDB writes the result with `COPY (SELECT …) TO` a te
 spilling if needed). XLSX: DuckDB writes it only through a downloaded extension, and the platform downloads nothing at
 run time, so XlsxWriter writes it in `constant_memory` mode (each row goes to a temporary XML file as soon as the next
 one starts; the zip is built at the end) from the same SELECT, read in batches of `XLSX_BATCH` rows. An XLSX sheet
-holds at most 1,048,576 rows (header included): a larger result is refused before anything is written, pointing to CSV
-or Parquet. Cells are typed (numbers, dates and date-times as Excel dates with a format, booleans, text); text is
-always written as a string, never as a formula (`=…`, `+…`, `-…`, `@…` stay text), and a text longer than Excel's
-32,767 characters is truncated with a visible mark and a note on a second sheet.
+holds at most 1,048,576 rows (header included), and writing cells in Python is slow (~10,000 rows of 16 columns a
+second), so a result above 1,048,576 rows or `XLSX_MAX_CELLS` cells is refused before anything is written, pointing to
+filters, fewer columns, CSV or Parquet. Cells are typed (numbers, dates and date-times as Excel dates with a format,
+booleans, text); text is always written as a string, never as a formula (`=…`, `+…`, `-…`, `@…` stay text), and a
+text longer than Excel's 32,767 characters is truncated with a visible mark and a note on a second sheet.
 
 Either way the file is then sent with a FileResponse that reads it in chunks. It is unlinked as soon as it is opened,
 so it disappears when the response is closed. Memory stays bounded whatever the number of rows (measured by
@@ -47,6 +48,9 @@ EXPORT_TIMEOUT_FACTOR = 12
 XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_COLUMNS = 16_384
 XLSX_MAX_CELL = 32_767
+#: XLSX is written cell by cell in Python (~10,000 rows of 16 columns per second): above this many cells the export
+#: would outlast the request (12 query timeouts), so it is refused at once with the formats that have no such cost.
+XLSX_MAX_CELLS = 3_000_000
 #: Rows fetched from DuckDB at a time.
 XLSX_BATCH = 2_000
 #: Above this many cells the zip container uses ZIP64 (an uncompressed sheet could pass 4 GB).
@@ -108,6 +112,21 @@ def _write_xlsx(con, sql, params, names, types, target, workdir, timeout) -> Non
                 "columns": len(names),
                 "max_rows": f"{XLSX_MAX_ROWS:,}".replace(",", "\u202f"),
                 "max_columns": f"{XLSX_MAX_COLUMNS:,}".replace(",", "\u202f"),
+            },
+            code="too-large",
+            field="format",
+        )
+    if count * max(1, len(names)) > XLSX_MAX_CELLS:
+        raise ValidationError(
+            _(
+                "Le résultat compte %(rows)s lignes de %(columns)s colonnes : au-delà de %(max_cells)s cellules, un "
+                "fichier XLSX serait trop long à produire. Ajoutez des filtres ou choisissez moins de colonnes, ou "
+                "exportez en CSV ou en Parquet (sans limite, et que les tableurs savent ouvrir pour le CSV)."
+            )
+            % {
+                "rows": f"{count:,}".replace(",", "\u202f"),
+                "columns": len(names),
+                "max_cells": f"{XLSX_MAX_CELLS:,}".replace(",", "\u202f"),
             },
             code="too-large",
             field="format",

@@ -228,3 +228,18 @@ def test_unknown_format_lists_xlsx(client, editor_dataset):
 def test_openapi_documents_xlsx(client):
     operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/resources/{identifier}/data/export"]
     assert "xlsx" in operation["get"]["description"]
+
+
+def test_xlsx_over_the_cell_budget_is_refused_at_once_with_the_alternatives(client, editor_dataset, monkeypatch):
+    from auzolan.datastore import exports
+
+    resource, _table = load(*editor_dataset)
+    url = f"/api/v1/resources/{resource.identifier}/data/export"
+    monkeypatch.setattr(exports, "XLSX_MAX_CELLS", 10)
+    response = client.get(url, {"format": "xlsx"})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "too-large" and "cellules" in error["message"] and "CSV" in error["message"]
+    # fewer columns fit
+    fields = client.get(url, {"format": "xlsx", "fields": "montant", "montant__gte": "300"})
+    assert fields.status_code == 200
