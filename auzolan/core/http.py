@@ -1,4 +1,6 @@
-"""The visitor's IP address, for rate limits: behind a reverse proxy, the address the trusted proxies saw.
+"""HTTP helpers: the visitor's IP address for rate limits, and safe "next" redirections.
+
+The visitor's IP address, for rate limits: behind a reverse proxy, the address the trusted proxies saw.
 
 `TRUSTED_PROXY_COUNT` (config/env.py) says how many proxies in front of the platform append to X-Forwarded-For;
 the client is the entry that many places from the right. Without trusted proxies, REMOTE_ADDR. allauth's own
@@ -10,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request) -> str:
@@ -25,3 +28,15 @@ def client_ip(request) -> str:
         return str(ipaddress.ip_address(candidate.strip("[]")))
     except ValueError:
         return ""
+
+
+def safe_next(request, target: str, default: str) -> str:
+    """Where to go back to: `target` if it is a path of this site (never another site, a view name or garbage)."""
+    target = target or ""
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    ):
+        return target
+    return default

@@ -8,12 +8,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.core.errors import ApplicationError
 from auzolan.core.forms import add_service_error
+from auzolan.core.http import safe_next
 from auzolan.core.permissions import can, get_object_for, require
 from auzolan.core.registry import page_sections
 from auzolan.organisations import selectors, services
@@ -260,9 +260,4 @@ def switch(request):
     )
     request.session[SESSION_KEY] = organisation.pk
     messages.success(request, _("Vous agissez maintenant pour %(name)s.") % {"name": organisation.name})
-    target = form.cleaned_data["next"]
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = _dashboard_url()
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(safe_next(request, form.cleaned_data["next"], _dashboard_url()))

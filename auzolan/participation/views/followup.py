@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.core.errors import ApplicationError
 from auzolan.core.forms import add_service_error
+from auzolan.core.http import safe_next
 from auzolan.core.permissions import can, get_object_for
 from auzolan.core.submissions import claim_submission, release_submission
 from auzolan.participation.forms.followup import FollowUpCreateForm, FollowUpForm, FollowUpUpdateForm
@@ -26,14 +26,7 @@ from auzolan.participation.services import followup as services
 
 def _back(request, default: str) -> str:
     """The page to go back to: `next` if it is a path of this site (never a view name, another site or garbage)."""
-    target = request.POST.get("next", "")
-    if (
-        target.startswith("/")
-        and target.isprintable()
-        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    ):
-        return target
-    return default
+    return safe_next(request, request.POST.get("next", ""), default)
 
 
 def _public_process(request, slug: str) -> Process:

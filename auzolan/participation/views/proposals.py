@@ -12,13 +12,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.core.errors import ApplicationError
 from auzolan.core.forms import add_service_error
+from auzolan.core.http import safe_next
 from auzolan.core.permissions import can, get_object_for
 from auzolan.core.submissions import claim_submission, release_submission
 from auzolan.participation.eligibility import eligibility
@@ -324,14 +324,7 @@ def proposal_withdraw(request, slug: str, pk: int):
 
 def _back(request, default: str) -> str:
     """The page to go back to: `next` if it is a path of this site (never a view name, another site or garbage)."""
-    target = request.POST.get("next", "")
-    if (
-        target.startswith("/")
-        and target.isprintable()
-        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    ):
-        return target
-    return default
+    return safe_next(request, request.POST.get("next", ""), default)
 
 
 @require_POST

@@ -25,3 +25,22 @@ def test_client_ip_counts_trusted_proxies_from_the_right(settings, count, remote
 
 def test_allauth_counts_the_same_proxies(settings):
     assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == settings.TRUSTED_PROXY_COUNT
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/participer/", "/participer/"),
+        ("/donnees/?q=velo", "/donnees/?q=velo"),
+        ("https://evil.example/", "/default/"),
+        ("//evil.example/", "/default/"),
+        ("participation:process_list", "/default/"),  # a view name is not a path
+        ("/a\r\nLocation: https://evil.example/", "/default/"),
+        ("", "/default/"),
+    ],
+)
+def test_safe_next_keeps_only_paths_of_this_site(target, expected):
+    from auzolan.core.http import safe_next
+
+    request = RequestFactory().post("/", HTTP_HOST="testserver")
+    assert safe_next(request, target, "/default/") == expected
