@@ -277,3 +277,37 @@ def test_direct_path_on_a_file_that_fits_the_head(tmp_path, quoted):
     text = 'nom;commentaire;n\r\n"A";"ligne 1\r\nligne 2";1\r\n\r\n;;\r\nB;court\r\n' if quoted else CSV
     direct, staged = _both_paths(tmp_path, "q.csv", text)
     assert direct.report == staged.report and _rows(direct) == _rows(staged) and direct.columns == staged.columns
+
+
+def test_direct_path_reads_lines_of_several_megabytes(tmp_path):
+    """Lines up to `max_line_size` (10 MB) load, with the explicit 32 MB buffers of CSV_SOURCE; a longer line is a
+    broken line, reported with its number, as before."""
+    long_cell = "x" * 3_000_000
+    too_long = "y" * 11_000_000
+    text = f"id;texte;montant\n1;court;10\n2;{long_cell};11\n3;{too_long};12\n4;fin;13\n"
+    direct, staged = _both_paths(tmp_path, "long.csv", text)
+    assert direct is not None
+    assert direct.columns == staged.columns and direct.report == staged.report
+    rows = _rows(direct)
+    assert [(r[0], len(r[1]), r[2]) for r in rows] == [(1, 5, 10), (2, 3_000_000, 11), (4, 3, 13)]
+    assert direct.report["broken_lines"] == 1 and [r["row"] for r in direct.report["rejected"]] == [4]
+
+
+def test_direct_path_widens_four_columns_missed_by_the_head(tmp_path, monkeypatch):
+    """Four inferred columns misfit after the head: each costs one aborted pass (DIRECT_ATTEMPTS = 5), the file
+    still loads directly, and gives the staged path's table and report."""
+    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 2)
+    monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)
+    lines = [f"{i};{i}5,5;2024-01-0{1 + i};oui;{i}" for i in range(8)]
+    # Outside the staged path's sample too (rows 0-1 and every 4th row), so both give the same warnings.
+    lines[3] = "3;n/a;2024-01-04;oui;3"
+    lines[5] = "5;55,5;bientôt;oui;5"
+    lines[6] = "6;65,5;2024-01-07;peut-être;6"
+    lines[7] = "7;75,5;2024-01-08;non;sept"
+    direct, staged = _both_paths(tmp_path, "w.csv", "id;montant;quand;actif;n\n" + "\n".join(lines) + "\n")
+    assert direct is not None
+    assert direct.columns == staged.columns and direct.report == staged.report
+    assert _rows(direct) == _rows(staged)
+    widened = {w["column"] for w in direct.warnings if w["code"] == "type-widened"}
+    assert widened == {"montant", "quand", "actif", "n"}
+    assert {c["name"]: c["type"] for c in direct.columns}["id"] == "integer"
