@@ -392,9 +392,9 @@ def _guarded(column: str, type_: str, *, inferred: bool, marker: str) -> str:
     """`cast_expression` that raises `marker` on a filled cell that misfits (`_misfit`), cheap on canonical cells.
 
     A cell already in canonical form (an integer or an ISO date that survives a round trip through its type, a
-    plain decimal number without leading zero) takes one cast; the same value as `cast_expression`, never a
-    misfit. Any other cell goes through the full rules (spaces, decimal commas, thousands separators, French
-    dates, leading zeros)."""
+    plain decimal number without leading zero, a boolean word in lower case) takes one cast; the same value as
+    `cast_expression`, never a misfit. Any other cell goes through the full rules (spaces, case, decimal commas,
+    thousands separators, French dates, leading zeros)."""
     full = (
         f"(CASE WHEN {_misfit(column, type_, inferred=inferred)} THEN error({_lit(marker)}) "
         f"ELSE {cast_expression(column, type_)} END)"
@@ -407,6 +407,11 @@ def _guarded(column: str, type_: str, *, inferred: bool, marker: str) -> str:
     elif type_ == "number":
         canonical = f"regexp_full_match({q}, {_lit(CANONICAL_NUMBER_RE)})"
         fast = f"TRY_CAST({q} AS DOUBLE)"
+    elif type_ == "boolean":
+        # A cell that is exactly one of the words (lower case, no spaces) needs neither trim nor lower (-0.05 s on
+        # the 1M-row benchmark's oui/non column).
+        canonical = f"{q} IN ({', '.join(_lit(w) for w in TRUE_WORDS + FALSE_WORDS)})"
+        fast = f"{q} IN ({', '.join(_lit(w) for w in TRUE_WORDS)})"
     else:
         return full
     return f"(CASE WHEN {q} IS NULL THEN NULL WHEN {canonical} THEN {fast} ELSE {full} END)"

@@ -311,3 +311,15 @@ def test_direct_path_widens_four_columns_missed_by_the_head(tmp_path, monkeypatc
     widened = {w["column"] for w in direct.warnings if w["code"] == "type-widened"}
     assert widened == {"montant", "quand", "actif", "n"}
     assert {c["name"]: c["type"] for c in direct.columns}["id"] == "integer"
+
+
+def test_direct_path_boolean_words_in_any_form(tmp_path):
+    """Lower-case words take the guard's fast path, other forms (case, spaces, 1/0, o/n) the full rules: both
+    paths give the same booleans."""
+    values = ["oui", " Oui ", "NON", "vrai", "faux", "1", "0", "o", "n", "true", "False", "", "yes", "no"]
+    text = "id;actif\n" + "".join(f"{i};{v}\n" for i, v in enumerate(values))
+    direct, staged = _both_paths(tmp_path, "b.csv", text)
+    assert direct is not None and direct.columns == staged.columns and direct.report == staged.report
+    assert {c["name"]: c["type"] for c in direct.columns}["actif"] == "boolean"
+    expected = [True, True, False, True, False, True, False, True, False, True, False, None, True, False]
+    assert [r[1] for r in _rows(direct)] == expected == [r[1] for r in _rows(staged)]
