@@ -204,7 +204,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--datasette-requests", type=int, default=None, help="for Datasette (default --requests)")
-    parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
+    parser.add_argument(
+        "--write-docs", action="store_true", help="also write the figures into docs/performance.md (off by default)"
+    )
     args = parser.parse_args()
     setup_django()
     identifier = register_table(args.rows)
@@ -324,7 +326,7 @@ def main() -> None:
     print()
     print(table)
     print(summary)
-    if not args.no_docs:
+    if args.write_docs:
         write_docs(table, summary, args.rows, args.requests)
 
 

@@ -234,7 +234,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs of each engine (best and median reported)")
     parser.add_argument("--sqlite-repeat", type=int, default=None, help="runs of sqlite-utils (default --repeat)")
     parser.add_argument("--regenerate", action="store_true", help="write the CSV again even if it exists")
-    parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
+    parser.add_argument(
+        "--write-docs", action="store_true", help="also write the figures into docs/performance.md (off by default)"
+    )
     parser.add_argument("--child-ours")
     parser.add_argument("--child-duckdb")
     parser.add_argument("--child-duckdb-fair")
@@ -336,7 +338,7 @@ def main() -> None:
     print(table)
     print(summary)
     print(f"Inferred types: {types}")
-    if not args.no_docs:
+    if args.write_docs:
         write_docs(table, summary, args.rows, size, args.repeat)
 
 

@@ -191,7 +191,9 @@ def main() -> None:
     parser.add_argument("--frictionless-rows", type=int, default=100_000)
     parser.add_argument("--full", action="store_true", help="run frictionless on the whole file too")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each engine (best and median reported)")
-    parser.add_argument("--no-docs", action="store_true", help="print the table, do not rewrite docs/performance.md")
+    parser.add_argument(
+        "--write-docs", action="store_true", help="also write the figures into docs/performance.md (off by default)"
+    )
     parser.add_argument("--child-ours")
     parser.add_argument("--child-rows")
     parser.add_argument("--child-frictionless")
@@ -255,7 +257,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     print(summary)
-    if not args.no_docs:
+    if args.write_docs:
         write_docs(table, summary, args.rows, size, len(expected))
 
 
