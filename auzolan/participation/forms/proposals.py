@@ -65,7 +65,8 @@ class ProposalForm(SubmissionTokenMixin, HoneypotMixin, forms.Form):
     )
     attachment_title = forms.CharField(label=_("Titre de la pièce jointe"), required=False, max_length=200)
 
-    def __init__(self, *args, categories=(), districts=(), **kwargs):
+    def __init__(self, *args, categories=(), districts=(), images=(), attachments=(), **kwargs):
+        """`images` / `attachments`: the files of the proposal being edited, each with a "Supprimer" checkbox."""
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = _choices(categories)
         self.fields["district"].queryset = _choices(districts)
@@ -73,6 +74,25 @@ class ProposalForm(SubmissionTokenMixin, HoneypotMixin, forms.Form):
             del self.fields["category"]
         if not districts:
             del self.fields["district"]
+        if images:
+            self.fields["remove_images"] = forms.TypedMultipleChoiceField(
+                label=_("Supprimer des images"),
+                required=False,
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(item.pk, _("Supprimer « %(name)s »") % {"name": item.alt_text}) for item in images],
+            )
+        if attachments:
+            self.fields["remove_attachments"] = forms.TypedMultipleChoiceField(
+                label=_("Supprimer des pièces jointes"),
+                required=False,
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[
+                    (item.pk, _("Supprimer « %(name)s »") % {"name": item.title or item.file.name.rsplit("/", 1)[-1]})
+                    for item in attachments
+                ],
+            )
 
     def clean(self):
         data = super().clean()

@@ -351,14 +351,25 @@ def proposal_update(
     longitude=None,
     images=(),
     attachments=(),
+    remove_images=(),
+    remove_attachments=(),
 ) -> Proposal:
+    """Edit the author's proposal; `remove_images` / `remove_attachments` are ids of files of THIS proposal to delete.
+
+    An id that is not one of this proposal's files is refused (nothing changes). The files leave the storage once the
+    transaction is committed.
+    """
     _require_editable(actor, proposal)
     title, body = _clean_text(title, body)
     point = _point(latitude, longitude)
     district = _check_place(proposal.process, category, district, point)
-    if proposal.images.count() + len(list(images or [])) > MAX_IMAGES:
+    doomed_images = _owned(proposal.images.all(), remove_images, _("Cette image n'est pas celle de la proposition."))
+    doomed_attachments = _owned(
+        proposal.attachments.all(), remove_attachments, _("Cette pièce jointe n'est pas celle de la proposition.")
+    )
+    if proposal.images.count() - len(doomed_images) + len(list(images or [])) > MAX_IMAGES:
         raise ValidationError(_("%(max)s images au plus.") % {"max": MAX_IMAGES}, field="images")
-    if proposal.attachments.count() + len(list(attachments or [])) > MAX_ATTACHMENTS:
+    if proposal.attachments.count() - len(doomed_attachments) + len(list(attachments or [])) > MAX_ATTACHMENTS:
         raise ValidationError(_("%(max)s pièces jointes au plus.") % {"max": MAX_ATTACHMENTS}, field="attachments")
     cleaned_images = _check_images(images)
     checked_attachments = _check_attachments(attachments)
@@ -367,14 +378,48 @@ def proposal_update(
         proposal.category, proposal.district = category, district
         proposal.latitude, proposal.longitude = (point[0], point[1]) if point else (None, None)
         proposal.save(update_fields=["title", "body", "category", "district", "latitude", "longitude", "updated_at"])
+        stale = [(item.image.storage, item.image.name) for item in doomed_images]
+        stale += [(item.file.storage, item.file.name) for item in doomed_attachments]
+        if doomed_images:
+            ProposalImage.objects.filter(pk__in=[item.pk for item in doomed_images]).delete()
+        if doomed_attachments:
+            ProposalAttachment.objects.filter(pk__in=[item.pk for item in doomed_attachments]).delete()
         _save_files(proposal, cleaned_images, checked_attachments)
+        data = {}
+        if doomed_images:
+            data["removed_images"] = sorted(item.pk for item in doomed_images)
+        if doomed_attachments:
+            data["removed_attachments"] = sorted(item.pk for item in doomed_attachments)
         audit_log(
             actor=actor,
             action="participation.proposal.updated",
             obj=proposal,
             organisation=proposal.process.organisation,
+            data=data or None,
         )
+        if stale:
+            transaction.on_commit(lambda: _delete_stored(stale))
     return proposal
+
+
+def _owned(items, ids, message: str) -> list:
+    """The items of `items` (one proposal's files) whose ids are `ids`; any other id is refused."""
+    try:
+        wanted = {int(pk) for pk in ids or ()}
+    except (TypeError, ValueError):
+        raise ValidationError(message) from None
+    if not wanted:
+        return []
+    found = [item for item in items if item.pk in wanted]
+    if len(found) != len(wanted):
+        raise ValidationError(message)
+    return found
+
+
+def _delete_stored(stale) -> None:
+    for storage, name in stale:
+        if name:
+            storage.delete(name)
 
 
 def proposal_withdraw(*, actor, proposal: Proposal) -> Proposal:

@@ -274,7 +274,14 @@ def proposal_edit(request, slug: str, pk: int):
         "latitude": proposal.latitude,
         "longitude": proposal.longitude,
     }
-    form = ProposalForm(request.POST or None, request.FILES or None, initial=initial, **_form_kwargs(process))
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        images=list(proposal.images.all()),
+        attachments=list(proposal.attachments.all()),
+        **_form_kwargs(process),
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -288,6 +295,8 @@ def proposal_edit(request, slug: str, pk: int):
                     proposal=proposal,
                     title=data["title"],
                     body=data["body"],
+                    remove_images=data.get("remove_images") or (),
+                    remove_attachments=data.get("remove_attachments") or (),
                     **_place(form),
                     **_files(form),
                 )
