@@ -198,7 +198,8 @@ def test_residency_and_census_pages(client, setup):
     assert client.get(census_url).status_code == 200
     response = client.post(census_url, {"identifiers": "identity", "file": _file(CSV)})
     assert response.status_code == 302
-    response = client.post(census_url, {"identifiers": "identity", "file": _file("x;y\n1;2\n")})
+    current = {"replace": "on", "current_list": CensusList.objects.get(is_active=True).pk}
+    response = client.post(census_url, {"identifiers": "identity", "file": _file("x;y\n1;2\n"), **current})
     assert "Colonnes manquantes" in response.content.decode()
     assert client.post(census_url, {"identifiers": "zzz"}).status_code == 200
 
@@ -231,3 +232,38 @@ def test_residency_and_census_pages(client, setup):
     response = client.post(url, {"action": "declare", "postal_code": "64100", "certified": "on"})
     assert response.status_code == 302 and Residency.objects.get(user=other).method == "declared"
     assert client.get(reverse("participation:residency", args=["nope"])).status_code == 404
+
+
+def test_replacing_the_active_list_must_be_confirmed(client, setup, settings):
+    settings.LANGUAGE_CODE = "fr"
+    _process, organisation, actor = setup
+    census_url = reverse("participation:census", args=[organisation.slug])
+    client.force_login(actor)
+    page = client.get(census_url).content.decode()
+    assert 'name="replace"' not in page  # no list yet: nothing to confirm
+    assert client.post(census_url, {"identifiers": "identity", "file": _file(CSV)}).status_code == 302
+    first = CensusList.objects.get(is_active=True)
+    entries = CensusEntry.objects.count()
+    page = client.get(census_url).content.decode()
+    assert 'name="replace"' in page and f'name="current_list" value="{first.pk}"' in page
+    assert f"Je remplace la liste actuelle ({first.entries_count} inscrits, déposée le" in page
+
+    other = "nom;date_naissance;code_postal\nAlzuri;03/03/1990;64100\n"
+    for data in (
+        {},  # not confirmed
+        {"replace": "on"},  # confirmed without knowing which list
+        {"replace": "on", "current_list": first.pk + 1},  # a list that is no longer (or never was) the active one
+        {"replace": "on", "current_list": "garbage"},
+    ):
+        response = client.post(census_url, {"identifiers": "identity", "file": _file(other), **data})
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "cochez la case" in content or "a changé entre-temps" in content or "nombre entier" in content
+        assert list(CensusList.objects.filter(is_active=True)) == [first]
+        assert CensusList.objects.count() == 1 and CensusEntry.objects.count() == entries
+    response = client.post(
+        census_url, {"identifiers": "identity", "file": _file(other), "replace": "on", "current_list": first.pk}
+    )
+    assert response.status_code == 302
+    active = CensusList.objects.get(is_active=True)
+    assert active.pk != first.pk and active.entries_count == 1

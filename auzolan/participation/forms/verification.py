@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from auzolan.participation.models import District
 from auzolan.participation.services.verification import COLUMN_LABELS, IDENTIFIER_SETS
@@ -66,3 +68,38 @@ class CensusUploadForm(forms.Form):
         ),
     )
     file = forms.FileField(label=_("Fichier CSV (UTF-8, séparateur point-virgule ou virgule)"))
+
+    replace = forms.BooleanField(label="", required=False)
+    current_list = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, current=None, **kwargs):
+        """`current`: the active census list, if any; replacing it must then be confirmed with the checkbox."""
+        super().__init__(*args, **kwargs)
+        self.current = current
+        if current is None:
+            del self.fields["replace"]
+            del self.fields["current_list"]
+            return
+        date = formats.date_format(timezone.localtime(current.uploaded_at), "j F Y")
+        self.fields["replace"].label = ngettext(
+            "Je remplace la liste actuelle (%(count)s inscrit, déposée le %(date)s)",
+            "Je remplace la liste actuelle (%(count)s inscrits, déposée le %(date)s)",
+            current.entries_count,
+        ) % {"count": current.entries_count, "date": date}
+        self.initial["current_list"] = current.pk
+
+    def clean(self):
+        data = super().clean()
+        if self.current is None:
+            return data
+        if not data.get("replace"):
+            self.add_error(
+                "replace",
+                _("Une liste est déjà en service : cochez la case pour confirmer que la nouvelle la remplace."),
+            )
+        elif data.get("current_list") != self.current.pk:
+            self.add_error(
+                "replace",
+                _("La liste en service a changé entre-temps : vérifiez-la et confirmez de nouveau."),
+            )
+        return data

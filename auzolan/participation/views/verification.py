@@ -80,7 +80,8 @@ def census(request, org_slug: str):
     organisation = get_object_or_404(manageable_organisations(user=request.user), slug=org_slug)
     if not can(request.user, "participation.manage_census", organisation):
         raise Http404
-    form = CensusUploadForm(request.POST or None, request.FILES or None)
+    current = services.active_census(organisation)
+    form = CensusUploadForm(request.POST or None, request.FILES or None, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             census = services.census_upload(
@@ -98,7 +99,6 @@ def census(request, org_slug: str):
                 % {"count": census.entries_count},
             )
             return redirect("participation:census", org_slug=organisation.slug)
-    current = services.active_census(organisation)
     return render(
         request,
         "participation/verification/census.html",
