@@ -64,10 +64,25 @@ def test_proposal_page_with_comments(page, live_server, idea_box, login):
     visit(page, live_server, f"/participer/{process.slug}/propositions/{proposal.pk}/")
     assert page.locator("h1").count() == 1
     assert "Contenu masqué par la modération : Propos injurieux" in page.content()
-    honeypot = page.locator("input[name='c-site_web']")
-    assert not honeypot.is_visible()
-    assert honeypot.get_attribute("tabindex") == "-1"
+    honeypots = page.locator("input[name='c-site_web']")  # the comment form's and each inline reply's
+    assert honeypots.count() == 3
+    for honeypot in honeypots.all():
+        assert not honeypot.is_visible()
+        assert honeypot.get_attribute("tabindex") == "-1"
     assert_no_blocking_violations(page)
+    # The inline reply: closed by default, opened from its summary, axe-clean open, posts to the reply view.
+    replies = page.locator("details.comment__reply")
+    assert replies.count() == 2  # not under the hidden comment
+    reply = replies.first
+    assert not reply.locator("textarea").is_visible()
+    reply.locator("summary").click()
+    assert reply.locator("textarea").is_visible()
+    assert not reply.locator("input[name='c-site_web']").is_visible()
+    assert_no_blocking_violations(page)
+    reply.locator("textarea").fill("Je réponds sans quitter la page.")
+    reply.locator("button[type='submit']").click()
+    page.wait_for_load_state()
+    assert Comment.objects.filter(body="Je réponds sans quitter la page.", parent__isnull=False).exists()
 
 
 def test_create_form(page, live_server, idea_box, login):
