@@ -88,3 +88,37 @@ def test_guide_pages(page, live_server, login, data):
     login(UserFactory(is_staff=True))
     visit(page, live_server, "/participer/guides/mener-un-budget-participatif/modifier/")
     assert_no_blocking_violations(page)
+
+
+def test_census_page_with_an_active_list_asks_to_confirm_the_replacement(page, live_server, login, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from auzolan.participation.services.verification import census_upload
+
+    organisation, _process = data
+    actor = editor(organisation)
+    census_upload(
+        actor=actor,
+        organisation=organisation,
+        file=SimpleUploadedFile("liste.csv", b"numero_electeur\n123\n456\n"),
+        identifiers="elector_number",
+    )
+    login(actor)
+    visit(page, live_server, f"/participer/gerer/{organisation.slug}/recensement/")
+    checkbox = page.get_by_label("Je remplace la liste actuelle (2 inscrits", exact=False)
+    assert checkbox.count() == 1 and not checkbox.is_checked()
+    page.locator("input[name='identifiers'][value='elector_number']").check()
+    page.locator("input[name='file']").set_input_files(
+        files=[{"name": "liste.csv", "mimeType": "text/csv", "buffer": b"numero_electeur\n789\n"}]
+    )
+    page.locator("form.form button[type='submit']").click()
+    page.wait_for_load_state()
+    assert "cochez la case" in page.content()
+    assert_no_blocking_violations(page)
+    page.get_by_label("Je remplace la liste actuelle", exact=False).check()
+    page.locator("input[name='file']").set_input_files(
+        files=[{"name": "liste.csv", "mimeType": "text/csv", "buffer": b"numero_electeur\n789\n"}]
+    )
+    page.locator("form.form button[type='submit']").click()
+    page.wait_for_load_state()
+    assert "Je remplace la liste actuelle (1 inscrit," in page.content()

@@ -261,6 +261,7 @@ def test_replacing_the_active_list_must_be_confirmed(client, setup, settings):
         assert "cochez la case" in content or "a changé entre-temps" in content or "nombre entier" in content
         assert list(CensusList.objects.filter(is_active=True)) == [first]
         assert CensusList.objects.count() == 1 and CensusEntry.objects.count() == entries
+        assert f'name="current_list" value="{first.pk}"' in content  # the form shown again can be confirmed
     response = client.post(
         census_url, {"identifiers": "identity", "file": _file(other), "replace": "on", "current_list": first.pk}
     )

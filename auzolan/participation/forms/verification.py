@@ -102,4 +102,7 @@ class CensusUploadForm(forms.Form):
                 "replace",
                 _("La liste en service a changé entre-temps : vérifiez-la et confirmez de nouveau."),
             )
+        # The page shown again describes the list in service now: its hidden id must be that list's.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("current_list")] = self.current.pk
         return data
