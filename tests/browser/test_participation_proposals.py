@@ -93,6 +93,29 @@ def test_create_form(page, live_server, idea_box, login):
     assert_no_blocking_violations(page)
 
 
+def test_edit_form_with_files_to_remove(page, live_server, idea_box, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from auzolan.participation.services import proposals as proposal_services
+
+    process, _ = idea_box
+    author = UserFactory()
+    proposal = proposal_services.proposal_create(
+        actor=author,
+        process=process,
+        title="Avec un plan",
+        body="Voir le plan.",
+        attachments=[proposal_services.NewAttachment(SimpleUploadedFile("plan.pdf", b"%PDF-1.4 test"), "Plan")],
+    )
+    login(author)
+    visit(page, live_server, f"/participer/{process.slug}/propositions/{proposal.pk}/modifier/")
+    page.get_by_label("Supprimer « Plan »").check()
+    assert_no_blocking_violations(page)
+    page.locator("form.form button[type='submit']").click()
+    page.wait_for_load_state()
+    assert not proposal.attachments.exists()
+
+
 def test_moderation_queue(page, live_server, idea_box, login):
     process, proposal = idea_box
     moderation_services.report_create(actor=UserFactory(), target=proposal, reason="spam", details="Publicité")
