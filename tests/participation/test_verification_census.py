@@ -143,6 +143,7 @@ def test_replacing_the_list_keeps_residents_still_listed(setup):
         organisation=organisation,
         file=_file("nom;date_naissance;code_postal\nDurruty;01/02/1975;64100\nNouveau;03/03/2000;64100\n"),
         identifiers="identity",
+        replaces=CensusList.objects.get().pk,
     )
     assert CensusList.objects.count() == 1
     assert Residency.objects.get(user=kept).method == "census"

@@ -88,21 +88,16 @@ class CensusUploadForm(forms.Form):
         ) % {"count": current.entries_count, "date": date}
         self.initial["current_list"] = current.pk
 
+    def replaces(self) -> int | None:
+        """The id of the list the person confirmed replacing (None when not confirmed); the service checks it."""
+        if self.current is None or not self.cleaned_data.get("replace"):
+            return None
+        return self.cleaned_data.get("current_list")
+
     def clean(self):
         data = super().clean()
-        if self.current is None:
-            return data
-        if not data.get("replace"):
-            self.add_error(
-                "replace",
-                _("Une liste est déjà en service : cochez la case pour confirmer que la nouvelle la remplace."),
-            )
-        elif data.get("current_list") != self.current.pk:
-            self.add_error(
-                "replace",
-                _("La liste en service a changé entre-temps : vérifiez-la et confirmez de nouveau."),
-            )
-        # The page shown again describes the list in service now: its hidden id must be that list's.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("current_list")] = self.current.pk
+        if self.current is not None:
+            # The page shown again describes the list in service now: its hidden id must be that list's.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("current_list")] = self.current.pk
         return data

@@ -154,8 +154,11 @@ def _district_lookup(organisation) -> dict[str, District]:
 
 
 @transaction.atomic
-def census_upload(*, actor, organisation, file, identifiers: str) -> CensusList:
-    """Replace the organisation's census list by the one in `file` (CSV with a header row). All or nothing."""
+def census_upload(*, actor, organisation, file, identifiers: str, replaces: int | None = None) -> CensusList:
+    """Replace the organisation's census list by the one in `file` (CSV with a header row). All or nothing.
+
+    When a list is in service, `replaces` must be its id: replacing it is a deliberate act, and a list replaced by
+    someone else in the meantime is not replaced again unseen."""
     require(actor, "participation.manage_census", organisation)
     if identifiers not in IDENTIFIER_SETS:
         raise ValidationError(_("Choisissez les identifiants de la liste."), field="identifiers")
@@ -212,6 +215,12 @@ def census_upload(*, actor, organisation, file, identifiers: str) -> CensusList:
                     field="file",
                 )
         entries[key_hash] = district
+    if active is not None and replaces != active.pk:
+        if replaces is None:
+            message = _("Une liste est déjà en service : cochez la case pour confirmer que la nouvelle la remplace.")
+        else:
+            message = _("La liste en service a changé entre-temps : vérifiez-la et confirmez de nouveau.")
+        raise ValidationError(message, field="replace")
     census.entries_count = len(entries)
     census.save()
     CensusEntry.objects.bulk_create(

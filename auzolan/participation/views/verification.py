@@ -89,6 +89,7 @@ def census(request, org_slug: str):
                 organisation=organisation,
                 file=form.cleaned_data["file"],
                 identifiers=form.cleaned_data["identifiers"],
+                replaces=form.replaces(),
             )
         except ApplicationError as error:
             add_service_error(form, error)
