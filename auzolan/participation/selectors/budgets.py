@@ -11,11 +11,6 @@ from django.db.models import Count, Q, QuerySet
 from auzolan.participation.models import AccessCode, Ballot, BallotLine, Budget, Process, Project
 
 
-def process_queryset() -> QuerySet[Process]:
-    """Processes with what the budget pages ask (organisation, phases for the active one, budgets)."""
-    return Process.objects.select_related("organisation").prefetch_related("phases")
-
-
 def budget_list(process: Process) -> QuerySet[Budget]:
     return (
         Budget.objects.filter(process=process)

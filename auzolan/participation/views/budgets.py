@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from auzolan.core.errors import ApplicationError, Conflict
 from auzolan.core.forms import add_service_error
 from auzolan.core.http import client_ip
-from auzolan.core.permissions import can, get_object_for
+from auzolan.core.permissions import can
 from auzolan.core.submissions import claim_submission, release_submission
 from auzolan.participation import pabulib
 from auzolan.participation.eligibility import eligibility
@@ -44,6 +44,7 @@ from auzolan.participation.selectors import budgets as selectors
 from auzolan.participation.services import budgets as services
 from auzolan.participation.services import codes as code_services
 from auzolan.participation.views import processes as process_views  # registers the process_slug converter
+from auzolan.participation.views.proposals import get_process
 
 SELECTION_KEY = "participation_pb_selection"
 CODES_KEY = "participation_codes"
@@ -54,7 +55,7 @@ BALLOTS_KEY = "participation_ballots"
 
 
 def _process(request, slug: str, action: str = "participation.view_process"):
-    return get_object_for(request.user, action, selectors.process_queryset(), slug=slug)
+    return get_process(request, slug, action)
 
 
 def _budget(process, pk: int) -> Budget:

@@ -35,11 +35,11 @@ MAP_LIMIT = 2000
 SEED_KEY = "participation_proposal_seed"
 
 
-def get_process(request, slug: str) -> Process:
-    """The process if the visitor may see it (404 otherwise), with its organisation and phases loaded."""
+def get_process(request, slug: str, action: str = "participation.view_process") -> Process:
+    """The process if the visitor may do `action` on it (404 otherwise), with its organisation and phases loaded."""
     return get_object_for(
         request.user,
-        "participation.view_process",
+        action,
         Process.objects.select_related("organisation").prefetch_related("phases"),
         slug=slug,
     )
