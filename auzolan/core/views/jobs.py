@@ -10,4 +10,9 @@ from auzolan.core.permissions import get_object_for
 @login_required
 def job_detail(request, job_id):
     job = get_object_for(request.user, "core.view_job", Job, pk=job_id)
-    return render(request, "core/job_detail.html", {"job": job})
+    context = {
+        "job": job,
+        "job_url": f"/api/v1/jobs/{job.pk}",
+        "download_url": (job.result or {}).get("download_url", ""),
+    }
+    return render(request, "core/job_detail.html", context)
