@@ -350,7 +350,9 @@ def _produce(export: TableExport) -> None:
     def progress(done: int, total: int) -> None:
         _update(export, done=done, total=total)
 
-    path = exports.export_file(export.table, spec_of(export), timeout=exports.JOB_TIMEOUT, progress=progress)
+    path = exports.export_file(
+        export.table, spec_of(export), timeout=exports.JOB_TIMEOUT, progress=progress, threads=exports.JOB_THREADS
+    )
     try:
         size = os.path.getsize(path)
         with open(path, "rb") as handle:

@@ -61,8 +61,9 @@ FORMATS = {
 SPREADSHEET_TEXT_FORMATS = {"csv"}
 #: Exports produced during the request may run this many times the query timeout.
 EXPORT_TIMEOUT_FACTOR = 12
-#: A background export's time limit (a 1,000,000-row XLSX of 16 columns takes about 2 minutes).
+#: A background export's time limit (a 1,000,000-row XLSX of 16 columns takes about 2 minutes), and its DuckDB threads.
 JOB_TIMEOUT = 15 * 60
+JOB_THREADS = 1
 #: What writing one cell costs, relative to CSV written by DuckDB's COPY (bench/exports.py, on 1,000,000 rows of 16
 #: columns sorted: CSV and Parquet ~5 million cells a second, JSON about half as fast, XLSX written cell by cell in
 #: Python ~40 times slower). `rows × columns × cost` above DATASTORE_EXPORT_INLINE_CELLS: a background job.
@@ -200,16 +201,18 @@ def export_file(
     *,
     timeout: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    threads: int = 2,
 ) -> str:
     """Write the result to a temporary file and return its path (the caller removes it). `progress(done, total)`
-    is called about once a second (rows written, out of the result's rows)."""
+    is called about once a second (rows written, out of the result's rows). `threads`: DuckDB's (a background
+    export takes 1, leaving the other core to the web workers)."""
     sql, params, names = compile_spec(table, spec)
     fmt = spec.fmt
     options, _content_type = FORMATS[fmt]
     handle, target = tempfile.mkstemp(prefix="auzolan-export-", suffix=f".{fmt}")
     os.close(handle)
     workdir = tempfile.mkdtemp(prefix="auzolan-export-spill-")
-    con = connect(temp_directory=workdir, threads=2)
+    con = connect(temp_directory=workdir, threads=threads)
     timeout = timeout if timeout is not None else timeout_seconds() * EXPORT_TIMEOUT_FACTOR
     try:
         if fmt == "xlsx":
