@@ -452,3 +452,29 @@ def test_openapi_documents_the_background_exports(client, db):
     assert "429" in operation["description"]
     assert "/api/v1/exports/{export_id}" in paths and "/api/v1/exports/{export_id}/file" in paths
     assert "visibilité" in paths["/api/v1/exports/{export_id}/file"]["get"]["description"]
+
+
+def test_progress_reaches_the_status_and_the_persons_job_while_it_runs(client, published, monkeypatch):
+    resource = published[2]
+    person = UserFactory()
+    client.force_login(person)
+    body = accepted(client.get(export_url(resource), {"format": "xlsx"}))
+    monkeypatch.setattr(exports, "PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(exports, "XLSX_BATCH", 7)
+    seen = []
+    report = export_jobs._update
+
+    def watch(export, **changes):
+        report(export, **changes)
+        if changes.get("done") is not None:
+            status = client.get(body["status_url"]).json()
+            job = Job.objects.get(owner=person)
+            seen.append((status["state"], status["progress_done"], status["percent"], job.progress_done, job.state))
+
+    monkeypatch.setattr(export_jobs, "_update", watch)
+    run_queued_tasks()
+    running = [entry for entry in seen if 0 < entry[1] < ROWS]
+    assert running, seen
+    state, done, percent, job_done, job_state = running[0]
+    assert state == "running" and 0 < percent < 100 and job_done == done and job_state == Job.State.RUNNING
+    assert Job.objects.get(owner=person).state == Job.State.SUCCEEDED
