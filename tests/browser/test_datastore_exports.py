@@ -14,7 +14,7 @@ from tests.tasks import run_queued_tasks
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_large_export_from_the_preview(page, live_server, settings):
+def test_a_large_export_from_the_preview(page, live_server, settings, login):
     settings.DATASTORE_EXPORT_INLINE_CELLS = 100  # 30 rows × 2 columns in XLSX: a background export
     membership = MembershipFactory(role="editor")
     dataset = DatasetFactory(organisation=membership.organisation, state="published")
@@ -27,6 +27,7 @@ def test_a_large_export_from_the_preview(page, live_server, settings):
         file=SimpleUploadedFile("subventions.csv", ("commune;montant\n" + rows).encode()),
     )
     run_queued_tasks()
+    login(membership.user)  # a person logged in: the export also shows in their tasks
     visit(page, live_server, f"/donnees/{dataset.slug}/ressources/{resource.identifier}/apercu/")
     page.get_by_role("link", name="tableur (XLSX)").click()
     page.wait_for_load_state()
@@ -42,6 +43,9 @@ def test_a_large_export_from_the_preview(page, live_server, settings):
     with page.expect_download() as event:
         download.click()
     assert event.value.suggested_filename.endswith(".xlsx")
+    visit(page, live_server, "/moi/taches/")
+    assert page.get_by_role("link", name="Export XLSX").count() == 1
+    assert_no_blocking_violations(page)
 
     visit(
         page,

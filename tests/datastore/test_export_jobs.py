@@ -233,6 +233,7 @@ def test_a_person_logged_in_sees_the_export_in_their_tasks(client, published):
     assert job.kind == "datastore.export" and job.state == Job.State.QUEUED
     assert "XLSX" in job.label and resource.dataset.title in job.label
     assert job.label in client.get(reverse("accounts:dashboard")).content.decode()
+    assert f'href="/moi/taches/{job.pk}/"' in client.get("/moi/taches/").content.decode()
     page = client.get(reverse("core:job_detail", args=[job.pk])).content.decode()
     assert "<progress" in page and "Actualiser" in page
 

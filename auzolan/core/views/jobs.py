@@ -16,3 +16,15 @@ def job_detail(request, job_id):
         "download_url": (job.result or {}).get("download_url", ""),
     }
     return render(request, "core/job_detail.html", context)
+
+
+#: Jobs listed on a person's tasks page (the latest first).
+JOB_LIST_SIZE = 100
+
+
+@require_safe
+@login_required
+def job_list(request):
+    """The person's background jobs (imports, exports of data, personal data exports…), the latest first."""
+    jobs = Job.objects.filter(owner=request.user).order_by("-created_at")[:JOB_LIST_SIZE]
+    return render(request, "core/job_list.html", {"jobs": jobs, "limit": JOB_LIST_SIZE})
