@@ -255,13 +255,18 @@ def _copy_with_progress(con, copy: str, params: list, timeout: float, progress, 
 
     worker = threading.Thread(target=work, name="datastore-export-copy", daemon=True)
     worker.start()
-    while True:
-        worker.join(PROGRESS_EVERY)
-        if not worker.is_alive():
-            break
-        share = con.query_progress()
-        if share >= 0:
-            progress(min(rows, round(rows * share / 100)), rows)
+    try:
+        while True:
+            worker.join(PROGRESS_EVERY)
+            if not worker.is_alive():
+                break
+            share = con.query_progress()
+            if share >= 0:
+                progress(min(rows, round(rows * share / 100)), rows)
+    except BaseException:  # a report failed (the database went away): stop the COPY before the connection closes
+        con.interrupt()
+        worker.join()
+        raise
     if "error" in outcome:
         raise outcome["error"]
     progress(rows, rows)

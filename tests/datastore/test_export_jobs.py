@@ -479,3 +479,17 @@ def test_progress_reaches_the_status_and_the_persons_job_while_it_runs(client, p
     state, done, percent, job_done, job_state = running[0]
     assert state == "running" and 0 < percent < 100 and job_done == done and job_state == Job.State.RUNNING
     assert Job.objects.get(owner=person).state == Job.State.SUCCEEDED
+
+
+def test_a_failing_progress_report_stops_the_copy_cleanly(published, monkeypatch, tmp_path):
+    table = published[3]
+    monkeypatch.setattr(exports, "PROGRESS_EVERY", 0.0)
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "tmp"))
+
+    def broken(done, total):
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError):
+        exports.export_file(table, exports.parse_spec({"format": "csv"}), timeout=60, progress=broken)
+    assert list((tmp_path / "tmp").iterdir()) == []  # nothing left behind
