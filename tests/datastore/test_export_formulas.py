@@ -56,6 +56,7 @@ def test_shared_definition_of_dangerous_starts():
     from auzolan.core import spreadsheets
 
     assert spreadsheets.FORMULA_PREFIXES == ("=", "+", "-", "@", "\t", "\r")
+    assert {value[0] for value in DANGEROUS} == set(spreadsheets.FORMULA_PREFIXES)  # every prefix is tried below
     for value in DANGEROUS:
         assert spreadsheets.is_formula_like(value)
         assert spreadsheets.neutralise(value) == "'" + value
