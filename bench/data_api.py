@@ -236,7 +236,8 @@ def main() -> None:
             "600",
         ],
         cwd=BASE_DIR,
-        env=ENV,
+        # The full export is measured in the request, as before background exports (bench/exports.py measures those).
+        env={**ENV, "DATASTORE_EXPORT_INLINE_CELLS": str(10**12)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -161,7 +161,8 @@ def child_export(table_id: str, fmt: str, keep: str = "", params: str = "") -> N
     started = time.perf_counter()
     size = 0
     try:
-        response = exports.export_response(table, query.parse_params(QueryDict(params)), fmt, filename="banc")
+        spec = exports.ExportSpec(query=query.parse_params(QueryDict(params)), fmt=fmt)
+        response = exports.export_response(table, spec, filename="banc")
     except ApplicationError as error:
         result = {"refused": f"{error.code}: {error.message}"}
     else:

@@ -110,6 +110,24 @@ if MAP_TILE_URL and (
 #: The attribution the tile server's licence asks for (plain text), shown on the map.
 MAP_TILE_ATTRIBUTION: str = _env.str("MAP_TILE_ATTRIBUTION", "")
 
+# Exports of the data API and the preview (auzolan.datastore.exports, export_jobs).
+#: Size of an export produced during the request, in cells (rows × columns) weighted by the format's cost (CSV and
+#: Parquet 1, JSON 2, XLSX 40: see docs/architecture.md). Above, the export becomes a background job.
+DATASTORE_EXPORT_INLINE_CELLS: int = _env.int("DATASTORE_EXPORT_INLINE_CELLS", 4_000_000)
+#: Background exports that run at once, across all the task workers of all the machines; the others wait in the queue.
+DATASTORE_EXPORT_CONCURRENCY: int = _env.int("DATASTORE_EXPORT_CONCURRENCY", 2)
+#: Background exports queued or running at once; beyond, a new one is refused (429 with Retry-After).
+DATASTORE_EXPORT_QUEUE_LIMIT: int = _env.int("DATASTORE_EXPORT_QUEUE_LIMIT", 20)
+#: Hours a background export's file stays downloadable before `manage.py prune_data_exports` deletes it.
+DATASTORE_EXPORT_RETENTION_HOURS: int = _env.int("DATASTORE_EXPORT_RETENTION_HOURS", 24)
+if DATASTORE_EXPORT_INLINE_CELLS < 0 or (
+    min(DATASTORE_EXPORT_CONCURRENCY, DATASTORE_EXPORT_QUEUE_LIMIT, DATASTORE_EXPORT_RETENTION_HOURS) < 1
+):
+    raise ImproperlyConfigured(
+        "DATASTORE_EXPORT_INLINE_CELLS must be 0 or more (0: every export in the background), and "
+        "DATASTORE_EXPORT_CONCURRENCY, _QUEUE_LIMIT and _RETENTION_HOURS at least 1 (see docs/environment.md)."
+    )
+
 # Object storage (S3-compatible). Empty S3_BUCKET: files live under MEDIA_ROOT.
 S3_BUCKET: str = _env.str("S3_BUCKET", "")
 #: The provider's address (Scaleway, OVHcloud, MinIO, Garage…); empty: Amazon S3.

@@ -244,6 +244,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temp
 # Map tiles of the data preview (auzolan.datastore.maps); empty: no base map.
 MAP_TILE_URL = env.MAP_TILE_URL
 MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
+# Datastore exports: above this weighted size a background job; how many at once; queue cap; file retention.
+DATASTORE_EXPORT_INLINE_CELLS = env.DATASTORE_EXPORT_INLINE_CELLS
+DATASTORE_EXPORT_CONCURRENCY = env.DATASTORE_EXPORT_CONCURRENCY
+DATASTORE_EXPORT_QUEUE_LIMIT = env.DATASTORE_EXPORT_QUEUE_LIMIT
+DATASTORE_EXPORT_RETENTION_HOURS = env.DATASTORE_EXPORT_RETENTION_HOURS
 
 
 def tile_source(url: str) -> str:

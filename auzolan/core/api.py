@@ -10,10 +10,10 @@ from auzolan.core.permissions import get_object_for
 router = Router(tags=["Tâches de fond"])
 
 
-class JobOut(Schema):
+class ProgressOut(Schema):
+    """The progress of background work, as the job page's script reads it (static/js/auzolan.js)."""
+
     id: UUID
-    kind: str
-    label: str
     state: str
     state_label: str
     percent: int | None
@@ -22,6 +22,11 @@ class JobOut(Schema):
     message: str
     created_at: datetime
     finished_at: datetime | None
+
+
+class JobOut(ProgressOut):
+    kind: str
+    label: str
     result: dict
 
     @staticmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -30,12 +30,7 @@ class Progress:
         self.job = job
 
     def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
-        fields = {"progress_done": done, "updated_at": timezone.now()}
-        if total is not None:
-            fields["progress_total"] = total
-        if message:
-            fields["message"] = message[:500]
-        Job.objects.filter(pk=self.job.pk).update(**fields)
+        jobs_update([self.job.pk], done=done, total=total, message=message or None)
 
 
 def job_task(func: Callable[..., dict | None]):
@@ -44,7 +39,7 @@ def job_task(func: Callable[..., dict | None]):
     @functools.wraps(func)
     def run(job_id: str, **kwargs: Any) -> dict | None:
         job = Job.objects.get(pk=job_id)
-        Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, started_at=timezone.now())
+        jobs_update([job.pk], state=Job.State.RUNNING)
         try:
             result = func(Progress(job), **kwargs) or {}
         except ApplicationError as error:
@@ -61,10 +56,7 @@ def job_task(func: Callable[..., dict | None]):
 
 
 def _finish(job: Job, state: str, message: str, result: dict | None = None) -> None:
-    fields = {"state": state, "finished_at": timezone.now(), "message": message[:500]}
-    if result is not None:
-        fields["result"] = result
-    Job.objects.filter(pk=job.pk).update(**fields)
+    jobs_update([job.pk], state=state, message=message, result=result)
 
 
 def job_start(*, owner, kind: str, label: str, task, **kwargs: Any) -> Job:
@@ -77,3 +69,78 @@ def job_start(*, owner, kind: str, label: str, task, **kwargs: Any) -> Job:
 
     transaction.on_commit(enqueue)
     return job
+
+
+# --- Jobs that follow work run elsewhere ------------------------------------------------------------------------
+# Some work is shared: the same data export asked by several people runs once (auzolan.datastore.export_jobs). The app
+# keeps the work's own state and runs one task; each person who asked gets a Job row that mirrors it (`job_follow`,
+# then `jobs_update` from the task), so that it shows in their space (/moi/taches/<id>/) like any other job.
+
+
+def job_follow(
+    *,
+    owner,
+    kind: str,
+    label: str,
+    state: str = Job.State.QUEUED,
+    done: int = 0,
+    total: int = 0,
+    message: str = "",
+    result: dict | None = None,
+) -> Job:
+    """A Job row for `owner` that another app's task keeps up to date with `jobs_update` (it enqueues nothing)."""
+    now = timezone.now()
+    running = state != Job.State.QUEUED
+    finished = state in (Job.State.SUCCEEDED, Job.State.FAILED)
+    return Job.objects.create(
+        owner=owner,
+        kind=kind,
+        label=label[:255],
+        state=state,
+        progress_done=done,
+        progress_total=total,
+        message=message[:500],
+        result=result or {},
+        started_at=now if running else None,
+        finished_at=now if finished else None,
+    )
+
+
+def jobs_update(
+    job_ids: Iterable,
+    *,
+    state: str | None = None,
+    done: int | None = None,
+    total: int | None = None,
+    message: str | None = None,
+    result: dict | None = None,
+) -> None:
+    """Record the state and progress of jobs (`None`: unchanged); starting sets `started_at`, finishing
+    `finished_at`."""
+    fields = progress_fields(done=done, total=total, message=message)
+    if state is not None:
+        fields["state"] = state
+        if state == Job.State.RUNNING:
+            fields["started_at"] = fields["updated_at"]
+        elif state in (Job.State.SUCCEEDED, Job.State.FAILED):
+            fields["finished_at"] = fields["updated_at"]
+    if result is not None:
+        fields["result"] = result
+    Job.objects.filter(pk__in=list(job_ids)).update(**fields)
+
+
+def progress_fields(*, done: int | None = None, total: int | None = None, message: str | None = None) -> dict:
+    """The fields of a progress report (`None`: unchanged) of a Job, or of any `core.models.Progressing` model."""
+    fields: dict[str, Any] = {"updated_at": timezone.now()}
+    if done is not None:
+        fields["progress_done"] = done
+    if total is not None:
+        fields["progress_total"] = total
+    if message is not None:
+        fields["message"] = message[:500]
+    return fields
+
+
+def jobs_delete(job_ids: Iterable) -> None:
+    """Delete jobs whose work is gone (a pruned export file): they no longer lead anywhere."""
+    Job.objects.filter(pk__in=list(job_ids)).delete()

@@ -15,6 +15,23 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class Progressing:
+    """What a progress page shows (core/_job_progress.html) of a model with `State` (a Job's states), `state`,
+    `progress_done` and `progress_total`: a Job, or work that people's jobs follow (a data export)."""
+
+    @property
+    def percent(self) -> int | None:
+        if self.state == self.State.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return None
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.SUCCEEDED, self.State.FAILED)
+
+
 class AuditLogEntry(models.Model):
     """What a service did, for whom and by whom. Written by core.audit.audit_log only."""
 
@@ -51,7 +68,7 @@ class AuditLogEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
 
-class Job(TimeStampedModel):
+class Job(Progressing, TimeStampedModel):
     """A background task started by a person, with the progress they see while it runs."""
 
     class State(models.TextChoices):
@@ -82,15 +99,3 @@ class Job(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.label
-
-    @property
-    def percent(self) -> int | None:
-        if self.state == self.State.SUCCEEDED:
-            return 100
-        if not self.progress_total:
-            return None
-        return min(100, round(100 * self.progress_done / self.progress_total))
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state in (self.State.SUCCEEDED, self.State.FAILED)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("accessibilite/", pages.static_page, {"template": "core/accessibility.html"}, name="accessibility"),
     path("plan-du-site/", pages.static_page, {"template": "core/sitemap.html"}, name="sitemap"),
     path("sante/", health.health, name="health"),
+    path("moi/taches/", jobs.job_list, name="job_list"),
     path("moi/taches/<uuid:job_id>/", jobs.job_detail, name="job_detail"),
 ]

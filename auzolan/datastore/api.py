@@ -247,27 +247,115 @@ def resource_data_aggregate(
     return _query.aggregate(table, query, group_by=_query._list(group_by), aggregates=_query._list(agg) or ["count"])
 
 
+# --- Exports: streamed when small, prepared in the background when large (datastore.exports, export_jobs) ---------
+
+from datetime import datetime  # noqa: E402
+
+from django.http import JsonResponse as _JsonResponse  # noqa: E402
+from ninja.responses import NinjaJSONEncoder as _NinjaJSONEncoder  # noqa: E402
+
+from auzolan.core.api import ProgressOut as _ProgressOut  # noqa: E402
+from auzolan.datastore import export_jobs as _export_jobs  # noqa: E402
+from auzolan.datastore.models import TableExport as _TableExport  # noqa: E402
+
+_EXPORT_DOC = (
+    " Formats : csv, json (un tableau), parquet, xlsx (cellules typées : nombres, dates, booléens, texte ; jamais "
+    "de formule ; au plus 1 048 575 lignes, sinon erreur 400 `too-large` : exportez en CSV ou en Parquet ; un "
+    "texte de plus de 32 767 caractères est coupé, avec une note dans une seconde feuille)."
+    "\n\n**Formules** : le CSV est destiné aux tableurs ; une cellule de texte (ou un nom de colonne) qui commence "
+    "par `=`, `+`, `-`, `@`, une tabulation ou un retour chariot reçoit une apostrophe devant elle, pour qu'un "
+    "tableur l'affiche sans l'exécuter (injection de formule). Les colonnes numériques ne sont jamais modifiées "
+    "(-12.5 reste -12.5). `raw=true` garde les octets tels quels (pour les programmes). JSON et Parquet, formats "
+    "pour les programmes, ne sont jamais modifiés ; le XLSX écrit ces textes comme des cellules de texte."
+    "\n\n**Exports volumineux** : un export dont la taille (lignes × colonnes, pondérée par le coût du format : "
+    "CSV et Parquet ×1, JSON ×2, XLSX ×40) dépasse le seuil du service (`DATASTORE_EXPORT_INLINE_CELLS`, 4 millions "
+    "par défaut) est préparé en arrière-plan : la réponse est alors **202** avec l'état de la préparation "
+    "(`status_url` à interroger, en-tête `Location`), puis, une fois prêt, `download_url`. Le même export demandé "
+    "à nouveau (mêmes filtres, tri, champs, format) reprend la préparation en cours ; s'il est déjà prêt, la réponse "
+    "est **303** vers le fichier. Le fichier reste disponible quelques heures (`expires_at`). Trop d'exports en "
+    "préparation : **429** avec `Retry-After`."
+)
+
+
+class ExportStatusOut(_ProgressOut):
+    format: str
+    raw: bool
+    rows: int
+    columns: int
+    size: int
+    expires_at: datetime | None
+    status_url: str
+    download_url: str | None
+    page_url: str
+
+
 @router.get(
     "/resources/{identifier}/data/export",
-    summary="Export d'un résultat filtré et trié d'une ressource tabulaire (CSV, JSON, Parquet ou XLSX), en flux",
-    description=_FILTERS_DOC
-    + " Formats : csv, json (un tableau), parquet, xlsx (cellules typées : nombres, dates, booléens, texte ; jamais "
-    "de formule ; au plus 1 048 575 lignes, sinon erreur 400 `too-large` : exportez en CSV ou en Parquet ; un "
-    "texte de plus de 32 767 caractères est coupé, avec une note dans une seconde feuille).",
-    response={200: None},
+    summary="Export d'un résultat filtré et trié d'une ressource tabulaire (CSV, JSON, Parquet ou XLSX)",
+    description=_FILTERS_DOC + _EXPORT_DOC,
+    response={200: None, 202: ExportStatusOut, 303: ExportStatusOut},
 )
 def resource_data_export(
     request,
     identifier: uuid.UUID,
     format: str = _Q("csv", description="csv, json, parquet ou xlsx."),
+    raw: str = _Q(
+        "false",
+        description="true : garder les cellules telles quelles, sans neutraliser les textes qui ressemblent à une "
+        "formule de tableur (CSV ; sans effet sur les autres formats).",
+    ),
     sort: str = _Q(""),
     fields: str = _Q(""),
     q: str = _Q(""),
 ):
+    """Small results are produced and streamed at once (200); large ones are prepared in the background (202)."""
     resource, table = _ready_table(request, identifier)
-    query = _query.parse_params(request.GET)
-    name = resource.dataset.slug[:60] or "export"
-    return _exports.export_response(table, query, format.lower(), filename=f"{name}-{resource.identifier.hex[:8]}")
+    spec = _exports.parse_spec(request.GET)
+    size = _exports.measure(table, spec)
+    filename = _exports.filename_for(resource)
+    if size.inline:
+        return _exports.export_response(table, spec, filename=filename)
+    try:
+        export = _export_jobs.export_request(actor=request.user, table=table, spec=spec, size=size, filename=filename)
+    except _export_jobs.QueueFull as error:
+        response = _JsonResponse({"error": error.as_dict()}, status=error.status)
+        response["Retry-After"] = str(error.retry_after)
+        return response
+    ready = export.state == _TableExport.State.SUCCEEDED
+    body = _export_jobs.status(export)
+    response = _JsonResponse(body, status=303 if ready else 202, encoder=_NinjaJSONEncoder)
+    response["Location"] = body["download_url"] if ready else body["status_url"]
+    if not ready:
+        response["Retry-After"] = "2"
+    return response
+
+
+@router.get(
+    "/exports/{export_id}",
+    response=ExportStatusOut,
+    summary="État de la préparation d'un export volumineux (progression, adresse du fichier une fois prêt)",
+    description=(
+        "L'identifiant est donné par la réponse 202 de l'export ; seul qui le détient peut suivre l'export. La "
+        "visibilité du jeu de données est vérifiée à nouveau (404 sinon). `state` : queued, running, succeeded, "
+        "failed ; `download_url` une fois l'export prêt ; `expires_at` : date à laquelle le fichier sera supprimé."
+    ),
+)
+def export_status(request, export_id: uuid.UUID):
+    return _export_jobs.status(_export_jobs.visible_export(request.user, export_id))
+
+
+@router.get(
+    "/exports/{export_id}/file",
+    summary="Fichier d'un export volumineux une fois prêt",
+    description=(
+        "La visibilité du jeu de données est vérifiée à nouveau à chaque téléchargement (404 sinon). 409 tant que "
+        "l'export est en préparation, 410 quand il a échoué ou expiré."
+    ),
+    response={200: None},
+)
+def export_file(request, export_id: uuid.UUID):
+    export = _export_jobs.visible_export(request.user, export_id)
+    return _exports.stored_response(_export_jobs.open_file(export), export.format, filename=export.filename)
 
 
 def _sql_tables(request, identifiers: list[uuid.UUID]) -> list[_Table]:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from auzolan.catalog.models import Resource, ResourceVersion
-from auzolan.core.models import Job, TimeStampedModel
+from auzolan.core.models import Job, Progressing, TimeStampedModel
 
 # --- Ingestion ---------------------------------------------------------------------------------------------
 
@@ -146,3 +146,76 @@ class ValidationReport(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+# --- Exports run in the background (auzolan.datastore.export_jobs) -----------------------------------------
+
+
+class TableExport(Progressing, TimeStampedModel):
+    """One export of a table's filtered, sorted result that was too large to produce during the request.
+
+    Its id (random, unguessable) is what the person who asked holds: the status (`/api/v1/exports/<id>`) and the file
+    (`…/file`) are reached with it, and the dataset's visibility is checked again each time. The same export asked
+    again (same table, filters, search, sort, fields, format and `raw`: the same `fingerprint`) reuses this row while
+    it is queued, running or ready; each person logged in who asked for it follows it through their own `jobs`.
+    The file lives in Django's storage and is deleted, with the row, `DATASTORE_EXPORT_RETENTION_HOURS` after it was
+    produced (`manage.py prune_data_exports`).
+    """
+
+    State = Job.State  # queued, running, succeeded, failed: the states of a person's job, as the job page reads them
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    table = models.ForeignKey(Table, verbose_name=_("table"), on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(_("format"), max_length=10)
+    raw = models.BooleanField(_("octets bruts"), default=False)
+    #: The query as data ({"filters": [[column, operator, value], …], "sort", "fields", "q"}), replayed by the task.
+    query = models.JSONField(_("requête"), default=dict)
+    fingerprint = models.CharField(_("empreinte"), max_length=64, db_index=True)
+    filename = models.CharField(_("nom du fichier"), max_length=255)
+    state = models.CharField(_("état"), max_length=20, choices=Job.State.choices, default=Job.State.QUEUED)
+    progress_done = models.PositiveBigIntegerField(default=0)
+    progress_total = models.PositiveBigIntegerField(default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    #: Rows and columns of the result, as counted (or estimated above 100 000 rows) when it was asked.
+    rows = models.PositiveBigIntegerField(_("lignes"), default=0)
+    columns = models.PositiveIntegerField(_("colonnes"), default=0)
+    file = models.CharField(_("fichier"), max_length=500, blank=True)
+    size = models.PositiveBigIntegerField(_("taille"), default=0)
+    jobs = models.ManyToManyField(Job, verbose_name=_("tâches des personnes"), blank=True, related_name="+")
+    task_result_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export de table")
+        verbose_name_plural = _("exports de tables")
+        ordering = ["-created_at"]
+        constraints = [
+            # One live export per question: a second request finds it (a failed one may be asked again).
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=Q(state__in=["queued", "running", "succeeded"]),
+                name="datastore_one_live_export",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} — {self.format}"
+
+
+class ExportSlot(models.Model):
+    """A place for one heavy export at a time: `DATASTORE_EXPORT_CONCURRENCY` rows (numbers 0…N-1), taken with a
+    conditional UPDATE (atomic on SQLite and PostgreSQL), so that all the workers of all the machines share them. A
+    place held longer than the export time limit (a worker killed mid-export) is taken back."""
+
+    number = models.PositiveSmallIntegerField(primary_key=True)
+    export = models.ForeignKey(TableExport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    taken_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("place d'export")
+        verbose_name_plural = _("places d'export")
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -84,15 +84,17 @@ def _url(base: str, params: QueryDict, **changes) -> str:
 
 
 def api_urls(resource: Resource, params: QueryDict) -> dict:
-    """The data API page and the exports (CSV, XLSX, JSON, Parquet) of the same filtered, sorted rows."""
+    """The data API page and the exports (CSV, XLSX, JSON, Parquet) of the same filtered, sorted rows. The exports go
+    through the preview's export page (views/exports.py): the file at once when small, a progress page when large."""
     cleaned = query_params(params)
-    for reserved in ("limit", "offset", "cursor", "format"):
+    for reserved in ("limit", "offset", "cursor", "format", "raw"):
         cleaned.pop(reserved, None)
     base = f"/api/v1/resources/{resource.identifier}/data"
     encoded = cleaned.urlencode()
     links = {"api": f"{base}?{encoded}" if encoded else base}
+    export = reverse("datastore:export", kwargs={"slug": resource.dataset.slug, "resource": resource.identifier})
     for fmt in ("csv", "xlsx", "json", "parquet"):
-        links[fmt] = f"{base}/export?{urlencode({'format': fmt})}" + (f"&{encoded}" if encoded else "")
+        links[fmt] = f"{export}?{urlencode({'format': fmt})}" + (f"&{encoded}" if encoded else "")
     return links
 
 

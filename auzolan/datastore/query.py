@@ -645,6 +645,17 @@ def _count_rows(con, path: str, clauses: list[str], params: list, table: Table) 
     return max(round(matched / sampled * table.row_count), EXACT_COUNT_THRESHOLD + 1), True
 
 
+def count(table: Table, query: Query) -> tuple[int, bool]:
+    """The rows matching a query's filters and search, and whether the number is estimated (as a page's total:
+    exact up to `EXACT_COUNT_THRESHOLD`, estimated above; cached)."""
+    clauses, params = Compiler(table).where(query)
+    known = _cached_total(table, clauses, params)
+    if known is not None:
+        return known
+    with shared_connection() as con:
+        return _count(con, _path(table), clauses, params, table)
+
+
 def query_table(
     table: Table,
     *,
@@ -738,13 +749,14 @@ def aggregate(table: Table, query: Query, *, group_by: list[str], aggregates: li
     }
 
 
-def export_sql(table: Table, query: Query) -> tuple[str, list, list[str]]:
-    """The SELECT of a filtered, sorted result without limit (for COPY), its parameters and the column names."""
+def export_sql(table: Table, query: Query, *, select_item=None) -> tuple[str, list, list[str]]:
+    """The SELECT of a filtered, sorted result without limit (for COPY), its parameters and the column names.
+    `select_item(name, type)`, when given, writes each column's SELECT item (an expression and its alias)."""
     compiler = Compiler(table)
     names = compiler.select(query.fields)
     keys = compiler.order(query.sort)
     clauses, params = compiler.where(query)
     where_sql = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    select = ", ".join(quote(n) for n in names)
+    select = ", ".join(select_item(n, compiler.type_of(n)) if select_item else quote(n) for n in names)
     sql = f"SELECT {select} FROM {source_sql()}{where_sql}{_order_sql(keys)}"  # noqa: S608
     return sql, [_path(table), *params], names

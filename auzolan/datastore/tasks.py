@@ -52,3 +52,12 @@ def validate_version_unowned(report_id: str) -> None:
     report = ValidationReport.objects.select_related("version", "schema").get(pk=report_id)
     with contextlib.suppress(ApplicationError):  # the message is stored in the report
         run_validation(report=report)
+
+
+@task()
+def export_table(export_id: str) -> None:
+    """Produce a background export (see export_jobs.run_export): it takes a place among the N that may run at once,
+    or enqueues itself again a few seconds later."""
+    from auzolan.datastore.export_jobs import run_export
+
+    run_export(export_id=export_id)

@@ -64,3 +64,25 @@ def test_nothing_is_enqueued_when_the_transaction_rolls_back(user, django_captur
         job_start(owner=user, kind="test.count", label="Compter", task=count_to, n=1)
     assert len(callbacks) == 1  # enqueued only on commit
     assert Job.objects.get().task_result_id == ""
+
+
+@pytest.mark.django_db
+def test_the_tasks_page_lists_the_persons_jobs_only(client, user):
+    from django.urls import reverse
+
+    from auzolan.core.jobs import job_follow
+    from tests.accounts.factories import UserFactory
+
+    mine = job_follow(
+        owner=user, kind="test.count", label="Compter mes lignes", state=Job.State.RUNNING, done=1, total=4
+    )
+    job_follow(owner=UserFactory(), kind="test.count", label="La tâche de quelqu'un d'autre")
+    url = reverse("core:job_list")
+    assert url == "/moi/taches/"
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(user)
+    html = client.get(url).content.decode()
+    assert "Compter mes lignes" in html and f'href="/moi/taches/{mine.pk}/"' in html and "25 %" in html
+    assert "quelqu&#x27;un d&#x27;autre" not in html and "<caption" in html
+    detail = client.get(reverse("core:job_detail", args=[mine.pk])).content.decode()
+    assert 'href="/moi/taches/"' in detail

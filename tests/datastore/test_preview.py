@@ -85,11 +85,10 @@ def test_preview_page_is_public_and_paginated(client, loaded):
     assert 'aria-current="page">1<' in content and "?page=2" in content
     second = client.get(url(dataset, resource) + "?page=2").content.decode()
     assert len(body_rows(second)) == 5 and 'aria-current="page">2<' in second
-    # links to the data API and to the CSV export
+    # links to the data API and to the exports (through the preview's export page: a file, or a progress page)
     assert f"/api/v1/resources/{resource.identifier}/data" in content
-    assert f"/api/v1/resources/{resource.identifier}/data/export?format=csv" in content
-    for fmt in ("xlsx", "json", "parquet"):
-        assert f"/api/v1/resources/{resource.identifier}/data/export?format={fmt}" in content
+    for fmt in ("csv", "xlsx", "json", "parquet"):
+        assert f'href="{url(dataset, resource)}export/?format={fmt}" rel="nofollow"' in content
 
 
 def test_sort_filters_and_search(client, loaded):

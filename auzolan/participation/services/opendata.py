@@ -29,10 +29,9 @@ from auzolan.core.audit import audit_log
 from auzolan.core.errors import ValidationError
 from auzolan.core.jobs import job_start, job_task
 from auzolan.core.permissions import require
+from auzolan.core.spreadsheets import neutralise
 from auzolan.participation.models import Budget, Process, Project, Proposal, Question, Survey
 from auzolan.participation.models.surveys import ProcessOpenData
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 #: Process theme -> EU data themes of the dataset (always with GOVE, government and public sector).
 THEMES = {
@@ -48,15 +47,15 @@ THEMES = {
 
 
 def safe_cell(value):
-    """A spreadsheet must not run a cell as a formula: text starting with = + - @ (or a tab/CR) gets a quote."""
+    """A spreadsheet must not run a cell as a formula: text starting with = + - @ (or a tab/CR) gets a quote
+    (auzolan.core.spreadsheets, shared with the datastore's exports)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, int | float):
         return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralise(str(value))
 
 
 def _csv(header: list[str], rows) -> bytes:
