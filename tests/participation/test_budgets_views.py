@@ -370,6 +370,28 @@ def test_editor_cannot_change_frozen_rules_through_the_page(client, voting):
     assert (budget.title, budget.envelope, budget.rule) == ("Nouveau", 100, "knapsack")
 
 
+@pytest.mark.parametrize("make_process", [vote_process, closed_vote_process], ids=["vote-open", "vote-over"])
+def test_no_budget_creation_offered_once_voting_has_opened(client, make_process):
+    """The list page offered "Créer un budget" while the vote was open, and the form then answered 400."""
+    process = make_process()
+    BudgetFactory(process=process, envelope=100)
+    editor_client(client, process)
+    page = client.get(url("manage_budgets", process)).content.decode()
+    assert url("manage_budget_create", process) not in page
+    assert "on ne peut plus ajouter de budget" in page
+    response = client.get(url("manage_budget_create", process), follow=True)
+    assert response.redirect_chain[-1][0] == url("manage_budgets", process)
+    assert "on ne peut plus ajouter de budget" in response.content.decode()
+    assert client.post(url("manage_budget_create", process), {"title": "X", "envelope": "5"}).status_code == 302
+    assert Budget.objects.filter(process=process).count() == 1
+
+
+def test_budget_creation_offered_before_the_vote(client):
+    process = future_vote_process()
+    editor_client(client, process)
+    assert url("manage_budget_create", process) in client.get(url("manage_budgets", process)).content.decode()
+
+
 def test_paper_ballots_compute_and_publish_pages(client):
     process = closed_vote_process()
     budget = BudgetFactory(process=process, envelope=100)

@@ -504,6 +504,7 @@ def manage_budgets(request, slug: str):
             "process_url": _process_url(process),
             "budgets": list(selectors.budget_list(process)),
             "voting_open": services.voting_open(process),
+            "creation_refusal": services.budget_creation_refusal(process),
         },
     )
 
@@ -512,6 +513,10 @@ def manage_budgets(request, slug: str):
 @login_required
 def manage_budget_create(request, slug: str):
     process = _managed(request, slug)
+    refusal = services.budget_creation_refusal(process)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("participation:manage_budgets", slug=slug)
     form = BudgetForm(request.POST or None, process=process)
     if request.method == "POST" and form.is_valid():
         try:
