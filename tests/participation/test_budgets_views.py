@@ -76,6 +76,10 @@ def test_vote_flow_without_javascript(client, voting):
     assert sorted(cast.lines.values_list("project_id", flat=True)) == sorted([p60.pk, p20.pk])
     receipt = client.get(response.url)
     assert services.format_receipt(cast.receipt) in receipt.content.decode()
+    # Back on the confirmation page (back button): the receipt, never "aucun projet choisi".
+    back = client.get(url("budget_checkout", process, budget), follow=True)
+    assert back.redirect_chain[-1][0] == url("ballot_receipt", process, budget)
+    assert "déjà voté" in back.content.decode() and "aucun projet" not in back.content.decode()
     # A replay of the confirmation (another tab, back button): "déjà voté", never a 500, still one ballot.
     for project in (p60, p20):
         client.post(url("budget_select", process, budget), {"project": project.pk, "action": "add"})
