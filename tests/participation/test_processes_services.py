@@ -247,7 +247,7 @@ SQUARE = [[-1.48, 43.48], [-1.46, 43.48], [-1.46, 43.50], [-1.48, 43.50], [-1.48
     [
         {"type": "Point", "coordinates": [-1.47, 43.49]},
         {"type": "Polygon", "coordinates": [SQUARE[:3]]},  # not enough positions
-        {"type": "Polygon", "coordinates": [SQUARE[:-1] + [[-1.0, 43.0]]]},  # not closed
+        {"type": "Polygon", "coordinates": [[*SQUARE[:-1], [-1.0, 43.0]]]},  # not closed
         {"type": "Polygon", "coordinates": [[[-1.48, 95.0], *SQUARE[1:-1], [-1.48, 95.0]]]},  # latitude out of range
         {"type": "Polygon", "coordinates": [[["a", "b"], *SQUARE[1:-1], ["a", "b"]]]},
         {"type": "Polygon", "coordinates": "nope"},
