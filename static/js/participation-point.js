@@ -11,7 +11,7 @@
     var tools = document.getElementById("point-map-tools");
     var latInput = document.getElementById("id_latitude");
     var lonInput = document.getElementById("id_longitude");
-    if (!element || !tools || !latInput || !lonInput || typeof window.L === "undefined") return;
+    if (!element || !tools || !latInput || !lonInput || typeof window.L === "undefined" || !window.auzolanBaseMap) return;
     var L = window.L;
     var data = element.dataset;
     var status = document.getElementById("point-map-status");
@@ -20,19 +20,7 @@
     element.setAttribute("aria-label", data.label);
     element.setAttribute("aria-describedby", "point-map-help");
 
-    var map = L.map(element, { zoomControl: false, attributionControl: false, keyboard: true });
-    L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
-    if (data.tileUrl) {
-      var layer = L.tileLayer(data.tileUrl, { maxZoom: 19 });
-      layer.getAttribution = function () { return ""; };
-      layer.addTo(map);
-      if (data.tileAttribution) {
-        var attribution = L.control.attribution({ prefix: false }).addTo(map);
-        attribution.getContainer().textContent = data.tileAttribution;
-      }
-    } else {
-      element.classList.add("map-preview__map--plain");
-    }
+    var map = window.auzolanBaseMap(element);
 
     var outlines = null;
     var source = document.getElementById("district-outlines");
