@@ -154,6 +154,7 @@ class ProposalOut(Schema):
     district: str | None = Field(description="Identifiant (slug) du quartier.")
     latitude: Decimal | None
     longitude: Decimal | None
+    place: str = Field(description="Le lieu décrit en mots (adresse, repère), quand l'auteur l'a donné.")
     supports_count: int
     comments_count: int
     answer: str = Field(description="Réponse publique de l'organisation (Markdown).")

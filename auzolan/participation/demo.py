@@ -35,23 +35,100 @@ DISTRICTS = [
     ("Petit Bayonne", "64100"),
     ("Saint-Esprit", "64100"),
 ]
+#: Simplified outlines of the three historic districts (longitude, latitude): west of the Nive, east of the Nive,
+#: north of the Adour. Drawn for the demo from the map of Bayonne; not an official boundary.
+OUTLINES = {
+    "Grand Bayonne": [
+        (-1.4743, 43.4944),
+        (-1.4790, 43.4950),
+        (-1.4840, 43.4925),
+        (-1.4855, 43.4870),
+        (-1.4800, 43.4835),
+        (-1.4745, 43.4840),
+        (-1.4743, 43.4944),
+    ],
+    "Petit Bayonne": [
+        (-1.4741, 43.4944),
+        (-1.4741, 43.4840),
+        (-1.4680, 43.4820),
+        (-1.4610, 43.4860),
+        (-1.4630, 43.4930),
+        (-1.4700, 43.4948),
+        (-1.4741, 43.4944),
+    ],
+    "Saint-Esprit": [
+        (-1.4790, 43.4965),
+        (-1.4700, 43.4962),
+        (-1.4600, 43.4950),
+        (-1.4560, 43.5010),
+        (-1.4650, 43.5060),
+        (-1.4760, 43.5040),
+        (-1.4790, 43.4965),
+    ],
+}
 
 IDEA_BOX = "Boîte à idées : une ville plus agréable à pied"
 CONSULTATION = "Consultation : le réaménagement du parc"
 BUDGET = "Budget participatif 2026"
 
+#: (title, body, district, place in words, (latitude, longitude) or None)
 IDEAS = [
-    ("Des fontaines à eau potable dans les parcs", "Quand il fait chaud, il n'y a nulle part où remplir sa gourde."),
+    (
+        "Des fontaines à eau potable dans les parcs",
+        "Quand il fait chaud, il n'y a nulle part où remplir sa gourde.",
+        "Petit Bayonne",
+        "Jardins du Château-Neuf",
+        (43.4875, -1.4680),
+    ),
     (
         "Un passage piéton devant la crèche",
         "Les voitures roulent vite rue des Faures ; les parents traversent à risque.",
+        "Grand Bayonne",
+        "Rue des Faures, devant la crèche",
+        (43.4893, -1.4770),
     ),
-    ("Des bancs le long de l'Adour", "Pour que les personnes âgées puissent faire une pause pendant la promenade."),
-    ("Éclairer le chemin de halage", "Le soir, le chemin est trop sombre pour rentrer à pied ou à vélo."),
-    ("Des arceaux vélos près du marché", "Le samedi matin, on ne sait pas où attacher son vélo."),
-    ("Ouvrir la cour de l'école le week-end", "Un lieu de jeu sûr pour les enfants du quartier."),
-    ("Des toilettes publiques au Petit Bayonne", "Il n'y en a aucune entre les quais et la cathédrale."),
-    ("Planter des arbres place Paul Bert", "La place est brûlante en été ; de l'ombre la rendrait vivante."),
+    (
+        "Des bancs le long de l'Adour",
+        "Pour que les personnes âgées puissent faire une pause pendant la promenade.",
+        "Saint-Esprit",
+        "Quai de Lesseps",
+        (43.4970, -1.4690),
+    ),
+    (
+        "Éclairer le chemin de halage",
+        "Le soir, le chemin est trop sombre pour rentrer à pied ou à vélo.",
+        "Petit Bayonne",
+        "Chemin de halage de la Nive, en amont du pont Génie",
+        (43.4850, -1.4725),
+    ),
+    (
+        "Des arceaux vélos près du marché",
+        "Le samedi matin, on ne sait pas où attacher son vélo.",
+        "Grand Bayonne",
+        "Autour des halles, quai Commandant Roquebert",
+        (43.4926, -1.4752),
+    ),
+    (
+        "Ouvrir la cour de l'école le week-end",
+        "Un lieu de jeu sûr pour les enfants du quartier.",
+        "Saint-Esprit",
+        "École du quartier Saint-Esprit",
+        (43.4995, -1.4680),
+    ),
+    (
+        "Des toilettes publiques au Petit Bayonne",
+        "Il n'y en a aucune entre les quais et la cathédrale.",
+        "Petit Bayonne",
+        "Entre le quai Galuperie et la rue Pannecau",
+        None,
+    ),
+    (
+        "Planter des arbres place Paul Bert",
+        "La place est brûlante en été ; de l'ombre la rendrait vivante.",
+        "Petit Bayonne",
+        "Place Paul Bert",
+        (43.4896, -1.4712),
+    ),
 ]
 COMMENTS = [
     ("for", "Très bonne idée, je soutiens !"),
@@ -137,10 +214,20 @@ def _citizens() -> list:
 def _districts(actor, organisation) -> list[District]:
     districts = []
     for name, postal_code in DISTRICTS:
+        outline = {"type": "Polygon", "coordinates": [[list(point) for point in OUTLINES[name]]]}
         district = District.objects.filter(organisation=organisation, name=name).first()
         if district is None:
             district = process_services.district_create(
-                actor=actor, organisation=organisation, name=name, postal_codes=postal_code
+                actor=actor, organisation=organisation, name=name, postal_codes=postal_code, geometry=outline
+            )
+        elif district.geometry is None:
+            district = process_services.district_update(
+                actor=actor,
+                district=district,
+                name=district.name,
+                postal_codes=district.postal_codes,
+                commune=district.commune,
+                geometry=outline,
             )
         districts.append(district)
     return districts
@@ -170,7 +257,8 @@ def _ideas(actor, process: Process, citizens, districts) -> None:
     rng = random.Random(7)
     categories = list(process.categories.all())
     proposals = []
-    for number, (title, body) in enumerate(IDEAS):
+    by_name = {district.name: district for district in districts}
+    for number, (title, body, district, place, point) in enumerate(IDEAS):
         proposals.append(
             proposal_services.proposal_create(
                 actor=citizens[number],
@@ -178,7 +266,10 @@ def _ideas(actor, process: Process, citizens, districts) -> None:
                 title=title,
                 body=body,
                 category=categories[number % len(categories)],
-                district=districts[number % len(districts)],
+                district=by_name[district],
+                place=place,
+                latitude=point[0] if point else None,
+                longitude=point[1] if point else None,
             )
         )
     for citizen in citizens:

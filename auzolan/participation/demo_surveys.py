@@ -21,7 +21,7 @@ def load_demo_survey(*, actor, process: Process, respondents=()) -> Survey:
         actor=actor,
         process=process,
         title="Votre avis sur le réaménagement du parc",
-        introduction="Dix questions, cinq minutes : vos réponses guideront le projet présenté au conseil municipal.",
+        introduction="Cinq questions, cinq minutes : vos réponses guideront le projet présenté au conseil municipal.",
         is_anonymous=True,
         results_public=True,
     )

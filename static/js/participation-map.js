@@ -8,7 +8,7 @@
   function setup() {
     var element = document.getElementById("proposal-map");
     var status = document.getElementById("map-status");
-    if (!element || typeof window.L === "undefined" || !window.fetch) return;
+    if (!element || typeof window.L === "undefined" || !window.auzolanBaseMap || !window.fetch) return;
     var L = window.L;
     var data = element.dataset;
     element.hidden = false;
@@ -17,19 +17,7 @@
     element.setAttribute("aria-describedby", "map-description");
     if (status) status.textContent = data.loading;
 
-    var map = L.map(element, { zoomControl: false, attributionControl: false, keyboard: true });
-    L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
-    if (data.tileUrl) {
-      var layer = L.tileLayer(data.tileUrl, { maxZoom: 19 });
-      layer.getAttribution = function () { return ""; };
-      layer.addTo(map);
-      if (data.tileAttribution) {
-        var attribution = L.control.attribution({ prefix: false }).addTo(map);
-        attribution.getContainer().textContent = data.tileAttribution;
-      }
-    } else {
-      element.classList.add("map-preview__map--plain");
-    }
+    var map = window.auzolanBaseMap(element);
     map.setView([43.4, -1.3], 10);
 
     fetch(data.url, { credentials: "same-origin", headers: { Accept: "application/json" } })

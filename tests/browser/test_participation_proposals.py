@@ -93,6 +93,40 @@ def test_create_form(page, live_server, idea_box, login):
     assert_no_blocking_violations(page)
 
 
+def test_create_form_points_the_place_on_the_map(page, live_server, idea_box, login):
+    """Citizens had to type a latitude and a longitude: they click on the map (or, with the keyboard, move the map
+    and press the button), and the district outlines give landmarks."""
+    process, proposal = idea_box
+    proposal.district.geometry = {
+        "type": "Polygon",
+        "coordinates": [[[-1.48, 43.48], [-1.46, 43.48], [-1.46, 43.50], [-1.48, 43.50], [-1.48, 43.48]]],
+    }
+    proposal.district.save()
+    login(UserFactory())
+    visit(page, live_server, f"/participer/{process.slug}/propositions/nouvelle/")
+    page.wait_for_selector("#point-map .leaflet-interactive", timeout=10000)  # the district outline
+    assert page.locator("#point-map-tools").is_visible()
+    box = page.locator("#point-map").bounding_box()
+    page.locator("#point-map").click(position={"x": box["width"] * 0.45, "y": box["height"] * 0.3})
+    lat, lon = float(page.input_value("#id_latitude")), float(page.input_value("#id_longitude"))
+    assert 43.48 < lat < 43.50 and -1.48 < lon < -1.46
+    assert "Point placé" in page.locator("#point-map-status").text_content()
+    page.locator("[data-point-clear]").click()
+    assert page.input_value("#id_latitude") == "" and page.input_value("#id_longitude") == ""
+    page.locator("#point-map").focus()
+    page.keyboard.press("ArrowRight")
+    page.locator("[data-point-center]").click()
+    assert page.input_value("#id_latitude") != ""
+    assert_no_blocking_violations(page)
+    page.fill("#id_title", "Un abri à vélos")
+    page.fill("#id_body", "Près de la place.")
+    page.fill("#id_place", "Place du marché")
+    page.locator("form.form button[type='submit']").click()
+    page.wait_for_load_state()
+    created = type(proposal).objects.get(title="Un abri à vélos")
+    assert created.place == "Place du marché" and created.latitude is not None
+
+
 def test_edit_form_with_files_to_remove(page, live_server, idea_box, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -76,6 +76,10 @@ def test_vote_flow_without_javascript(client, voting):
     assert sorted(cast.lines.values_list("project_id", flat=True)) == sorted([p60.pk, p20.pk])
     receipt = client.get(response.url)
     assert services.format_receipt(cast.receipt) in receipt.content.decode()
+    # Back on the confirmation page (back button): the receipt, never "aucun projet choisi".
+    back = client.get(url("budget_checkout", process, budget), follow=True)
+    assert back.redirect_chain[-1][0] == url("ballot_receipt", process, budget)
+    assert "déjà voté" in back.content.decode() and "aucun projet" not in back.content.decode()
     # A replay of the confirmation (another tab, back button): "déjà voté", never a 500, still one ballot.
     for project in (p60, p20):
         client.post(url("budget_select", process, budget), {"project": project.pk, "action": "add"})
@@ -368,6 +372,28 @@ def test_editor_cannot_change_frozen_rules_through_the_page(client, voting):
     assert response.status_code == 302
     budget.refresh_from_db()
     assert (budget.title, budget.envelope, budget.rule) == ("Nouveau", 100, "knapsack")
+
+
+@pytest.mark.parametrize("make_process", [vote_process, closed_vote_process], ids=["vote-open", "vote-over"])
+def test_no_budget_creation_offered_once_voting_has_opened(client, make_process):
+    """The list page offered "Créer un budget" while the vote was open, and the form then answered 400."""
+    process = make_process()
+    BudgetFactory(process=process, envelope=100)
+    editor_client(client, process)
+    page = client.get(url("manage_budgets", process)).content.decode()
+    assert url("manage_budget_create", process) not in page
+    assert "on ne peut plus ajouter de budget" in page
+    response = client.get(url("manage_budget_create", process), follow=True)
+    assert response.redirect_chain[-1][0] == url("manage_budgets", process)
+    assert "on ne peut plus ajouter de budget" in response.content.decode()
+    assert client.post(url("manage_budget_create", process), {"title": "X", "envelope": "5"}).status_code == 302
+    assert Budget.objects.filter(process=process).count() == 1
+
+
+def test_budget_creation_offered_before_the_vote(client):
+    process = future_vote_process()
+    editor_client(client, process)
+    assert url("manage_budget_create", process) in client.get(url("manage_budgets", process)).content.decode()
 
 
 def test_paper_ballots_compute_and_publish_pages(client):

@@ -15,7 +15,7 @@ from auzolan.participation.services import codes as services
 from tests.accounts.factories import UserFactory
 from tests.organisations.factories import MembershipFactory
 from tests.participation.factories import DistrictFactory
-from tests.participation.factories_budgets import BudgetFactory, ProjectFactory, vote_process
+from tests.participation.factories_budgets import BudgetFactory, ProjectFactory, future_vote_process, vote_process
 
 pytestmark = pytest.mark.django_db
 
@@ -102,14 +102,39 @@ def test_logged_in_person_needs_a_code_in_a_code_phase(client, code_vote):
     assert error.value.code == "code"
 
 
-def test_code_cannot_vote_in_an_account_phase():
-    process = vote_process(verification="account")
+@pytest.mark.parametrize("verification", ["account", "residency_declared", "residency_census"])
+def test_code_is_refused_in_a_phase_that_does_not_vote_with_codes(verification):
+    process = vote_process(verification=verification)
     budget = BudgetFactory(process=process)
     project = ProjectFactory(budget=budget)
     [code] = services.access_codes_generate(actor=editor_of(process), process=process, count=1)
-    access_code = services.access_code_check(process=process, code=code, client_keys=["ip:1"])
+    with pytest.raises(ValidationError) as refused:
+        services.access_code_check(process=process, code=code, client_keys=["ip:1"])
+    assert refused.value.code == "codes-not-used" and "connectez-vous" in refused.value.message
+    # The ballot box refuses it too (defence in depth).
+    access_code = AccessCode.objects.get(process=process)
     with pytest.raises(PermissionDenied):
         budget_services.ballot_submit(budget=budget, project_ids=[project.pk], access_code_id=access_code.pk)
+
+
+def test_code_page_says_when_codes_are_not_used(client):
+    """The page accepted a code in a residency phase; the ballot was refused after the person chose projects."""
+    process = vote_process(verification="residency_declared")
+    BudgetFactory(process=process)
+    [code] = services.access_codes_generate(actor=editor_of(process), process=process, count=1)
+    entry = reverse("participation:code_entry", kwargs={"slug": process.slug})
+    page = client.get(entry).content.decode()
+    assert "ne se fait pas avec un code" in page and 'name="code"' not in page
+    response = client.post(entry, {"code": code})
+    assert response.status_code == 400 and "ne se fait pas avec un code" in response.content.decode()
+    assert not client.session.get("participation_codes")
+
+
+def test_code_page_before_the_vote_gives_its_date(client):
+    process = future_vote_process()
+    process.phases.filter(kind="vote").update(verification="code")
+    entry = reverse("participation:code_entry", kwargs={"slug": process.slug})
+    assert "pas encore ouvert" in client.get(entry).content.decode()
 
 
 def test_revoked_or_foreign_codes_are_refused(code_vote):

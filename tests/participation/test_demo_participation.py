@@ -14,6 +14,12 @@ def test_demo_has_a_live_idea_box_a_running_survey_and_a_budget_with_results(cli
     assert idea_box.state == "published" and idea_box.active_phase().kind == "ideas"
     assert Proposal.objects.filter(process=idea_box).count() >= 8
     assert Proposal.objects.filter(process=idea_box, status="accepted").exists()
+    # Proposals on the map, inside the outlines of their districts (the service checks it), and places in words.
+    located = Proposal.objects.filter(process=idea_box, latitude__isnull=False)
+    assert located.count() >= 6 and all(p.district.geometry for p in located)
+    assert Proposal.objects.filter(process=idea_box).exclude(place="").count() == 8
+    map_page = client.get(f"/participer/{idea_box.slug}/propositions/carte/").content.decode()
+    assert "Place Paul Bert" in map_page
     assert idea_box.comments.exists()
     consultation = processes["consultation"]
     assert consultation.active_phase().kind == "survey"

@@ -237,3 +237,35 @@ def test_districts_and_categories(organisation, actor):
     services.category_delete(actor=actor, category=category)
     services.district_delete(actor=actor, district=district)
     assert not process.categories.exists()
+
+
+SQUARE = [[-1.48, 43.48], [-1.46, 43.48], [-1.46, 43.50], [-1.48, 43.50], [-1.48, 43.48]]
+
+
+@pytest.mark.parametrize(
+    "outline",
+    [
+        {"type": "Point", "coordinates": [-1.47, 43.49]},
+        {"type": "Polygon", "coordinates": [SQUARE[:3]]},  # not enough positions
+        {"type": "Polygon", "coordinates": [[*SQUARE[:-1], [-1.0, 43.0]]]},  # not closed
+        {"type": "Polygon", "coordinates": [[[-1.48, 95.0], *SQUARE[1:-1], [-1.48, 95.0]]]},  # latitude out of range
+        {"type": "Polygon", "coordinates": [[["a", "b"], *SQUARE[1:-1], ["a", "b"]]]},
+        {"type": "Polygon", "coordinates": "nope"},
+        "garbage",
+    ],
+)
+def test_district_outline_is_checked(organisation, actor, outline):
+    with pytest.raises(ValidationError, match="polygone"):
+        services.district_create(actor=actor, organisation=organisation, name="Centre", geometry=outline)
+
+
+def test_district_outline_is_kept_changed_or_removed(organisation, actor):
+    feature = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [SQUARE]}}
+    district = services.district_create(actor=actor, organisation=organisation, name="Centre", geometry=feature)
+    assert district.geometry == {"type": "Polygon", "coordinates": [SQUARE]}
+    services.district_update(actor=actor, district=district, name="Centre-ville")
+    district.refresh_from_db()
+    assert district.geometry == {"type": "Polygon", "coordinates": [SQUARE]}
+    services.district_update(actor=actor, district=district, name="Centre-ville", geometry=None)
+    district.refresh_from_db()
+    assert district.geometry is None

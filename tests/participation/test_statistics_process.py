@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from auzolan.core.registry import page_sections
 from auzolan.participation.models import Ballot, Budget, Comment, Process, Support
-from auzolan.participation.selectors.statistics import home_figures_values, process_statistics, protect_small_counts
+from auzolan.participation.selectors.statistics import home_figures_values, process_statistics
 from auzolan.participation.services import surveys as survey_services
+from auzolan.participation.small_counts import protect_small_counts
 from tests.accounts.factories import UserFactory
 from tests.participation.factories import DistrictFactory, ProcessFactory, ProposalFactory, process_with_phase
 from tests.participation.factories_surveys import SurveyFactory, manager_of, question

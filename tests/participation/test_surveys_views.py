@@ -249,16 +249,56 @@ def _answer(survey, user=None, *, text=None, **choices):
 
 
 def test_public_results_with_charts_and_tables(client, survey):
-    for _ in range(3):
+    for _ in range(15):
         _answer(survey)
-    _answer(survey, text="Trop loin de chez moi")
+    for _ in range(5):
+        _answer(survey, text="Trop loin de chez moi")
     page = client.get(_url("survey_results", survey))
     assert page.status_code == 200
     content = page.content.decode()
     assert 'role="img"' in content and "<title id=" in content and "<desc id=" in content
     assert "<caption>" in content and 'scope="row"' in content
-    assert "75.0 %" in content  # 3 of 4 said yes
+    assert "75.0 %" in content  # 15 of 20 said yes
     assert "Trop loin de chez moi" not in content  # free texts are private by default
+
+
+def test_public_results_hide_small_counts_like_the_statistics(client, survey):
+    """Survey results showed counts under 5 that the statistics page hides: one small-count rule everywhere."""
+    for _ in range(7):
+        _answer(survey)
+    _answer(survey, text="Trop loin")  # one "Non": 1 < 5
+    single = _q(survey, "Venez-vous au parc ?")
+    public = client.get(_url("survey_results", survey)).content.decode()
+    section = public[public.index(f'id="result-{single.pk}"') :][:6000]
+    assert "moins de 5" in section
+    # One hidden figure would be found by subtraction from the 8 respondents: the 7 is hidden too.
+    assert '<td class="numeric">1</td>' not in section and '<td class="numeric">7</td>' not in section
+    assert "87.5 %" not in section and "12.5 %" not in section
+    # The conditional question was answered by one person: no detail at all for the public.
+    why = _q(survey, "Pourquoi pas ?")
+    assert "Moins de 5 personnes ont répondu" in public[public.index(f'id="result-{why.pk}"') :][:2000]
+    # The organisation sees exact figures, marked where the public does not.
+    client.force_login(manager_of(survey.process))
+    managed = client.get(_url("survey_manage_results", survey)).content.decode()
+    section = managed[managed.index(f'id="result-{single.pk}"') :][:6000]
+    assert '<td class="numeric">1</td>' in section and '<td class="numeric">7</td>' in section
+    assert "masqué au public" in section
+
+
+def test_questions_are_numbered_without_gaps_when_a_conditional_one_is_hidden(client, survey):
+    """A survey showed its questions numbered 1 then 3: the conditional question took a number of its own."""
+    client.force_login(UserFactory())
+    content = client.get(_url("survey_detail", survey)).content.decode()
+    for number, label in [
+        ("1", "Venez-vous au parc ?"),
+        ("1a", "Pourquoi pas ?"),
+        ("2", "Quand ?"),
+        ("3", "Note"),
+        ("4", "Priorités"),
+    ]:
+        assert f"{number}. {label}" in content, label
+    results = client.get(_url("survey_results", survey)).content.decode()
+    assert "2. Quand ?" in results and "1a. Pourquoi pas ?" in results
 
 
 def test_private_results_are_for_the_organisation(client, survey):

@@ -37,19 +37,28 @@ class ProposalForm(SubmissionTokenMixin, HoneypotMixin, forms.Form):
     )
     category = forms.ModelChoiceField(label=_("Catégorie"), queryset=None, required=False, empty_label=_("Aucune"))
     district = forms.ModelChoiceField(label=_("Quartier"), queryset=None, required=False, empty_label=_("Aucun"))
+    place = forms.CharField(
+        label=_("Adresse ou lieu"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Facultatif. Par exemple : « place Paul Bert » ou « devant l'école du quai ». Vous pouvez aussi "
+            "pointer le lieu sur la carte."
+        ),
+    )
     latitude = forms.DecimalField(
-        label=_("Latitude du lieu"),
+        label=_("Latitude du point"),
         required=False,
         max_digits=9,
         decimal_places=6,
-        help_text=_("Facultatif. En degrés décimaux, par exemple 43.4929."),
+        help_text=_("Facultatif. Remplie en cliquant sur la carte, ou en degrés décimaux, par exemple 43.4929."),
     )
     longitude = forms.DecimalField(
-        label=_("Longitude du lieu"),
+        label=_("Longitude du point"),
         required=False,
         max_digits=9,
         decimal_places=6,
-        help_text=_("Facultatif. En degrés décimaux, par exemple -1.4748."),
+        help_text=_("Facultatif. Remplie en cliquant sur la carte, ou en degrés décimaux, par exemple -1.4748."),
     )
     image = forms.FileField(
         label=_("Image"), required=False, help_text=_("Facultatif. JPEG, PNG ou WebP, 5 Mo au plus.")

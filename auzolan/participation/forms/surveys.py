@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auzolan.core.submissions import SubmissionTokenMixin
 from auzolan.participation.models import Choice, Question
+from auzolan.participation.selectors.surveys import question_numbers
 
 
 class SurveyForm(forms.Form):
@@ -178,7 +179,9 @@ class AnswerForm(SubmissionTokenMixin, forms.Form):
         for pk, messages in (service_errors or {}).items():
             errors.setdefault(pk, []).extend(m for m in messages if m not in errors.get(pk, []))
         result = []
-        for number, question in enumerate(self.questions, start=1):
+        numbers = question_numbers(self.questions)
+        for question in self.questions:
+            number = numbers[question.pk]
             name = f"q{question.pk}"
             value = self[name].value() if name in self.fields else None
             selected = [value] if isinstance(value, str) else [str(v) for v in value or []]

@@ -63,6 +63,12 @@ class Proposal(TimeStampedModel):
     )
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    place = models.CharField(
+        _("adresse ou lieu"),
+        max_length=200,
+        blank=True,
+        help_text=_("Le lieu décrit en mots (rue, place, repère) : l'alternative au point sur la carte."),
+    )
     status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.PUBLISHED)
     answer = models.TextField(_("réponse de l'organisation"), blank=True, max_length=10000)
     answered_at = models.DateTimeField(_("répondu le"), null=True, blank=True)

@@ -22,6 +22,21 @@ def proposal_filters(process: Process) -> dict:
     return {"categories": list(Category.objects.filter(process=process)), "districts": districts}
 
 
+def district_outlines(districts) -> dict:
+    """The outlines of the districts that have one, as a GeoJSON FeatureCollection (name in the properties): the
+    landmarks of the map on which a person points the place of a proposal."""
+    features = []
+    for district in districts:
+        geometry = district.geometry if isinstance(district.geometry, dict) else None
+        if geometry is None:
+            continue
+        if geometry.get("type") == "Feature":
+            geometry = geometry.get("geometry")
+        if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
+            features.append({"type": "Feature", "geometry": geometry, "properties": {"name": district.name}})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _visible(process: Process, category, district, status) -> QuerySet[Proposal]:
     qs = Proposal.objects.filter(process=process, is_hidden=False)
     qs = qs.filter(status=status) if status else qs.exclude(status=Proposal.Status.WITHDRAWN)
@@ -54,6 +69,7 @@ def _with_card_fields(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
             "created_at",
             "latitude",
             "longitude",
+            "place",
             "category__id",
             "category__name",
             "district__id",

@@ -26,9 +26,8 @@ from auzolan.participation.models import (
     SurveyResponse,
 )
 from auzolan.participation.models.surveys import ProcessOpenData
+from auzolan.participation.small_counts import SMALL_COUNT, protect_small_counts
 
-#: Figures by district below this are not shown: a handful of people in a district could be recognised.
-SMALL_COUNT = 5
 HOME_CACHE_SECONDS = 300
 
 
@@ -113,27 +112,6 @@ def _by_district(process: Process) -> dict[int, dict[str, int]]:
 DISTRICT_COLUMNS = ("participants", "proposals", "supports", "comments", "ballots")
 
 
-def protect_small_counts(rows: list[dict], columns=DISTRICT_COLUMNS, threshold: int = SMALL_COUNT) -> list[dict]:
-    """Replace figures 1..threshold-1 by None (shown as "fewer than 5"). If a column would then hide exactly one
-    figure, the smallest other positive figure of that column is hidden too, so that it cannot be worked out by
-    subtraction from the process totals."""
-    for row in rows:
-        row["hidden"] = set()
-    for column in columns:
-        hidden = [row for row in rows if 0 < row[column] < threshold]
-        for row in hidden:
-            row["hidden"].add(column)
-        if len(hidden) == 1:
-            others = sorted((row for row in rows if row[column] >= threshold), key=lambda row: row[column])
-            if others:
-                others[0]["hidden"].add(column)
-    for row in rows:
-        row["cells"] = [
-            {"column": column, "value": None if column in row["hidden"] else row[column]} for column in columns
-        ]
-    return rows
-
-
 def process_statistics(*, process: Process) -> dict:
     keys, code_ballots = _participant_keys(process)
     proposals = Proposal.objects.filter(process=process, is_hidden=False).count()
@@ -157,7 +135,7 @@ def process_statistics(*, process: Process) -> dict:
         "survey_responses": responses,
         "ballots": ballots,
         "paper_ballots": paper,
-        "districts": protect_small_counts(rows),
+        "districts": protect_small_counts(rows, DISTRICT_COLUMNS),
         "threshold": SMALL_COUNT,
     }
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auzolan.participation.models import Answer, Choice, Process, Question, Survey, SurveyResponse
+from auzolan.participation.small_counts import SMALL_COUNT, is_small, protect_small_counts
 
 Kind = Question.Kind
 
@@ -33,6 +34,26 @@ def survey_questions(*, survey: Survey) -> list[Question]:
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position", "pk")))
         .order_by("position", "pk")
     )
+
+
+def question_numbers(questions: list[Question]) -> dict[int, str]:
+    """How each question is numbered for people: the questions everyone sees 1, 2, 3…; a conditional question takes
+    the number of the question it depends on and a letter (2a, 2b), so that the numbers a person sees never jump
+    when a conditional question stays hidden."""
+    numbers: dict[int, str] = {}
+    sub_counts: dict[int, int] = {}
+    main = 0
+    for question in questions:
+        parent_id = question.condition_choice.question_id if question.condition_choice_id else None
+        if parent_id in numbers:
+            sub_counts[parent_id] = sub_counts.get(parent_id, 0) + 1
+            numbers[question.pk] = (
+                f"{numbers[parent_id]}{'abcdefghijklmnopqrstuvwxyz'[(sub_counts[parent_id] - 1) % 26]}"
+            )
+        else:
+            main += 1
+            numbers[question.pk] = str(main)
+    return numbers
 
 
 def condition_choices(*, survey: Survey, before: Question | None = None) -> list[Choice]:
@@ -100,10 +121,12 @@ def survey_results(*, survey: Survey, questions: list[Question] | None = None, f
         texts[answer.question_id].append(answer)
 
     results = []
+    shown_numbers = question_numbers(questions)
     for question in questions:
         respondents = answered.get(question.pk, 0)
         item = {
             "question": question,
+            "number": shown_numbers[question.pk],
             "respondents": respondents,
             "respondents_percent": _percent(respondents, total),
             "rows": [],
@@ -147,8 +170,35 @@ def survey_results(*, survey: Survey, questions: list[Question] | None = None, f
         elif question.kind == Kind.TEXT:
             item["texts"] = texts.get(question.pk, [])
             item["texts_count"] = respondents
+        _mark_small_counts(item, public=not for_organisation)
         results.append(item)
-    return {"total": total, "questions": results}
+    return {"total": total, "questions": results, "threshold": SMALL_COUNT, "public": not for_organisation}
+
+
+def _mark_small_counts(item: dict, *, public: bool) -> None:
+    """The small-count rule (participation.small_counts) on one question's figures. For the public, figures under
+    the threshold become None; a question answered by fewer people than the threshold shows no distribution at all
+    (`masked`). The organisation keeps exact figures, with `hidden_from_public` telling what the public does not see.
+    """
+    rows = item["rows"]
+    masked = is_small(item["respondents"])
+    if masked:
+        for row in rows:
+            row["hidden"] = {"count"}
+    else:
+        protect_small_counts(rows, ("count",))
+    item["masked"] = masked
+    for row in rows:
+        row["hidden_from_public"] = bool(row["hidden"])
+    if not public:
+        return
+    if masked:
+        item["respondents"] = None
+        item["respondents_percent"] = None
+        item["mean"] = None
+    for row in rows:
+        if row["hidden_from_public"]:
+            row.update(count=None, percent=None, mean_rank=None, borda=None)
 
 
 # --- CSV export --------------------------------------------------------------------------------------------

@@ -115,6 +115,18 @@ def _check_rule_values(budget: Budget) -> None:
 # --- Budgets ------------------------------------------------------------------------------------------------
 
 
+def budget_creation_refusal(process: Process, *, at=None) -> str:
+    """Why no budget may be added to the process now ("" when one may): once voting has opened, the set of budgets
+    is frozen with their rules. Pages ask this before offering "Créer un budget"; `budget_create` enforces it."""
+    if voting_open(process, at=at):
+        return _("Le vote est ouvert : on ne peut plus ajouter de budget à cette démarche.")
+    if any(b.frozen_at for b in process.budgets.all()) or (
+        (start := first_vote_start(process)) is not None and start <= (at or timezone.now())
+    ):
+        return _("Le vote a commencé : on ne peut plus ajouter de budget à cette démarche.")
+    return ""
+
+
 @transaction.atomic
 def budget_create(
     *,
@@ -135,8 +147,9 @@ def budget_create(
     _require_manager(actor, process)
     if district is not None and district.organisation_id != process.organisation_id:
         raise ValidationError(_("Ce quartier n'appartient pas à l'organisation de la démarche."), field="district")
-    if voting_open(process, at=at) or any(b.frozen_at for b in process.budgets.all()):
-        raise ValidationError(_("Le vote est ouvert : on ne peut plus ajouter de budget à cette démarche."))
+    refusal = budget_creation_refusal(process, at=at)
+    if refusal:
+        raise ValidationError(refusal, code="rules-frozen")
     budget = Budget(
         process=process,
         title=title,

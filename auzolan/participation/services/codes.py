@@ -19,13 +19,13 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import NotFound, PermissionDenied, ValidationError
 from auzolan.core.permissions import can
-from auzolan.participation.models import AccessCode, District, Process
+from auzolan.participation.models import AccessCode, District, Process, VerificationLevel
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # 31 characters, nothing that reads like another
 CODE_LENGTH = 10
@@ -134,11 +134,37 @@ def _count_failure(keys: list[str]) -> None:
             cache.add(key, 1, CODE_WINDOW_SECONDS)
 
 
+def code_voting_refusal(process: Process, *, at=None) -> str:
+    """Why a code cannot be used in this process now ("" when it can): only while a vote phase asking for codes
+    runs. A code accepted in another phase would be refused at the ballot box, after the person chose projects."""
+    at = at or timezone.now()
+    phase = process.active_phase(at)
+    if phase is not None and phase.kind == "vote":
+        if phase.verification == VerificationLevel.CODE:
+            return ""
+        return _(
+            "Le vote de cette démarche ne se fait pas avec un code : connectez-vous à votre compte pour voter "
+            "(« %(rule)s »)."
+        ) % {"rule": phase.get_verification_display()}
+    upcoming = sorted(
+        (p for p in process.phases.all() if p.kind == "vote" and p.start_at > at), key=lambda p: p.start_at
+    )
+    if upcoming and upcoming[0].verification == VerificationLevel.CODE:
+        return _("Le vote avec un code n'est pas encore ouvert : il commence le %(date)s.") % {
+            "date": formats.date_format(timezone.localtime(upcoming[0].start_at), "DATETIME_FORMAT")
+        }
+    return _("Aucun vote avec un code n'est en cours dans cette démarche.")
+
+
 def access_code_check(*, process: Process, code: str, client_keys: list[str]) -> AccessCode:
     """The unused, valid code a person typed, or a refusal. `client_keys` identify the client (IP, session).
 
-    Does not use the code: the vote does, under a lock (services.budgets.ballot_submit).
+    Does not use the code: the vote does, under a lock (services.budgets.ballot_submit). Refused outside a vote
+    phase that asks for codes (`code_voting_refusal`), before anything is looked up or counted.
     """
+    refusal = code_voting_refusal(process)
+    if refusal:
+        raise ValidationError(refusal, field="code", code="codes-not-used")
     keys = _attempt_keys(process, [k for k in client_keys if k])
     if _attempts(keys) >= CODE_ATTEMPTS_PER_WINDOW:
         audit_log(

@@ -9,7 +9,8 @@ What is published — and what never is:
 - budget_results.csv: the budgets whose results are published: project, cost, votes online and on paper, rank,
   winner. No ballot, no voter.
 - survey_aggregates.csv: for the surveys whose results are public: counts per choice (scale value, ranking mean
-  rank). No free text, no individual response.
+  rank), with the small-count rule of participation.small_counts (empty count, masque = oui). No free text, no
+  individual response.
 """
 
 from __future__ import annotations
@@ -140,25 +141,37 @@ def survey_aggregates_csv(process: Process) -> bytes | None:
     kinds = dict(Question.Kind.choices)
     for survey in surveys:
         results = survey_results(survey=survey, for_organisation=False)
-        for number, item in enumerate(results["questions"], start=1):
+        for item in results["questions"]:
             question = item["question"]
             if question.kind == Question.Kind.TEXT:
                 continue  # free texts are never published as open data
             for row in item["rows"]:
+                # The public figures: a count under the small-count threshold is left empty (masque = oui).
                 rows.append(
                     [
                         survey.title,
-                        number,
+                        item["number"],
                         question.label,
                         str(kinds.get(question.kind, question.kind)),
                         row["label"],
-                        row["count"],
+                        "" if row["count"] is None else row["count"],
+                        "oui" if row["count"] is None else "non",
                         row.get("mean_rank") if row.get("mean_rank") is not None else "",
                         results["total"],
                     ]
                 )
     return _csv(
-        ["questionnaire", "numero_question", "question", "type", "choix", "nombre", "rang_moyen", "reponses_total"],
+        [
+            "questionnaire",
+            "numero_question",
+            "question",
+            "type",
+            "choix",
+            "nombre",
+            "masque",
+            "rang_moyen",
+            "reponses_total",
+        ],
         rows,
     )
 
@@ -188,7 +201,8 @@ def open_data_files(process: Process) -> dict[str, tuple[str, str, bytes]]:
             _("Résultats agrégés des questionnaires"),
             _(
                 "Nombre de réponses par choix (et rang moyen pour les classements) des questionnaires aux "
-                "résultats publics. Sans réponse libre ni réponse individuelle."
+                "résultats publics. Sans réponse libre ni réponse individuelle. Un nombre inférieur à 5 est laissé "
+                "vide (colonne masque = oui), comme sur les pages de résultats."
             ),
             surveys,
         )

@@ -471,8 +471,53 @@ def _clean_postal_codes(value: str) -> str:
     return ",".join(dict.fromkeys(codes))
 
 
+MAX_OUTLINE_POINTS = 20_000
+
+
+def clean_outline(geometry) -> dict | None:
+    """A district's outline: a GeoJSON Polygon or MultiPolygon (a Feature holding one is unwrapped) in longitude,
+    latitude order, each ring closed with at least 4 positions, 20,000 positions at most; None for no outline."""
+    if geometry in (None, "", {}):
+        return None
+    if isinstance(geometry, dict) and geometry.get("type") == "Feature":
+        geometry = geometry.get("geometry")
+    refused = ValidationError(
+        _("Le contour doit être un polygone GeoJSON (Polygon ou MultiPolygon) en longitude, latitude."),
+        field="geometry",
+    )
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise refused
+    polygons = geometry.get("coordinates")
+    if not isinstance(polygons, list) or not polygons:
+        raise refused
+    if geometry["type"] == "Polygon":
+        polygons = [polygons]
+    count = 0
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            raise refused
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4 or ring[0] != ring[-1]:
+                raise refused
+            for position in ring:
+                if (
+                    not isinstance(position, list)
+                    or len(position) < 2
+                    or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2])
+                    or not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90)
+                ):
+                    raise refused
+            count += len(ring)
+            if count > MAX_OUTLINE_POINTS:
+                raise ValidationError(
+                    _("Le contour compte plus de %(max)s points : simplifiez-le.") % {"max": MAX_OUTLINE_POINTS},
+                    field="geometry",
+                )
+    return {"type": geometry["type"], "coordinates": geometry["coordinates"]}
+
+
 @transaction.atomic
-def district_create(*, actor, organisation, name: str, postal_codes: str = "", commune=None) -> District:
+def district_create(*, actor, organisation, name: str, postal_codes: str = "", commune=None, geometry=None) -> District:
     require(actor, "participation.create_process", organisation, hide=False)
     name = (name or "").strip()
     if not name:
@@ -491,6 +536,7 @@ def district_create(*, actor, organisation, name: str, postal_codes: str = "", c
         slug=slug,
         postal_codes=_clean_postal_codes(postal_codes),
         commune=commune,
+        geometry=clean_outline(geometry),
     )
     full_clean_or_raise(district)
     district.save()
@@ -498,8 +544,14 @@ def district_create(*, actor, organisation, name: str, postal_codes: str = "", c
     return district
 
 
+_KEEP = object()
+
+
 @transaction.atomic
-def district_update(*, actor, district: District, name: str, postal_codes: str = "", commune=None) -> District:
+def district_update(
+    *, actor, district: District, name: str, postal_codes: str = "", commune=None, geometry=_KEEP
+) -> District:
+    """Edit a district; its outline changes only when `geometry` is given (None removes it)."""
     organisation = district.organisation
     require(actor, "participation.create_process", organisation, hide=False)
     name = (name or "").strip()
@@ -512,6 +564,8 @@ def district_update(*, actor, district: District, name: str, postal_codes: str =
     district.name = name
     district.postal_codes = _clean_postal_codes(postal_codes)
     district.commune = commune
+    if geometry is not _KEEP:
+        district.geometry = clean_outline(geometry)
     full_clean_or_raise(district)
     district.save()
     audit_log(actor=actor, action="participation.district.updated", obj=district, organisation=organisation)

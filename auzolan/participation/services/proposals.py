@@ -128,6 +128,13 @@ def _point(latitude, longitude) -> tuple[Decimal, Decimal] | None:
     return lat, lon
 
 
+def _clean_place(place: str) -> str:
+    place = " ".join((place or "").split())
+    if len(place) > 200:
+        raise ValidationError(_("Décrivez le lieu en 200 caractères au plus."), field="place")
+    return place
+
+
 def _check_place(process: Process, category, district, point) -> District | None:
     """Category and district of the process; the point inside the process's scope. Returns the district to keep."""
     if category is not None and category.process_id != process.pk:
@@ -280,12 +287,14 @@ def proposal_create(
     district: District | None = None,
     latitude=None,
     longitude=None,
+    place: str = "",
     images=(),
     attachments=(),
 ) -> Proposal:
     _require(actor, process, "propose")
     rate_limit_check(user=actor)
     title, body = _clean_text(title, body)
+    place = _clean_place(place)
     point = _point(latitude, longitude)
     district = _check_place(process, category, district, point)
     cleaned_images = _check_images(images)
@@ -302,6 +311,7 @@ def proposal_create(
             district=district,
             latitude=point[0] if point else None,
             longitude=point[1] if point else None,
+            place=place,
         )
         _save_files(proposal, cleaned_images, checked_attachments)
         audit_log(
@@ -349,6 +359,7 @@ def proposal_update(
     district: District | None = None,
     latitude=None,
     longitude=None,
+    place: str = "",
     images=(),
     attachments=(),
     remove_images=(),
@@ -361,6 +372,7 @@ def proposal_update(
     """
     _require_editable(actor, proposal)
     title, body = _clean_text(title, body)
+    place = _clean_place(place)
     point = _point(latitude, longitude)
     district = _check_place(proposal.process, category, district, point)
     doomed_images = _owned(proposal.images.all(), remove_images, _("Cette image n'est pas celle de la proposition."))
@@ -377,7 +389,10 @@ def proposal_update(
         proposal.title, proposal.body = title, body
         proposal.category, proposal.district = category, district
         proposal.latitude, proposal.longitude = (point[0], point[1]) if point else (None, None)
-        proposal.save(update_fields=["title", "body", "category", "district", "latitude", "longitude", "updated_at"])
+        proposal.place = place
+        proposal.save(
+            update_fields=["title", "body", "category", "district", "latitude", "longitude", "place", "updated_at"]
+        )
         stale = [(item.image.storage, item.image.name) for item in doomed_images]
         stale += [(item.file.storage, item.file.name) for item in doomed_attachments]
         if doomed_images:

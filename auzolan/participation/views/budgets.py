@@ -108,6 +108,17 @@ def _can_vote_here(request, process, budget) -> tuple[bool, str, str]:
     return True, "", ""
 
 
+def _cast_ballot(request, process) -> Ballot | None:
+    """The ballot this visitor cast in the process: the one recorded in the session (a code voter), or the account's."""
+    ballot = None
+    ballot_id = request.session.get(BALLOTS_KEY, {}).get(str(process.pk))
+    if ballot_id is not None:
+        ballot = Ballot.objects.select_related("budget").filter(pk=ballot_id, budget__process=process).first()
+    if ballot is None and request.user.is_authenticated:
+        ballot = services.existing_ballot(process, user=request.user)
+    return ballot
+
+
 def _selection(request, budget) -> list[int]:
     return [int(pid) for pid in request.session.get(SELECTION_KEY, {}).get(str(budget.pk), [])]
 
@@ -259,6 +270,10 @@ def budget_checkout(request, slug: str, pk: int):
     """Summary of the selection and confirmation; the POST casts the ballot (ballot_submit)."""
     process = _process(request, slug)
     budget = _budget(process, pk)
+    if request.method != "POST" and _cast_ballot(request, process) is not None:
+        # Back on the confirmation page after voting (back button, bookmark): the receipt, not an empty selection.
+        messages.info(request, _("Vous avez déjà voté dans cette démarche : voici votre reçu."))
+        return redirect("participation:ballot_receipt", slug=slug, pk=budget.pk)
     projects = {p.pk: p for p in selectors.votable_projects(budget)}
     chosen = [projects[pid] for pid in _selection(request, budget) if pid in projects]
     form = CheckoutForm(request.POST or None)
@@ -315,12 +330,7 @@ def budget_checkout(request, slug: str, pk: int):
 def ballot_receipt(request, slug: str, pk: int):
     process = _process(request, slug)
     budget = _budget(process, pk)
-    ballot = None
-    ballot_id = request.session.get(BALLOTS_KEY, {}).get(str(process.pk))
-    if ballot_id is not None:
-        ballot = Ballot.objects.select_related("budget").filter(pk=ballot_id, budget__process=process).first()
-    if ballot is None and request.user.is_authenticated:
-        ballot = services.existing_ballot(process, user=request.user)
+    ballot = _cast_ballot(request, process)
     if ballot is None:
         raise Http404
     return render(
@@ -478,7 +488,7 @@ def code_entry(request, slug: str):
             "process": process,
             "process_url": _process_url(process),
             "form": form,
-            "uses_codes": _uses_codes(process),
+            "refusal": code_services.code_voting_refusal(process),
             "has_code": _code_for(request, process) is not None,
         },
         status=status,
@@ -504,6 +514,7 @@ def manage_budgets(request, slug: str):
             "process_url": _process_url(process),
             "budgets": list(selectors.budget_list(process)),
             "voting_open": services.voting_open(process),
+            "creation_refusal": services.budget_creation_refusal(process),
         },
     )
 
@@ -512,6 +523,10 @@ def manage_budgets(request, slug: str):
 @login_required
 def manage_budget_create(request, slug: str):
     process = _managed(request, slug)
+    refusal = services.budget_creation_refusal(process)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("participation:manage_budgets", slug=slug)
     form = BudgetForm(request.POST or None, process=process)
     if request.method == "POST" and form.is_valid():
         try:

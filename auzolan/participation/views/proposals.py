@@ -116,9 +116,7 @@ def proposal_map(request, slug: str):
             "located": located,
             "limit": MAP_LIMIT,
             "data_url": f"{data_url}?{query}" if query else data_url,
-            "tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
-            if hasattr(settings, "MAP_TILE_URL")
-            else {"url": "", "attribution": ""},
+            "tiles": _tiles(),
             "query": query,
         },
     )
@@ -200,7 +198,28 @@ def _place(form) -> dict:
         "district": data.get("district"),
         "latitude": data.get("latitude"),
         "longitude": data.get("longitude"),
+        "place": data.get("place") or "",
     }
+
+
+def _tiles() -> dict:
+    return {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION}
+
+
+def _form_page(request, process, form, proposal, status):
+    """The proposal form, with the map on which the place is pointed (the districts' outlines as landmarks)."""
+    return render(
+        request,
+        "participation/proposals/form.html",
+        {
+            "process": process,
+            "form": form,
+            "proposal": proposal,
+            "tiles": _tiles(),
+            "outlines": selectors.district_outlines(_form_kwargs(process)["districts"]),
+        },
+        status=status,
+    )
 
 
 def _bot_refused(request, form) -> None:
@@ -248,12 +267,7 @@ def proposal_create(request, slug: str):
             else:
                 messages.success(request, _("Votre proposition est publiée. Merci !"))
                 return redirect(proposal.get_absolute_url())
-    return render(
-        request,
-        "participation/proposals/form.html",
-        {"process": process, "form": form, "proposal": None},
-        status=status,
-    )
+    return _form_page(request, process, form, None, status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -273,6 +287,7 @@ def proposal_edit(request, slug: str, pk: int):
         "district": proposal.district_id,
         "latitude": proposal.latitude,
         "longitude": proposal.longitude,
+        "place": proposal.place,
     }
     form = ProposalForm(
         request.POST or None,
@@ -305,12 +320,7 @@ def proposal_edit(request, slug: str, pk: int):
             else:
                 messages.success(request, _("Votre proposition est modifiée."))
                 return redirect(proposal.get_absolute_url())
-    return render(
-        request,
-        "participation/proposals/form.html",
-        {"process": process, "form": form, "proposal": proposal},
-        status=status,
-    )
+    return _form_page(request, process, form, proposal, status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -286,18 +286,31 @@ def _charts(results: dict) -> list[dict]:
     for item in results["questions"]:
         question = item["question"]
         chart = None
-        if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE):
+        small = _("moins de %(n)d") % {"n": results["threshold"]}
+        if item["respondents"] is None:
+            chart = None  # too few people answered: no distribution is shown to the public
+        elif question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE):
             chart = bar_chart(
                 title=question.label,
                 description=_("Nombre de réponses par choix, sur %(n)d personnes ayant répondu à la question.")
                 % {"n": item["respondents"]},
-                items=[(row["label"], row["count"], f"{row['count']} ({row['percent']} %)") for row in item["rows"]],
+                items=[
+                    (row["label"], 0, small)
+                    if row["count"] is None
+                    else (row["label"], row["count"], f"{row['count']} ({row['percent']} %)")
+                    for row in item["rows"]
+                ],
             )
         elif question.kind == Question.Kind.RANKING:
             chart = bar_chart(
                 title=question.label,
                 description=_("Score de Borda de chaque choix (plus il est grand, mieux le choix est classé)."),
-                items=[(row["label"], row["borda"], str(row["borda"])) for row in item["rows"]],
+                items=[
+                    (row["label"], 0, small)
+                    if row["borda"] is None
+                    else (row["label"], row["borda"], str(row["borda"]))
+                    for row in item["rows"]
+                ],
             )
         items.append({**item, "chart": chart, "chart_id": f"chart-{question.pk}"})
     return items
@@ -314,6 +327,7 @@ def _results_page(request, process, survey, *, for_organisation: bool):
             "survey": survey,
             "total": results["total"],
             "items": _charts(results),
+            "threshold": results["threshold"],
             "for_organisation": for_organisation,
             "can_manage": can(request.user, "participation.change_process", process),
         },
