@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -150,7 +150,10 @@ def hit(scope: str, who: str, rate: Rate | None) -> None:
         return
     now = _now()
     window = int(now // rate.seconds)
-    count = _incr(f"ratelimit:{scope}:{who}:{rate.seconds}:{window}", rate.seconds + 1)
+    try:
+        count = _incr(f"ratelimit:{scope}:{who}:{rate.seconds}:{window}", rate.seconds + 1)
+    except DatabaseError:  # the database cache is locked or down: refuse for now rather than count nothing
+        raise ServerBusy(_("Le serveur est très chargé : réessayez dans un instant."), retry_after=1) from None
     if count > rate.count:
         retry_after = math.ceil((window + 1) * rate.seconds - now)
         raise RateLimited(

@@ -291,7 +291,10 @@ def _sql_tables(request, identifiers: list[uuid.UUID]) -> list[_Table]:
     description=(
         "La première ressource est la vue `data` ; chaque ressource est aussi la vue `t_<8 premiers caractères "
         "hexadécimaux de son identifiant>`. Une seule instruction SELECT, sans accès aux fichiers, au réseau ni aux "
-        "réglages ; limite de temps et de lignes (1000 par défaut, 10 000 au plus)."
+        "réglages ; limite de temps et de lignes (1000 par défaut, 10 000 au plus). Une valeur trop longue ou une "
+        "réponse trop grande est une erreur 400 (utilisez `substr()`, moins de lignes ou des agrégats). Nombre de "
+        "requêtes par minute et de requêtes simultanées limité par adresse et par compte : au-delà, erreur 429 avec "
+        "l'en-tête `Retry-After` (secondes)."
     ),
 )
 def sql_query(

@@ -111,3 +111,64 @@ def test_limit_picks_the_rates_of_the_requester(rf, user):
             pass
     with pytest.raises(RateLimited), ratelimit.limit(request, "scope", rates=rates, concurrency={"ip": 1}, hold=10):
         pass
+
+
+@pytest.fixture
+def database_cache(transactional_db, settings):
+    """The production default: Django's database cache (its `incr` reads then writes)."""
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "test_ratelimit_cache"}
+    }
+    call_command("createcachetable", verbosity=0)
+    yield
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE test_ratelimit_cache")
+
+
+def test_counts_are_exact_on_the_database_cache(database_cache):
+    """Threads, each with its own database connection, as several web processes would. CI runs it on PostgreSQL."""
+    from django.db import connection, connections
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("the in-memory test database (shared cache) refuses concurrent writers instead of waiting")
+
+    rate = Rate(15, 60)
+    allowed, refused = [], []
+
+    def one():
+        try:
+            ratelimit.hit("race", "ip:192.0.2.4", rate)
+            allowed.append(1)
+        except RateLimited:
+            refused.append(1)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one) for _ in range(25)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(allowed) == 15 and len(refused) == 10
+    with ratelimit.slot("db", "ip:192.0.2.4", 1, hold=30):
+        second = ratelimit.slot("db", "ip:192.0.2.4", 1, hold=30)
+        with pytest.raises(RateLimited):
+            second.__enter__()
+    with ratelimit.slot("db", "ip:192.0.2.4", 1, hold=30):
+        pass
+
+
+def test_a_failing_cache_is_a_503_not_a_500(db, monkeypatch):
+    from django.db import OperationalError
+
+    def locked(key, timeout):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(ratelimit, "_incr", locked)
+    with pytest.raises(RateLimited) as error:
+        ratelimit.hit("test", "ip:192.0.2.1", Rate(1, 60))
+    assert error.value.status == 503 and error.value.retry_after == 1
