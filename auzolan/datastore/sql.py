@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from auzolan.core.errors import ValidationError
+from auzolan.core.ratelimit import ServerBusy
 from auzolan.datastore import sqlpool, sqlworker
 from auzolan.datastore.models import Table
 from auzolan.datastore.query import Compiler, _path, timeout_seconds
@@ -101,6 +102,8 @@ def run(tables: list[Table], sql: str, *, limit: int = DEFAULT_ROWS) -> bytes:
         raise refusal("timeout", sqlworker.TIMEOUT_MESSAGE, {"seconds": f"{timeout:g}"}, None) from None
     except sqlpool.Died:
         raise refusal("too-large", sqlworker.MEMORY_MESSAGE, {}, None) from None
+    except sqlpool.Unavailable:
+        raise ServerBusy(_("Le service SQL est momentanément indisponible. Réessayez dans un instant."), retry_after=5)
     if reply[0] == "ok":
         return reply[1]
     _kind, code, message, params, field, _recycle = reply

@@ -48,6 +48,10 @@ class Died(Exception):
     """The worker ended without answering (out of address space, killed by the system)."""
 
 
+class Unavailable(Exception):
+    """No worker could be started."""
+
+
 def size() -> int:
     return max(1, int(getattr(settings, "DATASTORE_SQL_WORKERS", DEFAULT_WORKERS)))
 
@@ -59,12 +63,20 @@ class Worker:
         self.process = _context.Process(
             target=sqlworker.serve, args=(child, memory_mb * 1024 * 1024), daemon=True, name="auzolan-sql-worker"
         )
-        self.process.start()
-        child.close()
-        if not self.conn.poll(START_TIMEOUT):
+        try:
+            self.process.start()
+        except (OSError, EOFError) as error:  # the fork server could not start or fork
+            self.conn.close()
+            raise Unavailable(str(error)) from None
+        finally:
+            child.close()
+        try:
+            if not self.conn.poll(START_TIMEOUT):
+                raise EOFError("no answer")
+            self.conn.recv()  # ("ready", pid)
+        except (OSError, EOFError) as error:
             self.stop(kill=True)
-            raise Died("the worker did not start")
-        self.conn.recv()  # ("ready", pid)
+            raise Unavailable(str(error)) from None
 
     @property
     def pid(self) -> int | None:

@@ -1,7 +1,7 @@
 """The SQL sandbox's checks and execution, run in a separate worker process (`sqlpool` starts it with `spawn`).
 
-This module loads neither Django's settings nor its apps nor a database connection: it only needs DuckDB, Django's
-JSON encoder (the API's own) and `gettext_noop` (messages are translated by the web process, `sql.refusal`).
+This module loads neither Django's settings nor its apps nor a database connection: it only needs DuckDB and Django's
+JSON encoder (the API's own); its messages are msgids, translated by the web process (`sql.refusal`).
 
 Defence in depth, each layer enough on its own for the worst cases:
 
@@ -32,7 +32,13 @@ import traceback
 
 import duckdb
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.translation import gettext_noop
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation (makemessages knows the name); the web process translates it. Not Django's,
+    which reads the settings: this process has none."""
+    return message
+
 
 MAX_SQL_LENGTH = 10_000
 MEMORY_LIMIT = "256MB"

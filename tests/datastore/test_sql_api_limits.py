@@ -184,3 +184,23 @@ def test_other_pages_are_served_while_queries_run_until_their_limit(live_server,
     assert [code for code, _t in outcomes] == [400, 400, 400]
     assert all(1.9 < seconds < 2.0 + 1.5 for _c, seconds in outcomes), outcomes
     assert len(latencies) >= 5 and max(latencies) < 0.75, latencies
+
+
+def test_no_worker_can_start_is_a_503_with_retry_after(client, loaded, monkeypatch):
+    from auzolan.datastore import sql, sqlpool
+
+    class Unstartable:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def start(self):
+            raise OSError("fork failed")
+
+    sql.shutdown()
+    monkeypatch.setattr(sqlpool._context, "Process", Unstartable)
+    response = ask(client, loaded[2], "SELECT 1")
+    error = error_of(response, 503)
+    assert error["code"] == "busy" and "indisponible" in error["message"]
+    assert response["Retry-After"] == "5"
+    monkeypatch.undo()
+    assert ask(client, loaded[2], "SELECT 1").status_code == 200
