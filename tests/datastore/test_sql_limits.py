@@ -135,3 +135,23 @@ def test_no_worker_outlives_the_pool(loaded):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
     assert sql.execute([table], "SELECT 2 AS x").rows == [[2]]  # a new pool starts on demand
+
+
+def test_all_workers_busy_is_a_503_after_the_wait(loaded, quick):
+    from auzolan.core.ratelimit import ServerBusy
+    from auzolan.datastore import sqlpool
+
+    table = loaded[3]
+    quick.DATASTORE_SQL_WORKERS = 1
+    sql.shutdown()
+    busy = threading.Thread(target=lambda: timed(lambda: sql.execute([table], ENDLESS)))
+    busy.start()
+    time.sleep(0.3)
+    job = {"sql": "SELECT 1", "views": sql.views([table]), "limit": 1, "timeout": 1.0, "max_value": 1000}
+    started = time.monotonic()
+    with pytest.raises(ServerBusy) as error:
+        sqlpool.pool().call({**job, "max_response": 1000}, timeout=1.0, wait=0.2)
+    assert 0.2 <= time.monotonic() - started < 0.6
+    assert error.value.status == 503 and error.value.retry_after == 1 and "SQL" in error.value.message
+    busy.join()
+    assert sql.execute([table], "SELECT 4 AS x").rows == [[4]]  # the worker is free again
