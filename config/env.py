@@ -112,7 +112,7 @@ DATASTORE_SQL_RATE_ACCOUNT: str = _env.str("DATASTORE_SQL_RATE_ACCOUNT", "60/m")
 DATASTORE_SQL_CONCURRENCY_IP: int = _env.int("DATASTORE_SQL_CONCURRENCY_IP", 1)
 DATASTORE_SQL_CONCURRENCY_ACCOUNT: int = _env.int("DATASTORE_SQL_CONCURRENCY_ACCOUNT", 2)
 for _rate_name in ("DATASTORE_SQL_RATE_IP", "DATASTORE_SQL_RATE_ACCOUNT"):
-    if not re.match(r"^\s*(0|\d+\s*/\s*\d*\s*[smhd])?\s*$", globals()[_rate_name]):
+    if not re.match(r"^\s*(0|[1-9]\d*\s*/\s*([1-9]\d*)?\s*[smhd])?\s*$", globals()[_rate_name]):
         raise ImproperlyConfigured(f"{_rate_name} must be count/period (30/m, 500/h, 5/10s), empty or 0.")
 
 #: Map tiles of the data preview's map: an XYZ template (`https://tuiles.example.org/{z}/{x}/{y}.png`). Empty: no

@@ -172,3 +172,11 @@ def test_a_failing_cache_is_a_503_not_a_500(db, monkeypatch):
     with pytest.raises(RateLimited) as error:
         ratelimit.hit("test", "ip:192.0.2.1", Rate(1, 60))
     assert error.value.status == 503 and error.value.retry_after == 1
+
+
+def test_a_malformed_rate_setting_stops_start_up():
+    from tests.core.test_settings import IMPORT_SETTINGS, run_python
+
+    result = run_python(IMPORT_SETTINGS, AUZOLAN_ENV="test", DATASTORE_SQL_RATE_IP="30/minute")
+    assert result.returncode != 0 and "DATASTORE_SQL_RATE_IP must be count/period" in result.stderr
+    assert run_python(IMPORT_SETTINGS, AUZOLAN_ENV="test", DATASTORE_SQL_RATE_ACCOUNT="100/2h").returncode == 0
