@@ -52,6 +52,10 @@ class Unavailable(Exception):
     """No worker could be started."""
 
 
+class Stale(Exception):
+    """The idle worker had died before it got the job (the job can go to another one)."""
+
+
 def size() -> int:
     return max(1, int(getattr(settings, "DATASTORE_SQL_WORKERS", DEFAULT_WORKERS)))
 
@@ -83,7 +87,10 @@ class Worker:
         return self.process.pid
 
     def ask(self, job: dict, timeout: float) -> tuple:
-        self.conn.send(job)
+        try:
+            self.conn.send(job)
+        except OSError:  # it died while idle (killed by the system): the job never started
+            raise Stale from None
         if not self.conn.poll(timeout):
             raise Overrun
         try:
@@ -120,12 +127,18 @@ class Pool:
 
     def call(self, job: dict, *, timeout: float, wait: float) -> tuple:
         """The worker's reply to `job`; `Overrun` (killed) past `timeout` + GRACE; `Died`; `ServerBusy`."""
-        worker = self._acquire(wait)
-        try:
-            reply = worker.ask(job, timeout + GRACE)
-        except BaseException:  # overrun, died, or this thread interrupted: the worker's state is unknown
-            self._discard(worker, kill=True)
-            raise
+        for attempt in (1, 2):
+            worker = self._acquire(wait)
+            try:
+                reply = worker.ask(job, timeout + GRACE)
+                break
+            except Stale:
+                self._discard(worker, kill=True)
+                if attempt == 2:
+                    raise Died from None
+            except BaseException:  # overrun, died, or this thread interrupted: the worker's state is unknown
+                self._discard(worker, kill=True)
+                raise
         if reply[-1]:  # the worker asked to be recycled and is exiting
             self._discard(worker)
         else:

@@ -4,6 +4,7 @@ untouched by the query's, caps on values and on the response, and the rest of th
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 
@@ -155,3 +156,12 @@ def test_all_workers_busy_is_a_503_after_the_wait(loaded, quick):
     assert error.value.status == 503 and error.value.retry_after == 1 and "SQL" in error.value.message
     busy.join()
     assert sql.execute([table], "SELECT 4 AS x").rows == [[4]]  # the worker is free again
+
+
+def test_an_idle_worker_killed_by_the_system_is_replaced_without_losing_the_query(loaded):
+    table = loaded[3]
+    sql.execute([table], "SELECT 1")
+    for pid in sql.worker_pids():
+        os.kill(pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    time.sleep(0.2)
+    assert sql.execute([table], "SELECT 5 AS x").rows == [[5]]
