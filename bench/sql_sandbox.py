@@ -9,8 +9,9 @@ It writes a 100 000-row Parquet file to a temporary folder and prints two tables
 - latency (p50, p95) of `--requests` sequential normal queries — one row, and 1 000 rows — run in this process
   (`sqlworker.execute`: the checks, a locked connection, the query, the JSON body: what the web process did before)
   and through the pool (`sqlpool`: the same in a worker process, plus the round trip);
-- for the two attack queries of the audit (`length(repeat('x', 1e9))`, `repeat('x', 2e8)`), the time to the answer
-  and how much this process's resident memory grew (peak, VmHWM), in process and through the pool.
+- for the two attack queries of the audit (`length(repeat('x', 1e9))`, `repeat('x', 2e8)`) and a long uninterruptible
+  call that fits in memory, the time to the answer and how much this process's resident memory grew (peak, VmHWM),
+  in process and through the pool.
   `--skip-inprocess-attacks` skips the in-process runs (they take ~20 s and up to 2 GB).
 
 Figures depend on the machine's load: note the load average with them.
@@ -32,6 +33,8 @@ sys.path.insert(0, str(BASE_DIR))
 ATTACKS = {
     "length(repeat('x', 1e9))": "SELECT length(repeat('x', 1000000000)) AS n",
     "repeat('x', 2e8)": "SELECT repeat('x', 200000000) AS x",
+    # not from the audit: one long uninterruptible call that fits in the worker's memory (only the kill stops it)
+    "regexp_replace on 40 MB": "SELECT length(regexp_replace(repeat('ab', 20000000), 'a', 'cc', 'g')) AS n",
 }
 NORMAL = {
     "1 row (count, filter)": ("SELECT count(*) AS n FROM data WHERE montant > 500", 1000),
