@@ -9,6 +9,9 @@
   process's other threads keep serving. No answer within the time limit plus `GRACE`: the worker is killed (SIGKILL),
   reaped and replaced in a background thread, off the request path. A worker that dies (address-space limit, killed by
   the system) is replaced the same way.
+- An idle worker found dead when a job is sent (the job never started) is replaced and the job goes to another one.
+- Like every `spawn`/`forkserver` child, a worker first imports the web process's main script when it is a file
+  (`__mp_main__`): `python -m gunicorn` (`manage.py serve`), `manage.py` and `python -m pytest` are fine.
 - All workers busy: the call waits up to `wait` seconds for one, then raises `ServerBusy` (503 with Retry-After).
 - A worker exits by itself when its web process goes away (its end of the pipe closes) and after `MAX_JOBS` queries
   or a memory error (`recycle`); `shutdown()` (also at exit) stops them all.

@@ -1,4 +1,4 @@
-"""The SQL sandbox's checks and execution, run in a separate worker process (`sqlpool` starts it with `spawn`).
+"""The SQL sandbox's checks and execution, run in a separate worker process (`sqlpool` forks it from a fork server).
 
 This module loads neither Django's settings nor its apps nor a database connection: it only needs DuckDB and Django's
 JSON encoder (the API's own); its messages are msgids, translated by the web process (`sql.refusal`).
