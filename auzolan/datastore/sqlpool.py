@@ -90,9 +90,11 @@ class Worker:
         return self.process.pid
 
     def ask(self, job: dict, timeout: float) -> tuple:
+        if not self.process.is_alive():  # it died while idle (killed by the system): the job never started
+            raise Stale
         try:
             self.conn.send(job)
-        except OSError:  # it died while idle (killed by the system): the job never started
+        except OSError:  # the same, noticed by the pipe
             raise Stale from None
         if not self.conn.poll(timeout):
             raise Overrun
@@ -130,14 +132,15 @@ class Pool:
 
     def call(self, job: dict, *, timeout: float, wait: float) -> tuple:
         """The worker's reply to `job`; `Overrun` (killed) past `timeout` + GRACE; `Died`; `ServerBusy`."""
-        for attempt in (1, 2):
+        attempts = size() + 1  # every idle worker may have been killed (then a fresh one answers)
+        for attempt in range(1, attempts + 1):
             worker = self._acquire(wait)
             try:
                 reply = worker.ask(job, timeout + GRACE)
                 break
             except Stale:
                 self._discard(worker, kill=True)
-                if attempt == 2:
+                if attempt == attempts:
                     raise Died from None
             except BaseException:  # overrun, died, or this thread interrupted: the worker's state is unknown
                 self._discard(worker, kill=True)

@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from django.test import override_settings
 
 from auzolan.core.errors import ApplicationError
 from auzolan.datastore import sql
@@ -45,6 +46,12 @@ def quick(settings):
     return settings
 
 
+def warm(table) -> None:
+    """Start this process's pool (the fork server, a worker) outside the short limit of the test."""
+    with override_settings(DATASTORE_QUERY_TIMEOUT=30):
+        assert sql.execute([table], "SELECT 1 AS x").rows == [[1]]
+
+
 def timed(call):
     started = time.monotonic()
     try:
@@ -55,25 +62,26 @@ def timed(call):
 
 def test_an_uninterruptible_call_is_stopped_at_the_limit_and_the_web_process_does_not_grow(loaded, quick):
     table = loaded[3]
-    sql.execute([table], "SELECT 1")  # warm: the first query may start a worker
+    warm(table)
     reset_peak_rss()
     before = status_mb("VmRSS")
     for statement in (UNINTERRUPTIBLE, SLOW_FUNCTION):
         error, elapsed = timed(lambda statement=statement: sql.execute([table], statement))
         assert isinstance(error, ApplicationError), error
         assert error.status == 400 and error.code in {"timeout", "too-large"}, error.as_dict()
-        assert elapsed < 1.0 + 1.5, f"{statement}: answered after {elapsed:.1f} s"
+        assert elapsed < 1.0 + 2.0, f"{statement}: answered after {elapsed:.1f} s"
     growth = status_mb("VmHWM") - before
     assert growth < 60, f"the web process grew by {growth:.0f} MB"
 
 
 def test_a_killed_worker_is_replaced_and_answers_again(loaded, quick):
     table = loaded[3]
-    assert sql.execute([table], "SELECT 1 AS x").rows == [[1]]
+    warm(table)
     first = set(sql.worker_pids())
     error, elapsed = timed(lambda: sql.execute([table], SLOW_FUNCTION))
     assert error.code == "timeout" and "1 secondes" in error.message
-    assert elapsed < 2.5
+    assert elapsed < 1.0 + 2.0
+    quick.DATASTORE_QUERY_TIMEOUT = 5.0  # a normal query, even on a loaded machine
     assert sql.execute([table], "SELECT commune FROM data ORDER BY 1 LIMIT 1").rows == [["Anglet"]]
     assert first - set(sql.worker_pids()), "the worker that ran past the limit was not replaced"
     for pid in first - set(sql.worker_pids()):
@@ -85,7 +93,8 @@ def test_a_huge_value_is_a_clear_400_not_a_huge_body(loaded, quick):
     table = loaded[3]
     error, elapsed = timed(lambda: sql.execute([table], HUGE_VALUE))
     assert isinstance(error, ApplicationError) and error.status == 400
-    assert elapsed < 2.5
+    assert elapsed < 1.0 + 2.0
+    quick.DATASTORE_QUERY_TIMEOUT = 5.0
     quick.DATASTORE_SQL_MAX_VALUE_KB = 100
     error, _elapsed = timed(lambda: sql.execute([table], "SELECT 1 AS a, repeat('é', 200000) AS long_text"))
     assert error.code == "value-too-large" and error.field == "sql"
@@ -95,6 +104,7 @@ def test_a_huge_value_is_a_clear_400_not_a_huge_body(loaded, quick):
 
 def test_the_response_is_capped(loaded, quick):
     table = loaded[3]
+    quick.DATASTORE_QUERY_TIMEOUT = 5.0
     quick.DATASTORE_SQL_MAX_RESPONSE_MB = 1
     error, _elapsed = timed(
         lambda: sql.execute([table], "SELECT i, repeat('x', 500) FROM range(5000) t(i)", limit=5000)
@@ -109,7 +119,7 @@ def test_queries_run_concurrently_in_separate_processes(loaded, quick):
     """Two queries at their time limit take about one limit together, not two: the pool runs them side by side."""
     table = loaded[3]
     quick.DATASTORE_SQL_WORKERS = 2
-    sql.execute([table], "SELECT 1")
+    warm(table)
     errors = []
 
     def endless():
@@ -127,7 +137,7 @@ def test_queries_run_concurrently_in_separate_processes(loaded, quick):
 
 def test_no_worker_outlives_the_pool(loaded):
     table = loaded[3]
-    sql.execute([table], "SELECT 1")
+    warm(table)
     pids = sql.worker_pids()
     assert pids
     sql.shutdown()
@@ -155,13 +165,17 @@ def test_all_workers_busy_is_a_503_after_the_wait(loaded, quick):
     assert 0.2 <= time.monotonic() - started < 0.6
     assert error.value.status == 503 and error.value.retry_after == 1 and "SQL" in error.value.message
     busy.join()
+    quick.DATASTORE_QUERY_TIMEOUT = 5.0
     assert sql.execute([table], "SELECT 4 AS x").rows == [[4]]  # the worker is free again
 
 
 def test_an_idle_worker_killed_by_the_system_is_replaced_without_losing_the_query(loaded):
     table = loaded[3]
-    sql.execute([table], "SELECT 1")
-    for pid in sql.worker_pids():
+    warm(table)
+    pids = sql.worker_pids()
+    for pid in pids:
         os.kill(pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
-    time.sleep(0.2)
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{pid}") for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert sql.execute([table], "SELECT 5 AS x").rows == [[5]]
