@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from auzolan.catalog.api import router as catalog_router
 from auzolan.core.api import router as core_router
 from auzolan.core.errors import ApplicationError
+from auzolan.core.ratelimit import RateLimited
 from auzolan.datastore.api import router as datastore_router
 from auzolan.organisations.api import router as organisations_router
 from auzolan.participation.api import router as participation_router
@@ -53,3 +54,11 @@ def not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
     return _error(request, 401, "unauthorized", _("Authentification requise."))
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc: RateLimited):
+    """429 (or 503) in the error shape, with the Retry-After header (core.ratelimit)."""
+    response = application_error(request, exc)
+    response["Retry-After"] = str(exc.retry_after)
+    return response

@@ -6,6 +6,7 @@ docs/environment.md and .env.example. Settings import the values from this modul
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
@@ -96,6 +97,23 @@ LINK_CHECK_TIMEOUT: float = _env.float("LINK_CHECK_TIMEOUT", 10.0)
 LINK_CHECK_ALLOW_PRIVATE: bool = _env.bool("LINK_CHECK_ALLOW_PRIVATE", False)
 #: Seconds a data API query, aggregation or SQL query may run before it is interrupted (exports get 12×).
 DATASTORE_QUERY_TIMEOUT: float = _env.float("DATASTORE_QUERY_TIMEOUT", 5.0)
+# The read-only SQL endpoint (/api/v1/sql): queries run in worker processes, at most this many per web process.
+DATASTORE_SQL_WORKERS: int = _env.int("DATASTORE_SQL_WORKERS", 2)
+#: Address-space limit of one SQL worker process, in megabytes (DuckDB alone reserves ~800 MB of it).
+DATASTORE_SQL_WORKER_MEMORY_MB: int = _env.int("DATASTORE_SQL_WORKER_MEMORY_MB", 1536)
+#: Largest value (JSON-encoded) an SQL query may return, in kilobytes; larger is a 400.
+DATASTORE_SQL_MAX_VALUE_KB: int = _env.int("DATASTORE_SQL_MAX_VALUE_KB", 1024)
+#: Largest response of an SQL query, in megabytes; larger is a 400.
+DATASTORE_SQL_MAX_RESPONSE_MB: int = _env.int("DATASTORE_SQL_MAX_RESPONSE_MB", 10)
+#: SQL queries per address (anonymous) and per account: count/period (`30/m`, `500/h`, `5/10s`); empty or 0: no limit.
+DATASTORE_SQL_RATE_IP: str = _env.str("DATASTORE_SQL_RATE_IP", "30/m")
+DATASTORE_SQL_RATE_ACCOUNT: str = _env.str("DATASTORE_SQL_RATE_ACCOUNT", "60/m")
+#: SQL queries running at once per address (anonymous) and per account; 0: no limit.
+DATASTORE_SQL_CONCURRENCY_IP: int = _env.int("DATASTORE_SQL_CONCURRENCY_IP", 1)
+DATASTORE_SQL_CONCURRENCY_ACCOUNT: int = _env.int("DATASTORE_SQL_CONCURRENCY_ACCOUNT", 2)
+for _rate_name in ("DATASTORE_SQL_RATE_IP", "DATASTORE_SQL_RATE_ACCOUNT"):
+    if not re.match(r"^\s*(0|[1-9]\d*\s*/\s*([1-9]\d*)?\s*[smhd])?\s*$", globals()[_rate_name]):
+        raise ImproperlyConfigured(f"{_rate_name} must be count/period (30/m, 500/h, 5/10s), empty or 0.")
 
 #: Map tiles of the data preview's map: an XYZ template (`https://tuiles.example.org/{z}/{x}/{y}.png`). Empty: no
 #: base map (points on a plain background) and no request to another host.

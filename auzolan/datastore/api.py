@@ -126,12 +126,18 @@ def resource_version_validation(request, identifier: uuid.UUID, number: int):
 # --- Data API: rows, aggregations, exports and read-only SQL over resource tables (datastore.query) -----------
 # One engine (auzolan.datastore.query) serves these endpoints, the preview and the future CKAN datastore_search.
 
+import math  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
 from ninja import Query as _Q  # noqa: E402
 
+from auzolan.core import ratelimit as _ratelimit  # noqa: E402
 from auzolan.core.errors import Conflict as _Conflict  # noqa: E402
 from auzolan.datastore import exports as _exports  # noqa: E402
 from auzolan.datastore import query as _query  # noqa: E402
 from auzolan.datastore import sql as _sql  # noqa: E402
+from auzolan.datastore import sqlpool as _sqlpool  # noqa: E402
 from auzolan.datastore.models import Table as _Table  # noqa: E402
 
 _FILTERS_DOC = (
@@ -373,7 +379,10 @@ def _sql_tables(request, identifiers: list[uuid.UUID]) -> list[_Table]:
     description=(
         "La première ressource est la vue `data` ; chaque ressource est aussi la vue `t_<8 premiers caractères "
         "hexadécimaux de son identifiant>`. Une seule instruction SELECT, sans accès aux fichiers, au réseau ni aux "
-        "réglages ; limite de temps et de lignes (1000 par défaut, 10 000 au plus)."
+        "réglages ; limite de temps et de lignes (1000 par défaut, 10 000 au plus). Une valeur trop longue ou une "
+        "réponse trop grande est une erreur 400 (utilisez `substr()`, moins de lignes ou des agrégats). Nombre de "
+        "requêtes par minute et de requêtes simultanées limité par adresse et par compte : au-delà, erreur 429 avec "
+        "l'en-tête `Retry-After` (secondes)."
     ),
 )
 def sql_query(
@@ -390,9 +399,30 @@ def sql_query_post(request, payload: SqlIn):
     return _sql_run(request, payload.sql, payload.resources, payload.limit)
 
 
+def _sql_limits() -> dict:
+    """The SQL endpoint's rate and concurrency limits per kind of requester (`core.ratelimit.requester`)."""
+    timeout = _query.timeout_seconds()
+    return {
+        "rates": {
+            "ip": _ratelimit.Rate.parse(settings.DATASTORE_SQL_RATE_IP),
+            "user": _ratelimit.Rate.parse(settings.DATASTORE_SQL_RATE_ACCOUNT),
+        },
+        "concurrency": {
+            "ip": settings.DATASTORE_SQL_CONCURRENCY_IP,
+            "user": settings.DATASTORE_SQL_CONCURRENCY_ACCOUNT,
+        },
+        # a slot outlives the longest call (waiting for a worker, then the query) even if this process dies
+        "hold": math.ceil(2 * timeout + _sqlpool.GRACE + 10),
+        "retry_after": math.ceil(timeout),
+    }
+
+
 def _sql_run(request, sql: str, identifiers: list[uuid.UUID], limit: int):
-    if not 1 <= limit <= _sql.MAX_ROWS:
-        raise _ValidationRefused(
-            _("Le paramètre limit doit être compris entre 1 et %(max)s.") % {"max": _sql.MAX_ROWS}, field="limit"
-        )
-    return _sql.execute(_sql_tables(request, identifiers), sql, limit=limit).__dict__
+    with _ratelimit.limit(request, "sql", **_sql_limits()):
+        if not 1 <= limit <= _sql.MAX_ROWS:
+            raise _ValidationRefused(
+                _("Le paramètre limit doit être compris entre 1 et %(max)s.") % {"max": _sql.MAX_ROWS}, field="limit"
+            )
+        body = _sql.run(_sql_tables(request, identifiers), sql, limit=limit)
+    # the worker's JSON, checked against the caps there, is sent as it is (no decoding and re-encoding here)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
