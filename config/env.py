@@ -111,7 +111,15 @@ DATASTORE_SQL_RATE_ACCOUNT: str = _env.str("DATASTORE_SQL_RATE_ACCOUNT", "60/m")
 #: SQL queries running at once per address (anonymous) and per account; 0: no limit.
 DATASTORE_SQL_CONCURRENCY_IP: int = _env.int("DATASTORE_SQL_CONCURRENCY_IP", 1)
 DATASTORE_SQL_CONCURRENCY_ACCOUNT: int = _env.int("DATASTORE_SQL_CONCURRENCY_ACCOUNT", 2)
-for _rate_name in ("DATASTORE_SQL_RATE_IP", "DATASTORE_SQL_RATE_ACCOUNT"):
+#: New background exports (too large for the request) per address (anonymous) and per account: count/period.
+DATASTORE_EXPORT_RATE_IP: str = _env.str("DATASTORE_EXPORT_RATE_IP", "6/h")
+DATASTORE_EXPORT_RATE_ACCOUNT: str = _env.str("DATASTORE_EXPORT_RATE_ACCOUNT", "20/h")
+for _rate_name in (
+    "DATASTORE_SQL_RATE_IP",
+    "DATASTORE_SQL_RATE_ACCOUNT",
+    "DATASTORE_EXPORT_RATE_IP",
+    "DATASTORE_EXPORT_RATE_ACCOUNT",
+):
     if not re.match(r"^\s*(0|[1-9]\d*\s*/\s*([1-9]\d*)?\s*[smhd])?\s*$", globals()[_rate_name]):
         raise ImproperlyConfigured(f"{_rate_name} must be count/period (30/m, 500/h, 5/10s), empty or 0.")
 

@@ -98,7 +98,14 @@ if env.CACHE_URL:
 elif ENVIRONMENT == "test":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "auzolan_cache"}}
+    # Rate-limit counters and slots live in the cache: enough entries that culling does not drop them under load.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "auzolan_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # Background tasks: Django's tasks framework (backport) with the database backend; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -258,6 +265,8 @@ DATASTORE_EXPORT_INLINE_CELLS = env.DATASTORE_EXPORT_INLINE_CELLS
 DATASTORE_EXPORT_CONCURRENCY = env.DATASTORE_EXPORT_CONCURRENCY
 DATASTORE_EXPORT_QUEUE_LIMIT = env.DATASTORE_EXPORT_QUEUE_LIMIT
 DATASTORE_EXPORT_RETENTION_HOURS = env.DATASTORE_EXPORT_RETENTION_HOURS
+DATASTORE_EXPORT_RATE_IP = env.DATASTORE_EXPORT_RATE_IP
+DATASTORE_EXPORT_RATE_ACCOUNT = env.DATASTORE_EXPORT_RATE_ACCOUNT
 
 
 def tile_source(url: str) -> str:

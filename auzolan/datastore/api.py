@@ -322,7 +322,14 @@ def resource_data_export(
     if size.inline:
         return _exports.export_response(table, spec, filename=filename)
     try:
-        export = _export_jobs.export_request(actor=request.user, table=table, spec=spec, size=size, filename=filename)
+        export = _export_jobs.export_request(
+            actor=request.user,
+            table=table,
+            spec=spec,
+            size=size,
+            filename=filename,
+            requester=_ratelimit.requester(request),
+        )
     except _export_jobs.QueueFull as error:
         response = _JsonResponse({"error": error.as_dict()}, status=error.status)
         response["Retry-After"] = str(error.retry_after)

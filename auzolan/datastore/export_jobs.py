@@ -41,6 +41,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from auzolan.core import ratelimit
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import ApplicationError, Conflict, NotFound
 from auzolan.core.jobs import job_follow, jobs_delete, jobs_update, progress_fields
@@ -143,12 +144,19 @@ def fingerprint(table: Table, spec: exports.ExportSpec) -> str:
 # --- Asking (the request) ---------------------------------------------------------------------------------------
 
 
-def export_request(*, actor, table: Table, spec: exports.ExportSpec, size: exports.Size, filename: str) -> TableExport:
+def export_request(
+    *, actor, table: Table, spec: exports.ExportSpec, size: exports.Size, filename: str, requester: str = ""
+) -> TableExport:
     """The background export of this question: the live one when it exists, else a new one, queued. Raises QueueFull
-    when too many exports wait already. A person logged in follows it through a Job of their own."""
+    when too many exports wait already, and `RateLimited` when `requester` (`core.ratelimit.requester`: an address
+    or an account) asked for too many new ones (`DATASTORE_EXPORT_RATE_IP` / `_ACCOUNT`): one client cannot fill the
+    queue. A person logged in follows it through a Job of their own."""
     digest = fingerprint(table, spec)
     export = _live(digest)
     if export is None:
+        if requester:
+            rates = {"ip": settings.DATASTORE_EXPORT_RATE_IP, "user": settings.DATASTORE_EXPORT_RATE_ACCOUNT}
+            ratelimit.hit("export-new", requester, ratelimit.Rate.parse(rates.get(ratelimit.kind(requester), "")))
         export = _create(actor=actor, table=table, spec=spec, size=size, filename=filename, digest=digest)
     if actor is not None and actor.is_authenticated:
         _follow(export, actor)

@@ -389,6 +389,22 @@ def test_a_full_queue_refuses_a_new_export_with_429_and_retry_after(client, publ
     assert streamed(client.get(export_url(resource), {"format": "csv"}))
 
 
+def test_one_client_cannot_fill_the_queue_with_distinct_exports(client, published, settings):
+    """The queue limit is global: one anonymous client asking for distinct large exports took every place."""
+    resource = published[2]
+    settings.DATASTORE_EXPORT_RATE_IP = "2/h"
+    first = accepted(client.get(export_url(resource), {"format": "xlsx"}))
+    accepted(client.get(export_url(resource), {"format": "xlsx", "sort": "commune"}))
+    response = client.get(export_url(resource), {"format": "xlsx", "sort": "-commune"})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert response.json()["error"]["code"] == "rate-limited"
+    # asking again for an export already made is not a new one; another address has its own count
+    assert accepted(client.get(export_url(resource), {"format": "xlsx"}))["id"] == first["id"]
+    other = client.get(export_url(resource), {"format": "xlsx", "sort": "-commune"}, REMOTE_ADDR="203.0.113.9")
+    assert other.status_code == 202
+    assert TableExport.objects.count() == 3
+
+
 # --- Pruning ---------------------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
 from auzolan.catalog.models import Resource
+from auzolan.core import ratelimit
 from auzolan.core.errors import ApplicationError
 from auzolan.core.permissions import get_object_for
 from auzolan.datastore import export_jobs, exports, selectors
@@ -47,7 +48,14 @@ def table_export(request, slug: str, resource):
         filename = exports.filename_for(resource)
         if size.inline:
             return exports.export_response(table, spec, filename=filename)
-        export = export_jobs.export_request(actor=request.user, table=table, spec=spec, size=size, filename=filename)
+        export = export_jobs.export_request(
+            actor=request.user,
+            table=table,
+            spec=spec,
+            size=size,
+            filename=filename,
+            requester=ratelimit.requester(request),
+        )
     except ApplicationError as error:
         response = render(
             request, "datastore/exports/refused.html", {**context, "error": error.message}, status=error.status
