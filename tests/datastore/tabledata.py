@@ -30,6 +30,23 @@ def load(editor, dataset, content: str | bytes = CSV, name: str = "subventions.c
     return resource, table
 
 
+def load_published(content: str | bytes = CSV, name: str = "subventions.csv"):
+    """A published dataset of a new organisation whose editor uploads `content`: (dataset, resource, table)."""
+    from tests.catalog.factories import DatasetFactory
+    from tests.organisations.factories import MembershipFactory
+
+    membership = MembershipFactory(role="editor")
+    dataset = DatasetFactory(organisation=membership.organisation, state="published")
+    resource, table = load(membership.user, dataset, content, name)
+    return dataset, resource, table
+
+
+def preview_path(dataset, resource) -> str:
+    from django.urls import reverse
+
+    return reverse("datastore:preview", kwargs={"slug": dataset.slug, "resource": resource.identifier})
+
+
 def equipements_csv(rows: int = 6) -> str:
     """A file shaped like the demo's "Équipements publics" (SCDL équipements: 21 columns, EQUIP_LAT/EQUIP_LONG)."""
     import csv

@@ -9,14 +9,14 @@ a 500. Server-rendered: GET forms and links, no JavaScript needed; the map itsel
 from __future__ import annotations
 
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from auzolan.catalog import selectors as catalog_selectors
 from auzolan.catalog.models import Resource
-from auzolan.core.errors import ApplicationError, Conflict, NotFound
+from auzolan.core.errors import ApplicationError, Conflict, NotFound, ValidationError
 from auzolan.core.permissions import get_object_for
 from auzolan.datastore import charts, maps, preview, query, selectors, stats
 from auzolan.datastore.models import Table
@@ -48,8 +48,16 @@ def table_preview(request, slug: str, resource):
 
     columns = selectors.table_columns(table)
     base = request.path
-    # The chart's parameters are not column filters: the rows, the links and the map see the others only.
-    params = charts.without_chart(request.GET)
+    # The compact "add a filter" form becomes the data API's parameter by a redirect, so the URL stays the API's.
+    add_error = None
+    if preview.is_adding(request.GET):
+        try:
+            return redirect(preview.added_filter_url(base, request.GET, columns))
+        except ValidationError as exc:
+            add_error = exc
+    # The chart's and the compact form's parameters are not column filters: the rows, the links and the map see the
+    # others only.
+    params = preview.without_added(charts.without_chart(request.GET))
     error, page, number, parsed = "", None, 1, None
     try:
         parsed, number = preview.build_query(params)
@@ -58,6 +66,7 @@ def table_preview(request, slug: str, resource):
         error = exc.message
     table_stats = stats.ensure_stats(table)
     total = page.total if page else 0
+    filters = preview.filter_fields(columns, params)
     chart, chart_error = None, ""
     if charts.is_requested(request.GET) and parsed is not None:
         try:
@@ -69,7 +78,12 @@ def table_preview(request, slug: str, resource):
         {
             "columns": columns,
             "headers": preview.headers(columns, base, request.GET),
-            "filters": preview.filter_fields(columns, params),
+            "filters": filters,
+            "filters_hidden": preview.full_form_hidden(filters, params),
+            "filter_pairs": preview.filter_pairs(params),
+            "filter_chips": preview.filter_chips(columns, base, params),
+            "without_filters_url": preview.without_filters_url(base, params),
+            "add_filter": preview.add_filter_form(columns, request.GET, add_error),
             "active_filters": preview.active_filter_count(params),
             "q": params.get("q", ""),
             "sort": params.get("sort", ""),
@@ -99,7 +113,8 @@ def table_preview(request, slug: str, resource):
             "map": _map_context(request, table, columns, parsed, params) if parsed is not None else None,
         }
     )
-    return render(request, "datastore/preview/preview.html", context, status=400 if error or chart_error else 200)
+    failed = error or chart_error or add_error
+    return render(request, "datastore/preview/preview.html", context, status=400 if failed else 200)
 
 
 def _map_context(request, table: Table, columns: list[dict], parsed: query.Query, params) -> dict | None:
