@@ -110,15 +110,25 @@ def table_preview(request, slug: str, resource):
             "chart_kept": [(name, request.GET.get(name)) for name in charts.PARAMS if request.GET.get(name)],
             "chart": chart,
             "chart_error": chart_error,
-            "map": _map_context(request, table, columns, parsed, params) if parsed is not None else None,
+            "map": _map_context(request, table, columns, parsed, params, _map_source(dataset, table, columns))
+            if parsed is not None
+            else None,
         }
     )
     failed = error or chart_error or add_error
     return render(request, "datastore/preview/preview.html", context, status=400 if failed else 200)
 
 
-def _map_context(request, table: Table, columns: list[dict], parsed: query.Query, params) -> dict | None:
-    source = maps.detect(columns)
+def _map_source(dataset, table: Table, columns: list[dict]) -> maps.Source | None:
+    """Where the table's positions are: the dataset's declared schema first, then the columns' types and names."""
+    distinct = {name: entry.get("distinct", 0) for name, entry in (table.stats or {}).get("columns", {}).items()}
+    schema = dataset.schema.descriptor if dataset.schema_id and dataset.schema else None
+    return maps.detect(columns, schema=schema, distinct=distinct)
+
+
+def _map_context(
+    request, table: Table, columns: list[dict], parsed: query.Query, params, source: maps.Source | None
+) -> dict | None:
     if source is None:
         return None
     try:
@@ -144,7 +154,7 @@ def _map_context(request, table: Table, columns: list[dict], parsed: query.Query
 @require_safe
 def table_map_data(request, slug: str, resource):
     """The positions of the preview's map as GeoJSON (same filters and search as the page); JSON errors."""
-    _dataset, resource = _resource(request, slug, resource)
+    dataset, resource = _resource(request, slug, resource)
     table = selectors.current_table(resource)
     if table is None:
         if selectors.latest_table(resource) is None:
@@ -153,7 +163,7 @@ def table_map_data(request, slug: str, resource):
             Conflict(_("Cette table n'est pas encore chargée : réessayez dans un instant."), code="not-ready")
         )
     columns = selectors.table_columns(table)
-    source = maps.detect(columns)
+    source = _map_source(dataset, table, columns)
     if source is None:
         return _json_error(NotFound(_("Cette table n'a pas de colonne de position géographique."), code="no-positions"))
     try:
