@@ -1,7 +1,13 @@
 """The datastore's pages. Each views module declares its own `urlpatterns`."""
 
-from auzolan.datastore.views import conformance, ingestion, preview, validation
+from auzolan.datastore.views import conformance, ingestion, loading, preview, validation
 
 app_name = "datastore"
 
-urlpatterns = [*validation.urlpatterns, *ingestion.urlpatterns, *conformance.urlpatterns, *preview.urlpatterns]
+urlpatterns = [
+    *validation.urlpatterns,
+    *ingestion.urlpatterns,
+    *loading.urlpatterns,
+    *conformance.urlpatterns,
+    *preview.urlpatterns,
+]
