@@ -135,3 +135,16 @@ def test_no_block_for_a_file_that_is_no_table(client, published):
     content = client.get(page_url(dataset, pdf)).content.decode()
     assert "data-table-loading" not in content
     assert client.get(status_url(dataset, pdf)).status_code == 404
+
+
+def test_a_new_file_resource_lands_on_its_page_where_the_loading_shows(client, published):
+    editor, dataset, _resource = published
+    client.force_login(editor)
+    response = client.post(
+        reverse("catalog:resource_create", args=[dataset.slug]),
+        {"kind": "file", "title": "Budget", "file": SimpleUploadedFile("budget.csv", V2.encode())},
+    )
+    created = dataset.resources.get(title="Budget")
+    assert response.status_code == 302 and response["Location"] == page_url(dataset, created)
+    loading = block(client.get(response["Location"]).content.decode())
+    assert "Chargement de la version 1" in loading and "La table en ligne" not in loading
