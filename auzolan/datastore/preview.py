@@ -526,6 +526,7 @@ def stats_rows(columns: list[dict], stats: dict) -> list[dict]:
                 "min": display(entry.get("min"), column.get("type", "text"), grouping=groups_digits(column)),
                 "max": display(entry.get("max"), column.get("type", "text"), grouping=groups_digits(column)),
                 "top": [{"value": value, "count": count} for value, count in entry.get("top", [])],
+                "numeric": column.get("type", "text") in query.NUMERIC,
             }
         )
     return rows

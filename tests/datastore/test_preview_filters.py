@@ -212,3 +212,11 @@ def test_the_search_and_the_add_form_keep_every_active_filter(client, loaded):
         form = content.split(f'id="{form_id}"', 1)[1].split("</form>", 1)[0]
         assert '<input type="hidden" name="commune__not" value="Anglet">' in form, form_id
         assert '<input type="hidden" name="nombre__isnull" value="false">' in form, form_id
+
+
+def test_the_statistics_write_numbers_the_same_way(client, loaded):
+    dataset, resource, _table = loaded
+    content = client.get(url(dataset, resource)).content.decode()
+    stats = content.split('id="preview-stats-caption"', 1)[1]
+    assert '<td class="numeric">0,125</td>' in stats and f'<td class="numeric">1{NBSP}234{NBSP}567</td>' in stats
+    assert '<td class="numeric">2023</td>' in stats  # a year, never grouped
