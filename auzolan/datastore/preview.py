@@ -266,7 +266,7 @@ def _api_value(column: dict, text: str) -> str:
             return str(int(SPACES.sub("", text)))
         if type_ == "number":
             number = decimal.Decimal(SPACES.sub("", text).replace(",", "."))
-            if not number.is_finite():
+            if not number.is_finite() or not math.isfinite(float(number)):
                 raise ValueError(text)
             return str(number)
         if type_ == "date":

@@ -146,6 +146,8 @@ def test_french_dates_and_numbers_are_written_in_the_url_as_the_api_reads_them(c
         ({"filtre_colonne": "inconnue", "filtre_condition": "exact", "filtre_valeur": "x"}, "Choisissez une colonne"),
         ({"filtre_colonne": "montant", "filtre_condition": "contains", "filtre_valeur": "1"}, "applique pas"),
         ({"filtre_colonne": "montant", "filtre_condition": "gte", "filtre_valeur": "beaucoup"}, "nombre"),
+        ({"filtre_colonne": "montant", "filtre_condition": "gte", "filtre_valeur": "1e999999999"}, "nombre"),
+        ({"filtre_colonne": "nombre", "filtre_condition": "gte", "filtre_valeur": "12,5"}, "nombre entier"),
         ({"filtre_colonne": "montant", "filtre_condition": "gte", "filtre_valeur": ""}, "Indiquez une valeur"),
         ({"filtre_colonne": "date", "filtre_condition": "gte", "filtre_valeur": "31/02/2024"}, "date"),
         ({"filtre_colonne": "commune", "filtre_condition": "sql", "filtre_valeur": "x"}, "Choisissez une condition"),
