@@ -9,7 +9,7 @@ underneath), so that the links to the API and to the CSV export carry exactly th
 Filters for tables with many columns: a compact form (column, condition, value; `filtre_*` parameters that the page
 turns into the API's `col__op=value` by a redirect, French numbers and dates accepted), the active filters as chips
 that each remove one, and the full per-column form folded in a <details>. Values are written the page language's way
-(`display`): grouped thousands and decimal comma as the charts write them, except in codes and years.
+(`display`): grouped thousands and decimal comma as the charts write them; codes and years as stored.
 """
 
 from __future__ import annotations
@@ -418,9 +418,9 @@ def _typed(type_: str, raw: str):
 def _chip_value(column: dict | None, operator: str, raw: str) -> str:
     if column is None:
         return raw
-    type_, grouping = column.get("type", "text"), groups_digits(column)
+    type_, style = column.get("type", "text"), number_style(column)
     parts = query._list(raw) if operator == "in" else [raw]
-    return ", ".join(display(_typed(type_, part), type_, grouping=grouping) for part in parts)
+    return ", ".join(display(_typed(type_, part), type_, style=style) for part in parts)
 
 
 def chip_label(column: dict | None, name: str, operator: str, raw: str) -> str:
@@ -523,8 +523,8 @@ def stats_rows(columns: list[dict], stats: dict) -> list[dict]:
                 "filled": entry.get("filled", 0),
                 "missing": entry.get("missing", 0),
                 "distinct": entry.get("distinct", 0),
-                "min": display(entry.get("min"), column.get("type", "text"), grouping=groups_digits(column)),
-                "max": display(entry.get("max"), column.get("type", "text"), grouping=groups_digits(column)),
+                "min": display(entry.get("min"), column.get("type", "text"), style=number_style(column)),
+                "max": display(entry.get("max"), column.get("type", "text"), style=number_style(column)),
                 "top": [{"value": value, "count": count} for value, count in entry.get("top", [])],
                 "numeric": column.get("type", "text") in query.NUMERIC,
             }
@@ -570,17 +570,18 @@ def _name_words(name: str) -> set[str]:
     return set(re.split(r"[^a-z0-9]+", text)) - {""}
 
 
-def groups_digits(column: dict) -> bool:
-    """Whether the column's numbers are amounts or counts (grouped thousands), not identifiers nor years."""
+def number_style(column: dict) -> str:
+    """How a numeric column's values are written: "amount" (grouped thousands, decimal comma) for amounts and
+    counts, "code" (as stored: 64102, 2025, 7.5) for identifiers, codes and years; "" for other columns."""
     if column.get("type", "text") not in query.NUMERIC:
-        return False
-    return not (_name_words(column["name"]) & IDENTIFIER_WORDS)
+        return ""
+    return "code" if _name_words(column["name"]) & IDENTIFIER_WORDS else "amount"
 
 
-def display(value, type_: str = "", *, grouping: bool = False) -> str:
-    """A value as written in the page's language (French first): dates JJ/MM/AAAA, decimal comma with every
-    decimal kept, thousands grouped by a non-breaking space when `grouping` (as the charts write them), oui/non;
-    "" for a missing value."""
+def display(value, type_: str = "", *, style: str = "") -> str:
+    """A value as written in the page's language (French first): dates JJ/MM/AAAA, numbers with a decimal comma and
+    every decimal kept, thousands grouped by a non-breaking space in the "amount" style (as the charts write them),
+    codes and years as they are stored in the "code" style, oui/non; "" for a missing value."""
     if value is None or value == "":
         return ""
     if isinstance(value, str) and type_ in ("date", "datetime"):
@@ -600,7 +601,9 @@ def display(value, type_: str = "", *, grouping: bool = False) -> str:
             return str(value)
         value = int(value) if value.is_integer() and abs(value) < 1e15 else decimal.Decimal(repr(value))
     if isinstance(value, (int, decimal.Decimal)):
-        return formats.number_format(value, use_l10n=True, force_grouping=grouping)
+        if style == "code":
+            return str(value)
+        return formats.number_format(value, use_l10n=True, force_grouping=style == "amount")
     return str(value)
 
 
@@ -616,20 +619,28 @@ def iso(value, type_: str = "") -> str:
     return ""
 
 
+#: Values up to this length stay on one line in the rows (codes, dates, short names); longer texts wrap.
+SHORT_VALUE = 24
+
+
 def cells(page_rows: list[dict], columns: list[dict]) -> list[list[dict]]:
-    """Rows as lists of {"value", "numeric", "iso"} in the column order ("" for missing values)."""
-    typed = [(c["name"], c.get("type", "text"), groups_digits(c)) for c in columns]
-    return [
-        [
-            {
-                "value": display(row.get(name), type_, grouping=grouping),
-                "numeric": type_ in query.NUMERIC,
-                "iso": iso(row.get(name), type_),
-            }
-            for name, type_, grouping in typed
-        ]
-        for row in page_rows
-    ]
+    """Rows as lists of {"value", "numeric", "iso", "short"} in the column order ("" for missing values)."""
+    typed = [(c["name"], c.get("type", "text"), number_style(c)) for c in columns]
+    out = []
+    for row in page_rows:
+        line = []
+        for name, type_, style in typed:
+            text = display(row.get(name), type_, style=style)
+            line.append(
+                {
+                    "value": text,
+                    "numeric": type_ in query.NUMERIC,
+                    "iso": iso(row.get(name), type_),
+                    "short": len(text) <= SHORT_VALUE,
+                }
+            )
+        out.append(line)
+    return out
 
 
 # --- The line on the catalogue's dataset page --------------------------------------------------------------

@@ -71,14 +71,16 @@ def test_dates_are_written_the_french_way_with_a_machine_readable_value(client, 
 
 
 def test_display_helpers():
-    assert preview.display(1234.5, "number", grouping=True) == f"1{NBSP}234,5"
-    assert preview.display(-1234567, "integer", grouping=True) == f"-1{NBSP}234{NBSP}567"
-    assert preview.display(43.493301, "number", grouping=True) == "43,493301"
-    assert preview.display(1e20, "number", grouping=True).startswith("100")
-    assert preview.display(64102, "integer") == "64102"
-    assert preview.groups_digits({"name": "montant", "type": "number"})
+    assert preview.display(1234.5, "number", style="amount") == f"1{NBSP}234,5"
+    assert preview.display(-1234567, "integer", style="amount") == f"-1{NBSP}234{NBSP}567"
+    assert preview.display(43.493301, "number", style="amount") == "43,493301"
+    assert preview.display(1e20, "number", style="amount").startswith("100")
+    assert preview.display(64102, "integer", style="code") == "64102"
+    assert preview.display(7.5, "number", style="code") == "7.5"  # a code of the ACTES nomenclature, as written
+    assert preview.number_style({"name": "montant", "type": "number"}) == "amount"
+    assert preview.number_style({"name": "commune", "type": "text"}) == ""
     for name in ("code_insee", "ANNEE", "siret", "EQUIP_UID", "idBeneficiaire", "CODE POSTAL", "exercice", "tel"):
-        assert not preview.groups_digits({"name": name, "type": "integer"}), name
+        assert preview.number_style({"name": name, "type": "integer"}) == "code", name
 
 
 # --- The compact "add a filter" form --------------------------------------------------------------------------
