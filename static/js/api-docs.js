@@ -22,10 +22,12 @@
     labelControls(root);
   }
 
-  /* Swagger UI leaves some controls without a name (the value list of a parameter, the copy button): name them as
-     they appear, from the parameter's row and the page's translated texts. */
+  /* Swagger UI leaves some controls without a name (the value list of a parameter, the copy button, the close button
+     of the authorisation dialog): name them as they appear, from the parameter's row and the page's translated
+     texts. */
   function labelControls(root) {
     var copyText = root.getAttribute("data-text-copy") || "Copy";
+    var closeText = root.getAttribute("data-text-close") || "Close";
     var valueText = root.getAttribute("data-text-value") || "{name}";
 
     function name(control) {
@@ -36,12 +38,16 @@
         control.setAttribute("aria-label", valueText.replace("{name}", row.getAttribute("data-param-name")));
       } else if (control.closest(".copy-to-clipboard")) {
         control.setAttribute("aria-label", copyText);
+      } else if (control.classList.contains("close-modal")) {
+        control.setAttribute("aria-label", closeText);
       }
     }
 
     function scan() {
       Array.prototype.forEach.call(
-        root.querySelectorAll("tr[data-param-name] select, tr[data-param-name] input, .copy-to-clipboard button"),
+        root.querySelectorAll(
+          "tr[data-param-name] select, tr[data-param-name] input, .copy-to-clipboard button, button.close-modal"
+        ),
         name
       );
     }

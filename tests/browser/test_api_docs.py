@@ -20,6 +20,11 @@ def test_docs_render_the_operations_and_try_one(page, live_server, width):
     assert page.locator(".opblock").count() > 10
     assert page.locator(".opblock-summary-path", has_text="/api/v1/datasets").count() >= 1
     assert_no_blocking_violations(page)
+    page.locator(".btn.authorize").first.click()  # the authorisation dialog, its close button named
+    page.get_by_role("button", name="Fermer").wait_for(timeout=5000)
+    assert_no_blocking_violations(page)
+    page.get_by_role("button", name="Fermer").click()
+    assert page.locator(".dialog-ux").count() == 0
     operation = page.locator(".opblock", has=page.locator(".opblock-summary-path", has_text="/api/v1/organisations"))
     operation = operation.first
     operation.locator(".opblock-summary-control").click()
