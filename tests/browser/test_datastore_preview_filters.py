@@ -68,5 +68,6 @@ def test_full_form_and_an_error_in_the_compact_form(page, live_server, preview_u
         expected_status=400,
     )
     assert page.locator("#preview-filter-value[aria-invalid=true]").count() == 1
+    assert page.evaluate("document.activeElement.id") == "preview-add-filter-error"  # focus moves to the error
     assert "ne convient pas" in page.locator("#preview-add-filter [role=alert]").inner_text()
     assert_no_blocking_violations(page)
