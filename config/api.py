@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from auzolan.catalog.api import router as catalog_router
 from auzolan.core.api import router as core_router
+from auzolan.core.api_docs import PlatformSwagger
 from auzolan.core.errors import ApplicationError
 from auzolan.core.ratelimit import RateLimited
 from auzolan.datastore.api import router as datastore_router
@@ -21,6 +22,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=PlatformSwagger(),  # Swagger UI from the platform's own static files (auzolan/core/api_docs.py)
 )
 api.add_router("/", core_router)
 api.add_router("/", organisations_router)

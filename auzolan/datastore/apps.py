@@ -12,7 +12,7 @@ class DatastoreConfig(AppConfig):
         from auzolan.catalog.quality import register_schema_conformance
         from auzolan.catalog.signals import dataset_changed, resource_version_added
         from auzolan.core.registry import register_page_section
-        from auzolan.datastore import conformance, preview, receivers
+        from auzolan.datastore import conformance, loading, preview, receivers
         from auzolan.datastore.views import conformance as conformance_views
 
         resource_version_added.connect(receivers.start_ingestion, dispatch_uid="datastore.start_ingestion")
@@ -27,3 +27,5 @@ class DatastoreConfig(AppConfig):
         register_page_section(
             "dataset_resource", "datastore/preview/_resource_preview.html", preview.resource_section, order=60
         )
+        # The publisher's resource page: the loading of the uploaded file, then the table's figures.
+        register_page_section("publish_resource", loading.TEMPLATE, loading.resource_section)

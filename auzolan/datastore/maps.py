@@ -1,5 +1,7 @@
-"""The map preview of a resource's table: points from a geopoint column, from a pair of latitude/longitude columns
-(found by type and by name, as French datasets spell them), or the geometries of a GeoJSON file.
+"""The map preview of a resource's table: points from what the dataset's declared Table Schema says (a geopoint
+field; number fields named or described as latitude and longitude, as SCDL équipements' EQUIP_LAT and EQUIP_LONG),
+from a geopoint column, from a pair of latitude/longitude columns (found by type and by name, as French datasets spell
+them, or by the words of their names and data dictionary labels), or the geometries of a GeoJSON file.
 
 Only points inside the valid ranges reach the page (latitude −90…90, longitude −180…180, not the (0, 0) placeholder
 that some exports write for a missing position). At most `MAX_POINTS` points are sent to the browser (a repeatable
@@ -124,9 +126,21 @@ def normalise(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
+#: Words of a column name that make it a latitude or a longitude ("EQUIP_LAT", "latDepart", "site_longitude").
+LATITUDE_WORDS = {"lat", "latitude", "ylat"}
+LONGITUDE_WORDS = {"lon", "lng", "long", "longitude", "xlon", "xlong", "xlng"}
+#: In a title, a description or a data dictionary label only the full words count ("le long de" is no longitude).
+LATITUDE_TEXT_WORDS = {"latitude"}
+LONGITUDE_TEXT_WORDS = {"longitude"}
+NUMBER_FIELD_TYPES = {"number", "integer", "string"}
+
+
 @dataclass(frozen=True)
 class Source:
-    """Where a table's positions are: `kind` is "point" (a geopoint column), "latlon" or "geometry"."""
+    """Where a table's positions are: `kind` is "point" (a geopoint column the ingestion typed, read "lat, lon";
+    `swap` when a declared schema says its values are "lon, lat"), "point_text" (a text column a schema declares
+    geopoint, in Table Schema's `point_format`: "default" "lon, lat", "array" "[lon, lat]" or "object"), "latlon"
+    or "geometry"."""
 
     kind: str
     latitude: str = ""
@@ -134,35 +148,113 @@ class Source:
     point: str = ""
     geometry: str = ""
     label: str = ""
+    point_format: str = ""
+    swap: bool = False
 
     @property
     def columns(self) -> list[str]:
-        names = [self.point] if self.kind == "point" else [self.latitude, self.longitude]
+        names = [self.point] if self.kind in ("point", "point_text") else [self.latitude, self.longitude]
         if self.kind == "geometry":
             names = [self.geometry]
         return [n for n in [*names, self.label] if n]
 
 
-def detect(columns: list[dict]) -> Source | None:
-    """The table's positions, or None when it has none: a geopoint column first, then latitude/longitude columns,
-    then a GeoJSON file's geometry column."""
+def _words(text: str) -> set[str]:
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text or "")  # latDepart → lat_Depart
+    return set(normalise(spaced).split("_")) - {""}
+
+
+def _axis(name: str, *texts: str) -> str:
+    """ "lat", "lon" or "" for a column: its name's words first, then each text (title, label, description) in
+    turn; a text naming both axes decides nothing."""
+    candidates = [(_words(name), LATITUDE_WORDS, LONGITUDE_WORDS)]
+    candidates += [(_words(text), LATITUDE_TEXT_WORDS, LONGITUDE_TEXT_WORDS) for text in texts if text]
+    for words, lat_words, lon_words in candidates:
+        is_lat, is_lon = bool(words & lat_words), bool(words & lon_words)
+        if is_lat != is_lon:
+            return "lat" if is_lat else "lon"
+        if is_lat and is_lon:
+            return ""
+    return ""
+
+
+def _pair(latitudes: list[str], longitudes: list[str]) -> tuple[str, str] | None:
+    """A latitude and a longitude column that go together: the same other words ("lat_depart" / "lon_depart"),
+    or the only one of each."""
+    axis_words = LATITUDE_WORDS | LONGITUDE_WORDS
+
+    def stem(name: str) -> frozenset:
+        return frozenset(_words(name) - axis_words)
+
+    for latitude in latitudes:
+        for longitude in longitudes:
+            if stem(latitude) == stem(longitude):
+                return latitude, longitude
+    if len(latitudes) == 1 and len(longitudes) == 1:
+        return latitudes[0], longitudes[0]
+    return None
+
+
+def _from_schema(columns: list[dict], schema: dict, label: str) -> Source | None:
+    """Positions a Table Schema declares: a geopoint field, or number fields said to be a latitude and a longitude
+    (by their name, title or description: SCDL équipements' EQUIP_LAT "Latitude", EQUIP_LONG "Longitude")."""
+    by_name = {c["name"]: c for c in columns}
+    fields = [f for f in schema.get("fields") or [] if isinstance(f, dict) and f.get("name") in by_name]
+    for field in fields:
+        if field.get("type") == "geopoint":
+            column = by_name[field["name"]]
+            point_format = str(field.get("format") or "default")
+            if column.get("type") == "geopoint":
+                return Source(kind="point", point=column["name"], label=label, swap=point_format != "object")
+            if column.get("type", "text") == "text":
+                return Source(kind="point_text", point=column["name"], label=label, point_format=point_format)
+    latitudes, longitudes = [], []
+    for field in fields:
+        column = by_name[field["name"]]
+        if field.get("type", "string") not in NUMBER_FIELD_TYPES or column.get("type", "text") not in COORDINATE_TYPES:
+            continue
+        axis = _axis(field["name"], str(field.get("title") or ""), str(field.get("description") or ""))
+        (latitudes if axis == "lat" else longitudes if axis == "lon" else []).append(column["name"])
+    pair = _pair(latitudes, longitudes)
+    return Source(kind="latlon", latitude=pair[0], longitude=pair[1], label=label) if pair else None
+
+
+def _from_names(columns: list[dict], label: str) -> Source | None:
+    """Latitude/longitude columns by the names French datasets use, then by the words of their names and of their
+    data dictionary labels and descriptions."""
+    coordinates = [c for c in columns if c.get("type", "text") in COORDINATE_TYPES]
     by_normalised: dict[str, dict] = {}
-    for column in columns:
+    for column in coordinates:
         by_normalised.setdefault(normalise(column["name"]), column)
-    label = _label(columns)
+    latitude = next((c for n, c in by_normalised.items() if n in LATITUDE_NAMES), None)
+    longitude = next((c for n, c in by_normalised.items() if n in LONGITUDE_NAMES), None)
+    if latitude and longitude:
+        return Source(kind="latlon", latitude=latitude["name"], longitude=longitude["name"], label=label)
+    latitudes, longitudes = [], []
+    for column in coordinates:
+        if column.get("type", "text") == "text" and not (column.get("label") or column.get("description")):
+            continue  # a text column by its name alone would be too loose a guess ("long" = a length)
+        axis = _axis(column["name"], column.get("label") or "", column.get("description") or "")
+        (latitudes if axis == "lat" else longitudes if axis == "lon" else []).append(column["name"])
+    pair = _pair(latitudes, longitudes)
+    return Source(kind="latlon", latitude=pair[0], longitude=pair[1], label=label) if pair else None
+
+
+def detect(columns: list[dict], *, schema: dict | None = None, distinct: dict[str, int] | None = None) -> Source | None:
+    """The table's positions, or None when it has none: what the dataset's declared Table Schema says first, then a
+    geopoint column, then latitude/longitude columns by name (and data dictionary), then a GeoJSON file's geometry
+    column. `distinct` (values per column, from the statistics) picks the most telling label."""
+    label = _label(columns, distinct or {})
+    if schema:
+        source = _from_schema(columns, schema, label)
+        if source is not None:
+            return source
     for column in columns:
         if column.get("type") == "geopoint":
             return Source(kind="point", point=column["name"], label=label)
-    latitude = next(
-        (c for n, c in by_normalised.items() if n in LATITUDE_NAMES and c.get("type", "text") in COORDINATE_TYPES),
-        None,
-    )
-    longitude = next(
-        (c for n, c in by_normalised.items() if n in LONGITUDE_NAMES and c.get("type", "text") in COORDINATE_TYPES),
-        None,
-    )
-    if latitude and longitude:
-        return Source(kind="latlon", latitude=latitude["name"], longitude=longitude["name"], label=label)
+    source = _from_names(columns, label)
+    if source is not None:
+        return source
     names = {c["name"]: c for c in columns}
     if (
         GEOMETRY_COLUMN in names
@@ -173,7 +265,7 @@ def detect(columns: list[dict]) -> Source | None:
     return None
 
 
-def _label(columns: list[dict]) -> str:
+def _label(columns: list[dict], distinct: dict[str, int]) -> str:
     texts = [
         c
         for c in columns
@@ -185,9 +277,10 @@ def _label(columns: list[dict]) -> str:
     for wanted in LABEL_NAMES:
         if wanted in by_normalised:
             return by_normalised[wanted]
-    for column in texts:
-        if any(part in LABEL_NAMES for part in normalise(column["name"]).split("_")):
-            return column["name"]
+    named = [c["name"] for c in texts if any(part in LABEL_NAMES for part in normalise(c["name"]).split("_"))]
+    if named:
+        # "EQUIP_NOM" rather than "COLL_NOM" (the same authority on every row): the most distinct one.
+        return max(named, key=lambda name: distinct.get(name, 0))
     return texts[0]["name"] if texts else ""
 
 
@@ -195,6 +288,25 @@ def _number(name: str, type_: str) -> str:
     if type_ in ("number", "integer"):
         return f"TRY_CAST({quote(name)} AS DOUBLE)"
     return f"TRY_CAST(replace(trim(CAST({quote(name)} AS VARCHAR)), ',', '.') AS DOUBLE)"
+
+
+def _point_text(source: Source) -> tuple[str, str]:
+    """Latitude and longitude SQL of a text geopoint in Table Schema's format: "lon, lat" and "[lon, lat]" (two
+    numbers, longitude first) or {"lon": …, "lat": …}."""
+    text = f"CAST({quote(source.point)} AS VARCHAR)"
+    if source.point_format == "object":
+
+        def member(key: str) -> str:
+            pattern = f'"{key}"\\s*:\\s*([-+]?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?)'
+            return f"TRY_CAST(regexp_extract({text}, '{pattern}', 1) AS DOUBLE)"
+
+        return member("lat"), member("lon")
+    numbers = f"regexp_extract_all({text}, '[-+]?[0-9]+(\\.[0-9]+)?')"
+    two = f"len({numbers}) = 2"
+    return (
+        f"CASE WHEN {two} THEN TRY_CAST({numbers}[2] AS DOUBLE) END",
+        f"CASE WHEN {two} THEN TRY_CAST({numbers}[1] AS DOUBLE) END",
+    )
 
 
 def _positions_sql(table: Table, source: Source, base: query.Query) -> tuple[str, list]:
@@ -212,6 +324,10 @@ def _positions_sql(table: Table, source: Source, base: query.Query) -> tuple[str
         return sql, params
     if source.kind == "point":
         lat, lon = f"{quote(source.point)}.lat", f"{quote(source.point)}.lon"
+        if source.swap:
+            lat, lon = lon, lat
+    elif source.kind == "point_text":
+        lat, lon = _point_text(source)
     else:
         lat = _number(source.latitude, types.get(source.latitude, "text"))
         lon = _number(source.longitude, types.get(source.longitude, "text"))

@@ -3,19 +3,30 @@
 core.registry, registered in DatastoreConfig.ready).
 
 Everything goes through the one query engine (`auzolan.datastore.query`): the page's GET parameters are the data
-API's (`sort`, `q`, `col__contains`, `col__gte`, `col__lte`), plus `page` (20 rows a page, an offset underneath), so
-that the links to the API and to the CSV export carry exactly the same filters.
+API's (`sort`, `q`, `col__contains`, `col__gte`, `col__not`, `col`…), plus `page` (20 rows a page, an offset
+underneath), so that the links to the API and to the CSV export carry exactly the same filters.
+
+Filters for tables with many columns: a compact form (column, condition, value; `filtre_*` parameters that the page
+turns into the API's `col__op=value` by a redirect, French numbers and dates accepted), the active filters as chips
+that each remove one, and the full per-column form folded in a <details>. Values are written the page language's way
+(`display`): grouped thousands and decimal comma as the charts write them; codes and years as stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from auzolan.catalog.models import Resource
 from auzolan.core.errors import ValidationError
@@ -136,7 +147,13 @@ def headers(columns: list[dict], base: str, params: QueryDict) -> list[dict]:
 
 
 def filter_fields(columns: list[dict], params: QueryDict) -> list[dict]:
-    """The filter form: "contient" for text columns, min/max for numbers and dates."""
+    """The full per-column form: "contient" for text columns, from/to for numbers and dates (the first value of each
+    parameter; `full_form_hidden` carries the others)."""
+
+    def first(name: str) -> str:
+        values = [v for v in params.getlist(name) if str(v).strip()]
+        return values[0].strip() if values else ""
+
     out = []
     for index, column in enumerate(columns):
         name = column["name"]
@@ -151,12 +168,12 @@ def filter_fields(columns: list[dict], params: QueryDict) -> list[dict]:
                     "input_type": input_type,
                     "inputmode": "decimal" if type_ in ("integer", "number") else "",
                     "min_name": f"{name}__gte",
-                    "min_value": params.get(f"{name}__gte", ""),
+                    "min_value": first(f"{name}__gte"),
                     "min_id": f"filter-{index}-min",
                     "max_name": f"{name}__lte",
-                    "max_value": params.get(f"{name}__lte", ""),
+                    "max_value": first(f"{name}__lte"),
                     "max_id": f"filter-{index}-max",
-                    "hint": _("AAAA-MM-JJ") if type_ in ("date", "datetime") else "",
+                    "hint": _("AAAA-MM-JJ") if type_ == "datetime" else "",  # a date field has its own picker
                 }
             )
         else:
@@ -165,11 +182,302 @@ def filter_fields(columns: list[dict], params: QueryDict) -> list[dict]:
                     "kind": "contains",
                     "label": label,
                     "name": f"{name}__contains",
-                    "value": params.get(f"{name}__contains", ""),
+                    "value": first(f"{name}__contains"),
                     "id": f"filter-{index}",
                 }
             )
     return out
+
+
+def full_form_hidden(fields: list[dict], params: QueryDict) -> list[tuple[str, str]]:
+    """The active filters the full form has no field for (`col__not`, `col=`…, a second value): hidden inputs, so
+    that submitting the form keeps them."""
+    shown = {}
+    for field in fields:
+        if field["kind"] == "range":
+            shown[field["min_name"]] = field["min_value"]
+            shown[field["max_name"]] = field["max_value"]
+        else:
+            shown[field["name"]] = field["value"]
+    hidden = []
+    for key, value in filter_pairs(params):
+        if shown.get(key) == value:
+            shown[key] = None  # its field holds it (once)
+        else:
+            hidden.append((key, value))
+    return hidden
+
+
+# --- Filters: the compact form, the chips, the full form ----------------------------------------------------
+
+#: The compact form's parameters. They never reach the query: the page redirects to the same URL with the data API's
+#: `col__op=value` instead, so that links, the API and the exports keep one set of parameters.
+ADD_COLUMN = "filtre_colonne"
+ADD_CONDITION = "filtre_condition"
+ADD_VALUE = "filtre_valeur"
+ADD_PARAMS = (ADD_COLUMN, ADD_CONDITION, ADD_VALUE)
+ORDERED_TYPES = frozenset(RANGE_TYPES)
+DATE_TYPES = frozenset({"date", "datetime"})
+SPACES = re.compile(r"[\s\u00a0\u202f\u2009']+")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A choice of the compact form: the engine's operator, the column types it applies to (None: every type) and,
+    for "est vide" / "n'est pas vide", the value it sends itself."""
+
+    code: str
+    label: str
+    operator: str
+    types: frozenset | None = None
+    fixed: str = ""
+
+
+CONDITIONS = (
+    Condition("contains", gettext_lazy("contient"), "contains", frozenset({"text"})),
+    Condition("exact", gettext_lazy("est égal à"), "exact"),
+    Condition("not", gettext_lazy("est différent de"), "not"),
+    Condition("gte", gettext_lazy("est supérieur ou égal à (à partir du, pour une date)"), "gte", ORDERED_TYPES),
+    Condition("lte", gettext_lazy("est inférieur ou égal à (jusqu'au, pour une date)"), "lte", ORDERED_TYPES),
+    Condition("gt", gettext_lazy("est supérieur à (après le, pour une date)"), "gt", ORDERED_TYPES),
+    Condition("lt", gettext_lazy("est inférieur à (avant le, pour une date)"), "lt", ORDERED_TYPES),
+    Condition("isnull", gettext_lazy("est vide"), "isnull", fixed="true"),
+    Condition("notnull", gettext_lazy("n'est pas vide"), "isnull", fixed="false"),
+)
+_CONDITIONS = {c.code: c for c in CONDITIONS}
+
+
+def is_adding(params: QueryDict) -> bool:
+    return any(str(params.get(name) or "").strip() for name in ADD_PARAMS)
+
+
+def without_added(params: QueryDict) -> QueryDict:
+    """A copy of the parameters without the compact form's (a QueryDict stays a QueryDict)."""
+    out = params.copy()
+    for name in ADD_PARAMS:
+        out.pop(name, None)
+    return out
+
+
+def _api_value(column: dict, text: str) -> str:
+    """The value typed in the form (French numbers and dates accepted) as the data API reads it."""
+    type_ = column.get("type", "text")
+    name = column.get("label") or column["name"]
+    try:
+        if type_ == "integer":
+            return str(int(SPACES.sub("", text)))
+        if type_ == "number":
+            number = decimal.Decimal(SPACES.sub("", text).replace(",", "."))
+            if not number.is_finite() or not math.isfinite(float(number)):
+                raise ValueError(text)
+            return str(number)
+        if type_ == "date":
+            return _french_date(text).isoformat()
+        if type_ == "datetime":
+            return _french_datetime(text).isoformat()
+        if type_ == "boolean":
+            lowered = text.strip().lower()
+            if lowered in ("oui", "vrai", "true", "1", "yes"):
+                return "true"
+            if lowered in ("non", "faux", "false", "0", "no"):
+                return "false"
+            raise ValueError(text)
+    except (ValueError, decimal.InvalidOperation):
+        expected = {
+            "integer": _("un nombre entier, par exemple 1 234"),
+            "number": _("un nombre, par exemple 1 234,5"),
+            "date": _("une date JJ/MM/AAAA, par exemple 25/11/2026"),
+            "datetime": _("une date et heure JJ/MM/AAAA HH:MM, par exemple 25/11/2026 14:30"),
+            "boolean": _("oui ou non"),
+        }[type_]
+        raise ValidationError(
+            _("« %(value)s » ne convient pas à la colonne « %(name)s » : écrivez %(expected)s.")
+            % {"value": text[:100], "name": name, "expected": expected},
+            field=ADD_VALUE,
+        ) from None
+    return text
+
+
+def _french_date(text: str) -> dt.date:
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+
+
+def _french_datetime(text: str) -> dt.datetime:
+    text = text.strip()
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for pattern in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %Hh%M", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def added_filter_url(base: str, params: QueryDict, columns: list[dict]) -> str:
+    """The page's URL with the compact form's filter written as the data API's parameter (`col__op=value`), the
+    other parameters kept and the page number dropped. Raises ValidationError (French, naming the form's field)."""
+    by_name = {c["name"]: c for c in columns}
+    column = by_name.get(str(params.get(ADD_COLUMN) or "").strip())
+    if column is None:
+        raise ValidationError(_("Choisissez une colonne de la table."), field=ADD_COLUMN)
+    condition = _CONDITIONS.get(str(params.get(ADD_CONDITION) or "").strip())
+    if condition is None:
+        raise ValidationError(_("Choisissez une condition dans la liste."), field=ADD_CONDITION)
+    type_ = column.get("type", "text")
+    if condition.types is not None and type_ not in condition.types:
+        raise ValidationError(
+            _("La condition « %(condition)s » ne s'applique pas à la colonne « %(name)s » (%(type)s).")
+            % {
+                "condition": condition.label,
+                "name": column.get("label") or column["name"],
+                "type": dict(Table.ColumnType.choices).get(type_, type_),
+            },
+            field=ADD_CONDITION,
+        )
+    if condition.fixed:
+        value = condition.fixed
+    else:
+        text = str(params.get(ADD_VALUE) or "").strip()[:200]
+        if not text:
+            raise ValidationError(_("Indiquez une valeur pour ce filtre."), field=ADD_VALUE)
+        value = _api_value(column, text)
+    key = column["name"] if condition.operator == "exact" else f"{column['name']}__{condition.operator}"
+    out = without_added(params)
+    out.pop(PAGE_PARAM, None)
+    if value not in out.getlist(key):
+        out.appendlist(key, value)
+    encoded = out.urlencode()
+    return f"{base}?{encoded}" if encoded else base
+
+
+def add_filter_form(columns: list[dict], params: QueryDict, error: ValidationError | None = None) -> dict:
+    """The compact form: column and condition choices (with the types each condition applies to, for the script
+    that hides the others), the values sent, and the error to show next to its field."""
+    types = dict(Table.ColumnType.choices)
+    return {
+        "columns": [
+            {
+                "name": c["name"],
+                "label": c.get("label") or c["name"],
+                "type": c.get("type", "text"),
+                "type_label": types.get(c.get("type", "text"), ""),
+            }
+            for c in columns
+        ],
+        "conditions": [
+            {"code": c.code, "label": c.label, "types": " ".join(sorted(c.types)) if c.types else "", "fixed": c.fixed}
+            for c in CONDITIONS
+        ],
+        "column": str(params.get(ADD_COLUMN) or ""),
+        "condition": str(params.get(ADD_CONDITION) or "contains"),
+        "value": str(params.get(ADD_VALUE) or ""),
+        "error": error.message if error else "",
+        "error_field": (error.field or ADD_VALUE) if error else "",
+    }
+
+
+def filter_pairs(params: QueryDict) -> list[tuple[str, str]]:
+    """The active column filters as (parameter, value) pairs, in the URL's order."""
+    cleaned = query_params(params)
+    return [(key, value) for key in cleaned if key not in query.RESERVED for value in cleaned.getlist(key)]
+
+
+def _split(key: str) -> tuple[str, str]:
+    if "__" in key:
+        head, _sep, tail = key.rpartition("__")
+        if tail in query.OPERATORS:
+            return head, tail
+    return key, "exact"
+
+
+def _typed(type_: str, raw: str):
+    """A filter's value from the URL as its column's type, for writing it back in words (the raw text if it is not
+    one: the query engine reports that error)."""
+    text = raw.strip()
+    try:
+        if type_ == "integer":
+            return int(text)
+        if type_ == "number":
+            return float(text.replace(",", "."))
+        if type_ == "date":
+            return dt.date.fromisoformat(text)
+        if type_ == "datetime":
+            return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return raw
+    if type_ == "boolean" and text.lower() in ("true", "1", "oui", "vrai", "yes", "false", "0", "non", "faux", "no"):
+        return text.lower() in ("true", "1", "oui", "vrai", "yes")
+    return raw
+
+
+def _chip_value(column: dict | None, operator: str, raw: str) -> str:
+    if column is None:
+        return raw
+    type_, style = column.get("type", "text"), number_style(column)
+    parts = query._list(raw) if operator == "in" else [raw]
+    return ", ".join(display(_typed(type_, part), type_, style=style) for part in parts)
+
+
+def chip_label(column: dict | None, name: str, operator: str, raw: str) -> str:
+    """A filter in words: "montant est supérieur ou égal à 1 000", "date avant le 01/01/2025"…"""
+    label = (column.get("label") or column["name"]) if column else name
+    value = _chip_value(column, operator, raw)
+    type_ = column.get("type", "text") if column else "text"
+    quoted = type_ == "text"
+    if operator == "isnull":
+        empty = raw.strip().lower() in ("true", "1")
+        template = _("%(column)s est vide") if empty else _("%(column)s n'est pas vide")
+        return template % {"column": label}
+    dated = type_ in DATE_TYPES
+    templates = {
+        "contains": _("%(column)s contient « %(value)s »"),
+        "exact": _("%(column)s est égal à « %(value)s »") if quoted else _("%(column)s est égal à %(value)s"),
+        "not": _("%(column)s est différent de « %(value)s »") if quoted else _("%(column)s est différent de %(value)s"),
+        "in": _("%(column)s est l'une des valeurs : %(value)s"),
+        "gte": _("%(column)s à partir du %(value)s") if dated else _("%(column)s est supérieur ou égal à %(value)s"),
+        "lte": _("%(column)s jusqu'au %(value)s") if dated else _("%(column)s est inférieur ou égal à %(value)s"),
+        "gt": _("%(column)s après le %(value)s") if dated else _("%(column)s est supérieur à %(value)s"),
+        "lt": _("%(column)s avant le %(value)s") if dated else _("%(column)s est inférieur à %(value)s"),
+    }
+    return templates[operator] % {"column": label, "value": value}
+
+
+def filter_chips(columns: list[dict], base: str, params: QueryDict) -> list[dict]:
+    """One chip per active filter: its words and the URL of the page without it (page number dropped)."""
+    by_name = {c["name"]: c for c in columns}
+    cleaned = query_params(params)
+    chips = []
+    for key, value in filter_pairs(params):
+        name, operator = _split(key)
+        rest = cleaned.copy()
+        rest.setlist(key, [v for v in cleaned.getlist(key) if v != value])
+        if not rest.getlist(key):
+            rest.pop(key)
+        encoded = rest.urlencode()
+        chips.append(
+            {
+                "label": chip_label(by_name.get(name), name, operator, value),
+                "url": f"{base}?{encoded}" if encoded else base,
+            }
+        )
+    return chips
+
+
+def without_filters_url(base: str, params: QueryDict) -> str:
+    """The page with the search, the sort and the chart kept, every column filter removed."""
+    kept = QueryDict(mutable=True)
+    for key, values in query_params(params).lists():
+        if key in query.RESERVED:
+            kept.setlist(key, values)
+    encoded = kept.urlencode()
+    return f"{base}?{encoded}" if encoded else base
 
 
 def active_filter_count(params: QueryDict) -> int:
@@ -217,16 +525,65 @@ def stats_rows(columns: list[dict], stats: dict) -> list[dict]:
                 "filled": entry.get("filled", 0),
                 "missing": entry.get("missing", 0),
                 "distinct": entry.get("distinct", 0),
-                "min": display(entry.get("min"), column.get("type", "text")),
-                "max": display(entry.get("max"), column.get("type", "text")),
+                "min": display(entry.get("min"), column.get("type", "text"), style=number_style(column)),
+                "max": display(entry.get("max"), column.get("type", "text"), style=number_style(column)),
                 "top": [{"value": value, "count": count} for value, count in entry.get("top", [])],
+                "numeric": column.get("type", "text") in query.NUMERIC,
             }
         )
     return rows
 
 
-def display(value, type_: str = "") -> str:
-    """A value as shown in French: dates JJ/MM/AAAA, decimal comma, oui/non; "" for a missing value."""
+#: Words of a column name that make its integers identifiers or years, never written with grouped thousands
+#: (an INSEE code 64102, a year 2025, a SIRET, a postal code, a phone number).
+IDENTIFIER_WORDS = {
+    "annee",
+    "code",
+    "codes",
+    "cog",
+    "cp",
+    "exercice",
+    "finess",
+    "id",
+    "identifiant",
+    "insee",
+    "matricule",
+    "millesime",
+    "no",
+    "num",
+    "numero",
+    "postal",
+    "ref",
+    "reference",
+    "rna",
+    "siren",
+    "siret",
+    "tel",
+    "telephone",
+    "uai",
+    "uid",
+    "year",
+}
+
+
+def _name_words(name: str) -> set[str]:
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)  # idBeneficiaire → id_Beneficiaire
+    text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode().lower()
+    return set(re.split(r"[^a-z0-9]+", text)) - {""}
+
+
+def number_style(column: dict) -> str:
+    """How a numeric column's values are written: "amount" (grouped thousands, decimal comma) for amounts and
+    counts, "code" (as stored: 64102, 2025, 7.5) for identifiers, codes and years; "" for other columns."""
+    if column.get("type", "text") not in query.NUMERIC:
+        return ""
+    return "code" if _name_words(column["name"]) & IDENTIFIER_WORDS else "amount"
+
+
+def display(value, type_: str = "", *, style: str = "") -> str:
+    """A value as written in the page's language (French first): dates JJ/MM/AAAA, numbers with a decimal comma and
+    every decimal kept, thousands grouped by a non-breaking space in the "amount" style (as the charts write them),
+    codes and years as they are stored in the "code" style, oui/non; "" for a missing value."""
     if value is None or value == "":
         return ""
     if isinstance(value, str) and type_ in ("date", "datetime"):
@@ -235,23 +592,57 @@ def display(value, type_: str = "") -> str:
         except ValueError:
             return value
     if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M:%S")
+        clock = value.strftime("%H:%M:%S" if value.second else "%H:%M")
+        return f"{formats.date_format(value, 'SHORT_DATE_FORMAT')} {clock}"
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, bool):
         return _("oui") if value else _("non")
-    if isinstance(value, (float, decimal.Decimal)):
-        return f"{value:f}".rstrip("0").rstrip(".").replace(".", ",") if "e" not in str(value) else str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        value = int(value) if value.is_integer() and abs(value) < 1e15 else decimal.Decimal(repr(value))
+    if isinstance(value, (int, decimal.Decimal)):
+        if style == "code":
+            return str(value)
+        return formats.number_format(value, use_l10n=True, force_grouping=style == "amount")
     return str(value)
 
 
+def iso(value, type_: str = "") -> str:
+    """The machine-readable form of a date or date-time value (for `<time datetime>`), "" otherwise."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str) and type_ in ("date", "datetime"):
+        try:
+            return (dt.datetime if type_ == "datetime" else dt.date).fromisoformat(value).isoformat()
+        except ValueError:
+            return ""
+    return ""
+
+
+#: Values up to this length stay on one line in the rows (codes, dates, short names); longer texts wrap.
+SHORT_VALUE = 24
+
+
 def cells(page_rows: list[dict], columns: list[dict]) -> list[list[dict]]:
-    """Rows as lists of {"value", "numeric"} in the column order ("" for missing values)."""
-    typed = [(c["name"], c.get("type", "text")) for c in columns]
-    return [
-        [{"value": display(row.get(name), type_), "numeric": type_ in query.NUMERIC} for name, type_ in typed]
-        for row in page_rows
-    ]
+    """Rows as lists of {"value", "numeric", "iso", "short"} in the column order ("" for missing values)."""
+    typed = [(c["name"], c.get("type", "text"), number_style(c)) for c in columns]
+    out = []
+    for row in page_rows:
+        line = []
+        for name, type_, style in typed:
+            text = display(row.get(name), type_, style=style)
+            line.append(
+                {
+                    "value": text,
+                    "numeric": type_ in query.NUMERIC,
+                    "iso": iso(row.get(name), type_),
+                    "short": len(text) <= SHORT_VALUE,
+                }
+            )
+        out.append(line)
+    return out
 
 
 # --- The line on the catalogue's dataset page --------------------------------------------------------------

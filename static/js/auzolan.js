@@ -39,6 +39,29 @@
     if (summary) summary.focus();
   }
 
+  /* Polls a JSON status every 1.5 s while `handle(status)` returns true; after an error, tries again 4 times at
+     3 s intervals. Shared with the pages' own scripts as window.Auzolan.poll. */
+  function poll(url, handle) {
+    var failures = 0;
+    function next() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (status) {
+          failures = 0;
+          if (handle(status)) window.setTimeout(next, 1500);
+        })
+        .catch(function () {
+          failures += 1;
+          if (failures < 5) window.setTimeout(next, 3000);
+        });
+    }
+    window.setTimeout(next, 1500);
+  }
+  window.Auzolan = { poll: poll };
+
   /* Background jobs: follow progress without reloading; reload once when finished. */
   function setupJobPolling() {
     var root = document.querySelector("[data-job]");
@@ -52,7 +75,6 @@
     var percentText = (progressText && progressText.getAttribute("data-text-percent")) || "{percent} %";
     var countText = (progressText && progressText.getAttribute("data-text-count")) || "{done} / {total}";
     var lastMessage = null;
-    var failures = 0;
 
     function update(job) {
       if (stateEl && job.state_label) stateEl.textContent = job.state_label;
@@ -83,28 +105,14 @@
       }
     }
 
-    function poll() {
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.json();
-        })
-        .then(function (job) {
-          failures = 0;
-          update(job);
-          if (job.state === "succeeded" || job.state === "failed") {
-            window.location.reload();
-          } else {
-            window.setTimeout(poll, 1500);
-          }
-        })
-        .catch(function () {
-          failures += 1;
-          if (failures < 5) window.setTimeout(poll, 3000);
-        });
-    }
-
-    window.setTimeout(poll, 1500);
+    poll(url, function (job) {
+      update(job);
+      if (job.state === "succeeded" || job.state === "failed") {
+        window.location.reload();
+        return false;
+      }
+      return true;
+    });
   }
 
   function init() {

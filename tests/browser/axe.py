@@ -1,6 +1,8 @@
-"""Run axe-core in the page and report violations that matter."""
+"""Run axe-core in the page and report violations that matter; measure that the page does not scroll sideways."""
 
 from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.layout import assert_fits_viewport
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 _axe = Axe()
@@ -22,5 +24,8 @@ def describe(violations: list[dict]) -> str:
 
 
 def assert_no_blocking_violations(page) -> None:
+    """No serious or critical axe violation, and (every page type being checked here) no sideways scrolling at a
+    desktop width nor at a phone's (tests/browser/layout.py)."""
     violations = blocking_violations(page)
     assert not violations, f"axe found serious or critical violations on {page.url}:\n{describe(violations)}"
+    assert_fits_viewport(page)

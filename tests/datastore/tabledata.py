@@ -28,3 +28,59 @@ def load(editor, dataset, content: str | bytes = CSV, name: str = "subventions.c
     table = selectors.current_table(resource)
     assert table is not None, "the table did not load"
     return resource, table
+
+
+def load_published(content: str | bytes = CSV, name: str = "subventions.csv"):
+    """A published dataset of a new organisation whose editor uploads `content`: (dataset, resource, table)."""
+    from tests.catalog.factories import DatasetFactory
+    from tests.organisations.factories import MembershipFactory
+
+    membership = MembershipFactory(role="editor")
+    dataset = DatasetFactory(organisation=membership.organisation, state="published")
+    resource, table = load(membership.user, dataset, content, name)
+    return dataset, resource, table
+
+
+def preview_path(dataset, resource) -> str:
+    from django.urls import reverse
+
+    return reverse("datastore:preview", kwargs={"slug": dataset.slug, "resource": resource.identifier})
+
+
+def equipements_csv(rows: int = 6) -> str:
+    """A file shaped like the demo's "Équipements publics" (SCDL équipements: 21 columns, EQUIP_LAT/EQUIP_LONG)."""
+    import csv
+    import io
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    schema = json.loads((Path(settings.BASE_DIR) / "data/schemas/scdl/equipements.json").read_text(encoding="utf-8"))
+    names = [field["name"] for field in schema["fields"]]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\n")
+    writer.writeheader()
+    for index in range(rows):
+        writer.writerow(
+            {
+                **dict.fromkeys(names, ""),
+                "COLL_NOM": "Commune de Bayonne",
+                "COLL_SIRET": "21640102200014",
+                "EQUIP_UID": f"64102-0601010{index}-001",
+                "EQUIP_THEME": "Equipement sportif",
+                "EQUIP_CODE": f"0601010{index}-001",
+                "EQUIP_TYPE": "Salle multisports",
+                "EQUIP_NOM": f"Salle des sports municipale numéro {index}",
+                "ADR_NUMERO": str(index + 1),
+                "ADR_NOMVOIE": "Avenue du Maréchal de Lattre de Tassigny",
+                "ADR_CODEPOSTAL": "64100",
+                "ADR_COMMUNE": "Bayonne",
+                "ERP_CATEGORIE": "3",
+                "EQUIP_LAT": f"{43.4933 + index / 1000:.6f}",
+                "EQUIP_LONG": f"{-1.4751 - index / 1000:.6f}",
+                "EQUIP_OUVERTURE": "Mo-Fr 08:30-12:00,13:30-17:30",
+                "EQUIP_WEB": "https://www.bayonne.fr/equipements/sports/salles-municipales/salle-des-sports",
+            }
+        )
+    return buffer.getvalue()

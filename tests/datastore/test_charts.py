@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import reverse
 
 from auzolan.core.errors import ValidationError
 from auzolan.datastore import charts
-from tests.catalog.factories import DatasetFactory
-from tests.datastore.tabledata import load
-from tests.organisations.factories import MembershipFactory
+from tests.datastore.tabledata import load_published, preview_path
 
 COLUMNS = [
     {"name": "commune", "type": "text", "label": ""},
@@ -195,14 +192,10 @@ CSV = (
 
 @pytest.fixture
 def loaded(transactional_db):
-    editor = MembershipFactory(role="editor").user
-    dataset = DatasetFactory(organisation=editor.memberships.get().organisation, state="published")
-    resource, table = load(editor, dataset, CSV)
-    return dataset, resource, table
+    return load_published(CSV)
 
 
-def url(dataset, resource) -> str:
-    return reverse("datastore:preview", kwargs={"slug": dataset.slug, "resource": resource.identifier})
+url = preview_path
 
 
 def svg_of(content: str) -> str:

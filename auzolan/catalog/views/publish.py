@@ -265,6 +265,9 @@ def resource_create(request, slug: str):
             add_service_error(form, error)
         else:
             messages.success(request, _("La ressource « %(title)s » est ajoutée.") % {"title": resource.title})
+            if resource.kind == Resource.Kind.FILE:
+                # Its page follows the loading of the file (the "publish_resource" section).
+                return redirect("catalog:resource_edit", slug=dataset.slug, resource=resource.identifier)
             return redirect("catalog:dataset_edit", slug=dataset.slug)
     return render(
         request,

@@ -9,14 +9,14 @@ a 500. Server-rendered: GET forms and links, no JavaScript needed; the map itsel
 from __future__ import annotations
 
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from auzolan.catalog import selectors as catalog_selectors
 from auzolan.catalog.models import Resource
-from auzolan.core.errors import ApplicationError, Conflict, NotFound
+from auzolan.core.errors import ApplicationError, Conflict, NotFound, ValidationError
 from auzolan.core.permissions import get_object_for
 from auzolan.datastore import charts, maps, preview, query, selectors, stats
 from auzolan.datastore.models import Table
@@ -48,8 +48,16 @@ def table_preview(request, slug: str, resource):
 
     columns = selectors.table_columns(table)
     base = request.path
-    # The chart's parameters are not column filters: the rows, the links and the map see the others only.
-    params = charts.without_chart(request.GET)
+    # The compact "add a filter" form becomes the data API's parameter by a redirect, so the URL stays the API's.
+    add_error = None
+    if preview.is_adding(request.GET):
+        try:
+            return redirect(preview.added_filter_url(base, request.GET, columns))
+        except ValidationError as exc:
+            add_error = exc
+    # The chart's and the compact form's parameters are not column filters: the rows, the links and the map see the
+    # others only.
+    params = preview.without_added(charts.without_chart(request.GET))
     error, page, number, parsed = "", None, 1, None
     try:
         parsed, number = preview.build_query(params)
@@ -58,6 +66,7 @@ def table_preview(request, slug: str, resource):
         error = exc.message
     table_stats = stats.ensure_stats(table)
     total = page.total if page else 0
+    filters = preview.filter_fields(columns, params)
     chart, chart_error = None, ""
     if charts.is_requested(request.GET) and parsed is not None:
         try:
@@ -69,7 +78,12 @@ def table_preview(request, slug: str, resource):
         {
             "columns": columns,
             "headers": preview.headers(columns, base, request.GET),
-            "filters": preview.filter_fields(columns, params),
+            "filters": filters,
+            "filters_hidden": preview.full_form_hidden(filters, params),
+            "filter_pairs": preview.filter_pairs(params),
+            "filter_chips": preview.filter_chips(columns, base, params),
+            "without_filters_url": preview.without_filters_url(base, params),
+            "add_filter": preview.add_filter_form(columns, request.GET, add_error),
             "active_filters": preview.active_filter_count(params),
             "q": params.get("q", ""),
             "sort": params.get("sort", ""),
@@ -96,14 +110,25 @@ def table_preview(request, slug: str, resource):
             "chart_kept": [(name, request.GET.get(name)) for name in charts.PARAMS if request.GET.get(name)],
             "chart": chart,
             "chart_error": chart_error,
-            "map": _map_context(request, table, columns, parsed, params) if parsed is not None else None,
+            "map": _map_context(request, table, columns, parsed, params, _map_source(dataset, table, columns))
+            if parsed is not None
+            else None,
         }
     )
-    return render(request, "datastore/preview/preview.html", context, status=400 if error or chart_error else 200)
+    failed = error or chart_error or add_error
+    return render(request, "datastore/preview/preview.html", context, status=400 if failed else 200)
 
 
-def _map_context(request, table: Table, columns: list[dict], parsed: query.Query, params) -> dict | None:
-    source = maps.detect(columns)
+def _map_source(dataset, table: Table, columns: list[dict]) -> maps.Source | None:
+    """Where the table's positions are: the dataset's declared schema first, then the columns' types and names."""
+    distinct = {name: entry.get("distinct", 0) for name, entry in (table.stats or {}).get("columns", {}).items()}
+    schema = dataset.schema.descriptor if dataset.schema_id and dataset.schema else None
+    return maps.detect(columns, schema=schema, distinct=distinct)
+
+
+def _map_context(
+    request, table: Table, columns: list[dict], parsed: query.Query, params, source: maps.Source | None
+) -> dict | None:
     if source is None:
         return None
     try:
@@ -129,7 +154,7 @@ def _map_context(request, table: Table, columns: list[dict], parsed: query.Query
 @require_safe
 def table_map_data(request, slug: str, resource):
     """The positions of the preview's map as GeoJSON (same filters and search as the page); JSON errors."""
-    _dataset, resource = _resource(request, slug, resource)
+    dataset, resource = _resource(request, slug, resource)
     table = selectors.current_table(resource)
     if table is None:
         if selectors.latest_table(resource) is None:
@@ -138,7 +163,7 @@ def table_map_data(request, slug: str, resource):
             Conflict(_("Cette table n'est pas encore chargée : réessayez dans un instant."), code="not-ready")
         )
     columns = selectors.table_columns(table)
-    source = maps.detect(columns)
+    source = _map_source(dataset, table, columns)
     if source is None:
         return _json_error(NotFound(_("Cette table n'a pas de colonne de position géographique."), code="no-positions"))
     try:
