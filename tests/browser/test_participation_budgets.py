@@ -60,6 +60,11 @@ def test_project_list_and_code_pages(page, live_server, voting):
     assert_no_blocking_violations(page)
     visit(page, live_server, f"/participer/{process.slug}/budgets/{budget.pk}/projets/{projects[0].pk}/")
     assert_no_blocking_violations(page)
+    # This vote is for accounts: the code page says so instead of taking a code.
+    visit(page, live_server, f"/participer/{process.slug}/code/")
+    assert "ne se fait pas avec un code" in page.content()
+    assert_no_blocking_violations(page)
+    process.phases.filter(kind="vote").update(verification="code")
     visit(page, live_server, f"/participer/{process.slug}/code/")
     page.get_by_label("Votre code").fill("AAAAA-AAAAA")
     page.get_by_role("button", name="Valider le code").click()
