@@ -12,7 +12,9 @@ WARNING_TYPES: set[str] = set()
 
 
 class Report:
-    def __init__(self, *, schema: dict, max_errors: int = 1000):
+    """Counts every error; lists the first `max_errors` of them (None: all) with their French message."""
+
+    def __init__(self, *, schema: dict, max_errors: int | None = 1000):
         self.schema = schema
         self.fields = {field.get("name"): field for field in schema.get("fields", []) if isinstance(field, dict)}
         self.max_errors = max_errors
@@ -25,11 +27,15 @@ class Report:
         self.encoding = ""
         self.delimiter = ""
 
-    def add(self, kind, *, row=None, field_name=None, field_number=None, cell="", constraint=None, note="") -> None:
-        self.counts[kind] += 1
-        if field_name:
-            self.by_field[field_name] += 1
-        if len(self.errors) >= self.max_errors:
+    def add(
+        self, kind, *, row=None, field_name=None, field_number=None, cell="", constraint=None, note="", count=True
+    ) -> None:
+        """Count an error (unless `count` is False: counted elsewhere) and list it while there is room."""
+        if count:
+            self.counts[kind] += 1
+            if field_name:
+                self.by_field[field_name] += 1
+        if not self.has_room:
             return
         error = {
             "type": kind,
@@ -44,6 +50,15 @@ class Report:
         if note:
             error["note"] = note
         self.errors.append(error)
+
+    @property
+    def has_room(self) -> bool:
+        return self.max_errors is None or len(self.errors) < self.max_errors
+
+    @property
+    def room(self) -> int | None:
+        """How many more errors can be listed (None: no limit)."""
+        return None if self.max_errors is None else max(0, self.max_errors - len(self.errors))
 
     def finish(self, *, rows: int, seconds: float) -> None:
         self.rows = rows
