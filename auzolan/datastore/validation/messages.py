@@ -146,3 +146,42 @@ def describe(error: dict, field: dict) -> str:
     from auzolan.datastore.validation.french import describe as describe_french
 
     return describe_french(error, field)
+
+
+#: A short French name for each error code, shown before the code (kept for experts and for the API).
+ERROR_LABELS = {
+    "type-error": gettext_lazy("Valeur du mauvais type"),
+    "constraint-error": gettext_lazy("Contrainte du schéma non respectée"),
+    "unique-error": gettext_lazy("Valeur en double"),
+    "primary-key": gettext_lazy("Clé primaire vide ou en double"),
+    "blank-row": gettext_lazy("Ligne vide"),
+    "extra-cell": gettext_lazy("Cellule en trop"),
+    "missing-cell": gettext_lazy("Cellule manquante"),
+    "missing-label": gettext_lazy("Colonne manquante"),
+    "extra-label": gettext_lazy("Colonne en trop"),
+    "blank-label": gettext_lazy("En-tête de colonne vide"),
+    "duplicate-label": gettext_lazy("En-tête en double"),
+    "incorrect-label": gettext_lazy("En-tête inattendu"),
+    "blank-header": gettext_lazy("Ligne d'en-tête vide"),
+    "french-siret-value": gettext_lazy("SIRET non valide"),
+    "french-siren-value": gettext_lazy("SIREN non valide"),
+    "one-of-required": gettext_lazy("Une des deux colonnes doit être renseignée"),
+    "compare-columns-value": gettext_lazy("Comparaison entre colonnes non respectée"),
+    "sum-columns-value": gettext_lazy("Somme de colonnes incorrecte"),
+    "cohesive-columns-value": gettext_lazy("Colonnes à renseigner ensemble"),
+    "year-interval-value": gettext_lazy("Année ou période non valide"),
+    "nomenclature-actes-value": gettext_lazy("Matière absente de la nomenclature ACTES"),
+    "nomenclature-acte": gettext_lazy("Matière absente de la nomenclature ACTES"),
+    "code-commune-insee": gettext_lazy("Code commune INSEE non valide"),
+    "french-insee-code-value": gettext_lazy("Code commune INSEE non valide"),
+    "code-postal": gettext_lazy("Code postal non valide"),
+    "french-postal-code-value": gettext_lazy("Code postal non valide"),
+    "phone-number-value": gettext_lazy("Numéro de téléphone non valide"),
+    "french-gps-coordinates": gettext_lazy("Coordonnées hors de France ou inversées"),
+}
+
+
+def error_label(code: str) -> str:
+    """The French name of an error code (the code itself when it has none)."""
+    label = ERROR_LABELS.get(code)
+    return code if label is None else str(label)
