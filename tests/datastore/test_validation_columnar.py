@@ -148,7 +148,7 @@ EVERYTHING = {
         {"name": "ok", "type": "boolean", "trueValues": ["oui"], "falseValues": ["non"]},
         {"name": "d", "type": "date", "constraints": {"required": True}},
         {"name": "rna", "type": "string", "constraints": {"pattern": "^W\\d{9}$"}},
-        {"name": "choix", "type": "string", "constraints": {"enum": ["a", "b", 3]}},
+        {"name": "choix", "type": "string", "constraints": {"enum": ["a", "b", 3]}, "missingValues": []},
         {"name": "taux", "type": "number", "constraints": {"minimum": 0.01, "maximum": 1}},
         {"name": "ref", "type": "string", "constraints": {"pattern": "R[^\\d]\\d"}},  # RE2's [^\d] takes '٣'
         {"name": "lettres", "type": "string", "constraints": {"pattern": "(?i:[a-z]{1,3})"}},
@@ -165,6 +165,7 @@ EVERYTHING = {
         {"name": "one-of-required", "params": {"column1": "siret", "column2": "rna"}},
         {"name": "opening-hours-value", "params": {"column": "tel"}},
     ],
+    "missingValues": ["", "NA"],
 }
 
 
@@ -208,8 +209,15 @@ def write_messy(path, rows: int):
         out.write(",".join(field["name"] for field in EVERYTHING["fields"]) + "\n")
         for i in range(rows):
             cells = messy_row(i)
+            if i % 13 == 0:  # a missing value of the schema (required montant, French checks skip it), "" for choix
+                cells[i % 3 * 7 % width] = "NA"
+                cells[width - 4] = ""
             if i % 101 == 5:
-                cells = [""] * width  # blank row
+                cells = [
+                    "",
+                    "NA",
+                    "",
+                ]  # a blank row (short: "choix" has no missing value, so a full row is never blank)
             elif i % 97 == 3:
                 cells = cells[: 1 + i % 7]  # short row
             elif i % 89 == 7:
@@ -234,6 +242,7 @@ def test_many_distinct_bad_values_same_report_as_the_row_engine(tmp_path, monkey
     french = {"french-siret-value", "french-siren-value", "french-insee-code-value", "code-postal"}
     french |= {"phone-number-value", "french-gps-coordinates", "nomenclature-actes-value", "year-interval-value"}
     assert french | {"one-of-required", "type-error", "constraint-error"} <= set(rows["stats"]["types"])
+    assert {"blank-row", "missing-cell", "extra-cell"} <= set(rows["stats"]["types"])
 
 
 def test_counts_stay_exact_when_the_listed_errors_are_capped(tmp_path, monkeypatch):

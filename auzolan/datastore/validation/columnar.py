@@ -39,6 +39,7 @@ import re
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 from auzolan.datastore.validation import french
@@ -317,10 +318,13 @@ def try_validate(path, schema: dict, *, encoding: str, dialect, max_errors: int 
             return None
         if header is None or reader.line_num != 1:
             return None
-    lines = file_is_line_aligned(path, delimiter, doubled_quotes=dialect.doublequote)
-    if lines is None:
-        return None
+    # The line scan (Python, one core) runs while DuckDB reads the file (its execute releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scan = pool.submit(file_is_line_aligned, path, delimiter, doubled_quotes=dialect.doublequote)
+        return _validate(duckdb, path, schema, header, delimiter, scan, max_errors, started)
 
+
+def _validate(duckdb, path, schema, header, delimiter, scan, max_errors, started) -> Report | None:
     validator = Validator(schema, max_errors=max_errors)
     validator.start(header)
     width = len(validator.plans)
@@ -345,7 +349,7 @@ def try_validate(path, schema: dict, *, encoding: str, dialect, max_errors: int 
             except duckdb.Error:
                 return None
             total = connection.execute("SELECT count(*) FROM cells").fetchone()[0]
-            if total != lines:
+            if total != scan.result():
                 return None
             columns = [_Column(plan, index, connection) for index, plan in enumerate(validator.plans)]
             custom = _custom(validator, columns)
@@ -378,14 +382,15 @@ def _find_errors(connection, validator: Validator, columns: list[_Column], value
     aggregates = [
         f"count(*) FILTER (WHERE c{width} IS NOT NULL)",
         f"count(*) FILTER (WHERE c{width - 1} IS NULL)",
-        f"count(*) FILTER (WHERE {blank})",
         *(column.candidates() for column in judge),
     ]
     found = connection.execute(f"SELECT {', '.join(aggregates)} FROM cells WHERE rowid > 0").fetchone()  # noqa: S608
-    extra, short, blanks = found[:3]
+    extra, short = found[:2]
+    # in a WHERE clause the conjunction stops at the first filled cell; in a FILTER it is evaluated whole (4× slower)
+    blanks = connection.execute(f"SELECT count(*) FROM cells WHERE rowid > 0 AND {blank}").fetchone()[0]  # noqa: S608
 
     # 2. Python judges those values, and the missing values, once each, with the row engine's rules.
-    for column, candidates in zip(judge, found[3:], strict=True):
+    for column, candidates in zip(judge, found[2:], strict=True):
         for value in candidates or ():
             for order, (_where, kind, constraint) in enumerate(column.plan.evaluate(value)[1]):
                 verdicts[column.index, order, kind, constraint].append(value)
