@@ -59,6 +59,7 @@ def test_page_shows_errors_grouped_with_captions(client, subventions):
         assert label in body, label
         assert f">{code}</code>" in body, code
     assert "Erreurs « constraint-error »" not in body
+    assert "Colonne manquante (1 erreur détaillée)" in body and "Valeur du mauvais type (5 erreurs détaillées)" in body
 
 
 def test_page_with_an_uploaded_schema(client):
