@@ -368,3 +368,19 @@ def test_french_checks_in_sql_say_what_python_says(params):
     assert len(in_domain) > (100 if name == "french-gps-coordinates" else len(values) - 1)
     assert dict(in_domain) == {value: check.is_valid(value) for value, _ in in_domain}
     assert any(valid for _value, valid in in_domain) and not all(valid for _value, valid in in_domain)
+
+
+def test_a_windows_1252_file_is_transcoded_and_takes_the_duckdb_path(tmp_path, monkeypatch):
+    """French files from spreadsheets are often Windows-1252: same report as the row engine, through DuckDB."""
+    path = tmp_path / "cp1252.csv"
+    text = "code,n,d,x,e\r\n" + "".join(
+        f"{'ÉA'[i % 2]}B,{i},2026-01-0{1 + i % 9},{i}€,{'aéb'[i % 3]}\r\n" for i in range(50)
+    )
+    path.write_bytes(text.encode("cp1252") + b"AB,1,2026-01-01,\x81,a\r\n")  # 0x81: no character in cp1252
+    table = open_csv(path)
+    table.close()
+    assert table.encoding == "cp1252"
+    rows, fast = both(path, SCHEMA, monkeypatch)
+    assert fast is not None
+    assert errors(fast) == errors(rows)
+    assert {"\ufffd", "1€"} <= {cell for _kind, _row, _field, cell, _constraint in errors(rows)}

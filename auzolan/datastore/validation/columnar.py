@@ -20,7 +20,8 @@ Every error of these rules is row-local, so the report is exactly the row engine
 The path is only taken when it is certainly equivalent to Python's `csv` reading of the file; otherwise
 `try_validate` returns None and the row engine reads the file (same result, slower):
 
-- UTF-8 text, the excel dialect (quote `"`, doubled quotes, no escape character, no initial spaces);
+- the excel dialect (quote `"`, doubled quotes, no escape character, no initial spaces); a file in another
+  encoding than UTF-8 (Windows-1252...) is first copied to UTF-8 with the row engine's decoder;
 - one record per physical line: no quoted line break, no blank line (DuckDB skips them, Python's `csv` yields
   a row), no lone carriage return, no NUL byte — checked by counting, and DuckDB's record count must equal
   the line count;
@@ -41,6 +42,7 @@ import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from pathlib import Path
 
 from auzolan.datastore.validation import french
 from auzolan.datastore.validation.engine import CELL, EXTRA, MISSING_CELL, FieldPlan, Validator, check_schema
@@ -49,6 +51,7 @@ from auzolan.datastore.validation.report import Report
 #: Below this size the row engine is as fast (DuckDB's start-up and the table cost ~50 ms).
 MIN_BYTES = 8 * 1024 * 1024
 SCAN_BLOCK = 8 * 1024 * 1024
+TRANSCODE_CHARS = 4 * 1024 * 1024
 QUOTES_ONE_BY_ONE = 20_000  # in a block with more quotes, blanks beside a quote are searched for instead
 MEMORY_LIMIT = "700MB"
 NULL = "\x01auzolan-null\x01"  # DuckDB's null string: no CSV holds it, so NULL only stands for a padded cell
@@ -297,7 +300,7 @@ def try_validate(path, schema: dict, *, encoding: str, dialect, max_errors: int 
     except ImportError:  # pragma: no cover
         return None
     started = time.perf_counter()
-    if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig") or len(delimiter) != 1 or delimiter in '"\r\n':
+    if len(delimiter) != 1 or delimiter in '"\r\n':
         return None
     if not force and os.path.getsize(path) < MIN_BYTES:
         return None
@@ -318,46 +321,70 @@ def try_validate(path, schema: dict, *, encoding: str, dialect, max_errors: int 
             return None
         if header is None or reader.line_num != 1:
             return None
-    # The line scan (Python, one core) runs while DuckDB reads the file (its execute releases the GIL).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        scan = pool.submit(file_is_line_aligned, path, delimiter, doubled_quotes=dialect.doublequote)
-        return _validate(duckdb, path, schema, header, delimiter, scan, max_errors, started)
+    with tempfile.TemporaryDirectory(prefix="auzolan-validate-") as work:
+        if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+            path = utf8_copy(path, encoding, Path(work) / "utf-8.csv")
+        # The line scan (Python, one core) runs while DuckDB reads the file (its execute releases the GIL).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(file_is_line_aligned, path, delimiter, doubled_quotes=dialect.doublequote)
+            return _validate(
+                duckdb,
+                path,
+                schema,
+                header=header,
+                delimiter=delimiter,
+                scan=scan,
+                max_errors=max_errors,
+                started=started,
+                spill=work,
+            )
 
 
-def _validate(duckdb, path, schema, header, delimiter, scan, max_errors, started) -> Report | None:
+def utf8_copy(path, encoding: str, target: Path) -> Path:
+    """The file transcoded to UTF-8, character for character (the row engine reads it with the same decoder:
+    `errors="replace"`, newlines untouched), so that DuckDB, which reads UTF-8 only, sees the same cells."""
+    with (
+        open(path, encoding=encoding, errors="replace", newline="") as source,
+        open(target, "w", encoding="utf-8", newline="") as out,
+    ):
+        while chunk := source.read(TRANSCODE_CHARS):
+            out.write(chunk)
+    return target
+
+
+def _validate(duckdb, path, schema, *, header, delimiter, scan, max_errors, started, spill) -> Report | None:
     validator = Validator(schema, max_errors=max_errors)
     validator.start(header)
     width = len(validator.plans)
     cells_columns = ", ".join(f"'c{index}': 'VARCHAR'" for index in range(width + 1))
-    with tempfile.TemporaryDirectory(prefix="auzolan-validate-") as spill:
-        connection = duckdb.connect()
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        connection.execute(f"SET temp_directory = {_literal(spill)}")
+        connection.execute("SET preserve_insertion_order = true")
         try:
-            connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-            connection.execute(f"SET temp_directory = {_literal(spill)}")
-            connection.execute("SET preserve_insertion_order = true")
-            try:
-                connection.execute(
-                    "CREATE TEMP TABLE cells AS SELECT * FROM read_csv(?, columns = {"  # noqa: S608 - column numbers
-                    + cells_columns
-                    + "}, header = false, delim = ?, quote = '\"', escape = '\"', null_padding = true, "
-                    "nullstr = ?, strict_mode = true, auto_detect = false, parallel = true, "
-                    # buffer_size stated: on its own, a large max_line_size makes DuckDB size its read buffers
-                    # from it, which slows the scan by a quarter (measured on the 1M-row bench file)
-                    "max_line_size = 20000000, buffer_size = 33554432)",
-                    [str(path), delimiter, NULL],
-                )
-            except duckdb.Error:
-                return None
-            total = connection.execute("SELECT count(*) FROM cells").fetchone()[0]
-            if total != scan.result():
-                return None
-            columns = [_Column(plan, index, connection) for index, plan in enumerate(validator.plans)]
-            custom = _custom(validator, columns)
-            if custom is None:  # pragma: no cover - refused above
-                return None
-            _find_errors(connection, validator, columns, *custom)
-        finally:
-            connection.close()
+            connection.execute(
+                "CREATE TEMP TABLE cells AS SELECT * FROM read_csv(?, columns = {"  # noqa: S608 - column numbers
+                + cells_columns
+                + "}, header = false, delim = ?, quote = '\"', escape = '\"', null_padding = true, "
+                "nullstr = ?, strict_mode = true, auto_detect = false, parallel = true, "
+                # buffer_size stated: on its own, a large max_line_size makes DuckDB size its read buffers
+                # from it, which slows the scan by a quarter (measured on the 1M-row bench file)
+                "max_line_size = 20000000, buffer_size = 33554432)",
+                [str(path), delimiter, NULL],
+            )
+        except duckdb.Error:
+            return None
+        total = connection.execute("SELECT count(*) FROM cells").fetchone()[0]
+        if total != scan.result():
+            return None
+        columns = [_Column(plan, index, connection) for index, plan in enumerate(validator.plans)]
+        custom = _custom(validator, columns)
+        if custom is None:  # pragma: no cover - refused above
+            return None
+        _find_errors(connection, validator, columns, *custom)
+    finally:
+        connection.close()
     report: Report = validator.report
     report.finish(rows=total - 1, seconds=time.perf_counter() - started)
     return report
