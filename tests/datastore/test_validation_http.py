@@ -224,3 +224,18 @@ def test_openapi_declares_the_schema_file_in_the_multipart_body(client):
     assert properties["schema_file"].get("format") == "binary" or any(
         option.get("format") == "binary" for option in properties["schema_file"].get("anyOf", [])
     )
+
+
+def test_command_json_is_the_report_written_piece_by_piece(subventions, capsys, tmp_path):
+    from auzolan.datastore.validation import validate
+
+    call_command("validate", str(DATA / "exemple_valide.csv"), schema="scdl/subventions", json=True)
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is True and report["errors"] == [] and report["truncated"] is False
+    path = bad_amounts_file(tmp_path, 3)
+    with pytest.raises(SystemExit):
+        call_command("validate", str(path), schema="scdl/subventions", json=True)
+    printed = json.loads(capsys.readouterr().out)
+    expected = validate(path, json.loads((DATA / "subventions.json").read_text())).as_dict()
+    del printed["stats"]["seconds"], expected["stats"]["seconds"]
+    assert printed["errors"] and printed == expected

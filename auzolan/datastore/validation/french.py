@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from auzolan.core.validators import LA_POSTE_SIREN, ascii_digits, luhn_valid
 from auzolan.datastore.validation.positions import positions
@@ -432,52 +432,48 @@ def compile_checks(declared: list, by_name: dict, warnings: list[str]) -> list:
     return checks
 
 
-def describe(error: dict, field: dict) -> str:
+MESSAGES = {
+    "french-siret-value": gettext_noop(
+        "Numéro SIRET non valide : « %(cell)s » doit compter 14 chiffres et sa clé de contrôle (Luhn) doit être juste. Vérifiez-le sur annuaire-entreprises.data.gouv.fr."  # noqa: E501
+    ),
+    "french-siren-value": gettext_noop(
+        "Numéro SIREN non valide : « %(cell)s » doit compter 9 chiffres et sa clé de contrôle (Luhn) doit être juste."
+    ),
+    "one-of-required": gettext_noop(
+        "Renseignez au moins l'une des deux colonnes (identifiant SIRET ou numéro RNA par exemple)."
+    ),
+    "compare-columns-value": gettext_noop("La valeur « %(cell)s » ne respecte pas la comparaison attendue : %(note)s."),
+    "sum-columns-value": gettext_noop("La valeur « %(cell)s » n'est pas la somme attendue : %(note)s."),
+    "cohesive-columns-value": gettext_noop("Les colonnes %(note)s doivent être toutes renseignées ou toutes vides."),
+    "year-interval-value": gettext_noop(
+        "« %(cell)s » n'est pas une année (AAAA) ou une période (AAAA/AAAA, la seconde année après la première)."
+    ),
+    "nomenclature-actes-value": gettext_noop(
+        "« %(cell)s » n'est pas une matière de la nomenclature ACTES (par exemple « Commande publique », « Urbanisme », « Finances locales »)."  # noqa: E501
+    ),
+    "code-commune-insee": gettext_noop(
+        "« %(cell)s » n'est pas un code commune INSEE (5 caractères, par exemple 64102 ou 2A004)."
+    ),
+    "french-insee-code-value": gettext_noop(
+        "« %(cell)s » n'est pas un code commune INSEE (5 caractères, par exemple 64102 ou 2A004)."
+    ),
+    "code-postal": gettext_noop("« %(cell)s » n'est pas un code postal français (5 chiffres, par exemple 64100)."),
+    "french-postal-code-value": gettext_noop(
+        "« %(cell)s » n'est pas un code postal français (5 chiffres, par exemple 64100)."
+    ),
+    "phone-number-value": gettext_noop(
+        "« %(cell)s » n'est pas un numéro de téléphone valide (par exemple 05 59 00 00 00 ou +33 5 59 00 00 00)."
+    ),
+    "french-gps-coordinates": gettext_noop(
+        "« %(cell)s » n'est pas un point en France : écrivez « longitude, latitude » (par exemple -1.47, 43.48), sans les inverser."  # noqa: E501
+    ),
+}
+
+
+def describe(error: dict, field: dict, _=gettext) -> str:
     kind = error["type"]
-    cell = error.get("cell", "")
-    note = error.get("note", "")
-    messages = {
-        "french-siret-value": gettext_noop(
-            "Numéro SIRET non valide : « %(cell)s » doit compter 14 chiffres et sa clé de contrôle (Luhn) doit être juste. Vérifiez-le sur annuaire-entreprises.data.gouv.fr."  # noqa: E501
-        ),
-        "french-siren-value": gettext_noop(
-            "Numéro SIREN non valide : « %(cell)s » doit compter 9 chiffres et sa clé de contrôle (Luhn) doit être juste."  # noqa: E501
-        ),
-        "one-of-required": gettext_noop(
-            "Renseignez au moins l'une des deux colonnes (identifiant SIRET ou numéro RNA par exemple)."
-        ),
-        "compare-columns-value": gettext_noop(
-            "La valeur « %(cell)s » ne respecte pas la comparaison attendue : %(note)s."
-        ),
-        "sum-columns-value": gettext_noop("La valeur « %(cell)s » n'est pas la somme attendue : %(note)s."),
-        "cohesive-columns-value": gettext_noop(
-            "Les colonnes %(note)s doivent être toutes renseignées ou toutes vides."
-        ),
-        "year-interval-value": gettext_noop(
-            "« %(cell)s » n'est pas une année (AAAA) ou une période (AAAA/AAAA, la seconde année après la première)."
-        ),
-        "nomenclature-actes-value": gettext_noop(
-            "« %(cell)s » n'est pas une matière de la nomenclature ACTES (par exemple « Commande publique », « Urbanisme », « Finances locales »)."  # noqa: E501
-        ),
-        "code-commune-insee": gettext_noop(
-            "« %(cell)s » n'est pas un code commune INSEE (5 caractères, par exemple 64102 ou 2A004)."
-        ),
-        "french-insee-code-value": gettext_noop(
-            "« %(cell)s » n'est pas un code commune INSEE (5 caractères, par exemple 64102 ou 2A004)."
-        ),
-        "code-postal": gettext_noop("« %(cell)s » n'est pas un code postal français (5 chiffres, par exemple 64100)."),
-        "french-postal-code-value": gettext_noop(
-            "« %(cell)s » n'est pas un code postal français (5 chiffres, par exemple 64100)."
-        ),
-        "phone-number-value": gettext_noop(
-            "« %(cell)s » n'est pas un numéro de téléphone valide (par exemple 05 59 00 00 00 ou +33 5 59 00 00 00)."
-        ),
-        "french-gps-coordinates": gettext_noop(
-            "« %(cell)s » n'est pas un point en France : écrivez « longitude, latitude » (par exemple -1.47, 43.48), sans les inverser."  # noqa: E501
-        ),
-    }
-    template = _(messages[kind]) if kind in messages else _("Erreur « %(kind)s » sur la valeur « %(cell)s ».")
-    return template % {"cell": cell, "note": note, "kind": kind}
+    template = _(MESSAGES[kind]) if kind in MESSAGES else _("Erreur « %(kind)s » sur la valeur « %(cell)s ».")
+    return template % {"cell": error.get("cell", ""), "note": error.get("note", ""), "kind": kind}
 
 
 #: The error codes of the French checks (frictionless does not run them).

@@ -64,37 +64,39 @@ class Command(BaseCommand):
         except CommandError:
             raise
         if options["json"]:
-            self.stdout.write(report_json(report))
+            for piece in report_json(report):
+                self.stdout.write(piece, ending="")
         else:
-            self.stdout.write(self.summary(report.as_dict()))
+            for line in self.summary(report):
+                self.stdout.write(line)
         if not report.valid:
             raise SystemExit(1)
 
-    def summary(self, data: dict) -> str:
+    def summary(self, report):
+        """The text report, line by line (the listed errors are described as they are written)."""
+        data = report.as_dict(errors=False)
         stats = data["stats"]
         schema = data["schema"]["name"] or data["schema"]["title"]
-        lines = []
         if data["valid"]:
-            lines.append(
-                _("Fichier valide : %(rows)s lignes conformes au schéma %(schema)s.")
-                % {"rows": stats["rows"], "schema": schema}
-            )
+            yield _("Fichier valide : %(rows)s lignes conformes au schéma %(schema)s.") % {
+                "rows": stats["rows"],
+                "schema": schema,
+            }
         else:
-            lines.append(
-                _("Fichier non valide : %(errors)s erreurs sur %(rows)s lignes (schéma %(schema)s).")
-                % {"errors": stats["errors"], "rows": stats["rows"], "schema": schema}
-            )
+            yield _("Fichier non valide : %(errors)s erreurs sur %(rows)s lignes (schéma %(schema)s).") % {
+                "errors": stats["errors"],
+                "rows": stats["rows"],
+                "schema": schema,
+            }
             for kind, count in stats["types"].items():
-                lines.append(f"  {error_label(kind)} ({kind}) : {count}")
-            for error in data["errors"]:
+                yield f"  {error_label(kind)} ({kind}) : {count}"
+            for error in report.iter_errors():
                 where = _("ligne %(row)s") % {"row": error["rowNumber"]} if error["rowNumber"] else _("en-tête")
                 column = f", {error['fieldName']}" if error["fieldName"] else ""
-                lines.append(f"- {where}{column} : {error['message']}")
+                yield f"- {where}{column} : {error['message']}"
             if data["truncated"]:
-                lines.append(
-                    _("… et %(n)s autres erreurs, comptées mais non détaillées (--max-errors 0 pour toutes les voir).")
-                    % {"n": stats["errors"] - len(data["errors"])}
-                )
+                yield _(
+                    "… et %(n)s autres erreurs, comptées mais non détaillées (--max-errors 0 pour toutes les voir)."
+                ) % {"n": stats["errors"] - report.listed}
         for warning in data["warnings"]:
-            lines.append(_("Avertissement : %(warning)s") % {"warning": warning})
-        return "\n".join(lines)
+            yield _("Avertissement : %(warning)s") % {"warning": warning}
