@@ -384,3 +384,34 @@ def test_a_windows_1252_file_is_transcoded_and_takes_the_duckdb_path(tmp_path, m
     assert fast is not None
     assert errors(fast) == errors(rows)
     assert {"\ufffd", "1€"} <= {cell for _kind, _row, _field, cell, _constraint in errors(rows)}
+
+
+@pytest.mark.parametrize("field", [{"type": "number"}, {"type": "integer"}, {"type": "date"}], ids=lambda f: f["type"])
+def test_values_sql_calls_unreadable_are_unreadable_for_python(field):
+    """What SQL sends straight to the verdicts as a type-error is exactly a value Python's reader refuses."""
+    import random
+
+    import duckdb
+
+    from auzolan.datastore.validation.columnar import _Column
+    from auzolan.datastore.validation.engine import CELL, FieldPlan
+
+    rng = random.Random(11)
+    alphabet = "0123456789" * 3 + " +-._eEiInNfFtTyYaAsS/,:x"
+    values = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 14))) for _ in range(20_000)]
+    values += ["1.", ".5", "-1e+5", "1_000", " 12 ", "Infinity", "-inf", "sNaN12", "nan", "2026-1-5", "2026-01- 5"]
+    values += ["_-1_", "1_.5", "1e_5", "_inf"]  # Decimal takes underscores anywhere
+    values += ["1 234,56", "12,5", "08/11/2026", "2026/11/08", "1e", ".", "+", "1__0", "2026-02-30", "٣"]
+    connection = duckdb.connect()
+    column = _Column(FieldPlan({"name": "v", **field}, 1, [""], []), 0, connection)
+    verdicts = connection.execute(
+        f"SELECT v, {column.surely_invalid('v')} FROM unnest(?::VARCHAR[]) AS t(v)",  # noqa: S608
+        [values],
+    ).fetchall()
+    unreadable = {value for value, invalid in verdicts if invalid}
+    assert len(unreadable) > 1000
+    assert {value: column.plan.evaluate(value)[1] for value in unreadable} == dict.fromkeys(
+        unreadable, ((CELL, "type-error", None),)
+    )
+    readable = {value for value, invalid in verdicts if not invalid}
+    assert any(column.plan.evaluate(value)[1] == () for value in readable)

@@ -67,6 +67,11 @@ IGNORE_CASE = re.compile(r"\(\?[a-zA-Z-]*i")  # (?i) or (?i:...)
 NUMBER_SQL = r"regexp_full_match({c}, '-?[0-9]{{1,15}}(\.[0-9]{{1,15}})?')"
 INTEGER_SQL = r"regexp_full_match({c}, '-?[0-9]{{1,18}}')"
 DATE_SQL = r"regexp_full_match({c}, '[0-9]{{4}}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])')"
+# Supersets of what Python's readers accept, on printable ASCII text (see `_Column._surely_invalid`).
+# (Decimal takes underscores anywhere: Decimal("_-1_") is -1; and the letters of e, Infinity, sNaN)
+NUMBER_READABLE = r"(?i) *[0-9+\-._einfatys]* *"
+INTEGER_READABLE = r" *[+-]?[0-9_]+ *"
+DATE_READABLE = r"[0-9]{4}-[0-9]{1,2}-( [0-9]|[0-9]{1,2})"
 
 
 def _literal(value: str) -> str:
@@ -203,6 +208,27 @@ class _Column:
         self.empty = f"({self.c} IS NULL OR {self.missing})"
         self.present = f"{self.c} IS NOT NULL AND NOT {self.missing}"
         self.surely_valid = self._surely_valid(connection)
+        self.readable = self._readable()
+
+    def surely_invalid(self, c: str) -> str:
+        """A SQL test of `c` true only for values the reader cannot read: their only error is a type-error."""
+        return f"{french.PRINTABLE_ASCII_SQL.format(c=c)} AND NOT regexp_full_match({c}, {_literal(self.readable)})"
+
+    def _readable(self) -> str | None:
+        """A regex of the values the reader may read (None when there is none here): outside, a type-error.
+
+        On printable ASCII text, a superset of what Python accepts: `Decimal` (only signs, digits, underscores,
+        points and the letters of e, Infinity and sNaN, blanks around), `int`, and `strptime` with %Y-%m-%d
+        (one-digit months and days, a blank before a one-digit day); a value outside it is surely not of the type.
+        """
+        plan, field = self.plan, self.plan.field
+        if plan.type == "number" and not any(k in field for k in ("decimalChar", "groupChar", "bareNumber")):
+            return NUMBER_READABLE
+        if plan.type == "integer" and field.get("bareNumber", True):
+            return INTEGER_READABLE
+        if plan.type == "date" and field.get("format", "default") in ("default", "", None):
+            return DATE_READABLE
+        return None
 
     def _surely_valid(self, connection) -> str | None:
         """A SQL test true only for values that `plan.evaluate` accepts with no error (None: judge every value)."""
@@ -249,12 +275,11 @@ class _Column:
             return "true"
         return "coalesce(" + " AND ".join(f"({test})" for test in tests) + ", false)"
 
-    def candidates(self) -> str | None:
-        """The distinct values (not missing ones) that Python must judge; None when SQL proves them all valid."""
+    def unproved(self) -> str | None:
+        """The condition of the values (not missing ones) that SQL does not prove valid; None when there are none."""
         if self.surely_valid == "true":
             return None
-        where = self.present + ("" if self.surely_valid is None else f" AND NOT {self.surely_valid}")
-        return f"list(DISTINCT {self.c}) FILTER (WHERE {where})"
+        return self.present + ("" if self.surely_valid is None else f" AND NOT {self.surely_valid}")
 
 
 class _ValueCheck:
@@ -264,8 +289,8 @@ class _ValueCheck:
         self.check = check
         self.column = column
         self.order = order
-        # on the distinct values `v` of the column (their table is made once per column)
-        self.sql_failures = f"{check.sql_domain('v')} AND NOT coalesce({check.sql('v')}, false)"
+        # on the distinct values `v` of the column and `n`, `v` as an integer (their table is made once per column)
+        self.sql_failures = f"{check.sql_domain('v')} AND NOT coalesce({check.sql('v', 'n')}, false)"
         self.python_values = f"NOT {check.sql_domain('v')}"
 
 
@@ -404,21 +429,39 @@ def _find_errors(connection, validator: Validator, columns: list[_Column], value
     )
     verdicts: dict[tuple, list[str]] = defaultdict(list)  # Python's: (column, order, kind, constraint) -> values
 
-    # 1. One scan: which structural errors occur, and the distinct values that SQL does not prove valid.
-    judge = [column for column in columns if column.candidates() is not None]
+    # 1. One scan: which structural errors occur, and the distinct values that SQL does not prove valid. Where a
+    # SQL test also proves values invalid (numbers, integers, dates), those values go to the verdicts without
+    # Python (a column of amounts written "1 234,56": a million distinct values), the others come to Python.
+    judge = [column for column in columns if column.unproved() is not None]
     aggregates = [
         f"count(*) FILTER (WHERE c{width} IS NOT NULL)",
         f"count(*) FILTER (WHERE c{width - 1} IS NULL)",
-        *(column.candidates() for column in judge),
+        *(f"list(DISTINCT {column.c}) FILTER (WHERE {column.unproved()})" for column in judge if not column.readable),
     ]
     found = connection.execute(f"SELECT {', '.join(aggregates)} FROM cells WHERE rowid > 0").fetchone()  # noqa: S608
     extra, short = found[:2]
+    candidates = dict(zip([column for column in judge if not column.readable], found[2:], strict=True))
     # in a WHERE clause the conjunction stops at the first filled cell; in a FILTER it is evaluated whole (4× slower)
     blanks = connection.execute(f"SELECT count(*) FROM cells WHERE rowid > 0 AND {blank}").fetchone()[0]  # noqa: S608
+    for column in judge:
+        if not column.readable:
+            continue
+        table = f"candidates_{column.index}"
+        connection.execute(
+            f"CREATE TEMP TABLE {table} AS SELECT DISTINCT {column.c} AS v FROM cells "  # noqa: S608
+            f"WHERE rowid > 0 AND {column.unproved()}"
+        )
+        connection.execute(
+            f"INSERT INTO verdicts SELECT {column.index}, v, 0, 'type-error', NULL FROM {table} "  # noqa: S608
+            f"WHERE {column.surely_invalid('v')}"
+        )
+        candidates[column] = connection.execute(
+            f"SELECT list(v) FROM {table} WHERE NOT ({column.surely_invalid('v')})"  # noqa: S608
+        ).fetchone()[0]
 
-    # 2. Python judges those values, and the missing values, once each, with the row engine's rules.
-    for column, candidates in zip(judge, found[2:], strict=True):
-        for value in candidates or ():
+    # 2. Python judges the other values, and the missing values, once each, with the row engine's rules.
+    for column, found_values in candidates.items():
+        for value in found_values or ():
             for order, (_where, kind, constraint) in enumerate(column.plan.evaluate(value)[1]):
                 verdicts[column.index, order, kind, constraint].append(value)
     for column in columns:
@@ -430,8 +473,8 @@ def _find_errors(connection, validator: Validator, columns: list[_Column], value
     for column in {check.column: None for check in values}:
         distinct = f"distinct_{column.index}"
         connection.execute(
-            f"CREATE TEMP TABLE {distinct} AS SELECT DISTINCT {column.c} AS v FROM cells "  # noqa: S608
-            f"WHERE rowid > 0 AND {column.present}"
+            f"CREATE TEMP TABLE {distinct} AS SELECT v, TRY_CAST(v AS BIGINT) AS n FROM "  # noqa: S608
+            f"(SELECT DISTINCT {column.c} AS v FROM cells WHERE rowid > 0 AND {column.present})"
         )
         for check in values:
             if check.column is not column:

@@ -12,10 +12,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from auzolan.core.validators import LA_POSTE_SIREN, ascii_digits, luhn_valid
+from auzolan.datastore.validation.messages import gettext_noop
 from auzolan.datastore.validation.positions import positions
 
 INSEE_COMMUNE = re.compile(r"^(?:[013-9]\d|2[AB1-9])\d{3}$")
@@ -122,9 +123,8 @@ VALUE_CHECKS = {
 PRINTABLE_ASCII_SQL = "regexp_full_match({c}, '[ -~]*')"
 
 
-def _digits_key_sql(c: str, length: int) -> str:
-    """True when `c`, `length` ASCII digits, has a valid Luhn key (digits read from an integer, no string slicing)."""
-    number = f"CAST({c} AS BIGINT)"
+def _digits_key_sql(number: str, length: int) -> str:
+    """True when `number` (the integer of `length` ASCII digits) has a valid Luhn key (digits read arithmetically)."""
     terms = []
     for power in range(length):  # power 0 is the rightmost digit, which is not doubled
         digit = f"({number} // {10**power} % 10)"
@@ -132,37 +132,42 @@ def _digits_key_sql(c: str, length: int) -> str:
     return f"(({' + '.join(terms)}) % 10 = 0)"
 
 
-def _digit_sum_sql(c: str, length: int) -> str:
-    number = f"CAST({c} AS BIGINT)"
+def _digit_sum_sql(number: str, length: int) -> str:
     return "(" + " + ".join(f"({number} // {10**power} % 10)" for power in range(length)) + ")"
 
 
-def siret_sql(c: str) -> str:
+# `number` is `c` read as an integer: TRY_CAST(c AS BIGINT), or a column computed once when the test runs on many
+# values (DuckDB does not share the cast between the 14 digits otherwise: three times slower).
+
+
+def siret_sql(c: str, number: str | None = None) -> str:
+    number = number or f"TRY_CAST({c} AS BIGINT)"
     return (
         f"CASE WHEN regexp_full_match({c}, '[0-9]{{14}}') THEN "
-        f"CASE WHEN starts_with({c}, '{LA_POSTE_SIREN}') THEN {_digit_sum_sql(c, 14)} % 5 = 0 "
-        f"ELSE {_digits_key_sql(c, 14)} END ELSE false END"
+        f"CASE WHEN starts_with({c}, '{LA_POSTE_SIREN}') THEN {_digit_sum_sql(number, 14)} % 5 = 0 "
+        f"ELSE {_digits_key_sql(number, 14)} END ELSE false END"
     )
 
 
-def siren_sql(c: str) -> str:
-    return f"CASE WHEN regexp_full_match({c}, '[0-9]{{9}}') THEN {_digits_key_sql(c, 9)} ELSE false END"
+def siren_sql(c: str, number: str | None = None) -> str:
+    number = number or f"TRY_CAST({c} AS BIGINT)"
+    return f"CASE WHEN regexp_full_match({c}, '[0-9]{{9}}') THEN {_digits_key_sql(number, 9)} ELSE false END"
 
 
-def actes_sql(c: str) -> str:
+def actes_sql(c: str, number: str | None = None) -> str:
     items = ", ".join(f"'{item}'" for item in sorted(ACTES))
     return f"lower(trim({c})) IN ({items})"
 
 
-def insee_sql(c: str) -> str:
+def insee_sql(c: str, number: str | None = None) -> str:
     return f"regexp_full_match({c}, '(?:[013-9][0-9]|2[AB1-9])[0-9]{{3}}')"
 
 
-def postal_sql(c: str) -> str:
+def postal_sql(c: str, number: str | None = None) -> str:
     return f"regexp_full_match({c}, '(?:0[1-9]|[1-8][0-9]|9[0-8])[0-9]{{3}}')"
 
 
-def phone_sql(c: str) -> str:
+def phone_sql(c: str, number: str | None = None) -> str:
     """PHONE without its look-ahead (RE2 has none): a foreign number is one whose prefix is not followed by 33."""
     text = f"trim({c})"
     french = r"(?:(?:\+|00)33 ?|0)[1-9](?:[ .-]?[0-9]{2}){4}"
@@ -176,7 +181,7 @@ def phone_sql(c: str) -> str:
 GPS_SIMPLE_SQL = r"regexp_full_match({c}, '-?[0-9]{{1,3}}(\.[0-9]{{1,15}})?, ?-?[0-9]{{1,3}}(\.[0-9]{{1,15}})?')"
 
 
-def gps_sql(c: str) -> str:
+def gps_sql(c: str, number: str | None = None) -> str:
     """Exact on "lon, lat" written as plain decimals (the others go to Python, see `sql_domain`)."""
     lon = f"CAST(split_part({c}, ',', 1) AS DOUBLE)"
     lat = f"CAST(trim(split_part({c}, ',', 2)) AS DOUBLE)"
@@ -230,12 +235,12 @@ class Check:
             return lambda value: year_interval_valid(value, allow)
         return VALUE_CHECKS[self.name]
 
-    def sql(self, c: str) -> str:
-        """The SQL test of a value check, exact on the values of `sql_domain`."""
+    def sql(self, c: str, number: str | None = None) -> str:
+        """The SQL test of a value check, exact on the values of `sql_domain` (`number`: see `siret_sql`)."""
         if self.name == "year-interval-value":
             allow = str(self.params.get("allow-year-only", "")).lower() in ("yes", "true")
             return year_interval_sql(c, allow)
-        return SQL_CHECKS[self.name](c)
+        return SQL_CHECKS[self.name](c, number)
 
     def sql_domain(self, c: str) -> str:
         """The values whose SQL verdict is exact (the others are judged in Python)."""

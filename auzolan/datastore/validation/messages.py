@@ -7,7 +7,13 @@ call, most of the time of a report listing a million errors).
 
 from __future__ import annotations
 
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_lazy
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a sentence for translation (makemessages knows the name) without reading the settings at import."""
+    return message
+
 
 TYPE_HINTS = {
     "integer": gettext_noop("un nombre entier, sans espace ni décimale (par exemple 42)"),
