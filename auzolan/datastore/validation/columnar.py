@@ -422,26 +422,40 @@ def _errors(order, number, seq, kind, cell, where, constraint="NULL", source="ce
 
 def _find_errors(connection, validator: Validator, columns: list[_Column], values: list[_ValueCheck], pairs) -> None:
     """Count every error of the rows in DuckDB and list the first ones in the report."""
-    width = len(columns)
-    blank = " AND ".join(column.empty for column in columns)
     connection.execute(
         "CREATE TEMP TABLE verdicts (col INTEGER, value VARCHAR, ord INTEGER, kind VARCHAR, cons VARCHAR)"
     )
     verdicts: dict[tuple, list[str]] = defaultdict(list)  # Python's: (column, order, kind, constraint) -> values
+    structure = _judge_values(connection, columns, verdicts)
+    _french_checks(connection, values, verdicts)
+    for (index, order, kind, constraint), judged in verdicts.items():
+        connection.execute(
+            f"INSERT INTO verdicts SELECT {index}, unnest($1::VARCHAR[]), {order}, $2, $3",
+            [judged, kind, constraint],
+        )
+    if _error_table(connection, columns, pairs, *structure):
+        _fill_report(connection, validator.report, columns)
 
-    # 1. One scan: which structural errors occur, and the distinct values that SQL does not prove valid. Where a
-    # SQL test also proves values invalid (numbers, integers, dates), those values go to the verdicts without
-    # Python (a column of amounts written "1 234,56": a million distinct values), the others come to Python.
+
+def _judge_values(connection, columns: list[_Column], verdicts: dict) -> tuple[int, int, int]:
+    """The verdicts on the values of the cells (Python's in `verdicts`, SQL's in the table); the numbers of
+    rows with an extra cell, of short rows and of blank rows."""
+    width = len(columns)
+    # One scan: which structural errors occur, and the distinct values that SQL does not prove valid. Where a
+    # SQL test also proves values invalid (numbers, integers, dates), those go to the verdicts without Python
+    # (a column of amounts written "1 234,56": a million distinct values), the others come to Python.
     judge = [column for column in columns if column.unproved() is not None]
+    in_scan = [column for column in judge if not column.readable]
     aggregates = [
         f"count(*) FILTER (WHERE c{width} IS NOT NULL)",
         f"count(*) FILTER (WHERE c{width - 1} IS NULL)",
-        *(f"list(DISTINCT {column.c}) FILTER (WHERE {column.unproved()})" for column in judge if not column.readable),
+        *(f"list(DISTINCT {column.c}) FILTER (WHERE {column.unproved()})" for column in in_scan),
     ]
     found = connection.execute(f"SELECT {', '.join(aggregates)} FROM cells WHERE rowid > 0").fetchone()  # noqa: S608
     extra, short = found[:2]
-    candidates = dict(zip([column for column in judge if not column.readable], found[2:], strict=True))
+    candidates = dict(zip(in_scan, found[2:], strict=True))
     # in a WHERE clause the conjunction stops at the first filled cell; in a FILTER it is evaluated whole (4× slower)
+    blank = " AND ".join(column.empty for column in columns)
     blanks = connection.execute(f"SELECT count(*) FROM cells WHERE rowid > 0 AND {blank}").fetchone()[0]  # noqa: S608
     for column in judge:
         if not column.readable:
@@ -458,18 +472,16 @@ def _find_errors(connection, validator: Validator, columns: list[_Column], value
         candidates[column] = connection.execute(
             f"SELECT list(v) FROM {table} WHERE NOT ({column.surely_invalid('v')})"  # noqa: S608
         ).fetchone()[0]
-
-    # 2. Python judges the other values, and the missing values, once each, with the row engine's rules.
-    for column, found_values in candidates.items():
-        for value in found_values or ():
-            for order, (_where, kind, constraint) in enumerate(column.plan.evaluate(value)[1]):
-                verdicts[column.index, order, kind, constraint].append(value)
+    # Python judges the other values, and the missing values, once each, with the row engine's rules.
     for column in columns:
-        for value in column.plan.missing:
+        for value in [*(candidates.get(column) or ()), *column.plan.missing]:
             for order, (_where, kind, constraint) in enumerate(column.plan.evaluate(value)[1]):
                 verdicts[column.index, order, kind, constraint].append(value)
+    return extra, short, blanks
 
-    # 3. The French checks, on the distinct values of their column: in SQL, or in Python for the few it cannot.
+
+def _french_checks(connection, values: list[_ValueCheck], verdicts: dict) -> None:
+    """The French checks, on the distinct values of their column: in SQL, or in Python for the few it cannot."""
     for column in {check.column: None for check in values}:
         distinct = f"distinct_{column.index}"
         connection.execute(
@@ -489,17 +501,18 @@ def _find_errors(connection, validator: Validator, columns: list[_Column], value
             bad = [value for value in others or () if not is_valid(value)]
             if bad:
                 verdicts[column.index, check.order, check.check.kind, None] = bad
-    for (index, order, kind, constraint), judged in verdicts.items():
-        connection.execute(
-            f"INSERT INTO verdicts SELECT {index}, unnest($1::VARCHAR[]), {order}, $2, $3",
-            [judged, kind, constraint],
-        )
 
-    # 4. The table of the errors: (row, order in the row, field number, order in the cell, type, constraint, cell).
-    # A blank row has only its blank-row error: the others found on it are deleted at the end (blank rows are
-    # few, and one DELETE is cheaper than testing every row against the blank condition in each SELECT).
+
+def _error_table(connection, columns: list[_Column], pairs, extra: int, short: int, blanks: int) -> bool:
+    """The table of the errors: (row, order in the row, field number, order in the cell, type, constraint, cell).
+    False when there is none.
+
+    A blank row has only its blank-row error: the others found on it are deleted at the end (blank rows are
+    few, and one DELETE is cheaper than testing every row against the blank condition in each SELECT)."""
+    width = len(columns)
     parts = []
     if blanks:
+        blank = " AND ".join(column.empty for column in columns)
         parts.append(_errors(CELL, 0, 0, "'blank-row'", "''", f"rowid > 0 AND {blank}"))
     if extra:
         parts.append(_errors(EXTRA, width + 1, 0, "'extra-cell'", f"c{width}", f"rowid > 0 AND c{width} IS NOT NULL"))
@@ -523,20 +536,22 @@ def _find_errors(connection, validator: Validator, columns: list[_Column], value
             _errors(CELL, one.index + 1, order, "'one-of-required'", "''", f"rowid > 0 AND {one.empty} AND {two.empty}")
         )
     if not parts:
-        return
+        return False
     connection.execute("CREATE TEMP TABLE errors (r, o, f, s, kind, cons, cell) AS " + " UNION ALL ".join(parts))
     if blanks:
         connection.execute(
             "DELETE FROM errors WHERE kind <> 'blank-row' AND r IN (SELECT r FROM errors WHERE kind = 'blank-row')"
         )
+    return True
 
-    # 4. Exact counts; the first errors listed, in frictionless's order.
-    report = validator.report
+
+def _fill_report(connection, report: Report, columns: list[_Column]) -> None:
+    """Exact counts from the errors table; the first errors listed, in frictionless's order."""
     names = {column.index + 1: column.plan.name for column in columns}
     for kind, count in connection.execute("SELECT kind, count(*) FROM errors GROUP BY kind").fetchall():
         report.counts[kind] += count
     for number, count in connection.execute(
-        f"SELECT f, count(*) FROM errors WHERE f BETWEEN 1 AND {width} GROUP BY f"  # noqa: S608
+        f"SELECT f, count(*) FROM errors WHERE f BETWEEN 1 AND {len(columns)} GROUP BY f"  # noqa: S608
     ).fetchall():
         report.by_field[names[number]] += count
     room = report.room
