@@ -1,17 +1,18 @@
 """The fast path of `validate(path, schema)` for large CSV files: DuckDB finds the errors, Python judges only
 the distinct values that SQL cannot.
 
-DuckDB's multi-threaded CSV reader loads every cell as text into a temporary table (no typing). Then:
+DuckDB's multi-threaded CSV reader loads every cell as text into a temporary table (no typing); a Python
+thread meanwhile checks that the two readers see the same records (see below). Then:
 
-1. one aggregate scan collects, per column, the distinct values that a SQL test does not prove valid (ASCII
-   regexes for numbers, integers, ISO dates and the schema's patterns, IN-lists for enums and booleans,
-   `length`, exact decimal comparisons for minimum and maximum), and the distinct values that a French check
-   cannot judge in SQL (those that are not plain ASCII); it also counts the rows of each structural error;
-2. Python judges those distinct values with the row engine's own rules (`FieldPlan.evaluate`, french.py),
-   once each, and hands the verdicts back to DuckDB as a table;
-3. one query builds the table of the errors: the judged values joined back to the cells (a hash join: linear,
-   never a list scanned per row), the French checks in SQL (SIRET and SIREN keys, INSEE and postal codes...),
-   missing and extra cells, blank rows, `one-of-required`;
+1. one scan collects, per column, the distinct values that a SQL test does not prove valid (ASCII regexes for
+   numbers, integers, ISO dates and the schema's patterns when RE2 reads them as Python's `re` does, IN-lists
+   for enums and booleans, `length`, exact decimal bounds) and counts the rows with a missing or an extra cell;
+   values SQL proves unreadable (a superset of Python's number, integer and date readers) are type-errors
+   at once; Python judges the others once each with the row engine's rules (`FieldPlan.evaluate`);
+2. the French checks (SIRET and SIREN keys, INSEE and postal codes, phones, GPS, ACTES, years; french.py) run in
+   SQL on the distinct values of their column, exact on printable ASCII; Python judges the few others;
+3. the verdicts, a table, are joined back to the cells (hash joins: linear, never a list scanned per row); with
+   missing and extra cells, blank rows and `one-of-required` (SQL filters) they make the table of the errors;
 4. the counts come from GROUP BY; only the first `max_errors` errors, in frictionless's order (row, then cell
    errors by field, extra cell, missing cells; the custom checks after the constraints of the same cell, in the
    order the schema declares them), come back to Python to be described.
