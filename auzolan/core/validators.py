@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 LA_POSTE_SIREN = "356000000"  # La Poste's establishments break the Luhn rule; INSEE documents the exception.
 
 
+def ascii_digits(value: str, length: int) -> bool:
+    """`length` digits 0-9 (str.isdigit() alone also accepts '²' or Arabic-Indic digits)."""
+    return len(value) == length and value.isascii() and value.isdigit()
+
+
 def luhn_valid(digits: str) -> bool:
+    """The Luhn key of a string of ASCII digits (check them first with `ascii_digits`)."""
     total = 0
     for index, char in enumerate(reversed(digits)):
         value = int(char)
@@ -19,14 +25,14 @@ def luhn_valid(digits: str) -> bool:
 
 
 def validate_siren(value: str) -> None:
-    if not (len(value) == 9 and value.isdigit()):
+    if not ascii_digits(value, 9):
         raise ValidationError(_("Un SIREN compte exactement 9 chiffres."), code="siren-format")
     if not luhn_valid(value):
         raise ValidationError(_("Ce SIREN n'est pas valide : sa clé de contrôle ne correspond pas."), code="siren-key")
 
 
 def validate_siret(value: str) -> None:
-    if not (len(value) == 14 and value.isdigit()):
+    if not ascii_digits(value, 14):
         raise ValidationError(_("Un SIRET compte exactement 14 chiffres."), code="siret-format")
     if value.startswith(LA_POSTE_SIREN):
         if sum(int(c) for c in value) % 5 != 0:
@@ -39,5 +45,5 @@ def validate_siret(value: str) -> None:
 
 
 def validate_insee_commune(value: str) -> None:
-    if not (len(value) == 5 and (value.isdigit() or (value[:2] in ("2A", "2B") and value[2:].isdigit()))):
+    if not (ascii_digits(value, 5) or (value[:2] in ("2A", "2B") and ascii_digits(value[2:], 3))):
         raise ValidationError(_("Un code commune INSEE compte 5 caractères (par exemple 64102)."), code="insee-format")

@@ -74,7 +74,9 @@ def validate_file(
     request,
     file: File[UploadedFile],
     schema_name: str = Form("", alias="schema"),
-    schema_file: File[UploadedFile] | None = None,
+    # File[UploadedFile | None], not File[UploadedFile] | None: wrapped in Optional, the marker is lost and ninja
+    # reads the parameter from the query string (an uploaded schema was ignored)
+    schema_file: File[UploadedFile | None] = None,
 ):
     """The validation report: frictionless error codes, row numbers counting the header as row 1, French messages."""
     for upload in (file, schema_file):

@@ -107,6 +107,13 @@ def test_french_checks():
     assert gps_valid("-1.47, 43.48") and not gps_valid("43.48, -1.47")
 
 
+@pytest.mark.parametrize("check", [siret_valid, siren_valid])
+def test_identifiers_with_digits_that_are_not_ascii_are_refused_not_crashing(check):
+    # '²' and '٣' are digits for str.isdigit(); the first is not one for int()
+    for value in ("1234567890123²", "12345678²", "٧٣٢٨٢٩٣٢٠٠٠٠٧٤", "٧٣٢٨٢٩٣٢٠"):
+        assert check(value) is False
+
+
 def test_custom_checks_of_a_schema():
     descriptor = schema(
         {"name": "siret", "type": "string"},

@@ -14,9 +14,10 @@ from auzolan.datastore.validation.sources import open_csv
 
 
 def validate(
-    source, schema: dict, *, encoding: str | None = None, delimiter: str | None = None, max_errors: int = 1000
+    source, schema: dict, *, encoding: str | None = None, delimiter: str | None = None, max_errors: int | None = 1000
 ) -> Report:
-    """Validate a CSV file (a path) against a Table Schema descriptor."""
+    """Validate a CSV file (a path) against a Table Schema descriptor; every error is counted, the first
+    `max_errors` (None: all) are listed with their message."""
     table = open_csv(source, encoding=encoding, delimiter=delimiter)
     try:
         report = columnar.try_validate(

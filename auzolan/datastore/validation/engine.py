@@ -243,7 +243,7 @@ def check_schema(schema) -> list[dict]:
 class Validator:
     """Checks the rows of one table; `run` consumes the rows and fills a Report."""
 
-    def __init__(self, schema: dict, *, max_errors: int = 1000):
+    def __init__(self, schema: dict, *, max_errors: int | None = 1000):
         self.schema = schema
         self.fields = check_schema(schema)
         missing = schema.get("missingValues", [""])
@@ -291,13 +291,7 @@ class Validator:
         self.unique_seen = {plan.number: {} for plan in plans if plan.unique}
         self.custom = french.compile_checks(self.schema.get("custom_checks") or [], by_name, report.warnings)
 
-    def check_rows(self, rows: list[list[str]], numbers: list[int]) -> None:
-        """Check some rows (not necessarily consecutive) whose row numbers are given; only row-local checks
-        are exact on such a selection (not unique, not primaryKey)."""
-        for offset in range(0, len(rows), BATCH_ROWS):
-            self._batch(rows[offset : offset + BATCH_ROWS], 0, numbers[offset : offset + BATCH_ROWS])
-
-    def _batch(self, rows: list[list[str]], first: int, given: list[int] | None = None) -> None:
+    def _batch(self, rows: list[list[str]], first: int) -> None:
         plans = self.plans
         width = len(plans)
         errors: list[tuple] = []  # (row, order, field_number, type, field_name, cell, constraint, note)
@@ -314,7 +308,7 @@ class Validator:
         blank_rows: set[int] = set()
         for i in special:
             row = rows[i]
-            number = first + i if given is None else given[i]
+            number = first + i
             size = len(row)
             cells = row[:width]
             if all(cell in plan.missing for cell, plan in zip(cells, plans, strict=False)):
@@ -343,9 +337,9 @@ class Validator:
         if blank_rows:
             kept = [i for i in range(len(rows)) if i not in blank_rows]
             rows = [rows[i] for i in kept]
-            numbers = [first + i for i in kept] if given is None else [given[i] for i in kept]
+            numbers = [first + i for i in kept]
         else:
-            numbers = range(first, first + len(rows)) if given is None else given
+            numbers = range(first, first + len(rows))
         flat = list(chain.from_iterable(rows))  # every row has `width` cells now: a column is a slice with a step
         columns = [flat[index::width] for index in range(width)]
         parsed_columns: dict[int, list] = {}
@@ -462,7 +456,7 @@ def _batches(rows: Iterator[list[str]]) -> Iterator[list[list[str]]]:
         yield batch
 
 
-def validate_rows(rows: Iterable[list[str]], schema: dict, *, max_errors: int = 1000) -> Report:
+def validate_rows(rows: Iterable[list[str]], schema: dict, *, max_errors: int | None = 1000) -> Report:
     """Validate a header and rows of strings (from any reader: CSV, XLSX, ODS) against a Table Schema."""
     validator = Validator(schema, max_errors=max_errors)
     return validator.run(rows)

@@ -1,39 +1,62 @@
-"""Plain French explanations of validation errors, telling the agent what to fix."""
+"""Plain French explanations of validation errors, telling the agent what to fix.
+
+`describe` takes the translation function as `_` (Django's gettext by default): a report that describes many
+errors passes `memo_gettext()`, which looks each sentence up once (Django's gettext costs a few microseconds a
+call, most of the time of a report listing a million errors).
+"""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a sentence for translation (makemessages knows the name) without reading the settings at import."""
+    return message
+
 
 TYPE_HINTS = {
-    "integer": gettext_lazy("un nombre entier, sans espace ni décimale (par exemple 42)"),
-    "number": gettext_lazy("un nombre avec un point comme séparateur décimal, sans espace (par exemple 1234.56)"),
-    "boolean": gettext_lazy("une valeur parmi %(values)s"),
-    "date": gettext_lazy("une date au format AAAA-MM-JJ (par exemple 2026-11-25)"),
-    "datetime": gettext_lazy("une date et heure au format AAAA-MM-JJTHH:MM:SS (par exemple 2026-11-25T14:30:00)"),
-    "time": gettext_lazy("une heure au format HH:MM:SS (par exemple 14:30:00)"),
-    "year": gettext_lazy("une année sur 4 chiffres (par exemple 2026)"),
-    "yearmonth": gettext_lazy("une année et un mois au format AAAA-MM (par exemple 2026-11)"),
-    "duration": gettext_lazy("une durée au format ISO 8601 (par exemple P1Y2M ou PT3H)"),
-    "geopoint": gettext_lazy("des coordonnées « longitude, latitude » (par exemple -1.47, 43.48)"),
-    "geojson": gettext_lazy("un objet GeoJSON"),
-    "object": gettext_lazy("un objet JSON (entre accolades)"),
-    "array": gettext_lazy("une liste JSON (entre crochets)"),
+    "integer": gettext_noop("un nombre entier, sans espace ni décimale (par exemple 42)"),
+    "number": gettext_noop("un nombre avec un point comme séparateur décimal, sans espace (par exemple 1234.56)"),
+    "boolean": gettext_noop("une valeur parmi %(values)s"),
+    "date": gettext_noop("une date au format AAAA-MM-JJ (par exemple 2026-11-25)"),
+    "datetime": gettext_noop("une date et heure au format AAAA-MM-JJTHH:MM:SS (par exemple 2026-11-25T14:30:00)"),
+    "time": gettext_noop("une heure au format HH:MM:SS (par exemple 14:30:00)"),
+    "year": gettext_noop("une année sur 4 chiffres (par exemple 2026)"),
+    "yearmonth": gettext_noop("une année et un mois au format AAAA-MM (par exemple 2026-11)"),
+    "duration": gettext_noop("une durée au format ISO 8601 (par exemple P1Y2M ou PT3H)"),
+    "geopoint": gettext_noop("des coordonnées « longitude, latitude » (par exemple -1.47, 43.48)"),
+    "geojson": gettext_noop("un objet GeoJSON"),
+    "object": gettext_noop("un objet JSON (entre accolades)"),
+    "array": gettext_noop("une liste JSON (entre crochets)"),
 }
 FORMAT_HINTS = {
-    "email": gettext_lazy("une adresse électronique (par exemple contact@mairie.fr)"),
-    "uri": gettext_lazy("une adresse web complète, avec son protocole (par exemple https://www.exemple.fr)"),
-    "uuid": gettext_lazy("un identifiant UUID"),
-    "binary": gettext_lazy("un contenu encodé en base64"),
+    "email": gettext_noop("une adresse électronique (par exemple contact@mairie.fr)"),
+    "uri": gettext_noop("une adresse web complète, avec son protocole (par exemple https://www.exemple.fr)"),
+    "uuid": gettext_noop("un identifiant UUID"),
+    "binary": gettext_noop("un contenu encodé en base64"),
 }
 DATE_FORMATS = {"%d/%m/%Y": "JJ/MM/AAAA", "%Y-%m-%d": "AAAA-MM-JJ", "%d-%m-%Y": "JJ-MM-AAAA", "%Y/%m/%d": "AAAA/MM/JJ"}
 
 
-def _expected(field: dict) -> str:
+def memo_gettext():
+    """A gettext that translates each sentence once (for one report, in one language)."""
+    cache: dict[str, str] = {}
+
+    def translate(message: str) -> str:
+        translated = cache.get(message)
+        if translated is None:
+            translated = cache[message] = gettext(message)
+        return translated
+
+    return translate
+
+
+def _expected(field: dict, _=gettext) -> str:
     kind = field.get("type") or "any"
     fmt = field.get("format", "default")
     if kind == "string" and fmt in FORMAT_HINTS:
-        return str(FORMAT_HINTS[fmt])
+        return _(FORMAT_HINTS[fmt])
     if kind in ("date", "datetime", "time") and fmt not in ("default", "any", "", None):
         return _("une valeur au format %(format)s") % {"format": DATE_FORMATS.get(fmt, fmt)}
     if kind == "boolean":
@@ -41,17 +64,17 @@ def _expected(field: dict) -> str:
             *field.get("trueValues", ["true", "True", "TRUE", "1"]),
             *field.get("falseValues", ["false", "False", "FALSE", "0"]),
         ]
-        return str(TYPE_HINTS["boolean"]) % {"values": ", ".join(f"« {value} »" for value in values)}
+        return _(TYPE_HINTS["boolean"]) % {"values": ", ".join(f"« {value} »" for value in values)}
     if kind in TYPE_HINTS:
-        return str(TYPE_HINTS[kind])
+        return _(TYPE_HINTS[kind])
     return _("une valeur du type %(type)s") % {"type": kind}
 
 
-def _type_error(error: dict, field: dict) -> str:
+def _type_error(error: dict, field: dict, _=gettext) -> str:
     cell = error["cell"]
     message = _("La valeur « %(cell)s » n'est pas valide : la colonne attend %(expected)s.") % {
         "cell": cell,
-        "expected": _expected(field),
+        "expected": _expected(field, _),
     }
     kind = field.get("type")
     if kind == "number" and "," in cell and field.get("decimalChar", ".") == ".":
@@ -66,7 +89,7 @@ def _type_error(error: dict, field: dict) -> str:
     return message
 
 
-def _constraint_error(error: dict, field: dict) -> str:
+def _constraint_error(error: dict, field: dict, _=gettext) -> str:
     constraint = error.get("constraint")
     value = (field.get("constraints") or {}).get(constraint)
     cell = error["cell"]
@@ -105,13 +128,13 @@ def _constraint_error(error: dict, field: dict) -> str:
     }
 
 
-def describe(error: dict, field: dict) -> str:
+def describe(error: dict, field: dict, _=gettext) -> str:
     kind = error["type"]
     name = error.get("fieldName") or ""
     if kind == "type-error":
-        return _type_error(error, field)
+        return _type_error(error, field, _)
     if kind == "constraint-error":
-        return _constraint_error(error, field)
+        return _constraint_error(error, field, _)
     if kind == "unique-error":
         return _(
             "La valeur « %(cell)s » est déjà utilisée plus haut : chaque valeur de cette colonne doit être unique."
@@ -145,4 +168,43 @@ def describe(error: dict, field: dict) -> str:
         return _("La ligne d'en-tête est vide.")
     from auzolan.datastore.validation.french import describe as describe_french
 
-    return describe_french(error, field)
+    return describe_french(error, field, _)
+
+
+#: A short French name for each error code, shown before the code (kept for experts and for the API).
+ERROR_LABELS = {
+    "type-error": gettext_lazy("Valeur du mauvais type"),
+    "constraint-error": gettext_lazy("Contrainte du schéma non respectée"),
+    "unique-error": gettext_lazy("Valeur en double"),
+    "primary-key": gettext_lazy("Clé primaire vide ou en double"),
+    "blank-row": gettext_lazy("Ligne vide"),
+    "extra-cell": gettext_lazy("Cellule en trop"),
+    "missing-cell": gettext_lazy("Cellule manquante"),
+    "missing-label": gettext_lazy("Colonne manquante"),
+    "extra-label": gettext_lazy("Colonne en trop"),
+    "blank-label": gettext_lazy("En-tête de colonne vide"),
+    "duplicate-label": gettext_lazy("En-tête en double"),
+    "incorrect-label": gettext_lazy("En-tête inattendu"),
+    "blank-header": gettext_lazy("Ligne d'en-tête vide"),
+    "french-siret-value": gettext_lazy("SIRET non valide"),
+    "french-siren-value": gettext_lazy("SIREN non valide"),
+    "one-of-required": gettext_lazy("Une des deux colonnes doit être renseignée"),
+    "compare-columns-value": gettext_lazy("Comparaison entre colonnes non respectée"),
+    "sum-columns-value": gettext_lazy("Somme de colonnes incorrecte"),
+    "cohesive-columns-value": gettext_lazy("Colonnes à renseigner ensemble"),
+    "year-interval-value": gettext_lazy("Année ou période non valide"),
+    "nomenclature-actes-value": gettext_lazy("Matière absente de la nomenclature ACTES"),
+    "nomenclature-acte": gettext_lazy("Matière absente de la nomenclature ACTES"),
+    "code-commune-insee": gettext_lazy("Code commune INSEE non valide"),
+    "french-insee-code-value": gettext_lazy("Code commune INSEE non valide"),
+    "code-postal": gettext_lazy("Code postal non valide"),
+    "french-postal-code-value": gettext_lazy("Code postal non valide"),
+    "phone-number-value": gettext_lazy("Numéro de téléphone non valide"),
+    "french-gps-coordinates": gettext_lazy("Coordonnées hors de France ou inversées"),
+}
+
+
+def error_label(code: str) -> str:
+    """The French name of an error code (the code itself when it has none)."""
+    label = ERROR_LABELS.get(code)
+    return code if label is None else str(label)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from auzolan.datastore.validation.messages import describe
+from auzolan.datastore.validation.messages import describe, memo_gettext
 
 #: Errors that do not make a file invalid for Validata-like checks are still errors here; this lists the
 #: codes that come from the French checks (not run by frictionless).
@@ -12,11 +12,15 @@ WARNING_TYPES: set[str] = set()
 
 
 class Report:
-    def __init__(self, *, schema: dict, max_errors: int = 1000):
+    """Counts every error; lists the first `max_errors` of them (None: all) with their French message."""
+
+    def __init__(self, *, schema: dict, max_errors: int | None = 1000):
         self.schema = schema
         self.fields = {field.get("name"): field for field in schema.get("fields", []) if isinstance(field, dict)}
         self.max_errors = max_errors
-        self.errors: list[dict] = []
+        # the listed errors, compact: (type, row, field name, field number, cell, constraint, note); their
+        # dictionaries and French messages are made when read (`errors`, `iter_errors`)
+        self._listed: list[tuple] = []
         self.counts: Counter = Counter()
         self.by_field: Counter = Counter()
         self.warnings: list[str] = []
@@ -25,25 +29,48 @@ class Report:
         self.encoding = ""
         self.delimiter = ""
 
-    def add(self, kind, *, row=None, field_name=None, field_number=None, cell="", constraint=None, note="") -> None:
-        self.counts[kind] += 1
-        if field_name:
-            self.by_field[field_name] += 1
-        if len(self.errors) >= self.max_errors:
-            return
-        error = {
-            "type": kind,
-            "rowNumber": row,
-            "fieldName": field_name or None,
-            "fieldNumber": field_number,
-            "cell": "" if cell is None else str(cell),
-        }
-        if constraint:
-            error["constraint"] = constraint
-        error["message"] = describe(error, self.fields.get(field_name) or {})
-        if note:
-            error["note"] = note
-        self.errors.append(error)
+    def add(
+        self, kind, *, row=None, field_name=None, field_number=None, cell="", constraint=None, note="", count=True
+    ) -> None:
+        """Count an error (unless `count` is False: counted elsewhere) and list it while there is room."""
+        if count:
+            self.counts[kind] += 1
+            if field_name:
+                self.by_field[field_name] += 1
+        if self.has_room:
+            self._listed.append(
+                (kind, row, field_name or None, field_number, "" if cell is None else str(cell), constraint, note)
+            )
+
+    def iter_errors(self):
+        """The listed errors, one dictionary at a time (a report may list millions: --max-errors 0)."""
+        fields = self.fields
+        translate = memo_gettext()
+        for kind, row, field_name, field_number, cell, constraint, note in self._listed:
+            error = {"type": kind, "rowNumber": row, "fieldName": field_name, "fieldNumber": field_number, "cell": cell}
+            if constraint:
+                error["constraint"] = constraint
+            error["message"] = describe(error, fields.get(field_name) or {}, translate)
+            if note:
+                error["note"] = note
+            yield error
+
+    @property
+    def errors(self) -> list[dict]:
+        return list(self.iter_errors())
+
+    @property
+    def listed(self) -> int:
+        return len(self._listed)
+
+    @property
+    def has_room(self) -> bool:
+        return self.max_errors is None or len(self._listed) < self.max_errors
+
+    @property
+    def room(self) -> int | None:
+        """How many more errors can be listed (None: no limit)."""
+        return None if self.max_errors is None else max(0, self.max_errors - len(self._listed))
 
     def finish(self, *, rows: int, seconds: float) -> None:
         self.rows = rows
@@ -59,10 +86,11 @@ class Report:
 
     @property
     def truncated(self) -> bool:
-        return self.error_count > len(self.errors)
+        return self.error_count > len(self._listed)
 
-    def as_dict(self) -> dict:
-        return {
+    def as_dict(self, *, errors: bool = True) -> dict:
+        """The report as JSON-able data; without the listed errors when `errors` is False (see `iter_errors`)."""
+        data = {
             "valid": self.valid,
             "stats": {
                 "rows": self.rows,
@@ -75,6 +103,8 @@ class Report:
             "schema": {"name": self.schema.get("name", ""), "title": self.schema.get("title", "")},
             "source": {"encoding": self.encoding, "delimiter": self.delimiter},
             "warnings": list(self.warnings),
-            "errors": self.errors,
             "truncated": self.truncated,
         }
+        if errors:
+            data["errors"] = self.errors
+        return data

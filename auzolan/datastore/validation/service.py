@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -73,5 +74,13 @@ def validate_upload(*, file, schema_name: str = "", schema_file=None) -> Report:
         os.unlink(temporary)
 
 
-def report_json(report: Report) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+def report_json(report: Report) -> Iterator[str]:
+    """The report as JSON text, in pieces: the listed errors are written one per line as they are described,
+    so that a report listing every error of a large file (--max-errors 0) is never held whole in memory."""
+    head = json.dumps(report.as_dict(errors=False), ensure_ascii=False, indent=2)
+    yield head[: -len("\n}")] + ',\n  "errors": ['
+    separator = "\n    "
+    for error in report.iter_errors():
+        yield separator + json.dumps(error, ensure_ascii=False)
+        separator = ",\n    "
+    yield ("]" if separator == "\n    " else "\n  ]") + "\n}\n"

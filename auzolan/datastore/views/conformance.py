@@ -20,7 +20,7 @@ from auzolan.catalog.models import Resource, ResourceVersion
 from auzolan.core.errors import ApplicationError
 from auzolan.core.permissions import can, get_object_for
 from auzolan.datastore import conformance
-from auzolan.datastore.views.validation import _grouped
+from auzolan.datastore.views.validation import report_context
 
 
 def _version(dataset, resource_id, number: int) -> tuple[Resource, ResourceVersion]:
@@ -50,9 +50,7 @@ def validation_report(request, slug: str, resource, number: int):
         "resource": resource,
         "version": version,
         "validation": validation,
-        "report": report,
-        "groups": _grouped(report["errors"]) if report else {},
-        "fields": sorted(report["stats"]["fields"].items()) if report else [],
+        **report_context(report),
         "stale": validation is not None and validation.schema_id != dataset.schema_id,
         "can_edit": can_edit and dataset.schema_id is not None and conformance.is_validatable(version),
         "follow_job": follow_job,

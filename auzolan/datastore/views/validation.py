@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from auzolan.catalog.services import megabytes, upload_max_bytes
 from auzolan.catalog.uploads import limit_upload_size
 from auzolan.core.errors import ApplicationError
+from auzolan.datastore.validation.messages import error_label
 from auzolan.datastore.validation.service import public_schemas, validate_upload
 
 
@@ -37,11 +38,23 @@ class ValidateForm(forms.Form):
         return data
 
 
-def _grouped(errors: list[dict]) -> dict:
+def report_context(report: dict | None) -> dict:
+    """What the report template shows: counts and detailed errors by type (French name first, then the code),
+    errors by column."""
+    if not report:
+        return {"report": report, "types": [], "groups": [], "fields": []}
     by_type: dict[str, list] = defaultdict(list)
-    for error in errors:
+    for error in report["errors"]:
         by_type[error["type"]].append(error)
-    return dict(by_type)
+    return {
+        "report": report,
+        "types": [
+            {"code": code, "label": error_label(code), "count": count}
+            for code, count in report["stats"]["types"].items()
+        ],
+        "groups": [{"code": code, "label": error_label(code), "errors": errors} for code, errors in by_type.items()],
+        "fields": sorted(report["stats"]["fields"].items()),
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -70,13 +83,7 @@ def validate_file(request):
                 status = 400
         else:
             status = 400
-    context = {
-        "form": form,
-        "report": report,
-        "groups": _grouped(report["errors"]) if report else {},
-        "fields": sorted(report["stats"]["fields"].items()) if report else [],
-        "upload_limit_mb": megabytes(upload_max_bytes()),
-    }
+    context = {"form": form, "upload_limit_mb": megabytes(upload_max_bytes()), **report_context(report)}
     return render(request, "datastore/validation/validate.html", context, status=status)
 
 
