@@ -32,6 +32,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from auzolan.catalog.models import Resource, ResourceVersion
 from auzolan.core.audit import audit_log
@@ -56,6 +57,7 @@ INFER_GROUP = 200  # columns per inference query (500-column files stay fast to 
 SAMPLE_HEAD = 10_000
 SAMPLE_SPREAD = 50_000
 BAD_CELL = "auzolan-bad-cell"  # marker of the error raised by the guarded COPY
+SHORT_ROW = "auzolan-short-row"  # marker of the error raised by the guarded COPY at a short row
 #: Parquet written by a load. Row groups of 8,192 rows (DuckDB's default is 122,880): a page of the data API reads
 #: its rows back by row number, and DuckDB decodes every row group it touches whole (see query.search); on the 1M-row
 #: benchmark table a 50-row page costs ~40 ms at 8,192, ~70 ms at 30,720, and 2,048 makes aggregates 3x slower.
@@ -66,11 +68,15 @@ PARQUET_OPTIONS = "FORMAT PARQUET, COMPRESSION ZSTD, ROW_GROUP_SIZE 8192, DICTIO
 #: too many cells left out and recorded with their line number (`reject_errors`). Lines of up to 10 MB; the buffer
 #: size is given explicitly (32 MB, DuckDB's default): with `max_line_size` alone DuckDB sizes its buffers from it,
 #: and the 1M-row benchmark CSV took 1.45 s instead of 1.2 s to copy (fewer, larger buffers for the threads).
+#: `nullstr` is a control character no export holds: an empty cell is read as '' and only a cell the reader padded
+#: is NULL, which tells the short rows (`_short_expr`); every cast maps '' to NULL (`_v`, `_text`).
 CSV_SOURCE = (
     "read_csv($path, auto_detect=false, delim=$delim, quote='\"', escape='\"', header=true, columns=$columns, "
     "null_padding=true, ignore_errors=true, store_rejects=true, max_line_size=10000000, buffer_size=33554432, "
-    "parallel={parallel})"
+    "nullstr=$nullstr, skip=$skip, parallel={parallel})"
 )
+PADDED = "\x01"
+MAX_LINE_MB = 10
 #: Guarded passes of the direct path before it hands over to the staged path (each misfit costs one pass, aborted
 #: at the misfit: cheap when it is early). 5: four columns misfitting after the head still load directly (2.0 s on
 #: the 1M-row benchmark file, against 4.7 s through the staged path with 3); late misfits cost no more than before.
@@ -105,6 +111,11 @@ def _lit(text: str) -> str:
 
 def _v(column: str) -> str:
     return f"NULLIF(trim({quote(column)}), '')"
+
+
+def _text(column: str) -> str:
+    """A text column as stored: the cell as it is, NULL when empty."""
+    return f"NULLIF({quote(column)}, '')"
 
 
 def _digits(v: str) -> str:
@@ -149,7 +160,7 @@ def cast_expression(column: str, type_: str) -> str:
             f"(CASE WHEN regexp_full_match({v}, {_lit(GEOPOINT_RE)}) AND {lat} BETWEEN -90 AND 90 "
             f"AND {lon} BETWEEN -180 AND 180 THEN struct_pack(lat := {lat}, lon := {lon}) END)"
         )
-    return quote(column)
+    return _text(column)
 
 
 def _infer_aggregates(column: str) -> list[str]:
@@ -269,7 +280,9 @@ def _widened_warning(column: str, before: str, after: str) -> dict:
     }
 
 
-def _reject(con, described: list[dict], keep_expr: str, broken: list[int]) -> tuple[str, int, list[dict]]:
+def _reject(
+    con, described: list[dict], keep_expr: str, broken: list[int], first: int = 2
+) -> tuple[str, int, list[dict]]:
     """Rows with a cell that does not cast to its column's type: (new keep_expr, count, first MAX_REPORTED)."""
     bad_parts = []
     for col in described:
@@ -294,7 +307,7 @@ def _reject(con, described: list[dict], keep_expr: str, broken: list[int]) -> tu
                 if row[1 + i] and len(rejected) < MAX_REPORTED:
                     rejected.append(
                         {
-                            "row": _row_number(row[0], broken),
+                            "row": _row_number(row[0], broken, first),
                             "column": col["name"],
                             "value": str(row[1 + n + i])[:200],
                             "type": col["type"],
@@ -340,8 +353,8 @@ def _fail(message: str, code: str = "unusable-file") -> None:
     raise reading.ReadError(message, code=code)
 
 
-def _stage(con, prepared: reading.Prepared) -> list[int]:
-    """Create the `staging` table (text columns). Returns the sorted row numbers of broken CSV lines."""
+def _stage(con, prepared: reading.Prepared) -> None:
+    """Create the `staging` table (text columns); the broken CSV lines are in `reject_errors`."""
     if prepared.csv_path:
         sql = f"CREATE TABLE staging AS SELECT * FROM {CSV_SOURCE}"  # noqa: S608
         params = _csv_params(prepared)
@@ -353,7 +366,7 @@ def _stage(con, prepared: reading.Prepared) -> list[int]:
             # Quoted line breaks with short rows: DuckDB's parallel scanner gives up, the serial one does not.
             con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
             con.execute(sql.format(parallel="false"), params)
-        return sorted({int(r[0]) for r in con.execute("SELECT DISTINCT line FROM reject_errors").fetchall()})
+        return
     con.execute(f"CREATE TABLE raw AS SELECT * FROM {prepared.relation}", {"path": prepared.relation_path})  # noqa: S608
     described = con.execute("DESCRIBE raw").fetchall()
     labels = [row[0] for row in described]
@@ -369,12 +382,12 @@ def _stage(con, prepared: reading.Prepared) -> list[int]:
         _fail(_("Le fichier ne contient aucune colonne."))
     con.execute(f"CREATE TABLE staging AS SELECT {', '.join(selects)} FROM raw")  # noqa: S608
     con.execute("DROP TABLE raw")
-    return []
 
 
-def _row_number(rowid: int, broken: list[int]) -> int:
-    """Row number in the file (header = 1) of a staging row, counting the broken lines left out before it."""
-    number = rowid + 2
+def _row_number(rowid: int, broken: list[int], first: int = 2) -> int:
+    """Line of the file (header = first - 1, 1 when the header is the first line) of a staging row, counting the
+    broken lines left out before it."""
+    number = rowid + first
     for line in broken:
         if line <= number:
             number += 1
@@ -383,9 +396,95 @@ def _row_number(rowid: int, broken: list[int]) -> int:
     return number
 
 
+BROKEN_MESSAGES = {
+    "TOO MANY COLUMNS": gettext_noop("Plus de cellules que la ligne des noms de colonnes."),
+    "LINE SIZE OVER MAXIMUM": gettext_noop("Ligne trop longue (plus de 10 Mo)."),
+}
+BROKEN_OTHER = gettext_noop("Ligne mal formée (guillemets ou encodage).")
+
+
+def _broken(con, prepared: reading.Prepared) -> tuple[list[int], list[dict]]:
+    """The lines the CSV reader left out (`reject_errors`, one row per error: a line with three extra cells has
+    three), each once: (sorted line numbers in the source, the first MAX_REPORTED as report entries)."""
+    rows = con.execute(
+        "SELECT line, min(error_type), min(csv_line) FROM reject_errors GROUP BY line ORDER BY line"
+    ).fetchall()
+    # The reader numbers the lines of the file it reads (skipped ones included); a spreadsheet's CSV starts at its
+    # header, which is row first_line - 1 of the sheet.
+    shift = prepared.first_line - 2 - prepared.skip
+    lines = [int(line) + shift for line, _type, _csv in rows]
+    sample = [
+        {"row": number, "message": _(BROKEN_MESSAGES.get(error_type, BROKEN_OTHER)), "csv": (csv or "")[:200]}
+        for (_line, error_type, csv), number in zip(rows[:MAX_REPORTED], lines, strict=False)
+    ]
+    return lines, sample
+
+
+def _fail_without_rows(broken_sample: list[dict]) -> None:
+    """No row loaded but lines were left out: say why (a line too long, or the separator and quotes)."""
+    long = next((b for b in broken_sample if b["message"] == _(BROKEN_MESSAGES["LINE SIZE OVER MAXIMUM"])), None)
+    if long:
+        _fail(
+            _(
+                "La ligne %(line)d est trop longue (plus de %(mb)d Mo sans fin de ligne) : aucune ligne ne peut être "
+                "chargée. Vérifiez les fins de ligne et les guillemets du fichier (un guillemet ouvert et jamais "
+                "fermé fait d'un fichier une seule ligne)."
+            )
+            % {"line": long["row"], "mb": MAX_LINE_MB}
+        )
+    _fail(
+        _(
+            "Aucune ligne n'a le même nombre de colonnes que la ligne des noms (ligne %(line)d : « %(csv)s »). "
+            "Vérifiez le séparateur et les guillemets du fichier (un texte qui contient le séparateur doit être "
+            "entre guillemets), puis déposez-le de nouveau."
+        )
+        % {"line": broken_sample[0]["row"], "csv": broken_sample[0]["csv"][:80]}
+    )
+
+
+def _short_expr(prepared: reading.Prepared, columns: list[str]) -> str:
+    """True on a row the CSV reader padded: its last named column is NULL (an empty cell is '', see CSV_SOURCE)
+    and it is not blank. Padding of unnamed trailing columns only (`a;b;;` above `1;2`) is not a short row."""
+    labels = prepared.labels
+    named = [c for i, c in enumerate(columns) if i < len(labels) and str(labels[i] or "").strip()]
+    if not prepared.csv_path or len(columns) < 2:
+        return "false"
+    last = (named or columns)[-1]
+    blank = f"COALESCE({', '.join(_v(c) for c in columns)}) IS NULL"
+    # CASE: the blank test (every column) only runs on the rows whose last named cell is missing.
+    return f"(CASE WHEN {quote(last)} IS NULL THEN NOT ({blank}) ELSE false END)"
+
+
+def _short_report(count: int, rowids: list[int], broken: list[int], first: int) -> tuple[dict, list[dict]]:
+    """The report's `short_rows` and `short_lines` (the first MAX_REPORTED), and the warning."""
+    lines = [_row_number(r, broken, first) for r in rowids[:MAX_REPORTED]]
+    report = {"short_rows": count, "short_lines": lines}
+    if not count:
+        return report, []
+    shown = ", ".join(str(n) for n in lines[:20]) + ("…" if count > 20 else "")
+    warning = {
+        "code": "short-rows",
+        "message": ngettext(
+            "%(n)d ligne a moins de cellules que la ligne des noms de colonnes : ses dernières cellules sont "
+            "vides (ligne %(lines)s).",
+            "%(n)d lignes ont moins de cellules que la ligne des noms de colonnes : leurs dernières cellules sont "
+            "vides (lignes %(lines)s).",
+            count,
+        )
+        % {"n": count, "lines": shown},
+    }
+    return report, [warning]
+
+
 def _csv_params(prepared: reading.Prepared) -> dict:
     columns = dict.fromkeys(prepared.columns, "VARCHAR")
-    return {"path": prepared.csv_path, "delim": prepared.delimiter, "columns": columns}
+    return {
+        "path": prepared.csv_path,
+        "delim": prepared.delimiter,
+        "columns": columns,
+        "nullstr": PADDED,
+        "skip": prepared.skip,
+    }
 
 
 def _guarded(column: str, type_: str, *, inferred: bool, marker: str) -> str:
@@ -414,7 +513,7 @@ def _guarded(column: str, type_: str, *, inferred: bool, marker: str) -> str:
         fast = f"{q} IN ({', '.join(_lit(w) for w in TRUE_WORDS)})"
     else:
         return full
-    return f"(CASE WHEN {q} IS NULL THEN NULL WHEN {canonical} THEN {fast} ELSE {full} END)"
+    return f"(CASE WHEN {q} IS NULL OR {q} = '' THEN NULL WHEN {canonical} THEN {fast} ELSE {full} END)"
 
 
 def _scanned_rows(con) -> int | None:
@@ -487,7 +586,12 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
             return None
         complete = con.execute("SELECT count(*) FROM head").fetchone()[0] < SAMPLE_HEAD
         counts = _infer_counts(con, columns, "", source="head")
+        short_expr = _short_expr(prepared, columns)
+        head_short = [r[0] for r in con.execute(f"SELECT rowid FROM head WHERE {short_expr} ORDER BY rowid").fetchall()]  # noqa: S608
         con.execute("DROP TABLE head")
+        # Short rows after the head: a big file without any in its head is guarded (the pass stops at the first one,
+        # then they are counted by one more scan); one that has some in its head is scanned after the pass.
+        scan_short = not complete and bool(head_short)
 
         warnings = list(prepared.warnings)
         described: list[dict] = []
@@ -530,19 +634,27 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
             selects = []
             for i, c in enumerate(described):
                 if c["type"] == "text" or c["name"] in pending:
-                    expr = quote(c["name"])
+                    expr = _text(c["name"])
                 else:
                     marker = f"{BAD_CELL}:{i}:"
                     expr = _guarded(c["name"], c["type"], inferred=c["name"] not in chosen, marker=marker)
                 selects.append(f"{expr} AS {quote(c['name'])}")
+            keep = f"NOT ({blank_expr})"
+            if not complete and not scan_short and short_expr != "false":
+                keep = (
+                    f"(CASE WHEN {blank_expr} THEN false WHEN {short_expr} THEN error({_lit(SHORT_ROW)}) ELSE true END)"
+                )
             sql = (
-                f"COPY (SELECT {', '.join(selects)} FROM {CSV_SOURCE} WHERE NOT ({blank_expr})) "  # noqa: S608
+                f"COPY (SELECT {', '.join(selects)} FROM {CSV_SOURCE} WHERE {keep}) "  # noqa: S608
                 f"TO $target ({PARQUET_OPTIONS})"
             )
             try:
                 written = execute(sql, {"target": target}).fetchone()[0]
                 break
             except duckdb.Error as error:
+                if SHORT_ROW in str(error):
+                    scan_short = True
+                    continue
                 found = re.search(re.escape(BAD_CELL) + r":(\d+):", str(error))
                 if not found:
                     logger.info("Direct load of %s handed over: %s", prepared.csv_path, error)
@@ -562,18 +674,22 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
         ):
             logger.info("%s is not UTF-8 after its first megabyte: examined, then loaded again", prepared.csv_path)
             return None
+        broken_lines, broken_sample = _broken(con, prepared)
+        broken = len(broken_lines)
         if total is None or total < written:
             total = execute(f"SELECT count(*) FROM {CSV_SOURCE}").fetchone()[0]  # noqa: S608
         blank_rows = total - written
-        broken_sample = [
-            {"row": line, "message": _("Nombre de colonnes différent de la ligne des noms.")[:200], "csv": csv[:200]}
-            for line, csv in con.execute(
-                f"SELECT line, csv_line FROM reject_errors ORDER BY line LIMIT {MAX_REPORTED}"  # noqa: S608
-            ).fetchall()
-        ]
-        broken = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
-        if written <= 0:
-            _fail(_("Le fichier ne contient aucune ligne de données sous la ligne des noms de colonnes."))
+        if written <= 0 and broken:
+            _fail_without_rows(broken_sample)
+        if scan_short:
+            step(80, _("Repérage des lignes incomplètes…"))
+            execute(f"CREATE TEMP TABLE flags AS SELECT {short_expr} AS short FROM {CSV_SOURCE}")  # noqa: S608
+            short_count, short_ids = con.execute(
+                f"SELECT count(*), list(rowid ORDER BY rowid)[1:{MAX_REPORTED}] FROM flags WHERE short"  # noqa: S608
+            ).fetchone()
+            con.execute("DROP TABLE flags")
+        else:
+            short_count, short_ids = len(head_short), head_short
         if broken and broken > max(10, (total + broken) // 2):
             _fail(
                 _(
@@ -626,27 +742,66 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
                 ).fetchone()[0]
                 os.replace(rewritten, target)
 
-        renamed = [
-            w
-            for w in warnings
-            if w.get("code") in ("empty-label", "duplicate-label") and w["column"] in {c["name"] for c in described}
-        ]
-        report = {
-            **prepared.report(),
-            "rows_read": total + broken,
-            "rows_loaded": written,
-            "blank_rows": blank_rows,
-            "rejected_rows": broken,
-            "rejected": broken_sample[:MAX_REPORTED],
-            "broken_lines": broken,
-            "renamed_columns": renamed,
-            "warnings": warnings,
-            "geo": _geo_columns(described),
-        }
+        report = _report(
+            prepared,
+            described,
+            warnings,
+            rows_read=total + broken,
+            loaded=written,
+            blank_rows=blank_rows,
+            rejected_rows=broken,
+            rejected=broken_sample,
+            broken_lines=broken_lines,
+            short=(short_count, short_ids or []),
+        )
         step(95, _("Enregistrement…"))
         return LoadResult(parquet_path=target, row_count=written, columns=described, report=report, warnings=warnings)
     finally:
         con.close()
+
+
+def _report(
+    prepared: reading.Prepared,
+    described: list[dict],
+    warnings: list[dict],
+    *,
+    rows_read: int,
+    loaded: int,
+    blank_rows: int,
+    rejected_rows: int,
+    rejected: list[dict],
+    broken_lines: list[int],
+    short: tuple[int, list[int]],
+) -> dict:
+    """The load report (the same on both paths); adds the warnings on short rows and an empty table."""
+    short_report, short_warnings = _short_report(*short, broken_lines, prepared.first_line)
+    warnings.extend(short_warnings)
+    if not loaded:
+        warnings.append(
+            {
+                "code": "empty-table",
+                "message": _(
+                    "Le fichier ne contient aucune ligne de données sous la ligne des noms de colonnes : la table "
+                    "est vide et ses colonnes sont de type texte."
+                ),
+            }
+        )
+    kept = {c["name"] for c in described}
+    return {
+        **prepared.report(),
+        "rows_read": rows_read,
+        "rows_loaded": loaded,
+        "blank_rows": blank_rows,
+        "rejected_rows": rejected_rows,
+        "rejected": rejected[:MAX_REPORTED],
+        "broken_lines": len(broken_lines),
+        **short_report,
+        "renamed_columns": [
+            w for w in warnings if w.get("code") in ("empty-label", "duplicate-label") and w["column"] in kept
+        ],
+        "warnings": warnings,
+        "geo": _geo_columns(described),
+    }
 
 
 def load_file(
@@ -697,6 +852,12 @@ def load_file(
                     result = _load_direct(prepared, workdir=workdir, column_types=column_types, step=step)
                     if result is not None:
                         return result
+            # DuckDB's reader takes the line ending of the first line and refuses any other: checked (a scan of the
+            # file) only on this slower path, and the file read again with one kind of line ending.
+            if reading.normalise_line_endings(prepared):
+                result = _load_direct(prepared, workdir=workdir, column_types=column_types, step=step)
+                if result is not None:
+                    return result
         return _load_staged(prepared, name=name, workdir=workdir, column_types=column_types, step=step)
     finally:
         prepared.cleanup()
@@ -712,7 +873,7 @@ def _load_staged(prepared: reading.Prepared, *, name: str, workdir: str, column_
     try:
         step(40, _("Chargement des lignes…"))
         try:
-            broken = _stage(con, prepared)
+            _stage(con, prepared)
         except duckdb.Error as error:
             logger.info("DuckDB could not read %s: %s", name, error)
             _fail(
@@ -722,6 +883,7 @@ def _load_staged(prepared: reading.Prepared, *, name: str, workdir: str, column_
                 )
             )
         columns = prepared.columns
+        broken, broken_sample = _broken(con, prepared) if prepared.csv_path else ([], [])
         step(55, _("Détection des types de colonnes…"))
         values = [_v(c) for c in columns]
         blank_expr = f"COALESCE({', '.join(values)}) IS NULL"
@@ -754,8 +916,8 @@ def _load_staged(prepared: reading.Prepared, *, name: str, workdir: str, column_
             kept.append(index)
         if not kept:
             _fail(_("Le fichier ne contient aucune colonne : la première ligne doit donner les noms des colonnes."))
-        if total - blank_rows <= 0:
-            _fail(_("Le fichier ne contient aucune ligne de données sous la ligne des noms de colonnes."))
+        if total - blank_rows <= 0 and broken:
+            _fail_without_rows(broken_sample)
         if broken and len(broken) > max(10, (total + len(broken)) // 2):
             _fail(
                 _(
@@ -801,7 +963,7 @@ def _load_staged(prepared: reading.Prepared, *, name: str, workdir: str, column_
             step(75, _("Vérification des valeurs…"))
             if sampled:
                 _widen_missed(con, described, chosen, counts, columns, warnings)
-            keep_expr, rejected_rows, rejected = _reject(con, described, keep_expr, broken)
+            keep_expr, rejected_rows, rejected = _reject(con, described, keep_expr, broken, prepared.first_line)
             if rejected_rows and rejected_rows >= total - blank_rows:
                 first = rejected[0]
                 _fail(
@@ -819,36 +981,23 @@ def _load_staged(prepared: reading.Prepared, *, name: str, workdir: str, column_
                 )
             step(80, _("Écriture du fichier Parquet…"))
             _copy(con, target, described, keep_expr)
-        geo = _geo_columns(described)
         loaded = con.execute("SELECT count(*) FROM read_parquet($p)", {"p": target}).fetchone()[0]
-        broken_sample = []
-        if broken:
-            broken_sample = [
-                {
-                    "row": line,
-                    "message": _("Nombre de colonnes différent de la ligne des noms.")[:200],
-                    "csv": csv[:200],
-                }
-                for line, csv in con.execute(
-                    f"SELECT line, csv_line FROM reject_errors ORDER BY line LIMIT {MAX_REPORTED}"  # noqa: S608
-                ).fetchall()
-            ]
-        dropped = {w["column"] for w in warnings if w.get("code") == "empty-column"}
-        renamed = [
-            w for w in warnings if w.get("code") in ("empty-label", "duplicate-label") and w["column"] not in dropped
-        ]
-        report = {
-            **prepared.report(),
-            "rows_read": total + len(broken),
-            "rows_loaded": loaded,
-            "blank_rows": blank_rows,
-            "rejected_rows": rejected_rows + len(broken),
-            "rejected": (broken_sample + rejected)[:MAX_REPORTED],
-            "broken_lines": len(broken),
-            "renamed_columns": renamed,
-            "warnings": warnings,
-            "geo": geo,
-        }
+        short_expr = _short_expr(prepared, columns)
+        short_count, short_ids = con.execute(
+            f"SELECT count(*), list(rowid ORDER BY rowid)[1:{MAX_REPORTED}] FROM staging WHERE {short_expr}"  # noqa: S608
+        ).fetchone()
+        report = _report(
+            prepared,
+            described,
+            warnings,
+            rows_read=total + len(broken),
+            loaded=loaded,
+            blank_rows=blank_rows,
+            rejected_rows=rejected_rows + len(broken),
+            rejected=broken_sample + rejected,
+            broken_lines=broken,
+            short=(short_count, short_ids or []),
+        )
         step(95, _("Enregistrement…"))
         return LoadResult(parquet_path=target, row_count=loaded, columns=described, report=report, warnings=warnings)
     finally:

@@ -21,6 +21,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,10 @@ from auzolan.core.errors import ValidationError
 CHUNK = 1024 * 1024
 SNIFF_BYTES = 256 * 1024
 SNIFF_LINES = 50
+#: A head is read on past SNIFF_BYTES until it holds two whole lines, up to this (DuckDB's longest line, 10 MB, and
+#: some).
+HEAD_MAX_BYTES = 12 * 1024 * 1024
+NEWLINES_RE = re.compile(rb"\r\n|\r|\n")
 DELIMITERS = (";", ",", "\t", "|")
 DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 # Bytes that Windows-1252 leaves undefined: a file holding them is Latin-1 (0x80-0x9F are then C1 controls).
@@ -75,6 +80,8 @@ class Prepared:
     warnings: list[dict] = field(default_factory=list)
     temporary: list[str] = field(default_factory=list)
     encoding_verified: bool = True  # False: only the head was checked (prepare_text's quick_encoding)
+    skip: int = 0  # lines of the CSV above its header (a title, notes), skipped by the reader
+    first_line: int = 2  # line (or sheet row) of the source where the first data row is: header = first_line - 1
 
     def cleanup(self) -> None:
         for path in self.temporary:
@@ -184,6 +191,58 @@ def transcode(path: str, encoding: str, progress: ProgressCallback | None = None
     return target
 
 
+def line_endings(path: str) -> set[str]:
+    """The kinds of line endings of a file ('crlf', 'lf', 'cr'), streaming. Used only after DuckDB refused a file:
+    its CSV reader takes the line ending of the first line and refuses any other (two exports joined, a line
+    edited by hand)."""
+    kinds: set[str] = set()
+    carry = b""
+    with open(path, "rb") as file:
+        while chunk := file.read(CHUNK):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            if carry:
+                chunk = chunk[:-1]
+            crlf = chunk.count(b"\r\n")
+            if crlf:
+                kinds.add("crlf")
+            if chunk.count(b"\n") > crlf:
+                kinds.add("lf")
+            if chunk.count(b"\r") > crlf:
+                kinds.add("cr")
+    if carry:
+        kinds.add("cr")
+    return kinds
+
+
+def normalise_line_endings(prepared: Prepared) -> bool:
+    """When the prepared CSV mixes line endings, replace it with a copy where every one is a line feed (streaming;
+    a line break inside a quoted cell becomes a line feed too), with a warning. False when there was nothing to do."""
+    if not prepared.csv_path or len(line_endings(prepared.csv_path)) < 2:
+        return False
+    handle, target = tempfile.mkstemp(suffix=".csv", prefix="auzolan-lf-")
+    carry = b""
+    with open(prepared.csv_path, "rb") as source, os.fdopen(handle, "wb") as out:
+        while chunk := source.read(CHUNK):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            out.write(NEWLINES_RE.sub(b"\n", chunk[:-1] if carry else chunk))
+        out.write(b"\n" if carry else b"")
+    prepared.csv_path = target
+    prepared.temporary.append(target)
+    prepared.warnings.append(
+        {
+            "code": "line-endings",
+            "message": _(
+                "Le fichier mélange plusieurs sortes de fins de ligne (Windows, Unix ou Mac), comme quand deux "
+                "exports sont mis bout à bout ou qu'une ligne a été modifiée à la main : elles ont été uniformisées "
+                "avant le chargement."
+            ),
+        }
+    )
+    return True
+
+
 def head_is_utf8(path: str, size: int = CHUNK) -> str | None:
     """'utf-8-sig' or 'utf-8' when the first `size` bytes are valid UTF-8 (a character cut at the end is fine),
     else None. Only the head: the reader of the rest must report a byte of another encoding (DuckDB's CSV reader
@@ -198,8 +257,15 @@ def head_is_utf8(path: str, size: int = CHUNK) -> str | None:
 
 
 def _head_text(path: str, encoding: str) -> str:
+    """The first SNIFF_BYTES of the file, or more when they hold fewer than two whole lines (a header of thousands
+    of columns, a very long first record): read on, up to HEAD_MAX_BYTES."""
     with open(path, "rb") as file:
         head = file.read(SNIFF_BYTES)
+        while len(head) < HEAD_MAX_BYTES and len(NEWLINES_RE.findall(head.lstrip(b"\r\n"), 0)) < 2:
+            more = file.read(SNIFF_BYTES)
+            if not more:
+                break
+            head += more
     text = head.decode(encoding, errors="ignore")
     return text.lstrip("\ufeff")
 
@@ -213,7 +279,7 @@ def sniff_delimiter(text: str) -> str:
     best, best_score = ",", (-1.0, 0)
     for delimiter in DELIMITERS:
         try:
-            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(c.strip() for c in row)]
+            rows = [row for row in csv.reader(_lines(sample), delimiter=delimiter) if any(c.strip() for c in row)]
         except csv.Error:
             continue
         rows = rows[:SNIFF_LINES]
@@ -230,8 +296,14 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def _lines(text: str) -> io.StringIO:
+    """The text for Python's csv reader, with universal newlines (a file of old Mac line endings, \\r only, would
+    otherwise stop it with "new-line character seen in unquoted field")."""
+    return io.StringIO(text, newline=None)
+
+
 def read_header(text: str, delimiter: str) -> list[str]:
-    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+    for row in csv.reader(_lines(text), delimiter=delimiter):
         if any(cell.strip() for cell in row):
             return row
     return []

@@ -263,7 +263,14 @@ def test_direct_path_equals_the_staged_path(tmp_path, monkeypatch):
         "nom": "text",
         "colonne_7": "integer",
     }
-    assert [w["code"] for w in direct.warnings] == ["empty-label", "empty-label", "empty-column", "type-widened"]
+    assert [w["code"] for w in direct.warnings] == [
+        "empty-label",
+        "empty-label",
+        "empty-column",
+        "type-widened",
+        "short-rows",
+    ]
+    assert direct.report["short_lines"] == [12]  # "10;2024-01-11;19": 3 cells of 7
 
 
 def test_direct_path_hands_an_editor_type_misfit_to_the_staged_path(tmp_path):
