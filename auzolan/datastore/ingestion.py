@@ -25,6 +25,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import duckdb
 from django.core.files import File
@@ -38,7 +39,7 @@ from auzolan.catalog.models import Resource, ResourceVersion
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import ValidationError
 from auzolan.core.permissions import require
-from auzolan.datastore import reading, stats
+from auzolan.datastore import cells, reading, stats
 from auzolan.datastore.duck import connect, quote
 from auzolan.datastore.models import ColumnDescription, Table
 
@@ -103,7 +104,21 @@ Progress = Callable[[int, int | None, str], None]
 
 def _lit(text: str) -> str:
     """A SQL string literal of a constant of this module (never user input)."""
-    return "'" + text.replace("'", "''") + "'"
+    return cells.lit(text)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How the cells of a typed column are read besides their type: placeholders are missing values (`missing`),
+    a unit after the number is stripped (`units`: the recorded units accepted; `factors`: their conversion to the
+    base unit when several multiples are mixed). See `cells`."""
+
+    missing: bool = False
+    units: tuple[str, ...] = ()
+    factors: tuple[tuple[str, int], ...] = ()
+
+
+NO_RULES = Rules()
 
 
 # --- Cast expressions over a text value v (NULL when empty) ---------------------------------------------------
@@ -111,6 +126,14 @@ def _lit(text: str) -> str:
 
 def _v(column: str) -> str:
     return f"NULLIF(trim({quote(column)}), '')"
+
+
+def _value(column: str, rules: Rules | None) -> str:
+    """The trimmed cell, NULL when empty or, in a column with placeholders, a placeholder."""
+    v = _v(column)
+    if rules and rules.missing:
+        return f"(CASE WHEN {cells.placeholder_sql(v)} THEN NULL ELSE {v} END)"
+    return v
 
 
 def _text(column: str) -> str:
@@ -125,17 +148,21 @@ def _digits(v: str) -> str:
     )
 
 
-def cast_expression(column: str, type_: str) -> str:
-    """DuckDB expression casting the text column to `type_`; NULL when the cell is empty or does not cast."""
-    v = _v(column)
-    if type_ == "integer":
-        d = _digits(v)
-        return f"(CASE WHEN regexp_full_match({d}, {_lit(INTEGER_RE)}) THEN TRY_CAST({d} AS BIGINT) END)"
-    if type_ == "number":
-        d = _digits(v)
-        return (
+def cast_expression(column: str, type_: str, rules: Rules | None = None) -> str:
+    """DuckDB expression casting the text column to `type_`; NULL when the cell is empty or does not cast (or is a
+    placeholder, with `rules.missing`). With `rules.units`, a number may end with one of those units."""
+    v = _value(column, rules)
+    if type_ in ("integer", "number"):
+        n = cells.bare_sql(v, rules.units) if rules and rules.units else v
+        d = _digits(n)
+        if type_ == "integer":
+            return f"(CASE WHEN regexp_full_match({d}, {_lit(INTEGER_RE)}) THEN TRY_CAST({d} AS BIGINT) END)"
+        number = (
             f"(CASE WHEN regexp_full_match({d}, {_lit(NUMBER_RE)}) THEN TRY_CAST(replace({d}, ',', '.') AS DOUBLE) END)"
         )
+        if rules and rules.factors:
+            return f"({number} * {cells.factor_sql(v, dict(rules.factors))})"
+        return number
     if type_ == "boolean":
         yes = ", ".join(_lit(w) for w in TRUE_WORDS)
         no = ", ".join(_lit(w) for w in FALSE_WORDS)
@@ -163,16 +190,41 @@ def cast_expression(column: str, type_: str) -> str:
     return _text(column)
 
 
+class Counts(NamedTuple):
+    """What the inference counts over the distinct filled cells of a column (see `_infer_aggregates`)."""
+
+    filled: int = 0
+    integer: int = 0
+    number: int = 0
+    boolean: int = 0
+    words: int = 0
+    date: int = 0
+    datetime: int = 0
+    geopoint: int = 0
+    placeholders: int = 0
+    unit_number: int = 0  # a number followed by a unit
+    unit_integer: int = 0
+    units: tuple = ()  # the recorded units of those
+    siret: int = 0  # 14 digits
+    siren: int = 0  # 9 digits passing the Luhn check
+    phone: int = 0  # + and 8 to 15 digits
+    digits: int = 0  # digits only
+    leading_zero: int = 0  # digits only, starting with 0
+
+
 def _infer_aggregates(column: str) -> list[str]:
-    """The 8 counts of `_choose` over a column `v` of distinct, trimmed, non-empty cells with flags `letter`, `dated`.
+    """The counts of `Counts` over a column `v` of distinct, trimmed, non-empty cells with flags `letter`, `dated`,
+    and `u`, `bare` (the unit and the number before it, see `cells`).
 
     A cell holding an ASCII letter other than h/H/t/T is never an integer, a number, a date, a datetime nor a
     point (the regular expressions admit no letter; `try_strptime` with our numeric formats neither, apart from
     the literal `h` of "14h30"), so the costly casts only run on the other cells (CASE evaluates lazily). Likewise
     a cell without `-` nor `/` (`dated` false) is never a date nor a datetime (every ISO and French format has one)
-    and a cell without a comma is never a point: amounts and identifiers skip `try_strptime` altogether."""
+    and a cell without a comma is never a point: amounts and identifiers skip `try_strptime` altogether. A
+    placeholder is none of these either (no digit)."""
     bools = ", ".join(_lit(w) for w in BOOL_WORDS)
     leading_zero = f"regexp_full_match(v, {_lit(LEADING_ZERO_RE)})"
+    unit_number = cast_expression("bare", "number")
     return [
         "count(v)",
         f"count(CASE WHEN NOT letter AND NOT {leading_zero} THEN {cast_expression('v', 'integer')} END)",
@@ -182,6 +234,16 @@ def _infer_aggregates(column: str) -> list[str]:
         f"count(CASE WHEN dated AND NOT letter THEN {cast_expression('v', 'date')} END)",
         f"count(CASE WHEN dated AND NOT letter THEN {cast_expression('v', 'datetime')} END)",
         f"count(CASE WHEN NOT letter AND contains(v, ',') THEN {cast_expression('v', 'geopoint')} END)",
+        f"count(*) FILTER ({cells.placeholder_sql('v')})",
+        f"count(CASE WHEN u <> '' THEN {unit_number} END)",
+        f"count(CASE WHEN u <> '' AND NOT regexp_full_match(bare, {_lit(LEADING_ZERO_RE)}) "
+        f"THEN {cast_expression('bare', 'integer')} END)",
+        f"list(DISTINCT u) FILTER (u <> '' AND {unit_number} IS NOT NULL)",
+        "count(*) FILTER (regexp_full_match(v, '[0-9]{14}'))",
+        f"count(CASE WHEN regexp_full_match(v, '[0-9]{{9}}') THEN CASE WHEN {cells.luhn_sql('v', 9)} THEN 1 END END)",
+        r"count(*) FILTER (regexp_full_match(v, '\+[0-9]{8,15}'))",
+        "count(*) FILTER (regexp_full_match(v, '[0-9]+'))",
+        "count(*) FILTER (regexp_full_match(v, '0[0-9]+'))",
     ]
 
 
@@ -194,8 +256,8 @@ def _sample_filter(total: int) -> str:
 
 def _infer_counts(
     con, columns: list[str], where: str, *, source: str = "staging", params: dict | None = None
-) -> list[tuple[int, ...]]:
-    """The 8 inference counts of each column (see `_choose`), over the rows of `source` kept by `where`.
+) -> list[Counts]:
+    """The inference counts of each column (see `_choose`), over the rows of `source` kept by `where`.
 
     Counted over the DISTINCT filled cells of each column (one UNPIVOT, then one grouped aggregate): whether a cell
     fits a type depends on its text alone, so `_choose` decides the same as over every row (it compares each count
@@ -206,24 +268,27 @@ def _infer_counts(
         group = ", ".join(quote(c) for c in columns[start : start + INFER_GROUP])
         sql = (
             f"SELECT name, {', '.join(_infer_aggregates('v'))} FROM ("  # noqa: S608
+            f"SELECT name, v, letter, dated, u, {cells.bare_sql('v')} AS bare FROM ("
             f"SELECT name, v, regexp_matches(v, '[a-gi-su-zA-GI-SU-Z]') AS letter, "
-            f"(contains(v, '-') OR contains(v, '/')) AS dated FROM ("
+            f"(contains(v, '-') OR contains(v, '/')) AS dated, {cells.unit_sql('v')} AS u FROM ("
             f"SELECT DISTINCT name, NULLIF(trim(value), '') AS v FROM "
             f"(UNPIVOT (SELECT {group} FROM {source} {where}) ON {group} INTO NAME name VALUE value)"
-            ") WHERE v IS NOT NULL) GROUP BY name"
+            ") WHERE v IS NOT NULL)) GROUP BY name"
         )
         for name, *row in con.execute(sql, params or {}).fetchall():
-            counts[name] = tuple(row)
-    return [counts.get(c, (0,) * 8) for c in columns]
+            row[11] = tuple(sorted(row[11] or ()))
+            counts[name] = Counts(*row)
+    return [counts.get(c, Counts()) for c in columns]
 
 
-def _misfit(column: str, type_: str, *, inferred: bool) -> str:
-    """Condition true when the cell is filled and does not fit `type_`.
+def _misfit(column: str, type_: str, *, inferred: bool, rules: Rules | None = None) -> str:
+    """Condition true when the cell is filled (a placeholder counts as empty with `rules.missing`) and does not fit
+    `type_`.
 
     For an inferred integer or number, a number with a leading zero (a code) also misfits: on the whole column
     the inference would have chosen text for it."""
-    v = _v(column)
-    condition = f"{cast_expression(column, type_)} IS NULL"
+    v = _value(column, rules)
+    condition = f"{cast_expression(column, type_, rules)} IS NULL"
     if inferred and type_ in ("integer", "number"):
         condition += f" OR regexp_full_match({v}, {_lit(LEADING_ZERO_RE)})"
     return f"({v} IS NOT NULL AND ({condition}))"
@@ -236,9 +301,9 @@ def _copy(con, target: str, described: list[dict], keep_expr: str, *, chosen=(),
     becoming NULL, and the caller takes the slow path (see `load_file`)."""
     selects = []
     for c in described:
-        expr = cast_expression(c["name"], c["type"])
+        expr = cast_expression(c["name"], c["type"], c["_rules"])
         if guard and c["type"] != "text":
-            misfit = _misfit(c["name"], c["type"], inferred=c["name"] not in chosen)
+            misfit = _misfit(c["name"], c["type"], inferred=c["name"] not in chosen, rules=c["_rules"])
             expr = f"(CASE WHEN {misfit} THEN error({_lit(BAD_CELL)}) ELSE {expr} END)"
         selects.append(f"{expr} AS {quote(c['name'])}")
     # A table scan keeps the insertion order (preserve_insertion_order, on by default): no ORDER BY rowid needed.
@@ -248,24 +313,26 @@ def _copy(con, target: str, described: list[dict], keep_expr: str, *, chosen=(),
     )
 
 
-def _widen_missed(con, described, chosen, counts, columns, warnings) -> None:
+def _widen_missed(con, described, chosen, counts, columns, warnings, text_columns=frozenset()) -> None:
     """Inferred types that a cell outside the sample misfits: infer those columns again on every row.
 
     The sample can miss a rare value (a "1,5" in a column of integers, a "01000" among postal codes, a word among
-    dates). Such a cell never rejects its row nor becomes NULL: its column gets the type the whole-column
-    inference gives (the result of the former whole-file inference: text, or a wider type such as number), with
-    a `type-widened` warning. Only the editor's chosen types reject rows."""
+    dates, a placeholder or a unit). Such a cell never rejects its row nor becomes NULL: its column gets the type
+    the whole-column inference gives (the result of the former whole-file inference: text, or a wider type such as
+    number, or the same type reading placeholders or units), with a `type-widened` warning when the type changed.
+    Only the editor's chosen types reject rows."""
     inferred = [c for c in described if c["type"] != "text" and c["name"] not in chosen]
     if not inferred:
         return
-    parts = [f"count(*) FILTER {_misfit(c['name'], c['type'], inferred=True)}" for c in inferred]
+    parts = [f"count(*) FILTER {_misfit(c['name'], c['type'], inferred=True, rules=c['_rules'])}" for c in inferred]
     row = con.execute(f"SELECT {', '.join(parts)} FROM staging").fetchone()  # noqa: S608
     missed = [c for c, bad in zip(inferred, row, strict=True) if bad]
     for c, full in zip(missed, _infer_counts(con, [c["name"] for c in missed], ""), strict=True):
         counts[columns.index(c["name"])] = full
-        before, c["type"] = c["type"], _choose(full)
-        c["inferred_type"] = c["type"]
-        warnings.append(_widened_warning(c["name"], before, c["type"]))
+        before = c["type"]
+        _retype(c, full, text_cells=c["name"] in text_columns)
+        if c["type"] != before:
+            warnings.append(_widened_warning(c["name"], before, c["type"]))
 
 
 def _widened_warning(column: str, before: str, after: str) -> dict:
@@ -287,8 +354,8 @@ def _reject(
     bad_parts = []
     for col in described:
         if col["type"] != "text":
-            cast = cast_expression(col["name"], col["type"])
-            bad_parts.append((col, f"({_v(col['name'])} IS NOT NULL AND {cast} IS NULL)"))
+            cast = cast_expression(col["name"], col["type"], col["_rules"])
+            bad_parts.append((col, f"({_value(col['name'], col['_rules'])} IS NOT NULL AND {cast} IS NULL)"))
     rejected_rows = 0
     rejected: list[dict] = []
     if not bad_parts:
@@ -318,23 +385,104 @@ def _reject(
     return f"{keep_expr} AND NOT ({any_bad})", rejected_rows, rejected
 
 
-def _choose(counts: tuple[int, ...]) -> str:
-    filled, integer, number, boolean, words, date, datetime_, geopoint = counts
-    if not filled:
-        return "text"
-    if boolean == filled and words:
-        return "boolean"
-    if integer == filled:
-        return "integer"
-    if number == filled:
-        return "number"
-    if date == filled:
-        return "date"
-    if datetime_ == filled:
-        return "datetime"
-    if geopoint == filled:
-        return "geopoint"
-    return "text"
+def _choose(counts: Counts) -> str:
+    """The type of a column from its counts (placeholders aside): see `_decide` for units and identifiers."""
+    return _decide("", counts)[0]
+
+
+def _decide(name: str, counts: Counts, *, text_cells: bool = False) -> tuple[str, Rules, bool, str]:
+    """(type, rules, identifier, why) of a column from its inference counts, its name, and whether its cells are
+    text in a spreadsheet. `why` is 'identifier' when a column of integers is kept as text because it holds
+    identifiers, 'units' when its unit or units did not mix."""
+    c = counts
+    values = c.filled - c.placeholders  # placeholders are missing values in a typed column
+    identifier = bool(values) and (
+        c.siret == values
+        or c.siren == values
+        or c.phone == values
+        or (c.leading_zero and c.digits == values)
+        or (text_cells and c.digits == values)
+    )
+    by_name = cells.identifier_name(name)
+    identifier = identifier or bool(by_name)
+    missing = c.placeholders > 0
+    type_, rules, why = "text", NO_RULES, ""
+    if not values:
+        pass
+    elif c.boolean == values and c.words:
+        type_ = "boolean"
+    elif c.integer == values:
+        type_ = "integer"
+    elif c.number == values:
+        type_ = "number"
+    elif c.unit_number and c.number + c.unit_number == values:
+        choice = cells.unit_choice(list(c.units))
+        if choice is None:
+            why = "units"
+        else:
+            _unit_name, factors = choice
+            whole = c.integer + c.unit_integer == values and not factors
+            type_ = "integer" if whole else "number"
+            rules = Rules(units=c.units, factors=tuple(sorted(factors.items())))
+    elif c.date == values:
+        type_ = "date"
+    elif c.datetime == values:
+        type_ = "datetime"
+    elif c.geopoint == values:
+        type_ = "geopoint"
+    if type_ == "integer" and not rules.units and identifier and by_name != "row-number":
+        type_, why = "text", "identifier"
+    if type_ != "text" and missing:
+        rules = Rules(missing=True, units=rules.units, factors=rules.factors)
+    return type_, rules, identifier, why
+
+
+def _unit(rules: Rules) -> str:
+    if not rules.units:
+        return ""
+    choice = cells.unit_choice(list(rules.units))
+    return choice[0] if choice else ""
+
+
+def _describe(name: str, label, counts: Counts, *, wanted: str | None, text_cells: bool = False) -> tuple[dict, bool]:
+    """The column's entry in `Table.columns` (with the private `_rules` and `_why`, see `_public`), and whether its
+    type was chosen by the editor (`wanted`)."""
+    inferred, rules, identifier, why = _decide(name, counts, text_cells=text_cells)
+    type_ = wanted if wanted in TYPES else inferred
+    chosen = type_ == wanted
+    if type_ == "text":
+        rules = NO_RULES
+    elif chosen:
+        # The editor's type always reads placeholders as missing values and, for a number, the units found.
+        units, factors = rules.units, rules.factors
+        if type_ != inferred:
+            choice = cells.unit_choice(list(counts.units)) if type_ in ("integer", "number") else None
+            units = counts.units if choice and not (type_ == "integer" and choice[1]) else ()
+            factors = tuple(sorted(choice[1].items())) if choice and type_ == "number" else ()
+        rules = Rules(missing=True, units=units, factors=factors)
+    column = {
+        "name": name,
+        "original_label": str(label),
+        "type": type_,
+        "inferred_type": inferred,
+        "label": "",
+        "description": "",
+        "unit": _unit(rules),
+        "identifier": identifier,
+        "_rules": rules,
+        "_why": why if type_ == inferred else "",
+    }
+    return column, chosen
+
+
+def _retype(column: dict, counts: Counts, *, text_cells: bool = False) -> None:
+    """Infer an inferred column again (on every row): its type, rules, unit and identifier flag."""
+    type_, rules, identifier, why = _decide(column["name"], counts, text_cells=text_cells)
+    column.update(type=type_, inferred_type=type_, _rules=rules, unit=_unit(rules), identifier=identifier, _why=why)
+
+
+def _public(columns: list[dict]) -> list[dict]:
+    return [{k: v for k, v in c.items() if not k.startswith("_")} for c in columns]
 
 
 # --- The pipeline ------------------------------------------------------------------------------------------
@@ -375,6 +523,8 @@ def _stage(con, prepared: reading.Prepared) -> None:
     prepared.warnings.extend(warnings)
     selects = []
     for (label, type_, *_rest), name in zip(described, names, strict=True):
+        if type_ == "VARCHAR":  # a JSON string, a Parquet text column: digits-only values there are identifiers
+            prepared.text_columns.add(name)
         nested = type_.startswith(("STRUCT", "MAP")) or type_.endswith("]")
         expr = f"CAST(to_json({quote(label)}) AS VARCHAR)" if nested else f"CAST({quote(label)} AS VARCHAR)"
         selects.append(f"{expr} AS {quote(name)}")
@@ -487,7 +637,7 @@ def _csv_params(prepared: reading.Prepared) -> dict:
     }
 
 
-def _guarded(column: str, type_: str, *, inferred: bool, marker: str) -> str:
+def _guarded(column: str, type_: str, *, inferred: bool, marker: str, rules: Rules = NO_RULES) -> str:
     """`cast_expression` that raises `marker` on a filled cell that misfits (`_misfit`), cheap on canonical cells.
 
     A cell already in canonical form (an integer or an ISO date that survives a round trip through its type, a
@@ -495,8 +645,8 @@ def _guarded(column: str, type_: str, *, inferred: bool, marker: str) -> str:
     `cast_expression`, never a misfit. Any other cell goes through the full rules (spaces, case, decimal commas,
     thousands separators, French dates, leading zeros)."""
     full = (
-        f"(CASE WHEN {_misfit(column, type_, inferred=inferred)} THEN error({_lit(marker)}) "
-        f"ELSE {cast_expression(column, type_)} END)"
+        f"(CASE WHEN {_misfit(column, type_, inferred=inferred, rules=rules)} THEN error({_lit(marker)}) "
+        f"ELSE {cast_expression(column, type_, rules)} END)"
     )
     q = quote(column)
     sql_type = {"integer": "BIGINT", "date": "DATE", "datetime": "TIMESTAMP"}.get(type_)
@@ -605,24 +755,18 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
                     warnings.append(_empty_column_warning(column, index))
                     continue
                 unnamed[column] = index
-            inferred = _choose(counts[index])
-            wanted = column_types.get(column) or inferred
-            if wanted not in TYPES:
-                wanted = inferred
-            elif column_types.get(column):
+            entry, is_chosen = _describe(
+                column,
+                label if index < len(labels) else column,
+                counts[index],
+                wanted=column_types.get(column),
+                text_cells=column in prepared.text_columns,
+            )
+            if is_chosen:
                 chosen.add(column)
             if column not in chosen and not complete and counts[index][0] == 0:
                 pending.add(column)
-            described.append(
-                {
-                    "name": column,
-                    "original_label": str(label) if index < len(labels) else column,
-                    "type": wanted,
-                    "inferred_type": inferred,
-                    "label": "",
-                    "description": "",
-                }
-            )
+            described.append(entry)
         if not described:
             _fail(_("Le fichier ne contient aucune colonne : la première ligne doit donner les noms des colonnes."))
 
@@ -637,7 +781,9 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
                     expr = _text(c["name"])
                 else:
                     marker = f"{BAD_CELL}:{i}:"
-                    expr = _guarded(c["name"], c["type"], inferred=c["name"] not in chosen, marker=marker)
+                    expr = _guarded(
+                        c["name"], c["type"], inferred=c["name"] not in chosen, marker=marker, rules=c["_rules"]
+                    )
                 selects.append(f"{expr} AS {quote(c['name'])}")
             keep = f"NOT ({blank_expr})"
             if not complete and not scan_short and short_expr != "false":
@@ -713,8 +859,8 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
                     dropped.add(c["name"])
                     warnings.append(_empty_column_warning(c["name"], unnamed[c["name"]]))
                     continue
-                c["type"] = c["inferred_type"] = _choose(full)
-                if c["name"] in widened:
+                _retype(c, full, text_cells=c["name"] in prepared.text_columns)
+                if c["name"] in widened and widened[c["name"]] != c["type"]:
                     widened_warnings.append(_widened_warning(c["name"], widened[c["name"]], c["type"]))
             for name in unnamed:  # an unnamed column of the editor's type, filled nowhere
                 if name not in pending:
@@ -731,8 +877,8 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
                 _fail(_("Le fichier ne contient aucune colonne : la première ligne doit donner les noms des colonnes."))
             if dropped or any(c["type"] != "text" for c in retype if c["name"] not in dropped):
                 selects = [
-                    f"{cast_expression(c['name'], c['type']) if c['name'] in pending else quote(c['name'])} "
-                    f"AS {quote(c['name'])}"
+                    (cast_expression(c["name"], c["type"], c["_rules"]) if c["name"] in pending else quote(c["name"]))
+                    + f" AS {quote(c['name'])}"
                     for c in described
                 ]
                 rewritten = os.path.join(workdir, "table-typed.parquet")
@@ -742,10 +888,12 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
                 ).fetchone()[0]
                 os.replace(rewritten, target)
 
+        missing = _missing_counts(con, described, f"{CSV_SOURCE} WHERE NOT ({blank_expr})", execute=execute)
         report = _report(
             prepared,
             described,
             warnings,
+            missing=missing,
             rows_read=total + broken,
             loaded=written,
             blank_rows=blank_rows,
@@ -755,9 +903,71 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
             short=(short_count, short_ids or []),
         )
         step(95, _("Enregistrement…"))
-        return LoadResult(parquet_path=target, row_count=written, columns=described, report=report, warnings=warnings)
+        return LoadResult(
+            parquet_path=target, row_count=written, columns=_public(described), report=report, warnings=warnings
+        )
     finally:
         con.close()
+
+
+def _missing_counts(con, described: list[dict], source: str, execute=None) -> dict[str, dict[str, int]]:
+    """Placeholders loaded as missing values: {column: {placeholder as written: count}}, over the rows of `source`
+    (one more scan, only when a typed column has placeholders)."""
+    columns = [c["name"] for c in described if c["_rules"].missing]
+    if not columns:
+        return {}
+    group = ", ".join(quote(c) for c in columns)
+    sql = (
+        f"SELECT name, trim(value) AS form, count(*) FROM (UNPIVOT (SELECT {group} FROM {source}) "  # noqa: S608
+        f"ON {group} INTO NAME name VALUE value) WHERE {cells.placeholder_sql('trim(value)')} "
+        "GROUP BY ALL ORDER BY name, form"
+    )
+    found: dict[str, dict[str, int]] = {}
+    for name, form, count in (execute or con.execute)(sql).fetchall():
+        found.setdefault(name, {})[form] = int(count)
+    return {c: found[c] for c in columns if c in found}
+
+
+def _column_warnings(described: list[dict], missing: dict[str, dict[str, int]]) -> list[dict]:
+    warnings = []
+    for c in described:
+        name = c["name"]
+        if c.get("_why") == "identifier":
+            message = _(
+                "La colonne « %(column)s » contient des identifiants (SIRET, SIREN, code INSEE, code postal, "
+                "téléphone…) : elle reste en texte, chiffres gardés tels quels, et ne sera jamais additionnée."
+            )
+            warnings.append({"code": "identifier", "column": name, "message": message % {"column": name}})
+        elif c.get("_why") == "units":
+            message = _("La colonne « %(column)s » mélange des unités différentes : elle reste en texte.")
+            warnings.append({"code": "units-mixed", "column": name, "message": message % {"column": name}})
+        rules = c["_rules"]
+        if c["type"] != "text" and rules.units:
+            if rules.factors:
+                written = ", ".join(sorted({cells.UNITS[u] for u in cells.UNITS if cells.UNITS[u] in rules.units}))
+                message = _(
+                    "La colonne « %(column)s » mélange %(units)s : les valeurs sont converties en %(unit)s, son "
+                    "unité dans le dictionnaire des données."
+                ) % {"column": name, "units": written, "unit": c["unit"]}
+                warnings.append({"code": "unit-converted", "column": name, "message": message})
+            else:
+                message = _(
+                    "La colonne « %(column)s » est en %(unit)s : l'unité est retirée des valeurs, qui restent telles "
+                    "qu'écrites, et notée dans le dictionnaire des données."
+                ) % {"column": name, "unit": c["unit"]}
+                warnings.append({"code": "unit", "column": name, "message": message})
+        if missing.get(name):
+            forms = missing[name]
+            total = sum(forms.values())
+            message = ngettext(
+                "La colonne « %(column)s » : %(n)d valeur notée comme manquante (%(forms)s) est chargée comme une "
+                "cellule vide.",
+                "La colonne « %(column)s » : %(n)d valeurs notées comme manquantes (%(forms)s) sont chargées comme des "
+                "cellules vides.",
+                total,
+            ) % {"column": name, "n": total, "forms": ", ".join(f"« {f} » × {n}" for f, n in forms.items())}
+            warnings.append({"code": "missing-values", "column": name, "message": message})
+    return warnings
 
 
 def _report(
@@ -772,8 +982,11 @@ def _report(
     rejected: list[dict],
     broken_lines: list[int],
     short: tuple[int, list[int]],
+    missing: dict[str, dict[str, int]],
 ) -> dict:
-    """The load report (the same on both paths); adds the warnings on short rows and an empty table."""
+    """The load report (the same on both paths); adds the warnings on columns (identifiers, units, placeholders),
+    short rows and an empty table."""
+    warnings.extend(_column_warnings(described, missing))
     short_report, short_warnings = _short_report(*short, broken_lines, prepared.first_line)
     warnings.extend(short_warnings)
     if not loaded:
@@ -796,6 +1009,7 @@ def _report(
         "rejected": rejected[:MAX_REPORTED],
         "broken_lines": len(broken_lines),
         **short_report,
+        "missing_values": missing,
         "renamed_columns": [
             w for w in warnings if w.get("code") in ("empty-label", "duplicate-label") and w["column"] in kept
         ],
@@ -810,6 +1024,7 @@ def load_file(
     name: str = "",
     workdir: str,
     sheet: str | int | None = None,
+    header_row: int | None = None,
     column_types: dict[str, str] | None = None,
     progress: Progress | None = None,
 ) -> LoadResult:
@@ -839,7 +1054,9 @@ def load_file(
     # A text file whose first megabyte is UTF-8 is read as UTF-8 straight away: DuckDB's reader checks every other
     # line (a byte of another encoding rejects it as INVALID ENCODING), and only then is the whole file examined
     # (and transcoded) before trying again. Saves a Python pass over the file (~0.2 s per 190 MB).
-    prepared = reading.prepare(path, name=name, sheet=sheet, progress=transcoding, quick_encoding=True)
+    prepared = reading.prepare(
+        path, name=name, sheet=sheet, progress=transcoding, quick_encoding=True, header_row=header_row
+    )
     try:
         if prepared.csv_path:
             result = _load_direct(prepared, workdir=workdir, column_types=column_types, step=step)
@@ -847,7 +1064,7 @@ def load_file(
                 return result
             if not prepared.encoding_verified:
                 prepared.cleanup()
-                prepared = reading.prepare(path, name=name, sheet=sheet, progress=transcoding)
+                prepared = reading.prepare(path, name=name, sheet=sheet, progress=transcoding, header_row=header_row)
                 if prepared.encoding_verified and not prepared.encoding.startswith("utf-8"):
                     result = _load_direct(prepared, workdir=workdir, column_types=column_types, step=step)
                     if result is not None:
@@ -932,22 +1149,16 @@ def _load_staged(prepared: reading.Prepared, *, name: str, workdir: str, column_
         chosen: set[str] = set()  # columns whose type the editor chose (bad cells reject their rows)
         for index in kept:
             column = columns[index]
-            inferred = _choose(counts[index])
-            wanted = column_types.get(column) or inferred
-            if wanted not in TYPES:
-                wanted = inferred
-            elif column_types.get(column):
-                chosen.add(column)
-            described.append(
-                {
-                    "name": column,
-                    "original_label": str(prepared.labels[index]) if index < len(prepared.labels) else column,
-                    "type": wanted,
-                    "inferred_type": inferred,
-                    "label": "",
-                    "description": "",
-                }
+            entry, is_chosen = _describe(
+                column,
+                prepared.labels[index] if index < len(prepared.labels) else column,
+                counts[index],
+                wanted=column_types.get(column),
+                text_cells=column in prepared.text_columns,
             )
+            if is_chosen:
+                chosen.add(column)
+            described.append(entry)
 
         step(70, _("Écriture du fichier Parquet…"))
         target = os.path.join(workdir, "table.parquet")
@@ -962,7 +1173,7 @@ def _load_staged(prepared: reading.Prepared, *, name: str, workdir: str, column_
                 raise
             step(75, _("Vérification des valeurs…"))
             if sampled:
-                _widen_missed(con, described, chosen, counts, columns, warnings)
+                _widen_missed(con, described, chosen, counts, columns, warnings, prepared.text_columns)
             keep_expr, rejected_rows, rejected = _reject(con, described, keep_expr, broken, prepared.first_line)
             if rejected_rows and rejected_rows >= total - blank_rows:
                 first = rejected[0]
@@ -990,6 +1201,7 @@ def _load_staged(prepared: reading.Prepared, *, name: str, workdir: str, column_
             prepared,
             described,
             warnings,
+            missing=_missing_counts(con, described, f"staging WHERE {keep_expr}"),
             rows_read=total + len(broken),
             loaded=loaded,
             blank_rows=blank_rows,
@@ -999,7 +1211,9 @@ def _load_staged(prepared: reading.Prepared, *, name: str, workdir: str, column_
             short=(short_count, short_ids or []),
         )
         step(95, _("Enregistrement…"))
-        return LoadResult(parquet_path=target, row_count=loaded, columns=described, report=report, warnings=warnings)
+        return LoadResult(
+            parquet_path=target, row_count=loaded, columns=_public(described), report=report, warnings=warnings
+        )
     finally:
         con.close()
 
@@ -1095,14 +1309,16 @@ def table_reload(*, actor, version: ResourceVersion, sheet=None, column_types: d
 
 @transaction.atomic
 def dictionary_update(*, actor, resource: Resource, columns: dict[str, dict]) -> None:
-    """Labels and descriptions of columns (the data dictionary), shown in the preview and the API."""
+    """Labels, descriptions and units of columns (the data dictionary), shown in the preview and the API. A unit
+    left out keeps the stored one; an empty unit means the one found at load."""
     require(actor, "catalog.change_dataset", resource.dataset)
     for name, values in columns.items():
         label = " ".join(str(values.get("label") or "").split())[:255]
         description = str(values.get("description") or "").strip()[:2000]
-        ColumnDescription.objects.update_or_create(
-            resource=resource, name=name, defaults={"label": label, "description": description}
-        )
+        defaults = {"label": label, "description": description}
+        if "unit" in values:
+            defaults["unit"] = " ".join(str(values.get("unit") or "").split())[:50]
+        ColumnDescription.objects.update_or_create(resource=resource, name=name, defaults=defaults)
     audit_log(
         actor=actor,
         action="datastore.dictionary.update",

@@ -161,3 +161,190 @@ def test_a_short_row_after_the_head_is_found_by_the_guarded_pass(tmp_path, monke
     assert direct is not None and direct.report == staged.report
     assert direct.report["short_rows"] == 1 and direct.report["short_lines"] == [32]
     assert direct.report["blank_rows"] == 1 and direct.row_count == 39
+
+
+# --- Placeholders and units ----------------------------------------------------------------------------------
+
+UNITS = (
+    "commune;montant;taux;budget;effectif\n"
+    "Bayonne;1 234,5 €;12 %;3 k€;12\n"
+    "Anglet;N/A;-;nd;n.d.\n"
+    "Biarritz;12\u202f000,00\u00a0€;7,5 %;1,5 k€;s.o.\n"
+    "Hendaye;s.o.;n.d.;NC;-\n"
+    "Ustaritz;;12%;;8\n"
+)
+
+
+def test_placeholders_become_missing_values_and_units_are_stripped_and_recorded(tmp_path):
+    result, rows, types = load(tmp_path, "u.csv", UNITS.encode())
+    assert types == {
+        "commune": "text",
+        "montant": "number",
+        "taux": "number",
+        "budget": "number",
+        "effectif": "integer",
+    }
+    assert {c["name"]: c["unit"] for c in result.columns} == {
+        "commune": "",
+        "montant": "€",
+        "taux": "%",
+        "budget": "k€",  # kept as written, with its unit: not scaled
+        "effectif": "",
+    }
+    assert [r[1] for r in rows] == [1234.5, None, 12000.0, None, None]
+    assert [r[2] for r in rows] == [12.0, None, 7.5, None, 12.0]
+    assert [r[3] for r in rows] == [3.0, None, 1.5, None, None]
+    assert [r[4] for r in rows] == [12, None, None, None, 8]
+    assert result.report["missing_values"] == {
+        "montant": {"N/A": 1, "s.o.": 1},
+        "taux": {"-": 1, "n.d.": 1},
+        "budget": {"NC": 1, "nd": 1},
+        "effectif": {"-": 1, "n.d.": 1, "s.o.": 1},
+    }
+    assert {"missing-values", "unit"} <= set(codes(result))
+
+
+def test_multiples_of_the_euro_in_one_column_are_converted_to_euros(tmp_path):
+    result, rows, types = load(tmp_path, "m.csv", "poste;montant\nA;1 200 €\nB;3 k€\nC;1,5 M€\nD;40\n".encode())
+    assert types["montant"] == "number" and result.columns[1]["unit"] == "€"
+    assert [r[1] for r in rows] == [1200.0, 3000.0, 1500000.0, 40.0]
+    assert "unit-converted" in codes(result)
+
+
+def test_units_that_do_not_mix_leave_the_column_as_text(tmp_path):
+    _result, rows, types = load(tmp_path, "x.csv", "a;b\n1;12 €\n2;5 %\n".encode())
+    assert types["b"] == "text" and rows[0][1] == "12 €"
+
+
+def test_a_number_type_chosen_by_the_editor_takes_units_and_placeholders(tmp_path):
+    text = "poste;montant\nA;1 234,5 €\nB;n.d.\nC;à voir\nD;7 €\n"
+    result, rows, types = load(tmp_path, "c.csv", text.encode(), column_types={"montant": "number"})
+    assert types["montant"] == "number" and result.columns[1]["unit"] == "€"
+    assert [r[1] for r in rows] == [1234.5, None, 7.0]  # only "à voir" is rejected
+    assert [(r["row"], r["value"]) for r in result.report["rejected"]] == [(4, "à voir")]
+
+
+def test_a_placeholder_after_the_head_widens_nothing_away(tmp_path, monkeypatch):
+    from tests.datastore.test_ingestion import _both_paths
+
+    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 3)
+    monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)
+    lines = [f"{i};{i * 10} €" for i in range(12)]
+    lines[9] = "9;n.d."
+    direct, staged = _both_paths(tmp_path, "p.csv", "id;montant\n" + "\n".join(lines) + "\n")
+    assert direct is not None and direct.columns == staged.columns and direct.report == staged.report
+    assert {c["name"]: c["type"] for c in direct.columns}["montant"] == "integer"
+    assert direct.report["missing_values"] == {"montant": {"n.d.": 1}}
+
+
+# --- Identifiers ---------------------------------------------------------------------------------------------
+
+
+def luhn(digits: str) -> str:
+    """`digits` completed with the check digit that makes it pass the Luhn check (SIREN, SIRET)."""
+    for last in "0123456789":
+        number = digits + last
+        total = sum(
+            int(d) if i % 2 == 0 else (2 * int(d) - 9 if int(d) > 4 else 2 * int(d))
+            for i, d in enumerate(reversed(number))
+        )
+        if total % 10 == 0:
+            return number
+    raise AssertionError
+
+
+def test_identifiers_stay_text_by_name_and_by_pattern(tmp_path):
+    sirets = [luhn("2164010260001"), luhn("2640000000001")]
+    sirens = [luhn("21640102"), luhn("26400000")]
+    header = "idAttribuant;code_insee;Code postal;Téléphone;siren;beneficiaire;nombre;id;effectif_cp;num_habitants"
+    rows = [
+        f"{sirets[0]};64102;64100;+33559000000;{sirens[0]};{sirets[1]};{sirens[1]};1;24;1200",
+        f"{sirets[1]};64122;64600;+33559000001;{sirens[1]};{sirets[0]};{sirens[0]};2;18;900",
+    ]
+    result, loaded, types = load(tmp_path, "ids.csv", ("\n".join([header, *rows]) + "\n").encode())
+    assert types == {
+        "idAttribuant": "text",
+        "code_insee": "text",
+        "Code postal": "text",
+        "Téléphone": "text",
+        "siren": "text",
+        "beneficiaire": "text",  # 14 digits: a SIRET whatever the name
+        "nombre": "text",  # 9 digits passing the Luhn check: SIRENs
+        "id": "integer",  # a row number: sortable, never summed
+        "effectif_cp": "integer",
+        "num_habitants": "integer",
+    }
+    identifiers = {c["name"] for c in result.columns if c["identifier"]}
+    assert identifiers == {
+        "idAttribuant",
+        "code_insee",
+        "Code postal",
+        "Téléphone",
+        "siren",
+        "beneficiaire",
+        "nombre",
+        "id",
+    }
+    assert loaded[0][0] == sirets[0]
+
+
+def test_spreadsheet_cells_written_as_text_stay_text(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "src.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Dossiers")
+    sheet.write_row(0, 0, ["Dossier", "Effectif", "Montant"])
+    for r, (dossier, effectif, montant) in enumerate([("12345", 12, 1500), ("12346", 8, 2500.5)], start=1):
+        sheet.write_string(r, 0, dossier)
+        sheet.write_number(r, 1, effectif)
+        sheet.write_number(r, 2, montant)
+    workbook.close()
+    result, rows, types = load(tmp_path, "d.xlsx", path.read_bytes())
+    assert types == {"Dossier": "text", "Effectif": "integer", "Montant": "number"}
+    assert rows[0][0] == "12345"
+    assert next(c for c in result.columns if c["name"] == "Dossier")["identifier"] is True
+
+
+def test_the_chart_builder_never_sums_an_identifier():
+    from auzolan.core.errors import ValidationError
+    from auzolan.datastore import charts
+
+    columns = [
+        {"name": "idAttribuant", "type": "integer", "label": ""},  # a table loaded before identifiers were kept text
+        {"name": "code", "type": "integer", "label": "", "identifier": True},
+        {"name": "montant", "type": "number", "label": ""},
+    ]
+    measures = [value for value, _label in charts.form_choices(columns)["measures"]]
+    assert "sum:montant" in measures and "avg:montant" in measures
+    assert not [m for m in measures if m.startswith(("sum:", "avg:")) and m.split(":")[1] in ("idAttribuant", "code")]
+    with pytest.raises(ValidationError, match="identifiant"):
+        charts.parse({"chart_by": "montant", "chart_agg": "sum:idAttribuant"}, columns)
+
+
+SCDL = (
+    "nomAttribuant;idAttribuant;montant;taux\n"
+    "Commune de Bayonne;21640102600018;1 500 €;12 %\n"
+    "Commune d'Anglet;21640024600010;n.d.;s.o.\n"
+    "Commune de Biarritz;21640122400011;2 000 €;5 %\n"
+)
+
+
+def test_identifiers_units_and_placeholders_through_the_pages_and_the_api(client, editor, dataset):
+    resource, table = upload_and_load(editor, dataset, SCDL, name="subventions.csv")
+    types = {c["name"]: c["type"] for c in table.columns}
+    assert types == {"nomAttribuant": "text", "idAttribuant": "text", "montant": "integer", "taux": "integer"}
+    page = report_page(client, editor, dataset, resource)
+    assert "Valeurs manquantes" in page and "n.d." in page and "€" in page
+    preview_url = reverse("datastore:preview", kwargs={"slug": dataset.slug, "resource": resource.identifier})
+    preview = client.get(preview_url).content.decode()
+    assert "Somme de montant" in preview and "Somme de idAttribuant" not in preview
+    api = client.get(f"/api/v1/resources/{resource.identifier}/table").json()
+    assert {c["name"]: (c["unit"], c["identifier"]) for c in api["columns"]} == {
+        "nomAttribuant": ("", False),
+        "idAttribuant": ("", True),
+        "montant": ("€", False),
+        "taux": ("%", False),
+    }
+    rows = client.get(f"/api/v1/resources/{resource.identifier}/data?sort=montant").json()["rows"]
+    assert [r["montant"] for r in rows] == [1500, 2000, None]
