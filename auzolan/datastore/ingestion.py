@@ -1252,7 +1252,9 @@ def _clean_types(column_types: dict[str, str] | None) -> dict[str, str]:
     return cleaned
 
 
-def _start(*, actor, version: ResourceVersion, sheet: str = "", column_types: dict | None = None) -> Table:
+def _start(
+    *, actor, version: ResourceVersion, sheet: str = "", column_types: dict | None = None, header_row=None
+) -> Table:
     from auzolan.core.jobs import job_start
     from auzolan.datastore import tasks
 
@@ -1260,6 +1262,7 @@ def _start(*, actor, version: ResourceVersion, sheet: str = "", column_types: di
         resource=version.resource,
         version=version,
         sheet=sheet or "",
+        header_row=header_row,
         requested_types=column_types or {},
         started_by=actor if actor is not None and actor.is_authenticated else None,
     )
@@ -1282,27 +1285,65 @@ def table_load(*, version: ResourceVersion, actor=None) -> Table | None:
     """Start loading a freshly uploaded version in the background (called on upload, by the catalogue signal)."""
     if not is_tabular(version):
         return None
-    previous = Table.objects.filter(resource=version.resource).exclude(sheet="").order_by("-created_at").first()
-    return _start(actor=actor or version.uploaded_by, version=version, sheet=previous.sheet if previous else "")
+    previous = Table.objects.filter(resource=version.resource).order_by("-created_at")
+    sheet = previous.exclude(sheet="").first()
+    latest = previous.first()  # the editor's header row, if any, holds for the next versions
+    return _start(
+        actor=actor or version.uploaded_by,
+        version=version,
+        sheet=sheet.sheet if sheet else "",
+        header_row=latest.header_row if latest else None,
+    )
+
+
+def _clean_header_row(header_row) -> int | None:
+    if header_row in (None, ""):
+        return None
+    try:
+        number = int(str(header_row).strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= reading.HEADER_SEARCH_ROWS + 10:
+        raise ValidationError(
+            _("La ligne des noms de colonnes doit être un numéro de ligne entre 1 et %(max)d.")
+            % {"max": reading.HEADER_SEARCH_ROWS + 10},
+            field="header_row",
+        )
+    return number
 
 
 @transaction.atomic
-def table_reload(*, actor, version: ResourceVersion, sheet=None, column_types: dict[str, str] | None = None) -> Table:
-    """Load the version again, with another sheet and/or corrected column types (kept in the data dictionary)."""
+def table_reload(
+    *,
+    actor,
+    version: ResourceVersion,
+    sheet=None,
+    column_types: dict[str, str] | None = None,
+    header_row: int | str | None = None,
+) -> Table:
+    """Load the version again, with another sheet, corrected column types (kept in the data dictionary) and/or the
+    line of the column names (`header_row`, 1-based in the file or the sheet; None: detected)."""
     resource = version.resource
     require(actor, "catalog.change_dataset", resource.dataset)
     if not is_tabular(version):
         raise ValidationError(_("Ce fichier n'est pas un tableau que la plateforme sait charger."))
     types = _clean_types(column_types)
+    header = _clean_header_row(header_row)
     for name, type_ in types.items():
         ColumnDescription.objects.update_or_create(resource=resource, name=name, defaults={"type": type_})
-    table = _start(actor=actor, version=version, sheet=str(sheet or ""), column_types=types)
+    table = _start(actor=actor, version=version, sheet=str(sheet or ""), column_types=types, header_row=header)
     audit_log(
         actor=actor,
         action="datastore.table.reload",
         obj=resource.dataset,
         organisation=resource.dataset.organisation,
-        data={"resource": str(resource.identifier), "version": version.number, "sheet": table.sheet, "types": types},
+        data={
+            "resource": str(resource.identifier),
+            "version": version.number,
+            "sheet": table.sheet,
+            "types": types,
+            "header_row": header,
+        },
     )
     return table
 
@@ -1364,6 +1405,7 @@ def run_table_load(*, table: Table, progress: Progress | None = None) -> Table:
             name=version.original_name,
             workdir=workdir,
             sheet=table.sheet or None,
+            header_row=table.header_row,
             column_types=types,
             progress=progress,
         )

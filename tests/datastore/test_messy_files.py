@@ -348,3 +348,132 @@ def test_identifiers_units_and_placeholders_through_the_pages_and_the_api(client
     }
     rows = client.get(f"/api/v1/resources/{resource.identifier}/data?sort=montant").json()["rows"]
     assert [r["montant"] for r in rows] == [1500, 2000, None]
+
+
+# --- Titles and notes above the header; merged cells ---------------------------------------------------------
+
+TITLED = (
+    "Subventions versées aux associations en 2024\n"
+    "Source : direction des finances;extraction du 03/01/2025\n"
+    "\n"
+    "Bénéficiaire;Commune;Montant;Date\n"
+    "Club de pelote;Bayonne;1 500;15/03/2024\n"
+    "Chorale;Anglet;800\n"
+    "Ikastola;Biarritz;2 000;01/04/2024;en trop\n"
+    "Comité des fêtes;Hendaye;650;02/05/2024\n"
+)
+
+
+def test_a_title_and_notes_above_the_header_of_a_csv(tmp_path):
+    result, rows, types = load(tmp_path, "titre.csv", TITLED.encode())
+    assert [c["name"] for c in result.columns] == ["Bénéficiaire", "Commune", "Montant", "Date"]
+    assert types["Montant"] == "integer" and types["Date"] == "date"
+    assert [r[0] for r in rows] == ["Club de pelote", "Chorale", "Comité des fêtes"]
+    report = result.report
+    assert report["header_row"] == 4 and report["delimiter"] == ";"
+    assert report["short_lines"] == [6] and [r["row"] for r in report["rejected"]] == [7]  # lines of the file
+    warning = next(w for w in report["warnings"] if w["code"] == "header-row")
+    assert "ligne 4" in warning["message"] and "Subventions versées" in warning["message"]
+    assert [h["line"] for h in report["head"]][:4] == [1, 2, 3, 4]
+
+
+# A line of generic names above the real ones: the detection takes the first, the editor chooses the second.
+LEGEND = "Colonne A;Colonne B;Colonne C\n\ncommune;montant;année\nBayonne;12;2024\nAnglet;13;2025\n"
+
+
+def test_the_editor_chooses_the_header_row(tmp_path):
+    result, _rows, _types = load(tmp_path, "l.csv", LEGEND.encode())
+    assert result.report["header_row"] == 1
+    result, rows, _types = load(tmp_path, "l.csv", LEGEND.encode(), header_row=3)
+    assert [c["name"] for c in result.columns] == ["commune", "montant", "année"]
+    assert rows == [("Bayonne", 12, 2024), ("Anglet", 13, 2025)] and result.report["header_row"] == 3
+    assert "comme demandé" in next(w["message"] for w in result.report["warnings"] if w["code"] == "header-row")
+    with pytest.raises(reading.ReadError, match="ligne 2"):
+        load(tmp_path, "l.csv", LEGEND.encode(), header_row=2)  # a blank line
+
+
+def test_a_file_without_title_keeps_its_first_line_as_header(tmp_path):
+    result, _rows, _types = load(tmp_path, "n.csv", b"a;b;c\n1;2;3\n4;5;6\n")
+    assert [c["name"] for c in result.columns] == ["a", "b", "c"] and result.report["header_row"] == 1
+    assert "header-row" not in codes(result)
+
+
+def _titled_workbook(path):
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Subventions")
+    sheet.merge_range("A1:D1", "Subventions aux associations — exercice 2024")
+    sheet.write("A2", "Montants en euros. Source : direction des finances.")
+    sheet.write_row("A4", ["Commune", "Association", "SIRET", "Montant"])
+    sheet.merge_range("A5:A7", "Bayonne")
+    sheet.merge_range("A8:A9", "Anglet")
+    for r, (name, siret, amount) in enumerate(
+        [
+            ("Club de pelote", "78467169500087", 1500),
+            ("Chorale", "44306184100047", 800.5),
+            ("Ikastola", "35600000000048", 2000),
+            ("Comité des fêtes", "55208131766522", 650),
+            ("Bibliothèque", "21640024600010", 120),
+        ],
+        start=4,
+    ):
+        sheet.write_string(r, 1, name)
+        sheet.write_string(r, 2, siret)
+        sheet.write_number(r, 3, amount)
+    workbook.close()
+    return path.read_bytes()
+
+
+def test_a_spreadsheet_with_a_title_notes_and_merged_cells(tmp_path):
+    content = _titled_workbook(tmp_path / "src.xlsx")
+    result, rows, types = load(tmp_path, "s.xlsx", content)
+    assert [c["name"] for c in result.columns] == ["Commune", "Association", "SIRET", "Montant"]
+    assert [r[0] for r in rows] == ["Bayonne"] * 3 + ["Anglet"] * 2  # filled down
+    assert types == {"Commune": "text", "Association": "text", "SIRET": "text", "Montant": "number"}
+    assert rows[0][2] == "78467169500087"
+    assert result.report["header_row"] == 4
+    assert {"header-row", "merged-cells"} <= set(codes(result))
+    merged = next(w["message"] for w in result.report["warnings"] if w["code"] == "merged-cells")
+    assert "3 cellules" in merged and "Commune" in merged
+
+
+def test_an_ods_with_a_title_and_merged_cells(tmp_path):
+    from tests.datastore.files import ods
+
+    sheet = [
+        ["Effectifs des écoles — rentrée 2024", "", ""],
+        ["", "", ""],
+        ["Commune", "École", "Élèves"],
+        ["Bayonne", "Jules Ferry", 120],
+        ["", "Saint-Esprit", 95],
+        ["Anglet", "Aritxague", 80],
+    ]
+    content = ods({"Écoles": sheet}, spans={"Écoles": {(0, 0): (1, 3), (3, 0): (2, 1)}})
+    result, rows, _types = load(tmp_path, "e.ods", content)
+    assert [c["name"] for c in result.columns] == ["Commune", "École", "Élèves"]
+    assert rows == [("Bayonne", "Jules Ferry", 120), ("Bayonne", "Saint-Esprit", 95), ("Anglet", "Aritxague", 80)]
+    assert result.report["header_row"] == 3 and "merged-cells" in codes(result)
+
+
+def test_the_header_row_chosen_on_the_report_page_reloads(client, editor, dataset):
+    from auzolan.datastore import selectors
+    from tests.tasks import run_queued_tasks
+
+    resource, table = upload_and_load(editor, dataset, TITLED, name="titre.csv")
+    assert table.report["header_row"] == 4
+    page = report_page(client, editor, dataset, resource)
+    assert "Début du fichier" in page and "Ligne des noms de colonnes" in page and "Subventions versées" in page
+    resource, table = upload_and_load(editor, dataset, LEGEND, name="legende.csv")
+    assert table.report["header_row"] == 1
+    url = reverse("datastore:table_status", args=[dataset.slug, resource.identifier])
+    data = {"sheet": "", "header_row": "3"}
+    for index, column in enumerate(table.columns):
+        data[f"type_{index}"] = column["type"]
+    assert client.post(url, data).status_code == 302
+    run_queued_tasks()
+    reloaded = selectors.current_table(resource)
+    assert reloaded.header_row == 3 and reloaded.report["header_row"] == 3
+    assert [c["name"] for c in reloaded.columns] == ["commune", "montant", "année"]
+    response = client.post(url, {**data, "header_row": "0"})
+    assert response.status_code == 400 and "numéro de ligne" in response.content.decode()

@@ -61,10 +61,20 @@ def table_status(request, slug: str, resource):
             types, dictionary = _columns_from_post(request.POST, columns, found)
             if dictionary:
                 ingestion.dictionary_update(actor=request.user, resource=resource, columns=dictionary)
-            reload_wanted = bool(types) or request.POST.get("sheet", "") != (current.sheet if current else "")
+            header_row = request.POST.get("header_row", "").strip()
+            current_header = str(current.header_row) if current and current.header_row else ""
+            reload_wanted = (
+                bool(types)
+                or request.POST.get("sheet", "") != (current.sheet if current else "")
+                or ("header_row" in request.POST and header_row != current_header)
+            )
             if reload_wanted or "reload" in request.POST:
                 ingestion.table_reload(
-                    actor=request.user, version=version, sheet=request.POST.get("sheet", ""), column_types=types
+                    actor=request.user,
+                    version=version,
+                    sheet=request.POST.get("sheet", ""),
+                    column_types=types,
+                    header_row=header_row if "header_row" in request.POST else current_header,
                 )
                 messages.success(request, _("Le chargement de la table est relancé."))
             else:
