@@ -149,30 +149,35 @@ def clean_header(labels: Iterable[object]) -> tuple[list[str], list[dict]]:
 # --- The header row ----------------------------------------------------------------------------------------
 
 HEADER_SEARCH_ROWS = 30
+TITLE_LENGTH = 25
 NUMERIC_CELL = re.compile(r"^[+-]?[0-9][0-9 .,\u00a0\u202f/:%€-]*$")
 
 
 def find_header(rows: list[list[str]]) -> int:
     """Index of the header among the first rows of a table that may have a title and notes above it.
 
-    The header is the first row (of HEADER_SEARCH_ROWS) that fills most of the table's width (at least 60 % of the
-    widest row's cells, and 80 % of the rows that follow), whose cells are mostly distinct texts (not numbers or
-    dates), and that is followed by rows of the same shape. A title, a source note or a blank row fills one or two
-    cells; a data row holds numbers. When no row qualifies, the first non-empty one (a file without title)."""
+    The header is the first row (of HEADER_SEARCH_ROWS) whose cells are mostly distinct texts (not numbers or
+    dates) and that is not a title or a note: a row that fills less than 60 % of the widest row's cells is one when
+    it holds a single cell or a sentence (a cell of TITLE_LENGTH characters or more); a row that fills more must
+    fill 80 % of the rows that follow it. A header with a few unnamed columns (`nom;prénom;;`) stays the header. When
+    no row qualifies, the first non-empty one (a file without header)."""
     filled = [sum(1 for c in row if str(c).strip()) for row in rows[:HEADER_SEARCH_ROWS]]
     first = next((i for i, n in enumerate(filled) if n), 0)
     width = max(filled, default=0)
     if width < 2:
         return first
     for i, n in enumerate(filled):
-        if n < max(2, 0.6 * width):
+        if not n:
             continue
         cells_ = [str(c).strip() for c in rows[i] if str(c).strip()]
+        sparse = n < max(2, 0.6 * width)
+        if sparse and (n == 1 or any(len(c) >= TITLE_LENGTH for c in cells_)):
+            continue  # a title or a note
         texts = [c for c in cells_ if not NUMERIC_CELL.match(c)]
         if len(texts) < 0.5 * n or len({c.casefold() for c in cells_}) < 0.5 * n:
             continue
         following = sorted(f for f in filled[i + 1 : i + 6] if f)
-        if following and n < 0.8 * following[len(following) // 2]:
+        if not sparse and following and n < 0.8 * following[len(following) // 2]:
             continue
         return i
     return first

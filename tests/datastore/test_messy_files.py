@@ -477,3 +477,24 @@ def test_the_header_row_chosen_on_the_report_page_reloads(client, editor, datase
     assert [c["name"] for c in reloaded.columns] == ["commune", "montant", "année"]
     response = client.post(url, {**data, "header_row": "0"})
     assert response.status_code == 400 and "numéro de ligne" in response.content.decode()
+
+
+def test_a_header_with_unnamed_columns_stays_the_header(tmp_path):
+    text = "nom;prénom;;\nDupont;Jean;Bayonne;oui\nEtcheverry;Maite;Anglet;non\n"
+    result, rows, _types = load(tmp_path, "h.csv", text.encode())
+    assert [c["name"] for c in result.columns] == ["nom", "prénom", "colonne_3", "colonne_4"]
+    assert result.report["header_row"] == 1 and len(rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([["Budget primitif 2025"], [], ["a", "b", "c"], ["1", "2", "3"]], 2),
+        ([["a", "b", "c"], ["1", "2", "3"]], 0),
+        ([["1", "2", "3"], ["4", "5", "6"]], 0),  # no header at all: the first row, as before
+        ([["Titre du tableau", "", ""], ["Mise à jour le 03/01/2025 par le service des finances"], ["x", "y", "z"]], 2),
+        ([["", "", ""], ["Commune", "Budget", "Budget"], ["", "2025", "2026"], ["Bayonne", "1", "2"]], 1),
+    ],
+)
+def test_find_header(rows, expected):
+    assert reading.find_header(rows) == expected
