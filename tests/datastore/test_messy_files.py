@@ -438,6 +438,18 @@ def test_a_spreadsheet_with_a_title_notes_and_merged_cells(tmp_path):
     assert "3 cellules" in merged and "Commune" in merged
 
 
+def test_a_legacy_xls_with_a_title_notes_and_merged_cells(tmp_path):
+    """Excel 97-2003: calamine gives the merged ranges as for XLSX (fixture written by data/make_xls.py)."""
+    from pathlib import Path
+
+    content = (Path(__file__).with_name("data") / "titre-fusion-excel97.xls").read_bytes()
+    result, rows, types = load(tmp_path, "s.xls", content)
+    assert [c["name"] for c in result.columns] == ["Commune", "Association", "SIRET", "Montant"]
+    assert [r[0] for r in rows] == ["Bayonne"] * 3 + ["Anglet"] * 2
+    assert types["SIRET"] == "text" and rows[0][2] == "78467169500087" and types["Montant"] == "number"
+    assert result.report["header_row"] == 4 and "merged-cells" in codes(result)
+
+
 def test_an_ods_with_a_title_and_merged_cells(tmp_path):
     from tests.datastore.files import ods
 
