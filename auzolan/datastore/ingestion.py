@@ -239,11 +239,12 @@ def _infer_aggregates(column: str) -> list[str]:
         f"count(CASE WHEN u <> '' AND NOT regexp_full_match(bare, {_lit(LEADING_ZERO_RE)}) "
         f"THEN {cast_expression('bare', 'integer')} END)",
         f"list(DISTINCT u) FILTER (u <> '' AND {unit_number} IS NOT NULL)",
-        "count(*) FILTER (regexp_full_match(v, '[0-9]{14}'))",
-        f"count(CASE WHEN regexp_full_match(v, '[0-9]{{9}}') THEN CASE WHEN {cells.luhn_sql('v', 9)} THEN 1 END END)",
-        r"count(*) FILTER (regexp_full_match(v, '\+[0-9]{8,15}'))",
-        "count(*) FILTER (regexp_full_match(v, '[0-9]+'))",
-        "count(*) FILTER (regexp_full_match(v, '0[0-9]+'))",
+        "count(*) FILTER (NOT letter AND regexp_full_match(v, '[0-9]{14}'))",
+        "count(CASE WHEN NOT letter AND regexp_full_match(v, '[0-9]{9}') "
+        f"THEN CASE WHEN {cells.luhn_sql('v', 9)} THEN 1 END END)",
+        r"count(*) FILTER (NOT letter AND regexp_full_match(v, '\+[0-9]{8,15}'))",
+        "count(*) FILTER (NOT letter AND regexp_full_match(v, '[0-9]+'))",
+        "count(*) FILTER (NOT letter AND regexp_full_match(v, '0[0-9]+'))",
     ]
 
 
@@ -268,9 +269,10 @@ def _infer_counts(
         group = ", ".join(quote(c) for c in columns[start : start + INFER_GROUP])
         sql = (
             f"SELECT name, {', '.join(_infer_aggregates('v'))} FROM ("  # noqa: S608
-            f"SELECT name, v, letter, dated, u, {cells.bare_sql('v')} AS bare FROM ("
+            f"SELECT name, v, letter, dated, u, CASE WHEN u <> '' THEN {cells.bare_sql('v')} END AS bare FROM ("
             f"SELECT name, v, regexp_matches(v, '[a-gi-su-zA-GI-SU-Z]') AS letter, "
-            f"(contains(v, '-') OR contains(v, '/')) AS dated, {cells.unit_sql('v')} AS u FROM ("
+            f"(contains(v, '-') OR contains(v, '/')) AS dated, "
+            f"{cells.unit_sql('v')} AS u FROM ("
             f"SELECT DISTINCT name, NULLIF(trim(value), '') AS v FROM "
             f"(UNPIVOT (SELECT {group} FROM {source} {where}) ON {group} INTO NAME name VALUE value)"
             ") WHERE v IS NOT NULL)) GROUP BY name"
