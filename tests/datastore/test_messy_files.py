@@ -4,27 +4,14 @@ the editor's load report page and the public preview where the user meets them."
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 from django.urls import reverse
 
 from auzolan.datastore import ingestion, reading
-from auzolan.datastore.ingestion import load_file
 from tests.catalog.factories import DatasetFactory
 from tests.datastore.tabledata import load as upload_and_load
+from tests.datastore.test_reading import load
 from tests.organisations.factories import MembershipFactory
-
-
-def load(tmp_path, name: str, content: bytes, **kwargs):
-    source = tmp_path / name
-    source.write_bytes(content)
-    work = tmp_path / "work"
-    work.mkdir(exist_ok=True)
-    result = load_file(str(source), name=name, workdir=str(work), **kwargs)
-    names = ", ".join(f'"{c["name"]}"' for c in result.columns)
-    rows = duckdb.execute(f"SELECT {names} FROM read_parquet($p)", {"p": result.parquet_path}).fetchall()  # noqa: S608
-    types = {c["name"]: c["type"] for c in result.columns}
-    return result, rows, types
 
 
 def codes(result) -> list[str]:
@@ -510,3 +497,24 @@ def test_a_header_with_unnamed_columns_stays_the_header(tmp_path):
 )
 def test_find_header(rows, expected):
     assert reading.find_header(rows) == expected
+
+
+def test_the_editor_sets_a_unit_in_the_data_dictionary(client, editor, dataset):
+    resource, table = upload_and_load(editor, dataset, SCDL, name="subventions.csv")
+    url = reverse("datastore:table_status", args=[dataset.slug, resource.identifier])
+    client.force_login(editor)
+    data = {"sheet": ""}
+    for index, column in enumerate(table.columns):
+        data |= {f"type_{index}": column["type"], f"label_{index}": "", f"description_{index}": ""}
+        data[f"unit_{index}"] = {"montant": "€", "taux": "% du budget"}.get(column["name"], "")
+    assert client.post(url, data).status_code == 302
+    api = client.get(f"/api/v1/resources/{resource.identifier}/table").json()
+    assert {c["name"]: c["unit"] for c in api["columns"]} == {
+        "nomAttribuant": "",
+        "idAttribuant": "",
+        "montant": "€",  # as found: stored empty, the next load's unit applies
+        "taux": "% du budget",
+    }
+    from auzolan.datastore.models import ColumnDescription
+
+    assert ColumnDescription.objects.get(resource=resource, name="montant").unit == ""
