@@ -134,7 +134,7 @@ def test_mixed_line_endings_and_short_rows_on_the_report_page(client, editor, da
     resource, table = upload_and_load(editor, dataset, "a;b;c\r\n1;2;3\r\n4;5\n6;7;8\r\n", name="joint.csv")
     assert table.row_count == 3
     page = report_page(client, editor, dataset, resource)
-    assert "fins de ligne" in page and "Lignes incomplètes" in page and "ligne 3" in page
+    assert "fins de ligne" in page and "Lignes incomplètes" in page and "(les 100 premières) : 3." in page
 
 
 def test_a_short_row_after_the_head_is_found_by_the_guarded_pass(tmp_path, monkeypatch):
