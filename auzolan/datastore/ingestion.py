@@ -607,6 +607,28 @@ def _short_expr(prepared: reading.Prepared, columns: list[str]) -> str:
     return f"(CASE WHEN {quote(last)} IS NULL THEN NOT ({blank}) ELSE false END)"
 
 
+def _scan_short(con, prepared: reading.Prepared, columns: list[str], short_expr: str, execute) -> tuple[int, list[int]]:
+    """(count, first MAX_REPORTED record numbers) of the short rows of the whole CSV: one more scan, in file order
+    (a table's rowid). It reads two columns, not all (the CSV reader then materialises only those): the last named
+    one (padded: a short row) and the first (filled: not blank). Only if a padded row has an empty first cell is
+    the file scanned again with the exact test (`short_expr`, every column)."""
+    labels = prepared.labels
+    named = [c for i, c in enumerate(columns) if i < len(labels) and str(labels[i] or "").strip()]
+    last, first = quote((named or columns)[-1]), _v(columns[0])
+    execute(
+        f"CREATE TEMP TABLE flags AS SELECT CASE WHEN {last} IS NULL THEN {first} IS NULL END AS doubt "  # noqa: S608
+        f"FROM {CSV_SOURCE}"
+    )
+    if con.execute("SELECT count(*) FILTER (doubt) FROM flags").fetchone()[0]:
+        con.execute("DROP TABLE flags")
+        execute(f"CREATE TEMP TABLE flags AS SELECT CASE WHEN {short_expr} THEN false END AS doubt FROM {CSV_SOURCE}")  # noqa: S608
+    count, rowids = con.execute(
+        f"SELECT count(*), list(rowid ORDER BY rowid)[1:{MAX_REPORTED}] FROM flags WHERE NOT doubt"  # noqa: S608
+    ).fetchone()
+    con.execute("DROP TABLE flags")
+    return count, rowids or []
+
+
 def _short_report(count: int, rowids: list[int], broken: list[int], first: int) -> tuple[dict, list[dict]]:
     """The report's `short_rows` and `short_lines` (the first MAX_REPORTED), and the warning."""
     lines = [_row_number(r, broken, first) for r in rowids[:MAX_REPORTED]]
@@ -831,11 +853,7 @@ def _load_direct(prepared: reading.Prepared, *, workdir: str, column_types: dict
             _fail_without_rows(broken_sample)
         if scan_short:
             step(80, _("Repérage des lignes incomplètes…"))
-            execute(f"CREATE TEMP TABLE flags AS SELECT {short_expr} AS short FROM {CSV_SOURCE}")  # noqa: S608
-            short_count, short_ids = con.execute(
-                f"SELECT count(*), list(rowid ORDER BY rowid)[1:{MAX_REPORTED}] FROM flags WHERE short"  # noqa: S608
-            ).fetchone()
-            con.execute("DROP TABLE flags")
+            short_count, short_ids = _scan_short(con, prepared, columns, short_expr, execute)
         else:
             short_count, short_ids = len(head_short), head_short
         if broken and broken > max(10, (total + broken) // 2):

@@ -518,3 +518,23 @@ def test_the_editor_sets_a_unit_in_the_data_dictionary(client, editor, dataset):
     from auzolan.datastore.models import ColumnDescription
 
     assert ColumnDescription.objects.get(resource=resource, name="montant").unit == ""
+
+
+@pytest.mark.parametrize("doubtful", [False, True])
+def test_short_rows_of_a_large_file_are_scanned_exactly(tmp_path, monkeypatch, doubtful):
+    """Past the head, short rows are found by one more scan of two columns; a padded row whose first cell is empty
+    (blank, or not) makes it scan again with the exact test."""
+    from tests.datastore.test_ingestion import _both_paths
+
+    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 5)
+    lines = [f"{i};{i};{i}" for i in range(40)]
+    lines[2] = "2;2"  # in the head: the file is scanned after the pass
+    lines[20] = "20"
+    if doubtful:
+        lines[25] = ";25"  # short, first cell empty
+        lines[30] = ";"  # short and blank: a blank row, not a short one
+    direct, staged = _both_paths(tmp_path, "g.csv", "a;b;c\n" + "\n".join(lines) + "\n")
+    assert direct is not None and direct.report == staged.report
+    expected = [4, 22, 27] if doubtful else [4, 22]
+    assert direct.report["short_lines"] == expected and direct.report["short_rows"] == len(expected)
+    assert direct.report["blank_rows"] == (1 if doubtful else 0)
