@@ -600,8 +600,10 @@ def prepare_spreadsheet(
         head: list[list[str]] = []
         for row in rows:  # up to the first non-empty row, then HEADER_SEARCH_ROWS more to find the header
             head.append(row)
-            if len(head) > HEADER_SEARCH_ROWS and any(c.strip() for c in head[-HEADER_SEARCH_ROWS]):
-                break  # HEADER_SEARCH_ROWS rows from the first non-empty one
+            if len(head) > max(HEADER_SEARCH_ROWS, header_row or 0) and any(
+                c.strip() for c in head[-HEADER_SEARCH_ROWS]
+            ):
+                break  # HEADER_SEARCH_ROWS rows from the first non-empty one, and the chosen header row
         if any(c.strip() for row in head for c in row):
             break
     else:
