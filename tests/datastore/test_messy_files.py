@@ -199,8 +199,9 @@ def test_multiples_of_the_euro_in_one_column_are_converted_to_euros(tmp_path):
 
 
 def test_units_that_do_not_mix_leave_the_column_as_text(tmp_path):
-    _result, rows, types = load(tmp_path, "x.csv", "a;b\n1;12 €\n2;5 %\n".encode())
+    result, rows, types = load(tmp_path, "x.csv", "a;b\n1;12 €\n2;5 %\n".encode())
     assert types["b"] == "text" and rows[0][1] == "12 €"
+    assert "units-mixed" in codes(result)
 
 
 def test_a_number_type_chosen_by_the_editor_takes_units_and_placeholders(tmp_path):
@@ -261,6 +262,7 @@ def test_identifiers_stay_text_by_name_and_by_pattern(tmp_path):
         "effectif_cp": "integer",
         "num_habitants": "integer",
     }
+    assert "identifier" in codes(result)
     identifiers = {c["name"] for c in result.columns if c["identifier"]}
     assert identifiers == {
         "idAttribuant",
@@ -538,3 +540,23 @@ def test_short_rows_of_a_large_file_are_scanned_exactly(tmp_path, monkeypatch, d
     expected = [4, 22, 27] if doubtful else [4, 22]
     assert direct.report["short_lines"] == expected and direct.report["short_rows"] == len(expected)
     assert direct.report["blank_rows"] == (1 if doubtful else 0)
+
+
+def test_json_strings_of_digits_are_identifiers(tmp_path):
+    """A JSON string of digits is a code, like a spreadsheet cell typed as text (a neutral name: not by name)."""
+    import json
+
+    data = [
+        {"zone": "64102", "nom": "Bayonne", "habitants": 51411},
+        {"zone": "64024", "nom": "Anglet", "habitants": 42288},
+    ]
+    result, rows, types = load(tmp_path, "c.json", json.dumps(data).encode())
+    assert types == {"zone": "text", "nom": "text", "habitants": "integer"}
+    assert rows[0][0] == "64102" and next(c for c in result.columns if c["name"] == "zone")["identifier"] is True
+
+
+def test_a_spreadsheet_with_only_a_header_is_an_empty_table(tmp_path):
+    from tests.datastore.files import xlsx
+
+    result, rows, types = load(tmp_path, "v.xlsx", xlsx({"Vide": [["commune", "montant"]]}))
+    assert rows == [] and types == {"commune": "text", "montant": "text"} and "empty-table" in codes(result)
