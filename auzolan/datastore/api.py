@@ -21,6 +21,8 @@ class TableColumnOut(Schema):
     inferred_type: str
     label: str
     description: str
+    unit: str = ""  # the unit of the values (€, k€, %…): stripped from the cells at load, or given by the editor
+    identifier: bool = False  # SIRET, code, number…: never summed nor averaged
 
 
 class TableOut(Schema):

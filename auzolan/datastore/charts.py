@@ -29,13 +29,15 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from auzolan.core.errors import ValidationError
-from auzolan.datastore import query
+from auzolan.datastore import cells, query
 from auzolan.datastore.models import Table
 
 KINDS = ("bar", "line", "pie")
 MEASURES = ("count", "sum", "avg", "min", "max")
 #: Measures whose groups add up to a whole (so that "Autres" and a pie chart make sense).
 ADDITIVE = ("count", "sum")
+#: Measures that an identifier column never gets (`cells.is_identifier`).
+IDENTIFIER_FREE = ("sum", "avg")
 #: The chart's own GET parameters (removed before the preview's query: they are not column filters).
 PARAMS = ("chart", "chart_by", "chart_agg")
 BAR_GROUPS = 20
@@ -151,6 +153,15 @@ def parse(params: Mapping, columns: list[dict]) -> ChartRequest:
                 % {"measure": measure_name(function), "name": column, "type": _type_label(type_).lower()},
                 field="chart_agg",
             )
+        if function in IDENTIFIER_FREE and cells.is_identifier(by_name[column]):
+            raise ValidationError(
+                _(
+                    "« %(name)s » contient des identifiants (SIRET, code INSEE, numéro…) : sa %(measure)s n'a pas de "
+                    "sens. Comptez les lignes ou regroupez par cette colonne."
+                )
+                % {"measure": measure_name(function), "name": column},
+                field="chart_agg",
+            )
     if kind == "pie" and function not in ADDITIVE:
         raise ValidationError(
             _(
@@ -180,9 +191,12 @@ def form_choices(columns: list[dict]) -> dict:
     for column in columns:
         if column.get("type") in query.NUMERIC:
             label = column.get("label") or column["name"]
+            if not cells.is_identifier(column):  # never the sum or the average of SIRETs or codes
+                measures += [
+                    (f"sum:{column['name']}", _("Somme de %(col)s") % {"col": label}),
+                    (f"avg:{column['name']}", _("Moyenne de %(col)s") % {"col": label}),
+                ]
             measures += [
-                (f"sum:{column['name']}", _("Somme de %(col)s") % {"col": label}),
-                (f"avg:{column['name']}", _("Moyenne de %(col)s") % {"col": label}),
                 (f"min:{column['name']}", _("Minimum de %(col)s") % {"col": label}),
                 (f"max:{column['name']}", _("Maximum de %(col)s") % {"col": label}),
             ]

@@ -44,6 +44,8 @@ class Table(TimeStampedModel):
     state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.PENDING)
     is_current = models.BooleanField(_("table actuelle"), default=False)
     sheet = models.CharField(_("feuille"), max_length=255, blank=True)
+    #: The line (or sheet row) of the column names chosen by the editor; None: detected (`reading.find_header`).
+    header_row = models.PositiveIntegerField(_("ligne des noms de colonnes"), null=True, blank=True)
     requested_types = models.JSONField(_("types demandés"), default=dict, blank=True)
     parquet = models.CharField(_("fichier Parquet"), max_length=500, blank=True)
     row_count = models.PositiveBigIntegerField(_("lignes"), default=0)
@@ -85,6 +87,8 @@ class ColumnDescription(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=Table.ColumnType.choices, blank=True)
     label = models.CharField(_("libellé"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=2000)
+    #: The unit of the column's values (€, k€, %, m²…), when the editor gives it; the one found at load otherwise.
+    unit = models.CharField(_("unité"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("description de colonne")

@@ -27,7 +27,8 @@ def latest_table(resource: Resource) -> Table | None:
 
 
 def table_columns(table: Table) -> list[dict]:
-    """The table's columns with the data dictionary's current labels and descriptions."""
+    """The table's columns with the data dictionary's current labels, descriptions and units (the unit found at
+    load unless the editor gave one). Tables loaded before units and identifiers were kept get '' and False."""
     dictionary = {d.name: d for d in ColumnDescription.objects.filter(resource_id=table.resource_id)}
     columns = []
     for column in table.columns:
@@ -37,6 +38,8 @@ def table_columns(table: Table) -> list[dict]:
                 **column,
                 "label": entry.label if entry else column.get("label", ""),
                 "description": entry.description if entry else column.get("description", ""),
+                "unit": (entry.unit if entry and entry.unit else "") or column.get("unit", ""),
+                "identifier": column.get("identifier", False),
             }
         )
     return columns

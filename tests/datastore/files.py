@@ -88,7 +88,10 @@ def xlsx(sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = No
     return buffer.getvalue()
 
 
-def ods(sheets: dict[str, list[list]]) -> bytes:
+def ods(sheets: dict[str, list[list]], spans: dict[str, dict[tuple[int, int], tuple[int, int]]] | None = None) -> bytes:
+    """An ODS workbook; `spans` merges cells: {sheet: {(row, col): (rows, cols)}} (the covered cells are written as
+    LibreOffice does, `covered-table-cell`)."""
+    spans = spans or {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
@@ -101,20 +104,37 @@ def ods(sheets: dict[str, list[list]]) -> bytes:
         tables = []
         for name, rows in sheets.items():
             xml_rows = []
-            for row in rows:
+            merged = spans.get(name, {})
+            covered = {
+                (r0 + dr, c0 + dc)
+                for (r0, c0), (nr, nc) in merged.items()
+                for dr in range(nr)
+                for dc in range(nc)
+                if (dr, dc) != (0, 0)
+            }
+            for r, row in enumerate(rows):
                 cells = []
-                for value in row:
+                for c, value in enumerate(row):
+                    if (r, c) in covered:
+                        cells.append("<table:covered-table-cell/>")
+                        continue
+                    span = merged.get((r, c))
+                    attrs = (
+                        f' table:number-rows-spanned="{span[0]}" table:number-columns-spanned="{span[1]}"'
+                        if span
+                        else ""
+                    )
                     if isinstance(value, (int, float)):
                         cells.append(
-                            f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p>'  # noqa: E501
+                            f'<table:table-cell{attrs} office:value-type="float" office:value="{value}"><text:p>{value}</text:p>'  # noqa: E501
                             "</table:table-cell>"
                         )
                     elif value:
                         cells.append(
-                            f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'  # noqa: E501
+                            f'<table:table-cell{attrs} office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'  # noqa: E501
                         )
                     else:
-                        cells.append("<table:table-cell/>")
+                        cells.append(f"<table:table-cell{attrs}/>")
                 xml_rows.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
             tables.append(f'<table:table table:name="{escape(name)}">{"".join(xml_rows)}</table:table>')
         z.writestr(

@@ -73,10 +73,10 @@ def test_a_200k_row_export_streams(client, editor_dataset):
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TYPED = (
-    "commune;montant;date;horodatage;siret;actif;libelle\n"
+    "commune;montant;date;horodatage;population;actif;libelle\n"
     "Bayonne;1234.5;2024-01-15;2024-01-15 10:30:00;12345678901234;oui;Équipement sportif\n"
     "Anglet;12.5;1899-06-01;2025-02-01 08:00:00;22345678901234;non;=1+1\n"
-    "Biarritz;;2023-03-03;;32345678901234;oui;+33 5 59 00 00 00\n"
+    "Biarritz;;2023-03-03;;323456;oui;+33 5 59 00 00 00\n"
     "Hendaye;300;;2024-06-30 23:59:59;;;-2 à 3\n"
     'Ustaritz;-7;2024-02-29;2024-02-29 00:00:00;42345678901234;non;"@SUM(A1:A9)"\n'
     'Cambo;1;2024-01-01;2024-01-01 00:00:00;52345678901234;oui;"=HYPERLINK(""http://x.test"",""y"")"\n'
@@ -106,7 +106,7 @@ def test_xlsx_cells_are_typed_with_a_bold_frozen_header(client, editor_dataset):
         "montant": "number",
         "date": "date",
         "horodatage": "datetime",
-        "siret": "integer",
+        "population": "integer",  # a column named siret, or of 14-digit values only, would be text (issue 9)
         "actif": "boolean",
         "libelle": "text",
     }
@@ -117,7 +117,7 @@ def test_xlsx_cells_are_typed_with_a_bold_frozen_header(client, editor_dataset):
     sheets = read_xlsx(content)
     assert list(sheets) == ["Données"]  # no "Notes" sheet: nothing was truncated
     rows = sheets["Données"]
-    assert rows[0] == ["commune", "montant", "date", "horodatage", "siret", "actif", "libelle"]
+    assert rows[0] == ["commune", "montant", "date", "horodatage", "population", "actif", "libelle"]
     bayonne = rows[1]
     assert bayonne[:2] == ["Bayonne", 1234.5]
     assert bayonne[2] == datetime.date(2024, 1, 15)

@@ -110,6 +110,8 @@ def test_page_api_and_dictionary(client, editor, dataset):
         "inferred_type": "number",
         "label": "Montant (€)",
         "description": "Montant voté",
+        "unit": "",
+        "identifier": False,
     }
 
 
@@ -165,23 +167,24 @@ def test_types_are_inferred_on_a_sample_and_a_missed_value_widens_the_column(tmp
     rows[6] = "6;1,5;01000;AB;2024-01-07 10:30;late;6"  # row 8 of the file, outside the sample
     rows[7] = "7;7;64107;7;2024-01-08;;x"
     source = tmp_path / "t.csv"
-    source.write_text("id;montant;cp;code;quand;rare;choisi\n" + "\n".join(rows) + "\n")
+    # Neutral names: a column named "cp" or "code" would be an identifier, text from the start (test_messy_files).
+    source.write_text("id;montant;zone;classe;quand;rare;choisi\n" + "\n".join(rows) + "\n")
     result = ingestion.load_file(str(source), name="t.csv", workdir=str(tmp_path), column_types={"choisi": "integer"})
     types = {c["name"]: c["type"] for c in result.columns}
     assert types == {
         "id": "integer",
         "montant": "number",
-        "cp": "text",
-        "code": "text",
+        "zone": "text",
+        "classe": "text",
         "quand": "datetime",
         "rare": "text",
         "choisi": "integer",
     }
     widened = {w["column"] for w in result.warnings if w["code"] == "type-widened"}
-    assert widened == {"montant", "cp", "code", "quand"}
+    assert widened == {"montant", "zone", "classe", "quand"}
     assert result.row_count == 9 and result.report["rejected_rows"] == 1
     assert [(r["row"], r["column"], r["value"]) for r in result.report["rejected"]] == [(9, "choisi", "x")]
-    loaded = duckdb.execute("SELECT id, montant, cp FROM read_parquet($p)", {"p": result.parquet_path}).fetchall()
+    loaded = duckdb.execute("SELECT id, montant, zone FROM read_parquet($p)", {"p": result.parquet_path}).fetchall()
     assert [r[0] for r in loaded] == [0, 1, 2, 3, 4, 5, 6, 8, 9]
     assert loaded[6] == (6, 1.5, "01000")
 
@@ -263,7 +266,14 @@ def test_direct_path_equals_the_staged_path(tmp_path, monkeypatch):
         "nom": "text",
         "colonne_7": "integer",
     }
-    assert [w["code"] for w in direct.warnings] == ["empty-label", "empty-label", "empty-column", "type-widened"]
+    assert [w["code"] for w in direct.warnings] == [
+        "empty-label",
+        "empty-label",
+        "empty-column",
+        "type-widened",
+        "short-rows",
+    ]
+    assert direct.report["short_lines"] == [12]  # "10;2024-01-11;19": 3 cells of 7
 
 
 def test_direct_path_hands_an_editor_type_misfit_to_the_staged_path(tmp_path):
@@ -300,7 +310,7 @@ def test_direct_path_widens_four_columns_missed_by_the_head(tmp_path, monkeypatc
     monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)
     lines = [f"{i};{i}5,5;2024-01-0{1 + i};oui;{i}" for i in range(8)]
     # Outside the staged path's sample too (rows 0-1 and every 4th row), so both give the same warnings.
-    lines[3] = "3;n/a;2024-01-04;oui;3"
+    lines[3] = "3;à définir;2024-01-04;oui;3"  # not a placeholder (n/a would be a missing value)
     lines[5] = "5;55,5;bientôt;oui;5"
     lines[6] = "6;65,5;2024-01-07;peut-être;6"
     lines[7] = "7;75,5;2024-01-08;non;sept"

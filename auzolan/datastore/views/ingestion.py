@@ -20,7 +20,9 @@ from auzolan.datastore import ingestion, selectors
 from auzolan.datastore.models import Table
 
 
-def _columns_from_post(post, columns: list[dict]) -> tuple[dict, dict]:
+def _columns_from_post(post, columns: list[dict], found: dict[str, str]) -> tuple[dict, dict]:
+    """Corrected types and the data dictionary from the form. A unit equal to the one found at load (`found`) is
+    stored empty: the next load's unit then applies."""
     types, dictionary = {}, {}
     for index, column in enumerate(columns):
         name = column["name"]
@@ -31,6 +33,9 @@ def _columns_from_post(post, columns: list[dict]) -> tuple[dict, dict]:
             "label": post.get(f"label_{index}", ""),
             "description": post.get(f"description_{index}", ""),
         }
+        if f"unit_{index}" in post:
+            unit = " ".join(post.get(f"unit_{index}", "").split())
+            dictionary[name]["unit"] = "" if unit == found.get(name, "") else unit
     return types, dictionary
 
 
@@ -52,13 +57,24 @@ def table_status(request, slug: str, resource):
         try:
             if version is None:
                 raise ApplicationError(_("Cette ressource n'a pas de fichier à charger."))
-            types, dictionary = _columns_from_post(request.POST, columns)
+            found = {c["name"]: c.get("unit", "") for c in current.columns} if current else {}
+            types, dictionary = _columns_from_post(request.POST, columns, found)
             if dictionary:
                 ingestion.dictionary_update(actor=request.user, resource=resource, columns=dictionary)
-            reload_wanted = bool(types) or request.POST.get("sheet", "") != (current.sheet if current else "")
+            header_row = request.POST.get("header_row", "").strip()
+            current_header = str(current.header_row) if current and current.header_row else ""
+            reload_wanted = (
+                bool(types)
+                or request.POST.get("sheet", "") != (current.sheet if current else "")
+                or ("header_row" in request.POST and header_row != current_header)
+            )
             if reload_wanted or "reload" in request.POST:
                 ingestion.table_reload(
-                    actor=request.user, version=version, sheet=request.POST.get("sheet", ""), column_types=types
+                    actor=request.user,
+                    version=version,
+                    sheet=request.POST.get("sheet", ""),
+                    column_types=types,
+                    header_row=header_row if "header_row" in request.POST else current_header,
                 )
                 messages.success(request, _("Le chargement de la table est relancé."))
             else:
@@ -85,6 +101,11 @@ def table_status(request, slug: str, resource):
             "preview_rows": [[row[c["name"]] for c in columns] for row in rows],
             "type_choices": Table.ColumnType.choices,
             "sheets": (current.report.get("sheets") if current else None) or [],
+            "missing_values": [
+                (column, form, count)
+                for column, forms in ((current.report.get("missing_values") if current else None) or {}).items()
+                for form, count in forms.items()
+            ],
             "error": error,
         },
         status=400 if error else 200,

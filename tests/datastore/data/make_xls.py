@@ -43,3 +43,28 @@ notes.write(1, 1, "En euros, décimales avec une virgule à l'affichage")
 
 workbook.save(str(TARGET))
 print(f"wrote {TARGET} ({TARGET.stat().st_size} bytes)")
+
+# `titre-fusion-excel97.xls`: a title merged across the table and a note above the header, a commune merged over the
+# rows of its associations, SIRETs typed as text (tests/datastore/test_messy_files.py).
+TITLED = Path(__file__).with_name("titre-fusion-excel97.xls")
+workbook = xlwt.Workbook(encoding="utf-8")
+sheet = workbook.add_sheet("Subventions")
+sheet.write_merge(0, 0, 0, 3, "Subventions aux associations — exercice 2024", bold)
+sheet.write(1, 0, "Montants en euros. Source : direction des finances.")
+for col, label in enumerate(["Commune", "Association", "SIRET", "Montant"]):
+    sheet.write(3, col, label, bold)
+sheet.write_merge(4, 6, 0, 0, "Bayonne")
+sheet.write_merge(7, 8, 0, 0, "Anglet")
+associations = [
+    ("Club de pelote", "78467169500087", 1500),
+    ("Chorale", "44306184100047", 800.5),
+    ("Ikastola", "35600000000048", 2000),
+    ("Comité des fêtes", "55208131766522", 650),
+    ("Bibliothèque", "21640024600010", 120),
+]
+for r, (name, siret, amount) in enumerate(associations, start=4):
+    sheet.write(r, 1, name)
+    sheet.write(r, 2, siret)  # a str: a text cell
+    sheet.write(r, 3, amount)
+workbook.save(str(TITLED))
+print(f"wrote {TITLED} ({TITLED.stat().st_size} bytes)")
