@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('datastore', '0003_table_stats'),
+        ('datastore', '0004_table_exports'),
     ]
 
     operations = [
