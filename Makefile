@@ -26,7 +26,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
 install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
 
-setup: install
+# A development machine: commands typed by hand (manage.py validate, ingest…) run in local mode too. Written once if
+# absent, never changed afterwards; a production server does not run make (docs/deployment.md).
+.env:
+	@printf '# Written by make on a development machine: never on a production server (docs/deployment.md).\nAUZOLAN_ENV=local\n' > $@
+	@echo "Fichier .env créé (AUZOLAN_ENV=local) : les commandes manage.py tapées à la main utilisent la base locale."
+
+setup: install .env
 	@$(LOCAL) $(PY) manage.py migrate --noinput --verbosity 0
 	@$(LOCAL) $(PY) manage.py collectstatic --noinput --verbosity 0
 

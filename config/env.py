@@ -15,7 +15,11 @@ from environs import Env
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _env = Env()
-_env.read_env(BASE_DIR / ".env", recurse=False)
+#: The settings file read at start-up, under the real environment (whose variables win): `.env` at the root by
+#: default, which `make run` creates with AUZOLAN_ENV=local on a development machine. Empty: no file (the tests).
+DOTENV: str = _env.str("AUZOLAN_DOTENV", str(BASE_DIR / ".env"))
+if DOTENV:
+    _env.read_env(DOTENV, recurse=False)
 
 ENVIRONMENTS = ("production", "local", "test")
 
@@ -49,7 +53,8 @@ if IS_PRODUCTION:
     if missing:
         raise ImproperlyConfigured(
             f"Production refuses to start without {' and '.join(missing)}. "
-            "Set them in the environment (see docs/environment.md), or set AUZOLAN_ENV=local on a test machine."
+            "Set them in the environment (see docs/environment.md), or set AUZOLAN_ENV=local on a test machine "
+            "(`make run` writes AUZOLAN_ENV=local into .env on a development machine)."
         )
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long in production.")
