@@ -145,6 +145,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Confirming the address logs the person in when they open the link in the browser where they signed up; allauth keeps
+# that pending login 15 minutes by default — too short to find the e-mail — so keep it a day. Elsewhere (another
+# browser), the link confirms the address and the person logs in with their password: the link alone never logs in.
+ACCOUNT_LOGIN_TIMEOUT = 24 * 60 * 60
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "auzolan.accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "auzolan.accounts.adapter.AccountAdapter"
