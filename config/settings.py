@@ -176,7 +176,8 @@ if env.EMAIL_URL:
     EMAIL_USE_TLS = _email.scheme in ("smtp+tls", "submission") or EMAIL_PORT == 587
     EMAIL_USE_SSL = _email.scheme == "smtps" or EMAIL_PORT == 465
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    # One readable .eml file per e-mail in var/emails/, announced on the console with its link (auzolan.core.mail).
+    EMAIL_BACKEND = "auzolan.core.mail.LocalFileBackend"
     EMAIL_FILE_PATH = env.VAR_DIR / "emails"
 
 # Internationalisation: French first; Basque, English and Spanish follow.
