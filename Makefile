@@ -57,9 +57,15 @@ lint: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# French is the source language: its catalogue is rebuilt from the code and translates every string to itself (msgen),
+# so that plurals follow French rules (0 and 1 singular) instead of gettext's fallback for a missing entry (n != 1).
+FR_PO := locale/fr/LC_MESSAGES/django.po
+
 messages: install-dev
+	rm -f $(FR_PO)
 	AUZOLAN_ENV=test $(PY) manage.py makemessages -l fr -l eu -l en -l es --no-obsolete \
 		--ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*"
+	msgen --output-file=$(FR_PO) $(FR_PO)
 	AUZOLAN_ENV=test $(PY) manage.py compilemessages --ignore ".venv/*"
 
 clean:

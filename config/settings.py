@@ -190,6 +190,8 @@ USE_TZ = True
 LANGUAGE_COOKIE_SECURE = env.SECURE_COOKIES
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Dates: named formats everywhere, adjusted per language in auzolan/core/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["auzolan.core.formats"]
 
 # Static and uploaded files
 STATIC_URL = "/static/"
