@@ -29,6 +29,9 @@ def test_load_demo_builds_the_territory_and_is_idempotent(capsys):
     assert Organisation.objects.filter(kind="commune").count() == 12
     assert Membership.objects.filter(is_referent=True, role="admin").count() >= 12
     assert User.objects.filter(is_staff=True, is_demo=True).exists()
+    names = set(Organisation.objects.filter(kind="commune").values_list("name", flat=True))
+    assert {"Commune d'Anglet", "Commune d'Hasparren", "Commune de Bayonne"} <= names, "French elision"
+    assert Organisation.objects.get(name="Commune d'Anglet").slug == "commune-de-anglet", "addresses do not change"
     first = snapshot()
     call_command("load_demo")
     assert snapshot() == first

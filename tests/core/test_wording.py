@@ -174,3 +174,58 @@ def test_a_proposal_without_support_shows_0_soutien(client):
     html = client.get(reverse("participation:proposal_list", args=[process.slug])).content.decode()
     assert re.search(r"\b0 soutien\b", html), "0 is singular in French"
     assert "0 soutiens" not in html
+
+
+# Elision: "Commune d'Anglet", "Commune d'Hasparren", "Membres d'Auzo Lab" — one helper, auzolan.core.text.de.
+
+COG_LINKS = {"0": "de ", "1": "d'", "2": "du ", "3": "de ", "4": "des ", "5": "de "}
+
+
+def test_de_follows_the_official_link_words_of_every_commune():
+    """INSEE's COG says, for each commune, how French writes "de <name>" (TNCC): the helper agrees on all 158."""
+    import csv
+
+    from auzolan.core.text import de
+
+    with open(ROOT / "data" / "territory" / "capb-communes-cog.csv", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["TYPECOM"] == "COM"]
+    assert len(rows) == 158
+    wrong = [
+        (row["LIBELLE"], de(row["LIBELLE"]))
+        for row in rows
+        if not de(row["LIBELLE"]).startswith(COG_LINKS[row["TNCC"]])
+    ]
+    assert not wrong, wrong
+    assert de("Anglet") == "d'Anglet" and de("Hasparren") == "d'Hasparren" and de("Bayonne") == "de Bayonne"
+    assert de("Le Boucau") == "du Boucau" and de("Les Aldudes") == "des Aldudes"
+    assert de("La Bastide-Clairence") == "de La Bastide-Clairence"
+    assert de("Équipements publics") == "d'Équipements publics"
+
+
+def test_elide_changes_french_only_and_respects_escaping():
+    from django.utils.html import escape
+
+    from auzolan.core.text import elide
+
+    with translation.override("fr"):
+        assert elide("Membres de Auzo Lab", "Auzo Lab") == "Membres d'Auzo Lab"
+        assert elide("Membres de Commune de Bayonne", "Commune de Bayonne") == "Membres de Commune de Bayonne"
+        safe = Template(
+            "{% load i18n text %}{% blocktranslate with name=n asvar t %}Membres de {{ name }}{% endblocktranslate %}"
+            "{{ t|elide:n }}"
+        ).render(Context({"n": "Ateliers & Co"}))
+        assert safe == "Membres " + escape("d'Ateliers & Co")
+    with translation.override("es"):
+        assert elide("Miembros de Auzo Lab", "Auzo Lab") == "Miembros de Auzo Lab"
+
+
+@pytest.mark.django_db
+def test_organisation_pages_elide_before_a_vowel(client):
+    from tests.organisations.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(name="Auzo Lab, association de médiation numérique", slug="auzo-lab")
+    admin = MembershipFactory(organisation=organisation, role="admin").user
+    client.force_login(admin)
+    html = client.get(reverse("organisations:members", args=[organisation.slug])).content.decode()
+    assert "<h1>Membres d&#x27;Auzo Lab, association de médiation numérique</h1>" in html
+    assert "Membres de Auzo" not in html
