@@ -49,10 +49,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "allauth",
-    "allauth.account",
+    "auzolan.core.third_party_apps.EmailAddressesConfig",  # allauth.account, named in French for the back office
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "auzolan.core.third_party_apps.BackgroundTasksConfig",  # django_tasks_db, named in French for the back office
 ]
 
 MIDDLEWARE = [
