@@ -138,7 +138,7 @@ def test_french_catalogue_translates_every_plural_to_itself():
 def test_zero_and_one_are_singular_in_french(count):
     with translation.override("fr"):
         text = translation.ngettext("%(counter)s soutien", "%(counter)s soutiens", count) % {"counter": count}
-    assert text == f"{count} soutien"
+    assert text == f"{count} soutien", "the French catalogue lacks its plurals: run make messages"
 
 
 def test_makefile_fills_the_french_catalogue():
@@ -172,7 +172,7 @@ def test_a_proposal_without_support_shows_0_soutien(client):
     process = process_with_phase("ideas")
     ProposalFactory(process=process, title="Des bancs à l'ombre", supports_count=0)
     html = client.get(reverse("participation:proposal_list", args=[process.slug])).content.decode()
-    assert re.search(r"\b0 soutien\b", html), "0 is singular in French"
+    assert re.search(r"\b0 soutien\b", html), "0 is singular in French (the French catalogue: run make messages)"
     assert "0 soutiens" not in html
 
 
