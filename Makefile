@@ -26,7 +26,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
 install: $(VENV)/.installed-run
 install-dev: $(VENV)/.installed-dev
 
-setup: install
+# A development machine: commands typed by hand (manage.py validate, ingest…) run in local mode too. Written once if
+# absent, never changed afterwards; a production server does not run make (docs/deployment.md).
+.env:
+	@printf '# Written by make on a development machine: never on a production server (docs/deployment.md).\nAUZOLAN_ENV=local\n' > $@
+	@echo "Fichier .env créé (AUZOLAN_ENV=local) : les commandes manage.py tapées à la main utilisent la base locale."
+
+setup: install .env
 	@$(LOCAL) $(PY) manage.py migrate --noinput --verbosity 0
 	@$(LOCAL) $(PY) manage.py collectstatic --noinput --verbosity 0
 
@@ -51,9 +57,15 @@ lint: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# French is the source language: its catalogue is rebuilt from the code and translates every string to itself (msgen),
+# so that plurals follow French rules (0 and 1 singular) instead of gettext's fallback for a missing entry (n != 1).
+FR_PO := locale/fr/LC_MESSAGES/django.po
+
 messages: install-dev
+	rm -f $(FR_PO)
 	AUZOLAN_ENV=test $(PY) manage.py makemessages -l fr -l eu -l en -l es --no-obsolete \
 		--ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*"
+	msgen --output-file=$(FR_PO) $(FR_PO)
 	AUZOLAN_ENV=test $(PY) manage.py compilemessages --ignore ".venv/*"
 
 clean:

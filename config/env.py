@@ -16,7 +16,11 @@ from environs import Env
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _env = Env()
-_env.read_env(BASE_DIR / ".env", recurse=False)
+#: The settings file read at start-up, under the real environment (whose variables win): `.env` at the root by
+#: default, which `make run` creates with AUZOLAN_ENV=local on a development machine. Empty: no file (the tests).
+DOTENV: str = _env.str("AUZOLAN_DOTENV", str(BASE_DIR / ".env"))
+if DOTENV:
+    _env.read_env(DOTENV, recurse=False)
 
 ENVIRONMENTS = ("production", "local", "test")
 
@@ -50,7 +54,8 @@ if IS_PRODUCTION:
     if missing:
         raise ImproperlyConfigured(
             f"Production refuses to start without {' and '.join(missing)}. "
-            "Set them in the environment (see docs/environment.md), or set AUZOLAN_ENV=local on a test machine."
+            "Set them in the environment (see docs/environment.md), or set AUZOLAN_ENV=local on a test machine "
+            "(`make run` writes AUZOLAN_ENV=local into .env on a development machine)."
         )
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long in production.")
@@ -71,6 +76,29 @@ EMAIL_URL: str = _env.str(
 )  # smtp://user:password@host:587 ; empty: console (local) or error (production)
 if IS_PRODUCTION and not EMAIL_URL:
     raise ImproperlyConfigured("Production needs EMAIL_URL (smtp://...) to send verification and password emails.")
+
+# Who runs the platform: named in the legal notice, the privacy page and the accessibility statement. Empty values
+# are left out of those pages (never a placeholder); `manage.py check --deploy` warns about them.
+#: The operator's name (the agency); a demonstration names "l'agence numérique du territoire".
+AGENCY_NAME: str = _env.str("AGENCY_NAME", "l'agence numérique du territoire")
+#: Its legal form, as the legal notice states it.
+AGENCY_LEGAL_FORM: str = _env.str("AGENCY_LEGAL_FORM", "association régie par la loi du 1er juillet 1901")
+#: Postal address of its registered office.
+AGENCY_ADDRESS: str = _env.str("AGENCY_ADDRESS", "")
+#: Its SIREN number.
+AGENCY_SIREN: str = _env.str("AGENCY_SIREN", "")
+#: The address visitors write to (accessibility feedback, legal questions).
+AGENCY_EMAIL: str = _env.str("AGENCY_EMAIL", "")
+#: Its telephone number.
+AGENCY_PHONE: str = _env.str("AGENCY_PHONE", "")
+#: Name and function of the director of publication (the agency's legal representative).
+AGENCY_PUBLICATION_DIRECTOR: str = _env.str("AGENCY_PUBLICATION_DIRECTOR", "")
+#: The data protection officer's address; empty: AGENCY_EMAIL.
+AGENCY_DPO_EMAIL: str = _env.str("AGENCY_DPO_EMAIL", "")
+#: The hosting provider: name, address, telephone and the country where the data are stored.
+HOSTING_PROVIDER: str = _env.str("HOSTING_PROVIDER", "")
+#: The date the accessibility statement was established (YYYY-MM-DD).
+ACCESSIBILITY_STATEMENT_DATE = _env.date("ACCESSIBILITY_STATEMENT_DATE", None)
 
 MEDIA_ROOT: Path = Path(_env.str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STATIC_ROOT: Path = Path(_env.str("STATIC_ROOT", str(VAR_DIR / "static")))

@@ -20,6 +20,18 @@ ALLOWED_HOSTS = env.ALLOWED_HOSTS
 SITE_URL = env.SITE_URL
 PLATFORM_NAME = env.PLATFORM_NAME
 
+# Who runs the platform (legal notice, privacy page, accessibility statement); see auzolan.core.legal.
+AGENCY_NAME = env.AGENCY_NAME
+AGENCY_LEGAL_FORM = env.AGENCY_LEGAL_FORM
+AGENCY_ADDRESS = env.AGENCY_ADDRESS
+AGENCY_SIREN = env.AGENCY_SIREN
+AGENCY_EMAIL = env.AGENCY_EMAIL
+AGENCY_PHONE = env.AGENCY_PHONE
+AGENCY_PUBLICATION_DIRECTOR = env.AGENCY_PUBLICATION_DIRECTOR
+AGENCY_DPO_EMAIL = env.AGENCY_DPO_EMAIL
+HOSTING_PROVIDER = env.HOSTING_PROVIDER
+ACCESSIBILITY_STATEMENT_DATE = env.ACCESSIBILITY_STATEMENT_DATE
+
 INSTALLED_APPS = [
     "auzolan.core",
     "auzolan.accounts",
@@ -39,10 +51,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "allauth",
-    "allauth.account",
+    "auzolan.core.third_party_apps.EmailAddressesConfig",  # allauth.account, named in French for the back office
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "auzolan.core.third_party_apps.BackgroundTasksConfig",  # django_tasks_db, named in French for the back office
 ]
 
 MIDDLEWARE = [
@@ -142,6 +154,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Confirming the address logs the person in when they open the link in the browser where they signed up; allauth keeps
+# that pending login 15 minutes by default — too short to find the e-mail — so keep it a day. Elsewhere (another
+# browser), the link confirms the address and the person logs in with their password: the link alone never logs in.
+ACCOUNT_LOGIN_TIMEOUT = 24 * 60 * 60
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "auzolan.accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "auzolan.accounts.adapter.AccountAdapter"
@@ -169,7 +185,8 @@ if env.EMAIL_URL:
     EMAIL_USE_TLS = _email.scheme in ("smtp+tls", "submission") or EMAIL_PORT == 587
     EMAIL_USE_SSL = _email.scheme == "smtps" or EMAIL_PORT == 465
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    # One readable .eml file per e-mail in var/emails/, announced on the console with its link (auzolan.core.mail).
+    EMAIL_BACKEND = "auzolan.core.mail.LocalFileBackend"
     EMAIL_FILE_PATH = env.VAR_DIR / "emails"
 
 # Internationalisation: French first; Basque, English and Spanish follow.
@@ -182,6 +199,8 @@ USE_TZ = True
 LANGUAGE_COOKIE_SECURE = env.SECURE_COOKIES
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Dates: named formats everywhere, adjusted per language in auzolan/core/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["auzolan.core.formats"]
 
 # Static and uploaded files
 STATIC_URL = "/static/"

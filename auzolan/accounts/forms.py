@@ -2,8 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from auzolan.accounts.models import TerritoryRole
+from auzolan.accounts.services import SELF_SERVICE_ROLES, territory_role_check
+from auzolan.core.errors import ApplicationError
 
 CONFIRMATION_WORD = "SUPPRIMER"
+
+
+def role_choices(current: str | None = None) -> list[tuple[str, str]]:
+    """The roles a person may declare, plus the one they already have (the agency role is given by staff)."""
+    return [(role.value, role.label) for role in TerritoryRole if role in SELF_SERVICE_ROLES or role == current]
 
 
 class SignupForm(forms.Form):
@@ -17,10 +24,18 @@ class SignupForm(forms.Form):
     )
     territory_role = forms.ChoiceField(
         label=_("Vous êtes"),
-        choices=TerritoryRole.choices,
+        choices=role_choices,
         initial=TerritoryRole.CITIZEN,
         help_text=_("Pour vous proposer ce qui vous concerne. Vous pourrez le changer."),
     )
+
+    def clean_territory_role(self):
+        role = self.cleaned_data["territory_role"]
+        try:
+            territory_role_check(actor=None, role=role)
+        except ApplicationError as error:
+            raise forms.ValidationError(error.message) from error
+        return role
 
     def signup(self, request, user):
         # allauth's adapter saves the user with these fields (see AccountAdapter.save_user).
@@ -36,9 +51,13 @@ class ProfileForm(forms.Form):
     )
     territory_role = forms.ChoiceField(
         label=_("Vous êtes"),
-        choices=TerritoryRole.choices,
+        choices=role_choices,
         help_text=_("La plateforme vous propose d'abord ce qui concerne ce rôle."),
     )
+
+    def __init__(self, *args, current_role: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory_role"].choices = role_choices(current_role)
 
 
 class DeleteAccountForm(forms.Form):

@@ -18,6 +18,23 @@ from auzolan.core.jobs import job_start
 from auzolan.core.models import Job
 
 PROFILE_FIELDS = ("full_name", "territory_role")
+#: The roles a person may declare themselves (sign-up, profile). The agency role is given by agency staff only,
+#: in the back office.
+SELF_SERVICE_ROLES: tuple[str, ...] = tuple(role for role in TerritoryRole if role != TerritoryRole.AGENCY)
+
+
+def territory_role_check(*, actor: User | None, role: str, current: str | None = None) -> None:
+    """Refuse a role the actor may not give: an unknown one, or the agency role unless the actor is agency staff
+    (a person who already has it keeps it when they edit their profile)."""
+    if role not in TerritoryRole.values:
+        raise ValidationError(_("Choisissez un rôle dans la liste."), field="territory_role")
+    if role == current or role in SELF_SERVICE_ROLES or (actor is not None and actor.is_staff):
+        return
+    raise ValidationError(
+        _("Le rôle « %(role)s » est attribué par l'équipe de l'agence, depuis le back office.")
+        % {"role": TerritoryRole(role).label},
+        field="territory_role",
+    )
 
 
 @transaction.atomic
@@ -27,8 +44,7 @@ def user_update_profile(*, actor: User, user: User, full_name: str, territory_ro
     full_name = full_name.strip()
     if not full_name:
         raise ValidationError(_("Indiquez votre nom."), field="full_name")
-    if territory_role not in TerritoryRole.values:
-        raise ValidationError(_("Choisissez un rôle dans la liste."), field="territory_role")
+    territory_role_check(actor=actor, role=territory_role, current=user.territory_role)
     changed = {k: v for k, v in (("full_name", full_name), ("territory_role", territory_role)) if getattr(user, k) != v}
     if changed:
         for key, value in changed.items():

@@ -50,7 +50,7 @@ def profile(request):
     require(request.user, "accounts.view_own_space")
     user = request.user
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, current_role=user.territory_role)
         if form.is_valid():
             try:
                 user_update_profile(actor=user, user=user, **form.cleaned_data)
@@ -60,7 +60,10 @@ def profile(request):
                 messages.success(request, _("Votre profil est enregistré."))
                 return redirect("accounts:profile")
     else:
-        form = ProfileForm(initial={"full_name": user.full_name, "territory_role": user.territory_role})
+        form = ProfileForm(
+            initial={"full_name": user.full_name, "territory_role": user.territory_role},
+            current_role=user.territory_role,
+        )
     return render(request, "accounts/profile.html", {"form": form})
 
 

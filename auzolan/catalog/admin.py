@@ -3,6 +3,7 @@ and the services; here they are read, and moved along their lifecycle with actio
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from auzolan.catalog import services
 from auzolan.catalog.models import (
@@ -60,7 +61,7 @@ class ResourceInline(ReadOnlyMixin, admin.TabularInline):
     show_change_link = True
 
 
-def _transition(modeladmin, request, queryset, to: str, done: str):
+def _transition(modeladmin, request, queryset, to: str, done):
     count = 0
     for dataset in queryset:
         try:
@@ -70,22 +71,42 @@ def _transition(modeladmin, request, queryset, to: str, done: str):
         else:
             count += 1
     if count:
-        modeladmin.message_user(request, done % {"count": count}, messages.SUCCESS)
+        modeladmin.message_user(request, done(count) % {"count": count}, messages.SUCCESS)
 
 
 @admin.action(description=_("Publier les jeux de données choisis"))
 def publish_datasets(modeladmin, request, queryset):
-    _transition(modeladmin, request, queryset, "published", _("%(count)d jeu(x) de données publié(s)."))
+    _transition(
+        modeladmin,
+        request,
+        queryset,
+        "published",
+        lambda n: ngettext("%(count)d jeu de données publié.", "%(count)d jeux de données publiés.", n),
+    )
 
 
 @admin.action(description=_("Repasser en brouillon les jeux de données choisis"))
 def unpublish_datasets(modeladmin, request, queryset):
-    _transition(modeladmin, request, queryset, "draft", _("%(count)d jeu(x) de données repassé(s) en brouillon."))
+    _transition(
+        modeladmin,
+        request,
+        queryset,
+        "draft",
+        lambda n: ngettext(
+            "%(count)d jeu de données repassé en brouillon.", "%(count)d jeux de données repassés en brouillon.", n
+        ),
+    )
 
 
 @admin.action(description=_("Archiver les jeux de données choisis"))
 def archive_datasets(modeladmin, request, queryset):
-    _transition(modeladmin, request, queryset, "archived", _("%(count)d jeu(x) de données archivé(s)."))
+    _transition(
+        modeladmin,
+        request,
+        queryset,
+        "archived",
+        lambda n: ngettext("%(count)d jeu de données archivé.", "%(count)d jeux de données archivés.", n),
+    )
 
 
 @admin.register(Dataset)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from auzolan.catalog.models import Dataset
 from auzolan.catalog.search import plain_excerpt
 from auzolan.core.permissions import can
+from auzolan.core.text import elide
 from auzolan.organisations.models import Organisation
 
 FEED_SIZE = 50
@@ -79,7 +80,7 @@ class OrganisationDatasetFeed(DatasetFeed):
         return organisation
 
     def title(self, obj: Organisation) -> str:
-        return _("Données ouvertes de %(name)s : nouveautés et mises à jour") % {"name": obj.name}
+        return elide(_("Données ouvertes de %(name)s : nouveautés et mises à jour") % {"name": obj.name}, obj.name)
 
     def link(self, obj: Organisation) -> str:
         return obj.get_absolute_url()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from auzolan.catalog.models import Dataset, Resource, TableSchema
 from auzolan.catalog.vocabularies import LICENCES, Frequency, Licence, Theme
 from auzolan.core.submissions import SubmissionTokenMixin
+from auzolan.core.text import elide
 from auzolan.organisations.models import Commune
 
 __all__ = [
@@ -33,7 +34,8 @@ def _licence_help():
 def _schema_label(schema: TableSchema) -> str:
     if schema.organisation_id is None:
         return str(schema)
-    return _("%(schema)s — schéma de %(organisation)s") % {"schema": schema, "organisation": schema.organisation.name}
+    name = schema.organisation.name
+    return elide(_("%(schema)s — schéma de %(organisation)s") % {"schema": schema, "organisation": name}, name)
 
 
 class DatasetForm(SubmissionTokenMixin, forms.Form):

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from auzolan.catalog.models import Dataset, Resource
 from auzolan.catalog.signals import dataset_changed
@@ -285,7 +286,9 @@ def datasets_check_links(
     total = len(ids)
     counts = {"checked": 0, "available": 0, "unavailable": 0, "changed": 0}
     if progress:
-        progress(0, total, _("%(total)d lien(s) à vérifier") % {"total": total})
+        progress(
+            0, total, ngettext("%(total)d lien à vérifier", "%(total)d liens à vérifier", total) % {"total": total}
+        )
     for done, pk in enumerate(ids, start=1):
         resource = Resource.objects.filter(pk=pk).first()
         if resource is not None:
@@ -296,5 +299,10 @@ def datasets_check_links(
             counts[key] += 1
             counts["changed"] += int(before != resource.availability)
         if progress:
-            progress(done, total, _("%(done)d lien(s) vérifié(s) sur %(total)d") % {"done": done, "total": total})
+            progress(
+                done,
+                total,
+                ngettext("%(done)d lien vérifié sur %(total)d", "%(done)d liens vérifiés sur %(total)d", done)
+                % {"done": done, "total": total},
+            )
     return counts

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "auzolan.core"
     label = "core"
     verbose_name = _("Noyau")
+
+    def ready(self):
+        from auzolan.core import legal  # noqa: F401  (registers the deployment check of the operator's identity)

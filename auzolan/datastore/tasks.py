@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from auzolan.core.jobs import job_task
 
@@ -16,7 +17,8 @@ def ingest(progress, *, table_id: str) -> dict:
     table = Table.objects.select_related("version", "resource").get(pk=table_id)
     table = run_table_load(table=table, progress=progress)
     return {
-        "message": _("%(rows)d lignes chargées.") % {"rows": table.row_count},
+        "message": ngettext("%(rows)d ligne chargée.", "%(rows)d lignes chargées.", table.row_count)
+        % {"rows": table.row_count},
         "table": str(table.identifier),
         "rows": table.row_count,
     }
@@ -33,7 +35,11 @@ def validate_version(progress, *, report_id: str) -> dict:
     if report.valid:
         message = _("Le fichier respecte le schéma.")
     else:
-        message = _("%(errors)d erreurs de conformité au schéma.") % {"errors": report.error_count}
+        message = ngettext(
+            "%(errors)d erreur de conformité au schéma.",
+            "%(errors)d erreurs de conformité au schéma.",
+            report.error_count,
+        ) % {"errors": report.error_count}
     return {"message": message, "report": report.pk, "valid": report.valid, "errors": report.error_count}
 
 

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from auzolan.accounts.demo import demo_email, ensure_demo_user
 from auzolan.accounts.models import TerritoryRole
+from auzolan.core.text import de
 from auzolan.organisations.models import College, Commune, Membership, MembershipStatus, Organisation, OrganisationKind
 from auzolan.organisations.services import territory_load
 
@@ -69,9 +70,9 @@ OTHER_ORGANISATIONS = [
 ]
 
 
-def _organisation(territory, *, name, kind, college, **fields) -> Organisation:
+def _organisation(territory, *, name, kind, college, slug: str = "", **fields) -> Organisation:
     """Create the organisation once; an existing one is left as it is."""
-    slug = slugify(name.replace("(démo)", ""))[:80]
+    slug = slug or slugify(name.replace("(démo)", ""))[:80]
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
         organisation = Organisation.objects.create(
@@ -121,7 +122,8 @@ def load(*, stdout) -> list[str]:
         commune = communes[code]
         organisation = _organisation(
             territory,
-            name=f"Commune de {commune.name}",
+            name=f"Commune {de(commune.name)}",
+            slug=f"commune-de-{slugify(commune.name)}",  # the address stays "commune-de-<name>" for every commune
             kind=OrganisationKind.COMMUNE,
             college=College.LOCAL_AUTHORITIES,
             siren=commune.siren,

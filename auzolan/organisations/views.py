@@ -16,6 +16,7 @@ from auzolan.core.forms import add_service_error
 from auzolan.core.http import safe_next
 from auzolan.core.permissions import can, get_object_for, require
 from auzolan.core.registry import page_sections
+from auzolan.core.text import elide
 from auzolan.organisations import selectors, services
 from auzolan.organisations.forms import (
     CommuneFilterForm,
@@ -159,7 +160,11 @@ def member_role(request, slug: str, pk: int):
             messages.error(request, error.message)
         else:
             messages.success(
-                request, _("Le rôle de %(name)s a été enregistré.") % {"name": membership.user.display_name}
+                request,
+                elide(
+                    _("Le rôle de %(name)s a été enregistré.") % {"name": membership.user.display_name},
+                    membership.user.display_name,
+                ),
             )
     return redirect("organisations:members", slug=organisation.slug)
 
@@ -201,9 +206,9 @@ def member_decide(request, slug: str, pk: int):
     else:
         name = membership.user.display_name
         if approve:
-            messages.success(request, _("La demande de %(name)s est acceptée.") % {"name": name})
+            messages.success(request, elide(_("La demande de %(name)s est acceptée.") % {"name": name}, name))
         else:
-            messages.success(request, _("La demande de %(name)s est refusée.") % {"name": name})
+            messages.success(request, elide(_("La demande de %(name)s est refusée.") % {"name": name}, name))
     return redirect("organisations:members", slug=organisation.slug)
 
 
@@ -218,8 +223,11 @@ def membership_request(request, slug: str):
     else:
         messages.success(
             request,
-            _("Votre demande a été envoyée. Un administrateur de %(name)s va l'examiner.")
-            % {"name": organisation.name},
+            elide(
+                _("Votre demande a été envoyée. Un administrateur de %(name)s va l'examiner.")
+                % {"name": organisation.name},
+                organisation.name,
+            ),
         )
     return redirect(organisation)
 

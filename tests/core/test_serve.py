@@ -96,3 +96,4 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0, output
     assert f"http://127.0.0.1:{port}" in output
+    assert f"{tmp_path / 'emails'}/" in output, "serve says where local e-mails land"

@@ -1,6 +1,7 @@
 """Settings come from the environment; production refuses to start without its secrets."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -64,6 +65,14 @@ def test_check_deploy_reports_nothing_with_production_settings(tmp_path):
             "SITE_URL": "https://auzolan.example.org",
             "EMAIL_URL": "smtp://user:pass@mail.example.org:587",
             "AUZOLAN_VAR_DIR": str(tmp_path),
+            # The operator's identity (legal pages): check --deploy warns when it is incomplete.
+            "AGENCY_NAME": "Agence numérique du Pays Basque",
+            "AGENCY_ADDRESS": "1 place de la Mairie, 64100 Bayonne",
+            "AGENCY_SIREN": "123456782",
+            "AGENCY_EMAIL": "contact@agence.example.org",
+            "AGENCY_PUBLICATION_DIRECTOR": "Maite Etxeberri, présidente",
+            "HOSTING_PROVIDER": "Hébergeur Exemple SAS, Paris (France)",
+            "ACCESSIBILITY_STATEMENT_DATE": "2026-09-15",
         },
         capture_output=True,
         text=True,
@@ -107,3 +116,59 @@ def test_environment_variables_are_documented():
     example = (BASE / ".env.example").read_text()
     assert not {n for n in names if f"`{n}`" not in docs}, "undocumented in docs/environment.md"
     assert not {n for n in names if not re.search(rf"^#?\s*{n}=", example, re.M)}, "missing from .env.example"
+
+
+# A development machine: `make run` writes AUZOLAN_ENV=local into `.env`, so the documented commands work by hand.
+
+SUBVENTIONS_HEADER = (
+    "nomAttribuant,idAttribuant,dateConvention,referenceDecision,nomBeneficiaire,idBeneficiaire,rnaBeneficiaire,"
+    "objet,montant,nature,conditionsVersement,datesPeriodeVersement,idRAE,notificationUE,pourcentageSubvention,"
+    "dispositifAide\n"
+)
+
+
+def _validate_by_hand(tmp_path, dotenv):
+    """`manage.py validate`, as the README documents it, without AUZOLAN_ENV in the environment."""
+    data = tmp_path / "subventions.csv"
+    data.write_text(SUBVENTIONS_HEADER)
+    return subprocess.run(
+        [sys.executable, "manage.py", "validate", str(data), "--schema", "data/schemas/scdl/subventions.json"],
+        cwd=BASE,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("AUZOLAN_ENV", "SECRET_KEY", "ALLOWED_HOSTS")},
+            "AUZOLAN_DOTENV": str(dotenv),
+            "AUZOLAN_VAR_DIR": str(tmp_path / "var"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_without_a_settings_file_commands_refuse_to_start_as_production(tmp_path):
+    result = _validate_by_hand(tmp_path, tmp_path / ".env")
+    assert result.returncode != 0
+    assert "Fichier valide" not in result.stdout
+    assert "Production refuses to start" in result.stderr
+    assert "make run" in result.stderr, "the message says how a development machine gets its .env"
+
+
+def test_make_writes_a_local_settings_file_once_and_documented_commands_then_work(tmp_path):
+    make = ["make", "--no-print-directory", "-s", "-C", str(tmp_path), "-f", str(BASE / "Makefile"), ".env"]
+    subprocess.run(make, check=True, capture_output=True, timeout=60)
+    dotenv = tmp_path / ".env"
+    assert re.search(r"^AUZOLAN_ENV=local$", dotenv.read_text(), re.M)
+    result = _validate_by_hand(tmp_path, dotenv)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Fichier valide" in result.stdout
+
+    # An existing file is never touched (it may be a production installation's own settings).
+    dotenv.write_text("AUZOLAN_ENV=production\n")
+    subprocess.run(make, check=True, capture_output=True, timeout=60)
+    assert dotenv.read_text() == "AUZOLAN_ENV=production\n"
+
+
+def test_setup_depends_on_the_local_settings_file():
+    makefile = (BASE / "Makefile").read_text()
+    assert re.search(r"^setup:.*\s\.env\b", makefile, re.M)
+    assert "make run" in (BASE / "docs" / "deployment.md").read_text().split("## One machine")[1].split("##")[0]

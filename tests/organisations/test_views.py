@@ -36,7 +36,7 @@ def test_territory_page(client):
     assert content.count("<h1") == 1
     assert "CA du Pays Basque" in content
     assert "<caption>" in content
-    assert "1 communes sur 158 sont membres" in content
+    assert "1 commune sur 158 est membre" in content
     assert "64102" in content and organisation.get_absolute_url() in content
     assert len(response.context["communes"]) == 158
 

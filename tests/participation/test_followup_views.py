@@ -234,7 +234,7 @@ def test_followup_block_on_the_process_page(client):
     FollowUpFactory(process=process, title="Éclairage du parc", status="done", progress=100)
     content = client.get(process.get_absolute_url()).content.decode()
     assert "Suivi des réalisations" in content and "Éclairage du parc" in content
-    assert "1 réalisé(s) sur 1 suivi(s)." in content
+    assert "Réalisé : 1 sur 1 projet suivi." in content
 
 
 def test_followup_block_hidden_when_empty_for_visitors(client):

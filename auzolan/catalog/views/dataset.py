@@ -7,6 +7,7 @@ import json
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -135,7 +136,7 @@ def _citation(request, dataset: Dataset) -> str:
         "title": dataset.title,
         "platform": settings.PLATFORM_NAME,
         "url": request.build_absolute_uri(dataset.get_absolute_url()),
-        "date": date.strftime("%d/%m/%Y") if date else "—",
+        "date": formats.date_format(timezone.localtime(date), "SHORT_DATE_FORMAT") if date else "—",
     }
 
 

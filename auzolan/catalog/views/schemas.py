@@ -14,6 +14,7 @@ from auzolan.catalog import schemas, selectors
 from auzolan.catalog.forms import SchemaForm
 from auzolan.core.errors import ApplicationError
 from auzolan.core.forms import add_service_error
+from auzolan.core.text import elide
 
 
 def _organisations(request):
@@ -62,11 +63,11 @@ def schema_create(request):
                 error.field = "descriptor_file"  # next to the field the person used
             add_service_error(form, error)
         else:
-            messages.success(
-                request,
-                _("Le schéma « %(title)s » est ajouté : les jeux de données de %(organisation)s peuvent le déclarer.")
-                % {"title": schema.title, "organisation": schema.organisation.name},
+            name = schema.organisation.name
+            message = _(
+                "Le schéma « %(title)s » est ajouté : les jeux de données de %(organisation)s peuvent le déclarer."
             )
+            messages.success(request, elide(message % {"title": schema.title, "organisation": name}, name))
             return redirect("catalog:schema_list")
     return render(
         request,

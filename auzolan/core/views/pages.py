@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from auzolan.core.legal import operator
 from auzolan.core.programmes import PROGRAMMES
 from auzolan.core.registry import home_figures, home_sections, page_sections
 
@@ -26,4 +27,4 @@ def programme(request, slug: str):
 
 @require_safe
 def static_page(request, template: str):
-    return render(request, template)
+    return render(request, template, {"operator": operator()})

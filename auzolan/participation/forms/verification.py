@@ -80,7 +80,7 @@ class CensusUploadForm(forms.Form):
             del self.fields["replace"]
             del self.fields["current_list"]
             return
-        date = formats.date_format(timezone.localtime(current.uploaded_at), "j F Y")
+        date = formats.date_format(timezone.localtime(current.uploaded_at), "DATE_FORMAT")
         self.fields["replace"].label = ngettext(
             "Je remplace la liste actuelle (%(count)s inscrit, déposée le %(date)s)",
             "Je remplace la liste actuelle (%(count)s inscrits, déposée le %(date)s)",

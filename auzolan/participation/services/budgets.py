@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from auzolan.core.audit import audit_log
@@ -197,7 +197,7 @@ def budget_update(*, actor, budget: Budget, **values) -> Budget:
                     "Les règles de vote sont figées depuis l'ouverture du vote (%(date)s) : "
                     "l'enveloppe, la règle, les minimums et maximums et le mode de calcul ne peuvent plus changer."
                 )
-                % {"date": timezone.localtime(budget.frozen_at).strftime("%d/%m/%Y %H:%M")},
+                % {"date": formats.date_format(timezone.localtime(budget.frozen_at), "SHORT_DATETIME_FORMAT")},
                 code="rules-frozen",
                 field=next(iter(changed_rules)),
             )

@@ -31,6 +31,7 @@ from auzolan.core.errors import ValidationError
 from auzolan.core.jobs import job_start, job_task
 from auzolan.core.permissions import require
 from auzolan.core.spreadsheets import neutralise
+from auzolan.core.text import elide
 from auzolan.participation.models import Budget, Process, Project, Proposal, Question, Survey
 from auzolan.participation.models.surveys import ProcessOpenData
 
@@ -219,6 +220,7 @@ def _metadata(process: Process) -> dict:
         "agrégés des questionnaires. Aucune donnée personnelle : ni auteur, ni votant, ni réponse individuelle, "
         "ni réponse libre, ni contenu masqué par la modération.\n\nPage de la démarche : %(url)s"
     ) % {"title": process.title, "organisation": process.organisation.name, "url": process.get_absolute_url()}
+    description = elide(description, process.organisation.name)
     return {
         "title": (_("Démarche participative : %(title)s") % {"title": process.title})[:200],
         "description": description,

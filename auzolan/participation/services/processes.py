@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -341,8 +341,8 @@ def _check_phase(process: Process, *, kind: str, start_at, end_at, exclude_pk=No
             _("Ces dates chevauchent la phase « %(phase)s » (du %(start)s au %(end)s) : une seule phase à la fois.")
             % {
                 "phase": overlapping,
-                "start": timezone.localtime(overlapping.start_at).strftime("%d/%m/%Y %H:%M"),
-                "end": timezone.localtime(overlapping.end_at).strftime("%d/%m/%Y %H:%M"),
+                "start": formats.date_format(timezone.localtime(overlapping.start_at), "SHORT_DATETIME_FORMAT"),
+                "end": formats.date_format(timezone.localtime(overlapping.end_at), "SHORT_DATETIME_FORMAT"),
             },
             field="start_at",
         )

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -791,7 +792,13 @@ def manage_codes_revoke(request, slug: str):
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("%(count)s codes non utilisés sont révoqués.") % {"count": revoked})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s code non utilisé est révoqué.", "%(count)s codes non utilisés sont révoqués.", revoked
+                )
+                % {"count": revoked},
+            )
     else:
         messages.error(request, _("Cette demande n'est pas valable."))
     return redirect("participation:manage_codes", slug=slug)

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.core.errors import ApplicationError, Conflict
@@ -292,7 +293,11 @@ def _charts(results: dict) -> list[dict]:
         elif question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE):
             chart = bar_chart(
                 title=question.label,
-                description=_("Nombre de réponses par choix, sur %(n)d personnes ayant répondu à la question.")
+                description=ngettext(
+                    "Nombre de réponses par choix, sur %(n)d personne ayant répondu à la question.",
+                    "Nombre de réponses par choix, sur %(n)d personnes ayant répondu à la question.",
+                    item["respondents"],
+                )
                 % {"n": item["respondents"]},
                 items=[
                     (row["label"], 0, small)

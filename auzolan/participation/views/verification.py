@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from auzolan.core.errors import ApplicationError
@@ -96,7 +97,11 @@ def census(request, org_slug: str):
         else:
             messages.success(
                 request,
-                _("La liste est enregistrée : %(count)s habitants, conservés uniquement sous forme d'empreintes.")
+                ngettext(
+                    "La liste est enregistrée : %(count)s habitant, conservé uniquement sous forme d'empreinte.",
+                    "La liste est enregistrée : %(count)s habitants, conservés uniquement sous forme d'empreintes.",
+                    census.entries_count,
+                )
                 % {"count": census.entries_count},
             )
             return redirect("participation:census", org_slug=organisation.slug)

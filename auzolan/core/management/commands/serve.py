@@ -58,6 +58,7 @@ class Command(BaseCommand):
             f"  serveur web : gunicorn, {web_workers} processus ; tâches de fond : {task_workers} worker(s)"
         )
         self.stdout.write("  Ctrl+C pour arrêter.\n")
+        self._print_how_to_try()
 
         stopping = False
 
@@ -89,3 +90,11 @@ class Command(BaseCommand):
                 process.kill()
         if exit_code:
             sys.exit(exit_code)
+
+    def _print_how_to_try(self) -> None:
+        """Where local e-mails land and the demo accounts that exist (load_demo.summary_lines)."""
+        from auzolan.core.management.commands.load_demo import summary_lines
+
+        for line in summary_lines():
+            self.stdout.write(line)
+        self.stdout.write("")
