@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import dj_database_url
-import ninja
 import xstatic.pkg.leaflet
 from django.utils.translation import gettext_lazy as _
 
@@ -210,7 +210,8 @@ STATICFILES_DIRS = [
     # Leaflet for the data preview's map, installed from PyPI (requirements.txt), served by the platform itself.
     ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
     # Swagger UI for /api/v1/docs: the copy of swagger-ui-dist that django-ninja ships (pinned with it).
-    ("vendor/swagger-ui", Path(ninja.__file__).parent / "static" / "ninja"),
+    # (found without importing ninja: its import reads the settings, which are not made yet)
+    ("vendor/swagger-ui", Path(importlib.util.find_spec("ninja").origin).parent / "static" / "ninja"),
 ]
 WHITENOISE_USE_FINDERS = ENVIRONMENT == "test"
 MEDIA_URL = "/media/"
