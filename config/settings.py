@@ -16,6 +16,8 @@ SECRET_KEY = env.SECRET_KEY
 DEBUG = env.DEBUG
 ALLOWED_HOSTS = env.ALLOWED_HOSTS
 SITE_URL = env.SITE_URL
+# False when SITE_URL was not set (local mode): absolute links then follow the request's address (core.urls).
+SITE_URL_CONFIGURED = env.SITE_URL_CONFIGURED
 PLATFORM_NAME = env.PLATFORM_NAME
 
 INSTALLED_APPS = [
@@ -74,6 +76,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "auzolan.core.context_processors.platform",
                 "auzolan.organisations.context_processors.organisations",
+                # In a page being put in the anonymous page cache, {% csrf_token %} writes a marker (core.pagecache).
+                "auzolan.core.pagecache.csrf_placeholder",
             ],
             "builtins": ["auzolan.core.templatetags.permissions"],
             # Unknown variables fail loudly in tests (see tests/conftest.py).
@@ -99,6 +103,30 @@ elif ENVIRONMENT == "test":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "auzolan_cache"}}
+
+# The anonymous page cache (core.pagecache): public pages of visitors who are not logged in, kept in each process's
+# memory; the content version that invalidates them on every committed write lives in the shared cache above.
+PAGE_CACHE_SECONDS = env.PAGE_CACHE_SECONDS
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "auzolan-pages",
+    "TIMEOUT": PAGE_CACHE_SECONDS or 1,
+    "OPTIONS": {"MAX_ENTRIES": 300},
+}
+# Writes to these tables (prefixes) do not change public pages: they leave the content version alone.
+PAGE_CACHE_IGNORED_TABLES = [
+    "django_session",
+    "django_admin_log",
+    "django_migrations",
+    "django_content_type",
+    "django_tasks",
+    "auth_",
+    "account_",
+    "accounts_",
+    "notifications_",
+    "core_job",
+    "core_auditlogentry",
+]
 
 # Background tasks: Django's tasks framework (backport) with the database backend; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "auzolan.core"
     label = "core"
     verbose_name = _("Noyau")
+
+    def ready(self):
+        # The anonymous page cache watches every database connection's writes (see core.pagecache).
+        from auzolan.core import pagecache  # noqa: F401
