@@ -1,5 +1,6 @@
 from django.urls import path
 
+from auzolan.core import media
 from auzolan.core.views import health, jobs, pages
 
 app_name = "core"
@@ -16,4 +17,6 @@ urlpatterns = [
     path("plan-du-site/", pages.static_page, {"template": "core/sitemap.html"}, name="sitemap"),
     path("sante/", health.health, name="health"),
     path("moi/taches/<uuid:job_id>/", jobs.job_detail, name="job_detail"),
+    # Public uploaded files (participation images) after a permission check; nothing else of MEDIA_ROOT.
+    path("media/<path:name>", media.serve_media, name="media"),
 ]
