@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
 #: Responses above this size are served but not kept (a data API page of 1,000 rows, for instance).
-MAX_BYTES = 512 * 1024
+MAX_BYTES = 256 * 1024
 _REQUEST_FLAG = "_page_cache_rendering"
 
 

@@ -202,3 +202,44 @@ def test_other_methods_and_authorization_headers_bypass_the_cache(client, page_c
     client.get("/")
     assert queries(client, "/", HTTP_AUTHORIZATION="Bearer abc")[0] > 0
     assert client.post("/").status_code == 405
+
+
+# --- Query counts of the cached pages when they are rendered (a miss) -----------------------------------------------
+
+
+def _count(url) -> int:
+    """Queries of a rendering, once the figures that their modules cache for a while are in the cache."""
+    Client().get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert Client().get(url).status_code == 200
+    return len(captured)
+
+
+def test_home_page_queries_do_not_grow_with_the_content(editor):
+    from tests.participation.factories import process_with_phase
+
+    def add(n):
+        for _ in range(n):
+            organisation = MembershipFactory(role="editor").organisation
+            DatasetFactory(organisation=organisation)
+            process_with_phase("ideas", organisation=organisation)
+
+    add(1)
+    few = _count("/")
+    add(6)
+    assert _count("/") == few <= 8
+
+
+def test_dataset_page_queries_do_not_grow_with_keywords_themes_and_communes(editor):
+    from auzolan.catalog.models import DatasetTheme
+    from tests.catalog.factories import KeywordFactory
+    from tests.organisations.factories import CommuneFactory
+
+    dataset = DatasetFactory(organisation=editor.memberships.get().organisation)
+    url = f"/donnees/{dataset.slug}/"
+    few = _count(url)
+    for n, code in enumerate(["ECON", "GOVE", "EDUC"]):
+        DatasetTheme.objects.create(dataset=dataset, code=code)
+        dataset.keywords.add(KeywordFactory())
+        dataset.communes.add(CommuneFactory(insee_code=f"6410{n}"))
+    assert _count(url) == few <= 15
