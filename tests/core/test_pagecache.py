@@ -120,6 +120,16 @@ def test_writes_to_private_tables_keep_the_cache(page_cache, editor, django_capt
     assert pagecache.content_version() != before
 
 
+def test_participation_changes_refresh_the_cache(page_cache, django_capture_on_commit_callbacks):
+    from tests.participation.factories import ProposalFactory, process_with_phase
+
+    process = process_with_phase("ideas")
+    before = pagecache.content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        ProposalFactory(process=process)
+    assert pagecache.content_version() != before
+
+
 def test_one_write_transaction_bumps_the_version_once(
     page_cache, editor, django_capture_on_commit_callbacks, monkeypatch
 ):
