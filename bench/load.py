@@ -212,13 +212,15 @@ class Heavy:
 
 def _heavy_loop(base: str, heavy: Heavy, stop: threading.Event, connections: list) -> None:
     parts = urlsplit(base)
+    cookies: dict[str, str] = {}  # a heavy client keeps its cookies (a job may be followed through the session)
     while not stop.is_set():
         connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=600)
         connections.append(connection)
         began = time.perf_counter()
         try:
-            connection.request("GET", heavy.paths[heavy.index])
+            connection.request("GET", heavy.paths[heavy.index], headers=_cookie_header(cookies))
             response = connection.getresponse()
+            _keep_cookies(response, cookies)
             status = response.status
             size, head = 0, b""
             while not stop.is_set():
@@ -232,7 +234,7 @@ def _heavy_loop(base: str, heavy: Heavy, stop: threading.Event, connections: lis
                 key = "400 too-large: lighter request next"
                 heavy.index += 1
             elif status == 202:
-                key = _follow_job(base, response, stop)
+                key = _follow_job(base, response, head, cookies, stop)
             elif status == 429:
                 key = "429 refused (rate limit)"
                 delay = float(response.getheader("Retry-After") or 1)
@@ -243,20 +245,49 @@ def _heavy_loop(base: str, heavy: Heavy, stop: threading.Event, connections: lis
             status, key = 0, type(error).__name__
         finally:
             connection.close()
-        if status not in (429,):
+        if status != 429:
             heavy.busy += time.perf_counter() - began
         if not stop.is_set():
             heavy.outcomes[key] = heavy.outcomes.get(key, 0) + 1
 
 
-def _follow_job(base: str, response, stop: threading.Event) -> str:
-    """An export answered 202 (a background job): follow its status URL until the job ends."""
-    url = response.getheader("Location") or ""
+def _cookie_header(cookies: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+
+
+def _keep_cookies(response, cookies: dict[str, str]) -> None:
+    for header in response.msg.get_all("Set-Cookie") or []:
+        name, _, value = header.split(";", 1)[0].partition("=")
+        cookies[name.strip()] = value.strip()
+
+
+def _job_url(response, head: bytes) -> str:
+    """Where a 202 says its job can be followed: the Location header, a URL in the JSON body, or /api/v1/jobs/<id>."""
+    if response.getheader("Location"):
+        return response.getheader("Location")
+    try:
+        body = json.loads(head or b"{}")
+    except ValueError:
+        return ""
+    job = body.get("job", body) if isinstance(body, dict) else {}
+    job = job if isinstance(job, dict) else {"id": job}
+    for key in ("status_url", "job_url", "url", "api_url"):
+        if isinstance(job.get(key), str) and job[key].startswith(("/", "http")):
+            return job[key]
+    return f"/api/v1/jobs/{job['id']}" if job.get("id") else ""
+
+
+def _follow_job(base: str, response, head: bytes, cookies: dict[str, str], stop: threading.Event) -> str:
+    """An export answered 202 (a background job): follow its status until the job ends (it keeps a worker busy)."""
+    url = _job_url(response, head)
     parts = urlsplit(base)
     while not stop.is_set() and url:
+        target = urlsplit(url)
         connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=60)
         try:
-            connection.request("GET", urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else ""))
+            connection.request(
+                "GET", target.path + (f"?{target.query}" if target.query else ""), headers=_cookie_header(cookies)
+            )
             answer = connection.getresponse()
             body = answer.read()
         finally:
@@ -267,7 +298,7 @@ def _follow_job(base: str, response, stop: threading.Event) -> str:
         if state in ("succeeded", "failed", "cancelled"):
             return f"202 job {state}"
         stop.wait(0.5)
-    return "202 job (unfinished)"
+    return "202 job (unfinished)" if url else "202 (no job address found)"
 
 
 def run_heavy(base: str, heavies: list[Heavy], stop: threading.Event) -> tuple[list[threading.Thread], list]:
@@ -602,17 +633,19 @@ def report(args, only: set[str], base: str, found: dict, server) -> None:
             )
             results.append(result)
             print(row(result, TARGET_P95, TARGET_RPS), flush=True)
-    heavy_result, heavies = None, []
+    heavy_result, heavies, heavy_window = None, [], 0.0
     if "heavy" in only and tables and args.heavy_clients:
         kinds = heavy_requests(tables)
         heavies = [Heavy(kinds[i % len(kinds)].kind, kinds[i % len(kinds)].paths) for i in range(args.heavy_clients)]
         stop = threading.Event()
+        heavy_started = time.perf_counter()
         threads, connections = run_heavy(base, heavies, stop)
         time.sleep(2)  # let the heavy requests start
         heavy_result = run_load(
             base, ["/"], clients=args.clients, warmup=args.warmup, seconds=args.seconds, name="home page + heavy"
         )
         stop.set()
+        heavy_window = time.perf_counter() - heavy_started
         for connection in connections:
             with contextlib.suppress(OSError):
                 if connection.sock is not None:
@@ -639,8 +672,9 @@ def report(args, only: set[str], base: str, found: dict, server) -> None:
         outcomes = ", ".join(f"{k} × {v}" for k, v in sorted(heavy.outcomes.items())) or "still running at the end"
         fields = parse_qs(urlsplit(heavy.paths[heavy.index]).query).get("fields")
         heavy_lines.append(
-            f"- {heavy.kind}{f' ({fields[0]})' if fields else ''}: {outcomes}; {heavy.busy:.0f} s of requests that "
-            f"ran, {heavy.bytes / 1e6:.0f} MB received"
+            f"- {heavy.kind}{f' ({fields[0]})' if fields else ''}: {outcomes}; requests running "
+            f"{min(100, 100 * heavy.busy / heavy_window):.0f} % of the {heavy_window:.0f} s (refusals excluded), "
+            f"{heavy.bytes / 1e6:.0f} MB received"
         )
     cpu = (
         f"Load generator: {own_cpu:.1f} s CPU over {wall:.0f} s ({100 * own_cpu / wall:.0f} % of one core)"

@@ -97,15 +97,6 @@ PAGE_CACHE_SECONDS: int = _env.int("PAGE_CACHE_SECONDS", 0 if ENVIRONMENT == "te
 TASK_WORKERS: int = _env.int("TASK_WORKERS", 1)
 LOG_LEVEL: str = _env.str("LOG_LEVEL", "INFO").upper()
 HOST: str = _env.str("HOST", "127.0.0.1")
-if not SITE_URL:
-    if IS_PRODUCTION:
-        raise ImproperlyConfigured(
-            "Production refuses to start without SITE_URL, the public address (https://…) written in e-mails, feeds, "
-            "the sitemap and structured data (see docs/environment.md)."
-        )
-    # `manage.py serve` passes the port and address it serves to its processes: PORT=8790 make run gives :8790.
-    _shown = "127.0.0.1" if HOST in ("", "0.0.0.0", "::") else (f"[{HOST}]" if ":" in HOST else HOST)  # noqa: S104
-    SITE_URL = f"http://{_shown}:{PORT}"
 #: Largest file a publisher may upload, in megabytes.
 UPLOAD_MAX_MB: int = _env.int("UPLOAD_MAX_MB", 500)
 #: Seconds the availability check of a remote resource waits for an answer.
@@ -147,3 +138,14 @@ if S3_BUCKET and IS_PRODUCTION:
         raise ImproperlyConfigured(
             f"S3_BUCKET is set: production refuses to start without {' and '.join(missing)} (see docs/environment.md)."
         )
+
+# Last, so that the other checks of production speak first.
+if not SITE_URL:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(
+            "Production refuses to start without SITE_URL, the public address (https://…) written in e-mails, feeds, "
+            "the sitemap and structured data (see docs/environment.md)."
+        )
+    # `manage.py serve` passes the port and address it serves to its processes: PORT=8790 make run gives :8790.
+    _shown = "127.0.0.1" if HOST in ("", "0.0.0.0", "::") else (f"[{HOST}]" if ":" in HOST else HOST)  # noqa: S104
+    SITE_URL = f"http://{_shown}:{PORT}"
