@@ -180,7 +180,11 @@ def cache_public_page(name: str) -> Callable:
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             key = _key(name, request)
-            version = content_version()
+            try:
+                version = content_version()
+            except Exception:  # the shared cache is down: serve the page as if there were no cache
+                logger.warning("Page cache: the content version could not be read.", exc_info=True)
+                return view(request, *args, **kwargs)
             entry = caches["pages"].get(key)
             if entry is not None and entry[0] == version:
                 return _serve(request, *entry[1:])

@@ -253,3 +253,12 @@ def test_dataset_page_queries_do_not_grow_with_keywords_themes_and_communes(edit
         dataset.keywords.add(KeywordFactory())
         dataset.communes.add(CommuneFactory(insee_code=f"6410{n}"))
     assert _count(url) == few <= 15
+
+
+def test_pages_still_answer_when_the_content_version_cannot_be_read(client, page_cache, monkeypatch):
+    def broken():
+        raise ConnectionError("cache server down")
+
+    monkeypatch.setattr(pagecache, "content_version", broken)
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200
