@@ -25,6 +25,7 @@ miss, and a hit costs one read of the small version key. Responses larger than M
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import logging
@@ -35,8 +36,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.signals import setting_changed
-from django.db import DatabaseError, transaction
+from django.core.signals import request_finished, setting_changed
+from django.db import DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -79,27 +80,49 @@ _state = threading.local()
 
 
 def _bump() -> None:
-    """Run on commit. A transaction that wrote many rows registered as many calls: the first one changes the
-    version, the others find nothing pending."""
+    """Run on commit (or once the statement that wrote is over). A transaction that wrote many rows registered as
+    many calls: the first one changes the version, the others find nothing pending."""
     if not getattr(_state, "pending", False):
         return
     _state.pending = False
     try:
         caches["default"].set(VERSION_KEY, str(time.time_ns()), timeout=None)
-    except DatabaseError:  # the database cache's table does not exist yet (the first `migrate`)
-        logger.warning("Page cache: the content version could not be changed.", exc_info=True)
+    except DatabaseError as error:  # the database cache's table does not exist yet (during the first `migrate`)
+        level = logging.DEBUG if getattr(_bump, "warned", False) else logging.WARNING
+        _bump.warned = True
+        logger.log(level, "Page cache: the content version could not be changed (%s).", error)
 
 
-def content_changed(using: str = "default") -> None:
-    """Public content changed: every cached page is stale once the current transaction commits (now if none)."""
+def content_changed(using: str = "default", *, deferred: bool = False) -> None:
+    """Public content changed: every cached page is stale once the current transaction commits (now if none).
+
+    `deferred`: the statement that wrote is not over yet (an INSERT … RETURNING outside a transaction, whose rows are
+    read after it ran): the version changes before the next statement of this thread, at the end of the request, or
+    when the process exits — never through the connection while that statement is still open."""
     _state.pending = True
-    transaction.on_commit(_bump, using=using)
+    if connections[using].in_atomic_block:
+        transaction.on_commit(_bump, using=using)
+    elif deferred:
+        _state.deferred = True
+    else:
+        _bump()
+
+
+def _bump_deferred(**kwargs) -> None:
+    if getattr(_state, "deferred", False):
+        _state.deferred = False
+        _bump()
+
+
+request_finished.connect(_bump_deferred, dispatch_uid="auzolan.pagecache.deferred")
+atexit.register(_bump_deferred)
 
 
 _WRITE = re.compile(
     r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+[`\"\[]?([\w.]+)",
     re.IGNORECASE,
 )
+_TRANSACTION = re.compile(r"^\s*(?:BEGIN|SAVEPOINT|RELEASE|COMMIT|ROLLBACK|END)\b", re.IGNORECASE)
 
 
 def _ignored_tables() -> tuple[str, ...]:
@@ -112,11 +135,14 @@ def _ignored_tables() -> tuple[str, ...]:
 
 
 def _watch(execute, sql, params, many, context):
+    connection = context["connection"]
+    if getattr(_state, "deferred", False) and not connection.in_atomic_block and not _TRANSACTION.match(sql):
+        _bump_deferred()  # the statement that wrote is over: this one has not started
     result = execute(sql, params, many, context)
     if sql[:1] in "IiUuDdRr \n" and _seconds():
         match = _WRITE.match(sql)
         if match and not match.group(1).lower().startswith(_ignored_tables()):
-            content_changed(context["connection"].alias)
+            content_changed(connection.alias, deferred="RETURNING" in sql.upper())
     return result
 
 

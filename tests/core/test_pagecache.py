@@ -20,6 +20,7 @@ from tests.organisations.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
+DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -262,3 +263,22 @@ def test_pages_still_answer_when_the_content_version_cannot_be_read(client, page
     monkeypatch.setattr(pagecache, "content_version", broken)
     assert client.get("/").status_code == 200
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_outside_a_transaction_work_and_refresh_the_cache(client, page_cache, settings):
+    """An INSERT … RETURNING in autocommit (a bare `create()`): the version changes once the statement is over —
+    before the next statement or at the end of the request — never in the middle of it."""
+    from django.core.management import call_command
+
+    # The database cache, as in production: the version is written through the same database connection.
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": DATABASE_CACHE, "LOCATION": "pagecache_test"}}
+    call_command("createcachetable", verbosity=0)
+    organisation = MembershipFactory(role="editor").organisation
+    before = pagecache.content_version()
+    dataset = Dataset.objects.create(organisation=organisation, title="Sans transaction", slug="sans-transaction")
+    assert Dataset.objects.filter(pk=dataset.pk).exists()  # the next statement
+    after_insert = pagecache.content_version()
+    assert after_insert != before
+    Dataset.objects.filter(pk=dataset.pk).update(title="Toujours sans transaction")  # UPDATE: at once
+    assert pagecache.content_version() != after_insert

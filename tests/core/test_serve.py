@@ -76,6 +76,22 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{css}", timeout=5) as response:
             assert response.status == 200
             assert "max-age" in response.headers.get("Cache-Control", "")
+        # The anonymous page cache is on (60 s): a page served from it still shows, on the next request, what another
+        # process has just published.
+        for _ in range(2):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/donnees/", timeout=10) as response:
+                assert "Bancs publics du port" not in response.read().decode()
+        manage(
+            "shell",
+            "-c",
+            "from auzolan.catalog.models import Dataset\n"
+            "from auzolan.catalog.signals import dataset_changed\n"
+            "from tests.catalog.factories import DatasetFactory\n"
+            "dataset_changed.send(sender=Dataset, dataset=DatasetFactory(title='Bancs publics du port'))\n",
+            env=env,
+        )
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/donnees/", timeout=10) as response:
+            assert "Bancs publics du port" in response.read().decode()
         # The worker runs a job enqueued by another process.
         script = (
             "from django.db import transaction\n"
