@@ -227,7 +227,8 @@ if env.S3_BUCKET:
     # Uploaded and generated files in an S3-compatible bucket. Objects are private; the platform streams
     # downloads itself (permissions, names, headers), so no public or signed URL is ever handed out.
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages' S3Storage whose file URLs are the platform's /media/ (auzolan.core.storage).
+        "BACKEND": "auzolan.core.storage.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": env.S3_BUCKET,
             "endpoint_url": env.S3_ENDPOINT_URL or None,

@@ -110,3 +110,18 @@ def test_nothing_else_under_media_root_is_served(user, name):
 def test_tricky_paths_are_404(user, url):
     default_storage.save("private/exports/1/x.json", ContentFile(b"secret"))
     assert Client().get(url).status_code == 404
+
+
+# --- With the files in an S3 bucket (a local moto server): the same /media/ addresses, never the bucket's ----------
+
+from tests.catalog.test_s3_storage import bucket, s3_client, s3_endpoint  # noqa: E402, F401 (fixtures)
+
+
+def test_bucket_images_are_served_at_media_and_the_bucket_is_never_named(client, user, bucket, s3_endpoint):  # noqa: F811
+    image = _proposal_image(user, process_with_phase("ideas"))
+    assert image.image.url == f"/media/{image.image.name}"
+    response = Client().get(image.image.url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content) == image.image.open("rb").read()
+    page = client.get(image.proposal.get_absolute_url()).content.decode()
+    assert f'src="{image.image.url}"' in page and s3_endpoint not in page and bucket not in page
