@@ -68,7 +68,10 @@ DATABASE_URL: str = _env.str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'auzolan.sql
 #: A cache shared by every process (login throttling needs it). Empty: the database cache.
 CACHE_URL: str = _env.str("CACHE_URL", "")
 
-SITE_URL: str = _env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+#: The platform's public address (absolute links in e-mails, feeds, sitemap, JSON-LD). Required in production;
+#: elsewhere, when empty, the address of the request, or the one `manage.py serve` serves (below, after PORT).
+SITE_URL: str = _env.str("SITE_URL", "").strip().rstrip("/")
+SITE_URL_CONFIGURED = bool(SITE_URL)
 PLATFORM_NAME: str = _env.str("PLATFORM_NAME", "Auzolan")
 DEFAULT_FROM_EMAIL: str = _env.str("DEFAULT_FROM_EMAIL", "Auzolan <ne-pas-repondre@auzolan.localhost>")
 EMAIL_URL: str = _env.str(
@@ -114,6 +117,12 @@ TRUSTED_PROXY_COUNT: int = _env.int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY els
 
 PORT: int = _env.int("PORT", 8000)
 WEB_WORKERS: int = _env.int("WEB_WORKERS", 2)
+#: Threads per web worker process (gunicorn's gthread worker): a slow request (an export, a long query) holds one
+#: thread, not a whole process. 1: gunicorn's sync worker, one request at a time per process.
+WEB_THREADS: int = _env.int("WEB_THREADS", 8)
+#: Seconds a public page is kept in the anonymous page cache (core.pagecache); data changes show at once anyway.
+#: 0 turns the cache off (the default in tests).
+PAGE_CACHE_SECONDS: int = _env.int("PAGE_CACHE_SECONDS", 0 if ENVIRONMENT == "test" else 60)
 TASK_WORKERS: int = _env.int("TASK_WORKERS", 1)
 LOG_LEVEL: str = _env.str("LOG_LEVEL", "INFO").upper()
 HOST: str = _env.str("HOST", "127.0.0.1")
@@ -201,3 +210,14 @@ if S3_BUCKET and IS_PRODUCTION:
         raise ImproperlyConfigured(
             f"S3_BUCKET is set: production refuses to start without {' and '.join(missing)} (see docs/environment.md)."
         )
+
+# Last, so that the other checks of production speak first.
+if not SITE_URL:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(
+            "Production refuses to start without SITE_URL, the public address (https://…) written in e-mails, feeds, "
+            "the sitemap and structured data (see docs/environment.md)."
+        )
+    # `manage.py serve` passes the port and address it serves to its processes: PORT=8790 make run gives :8790.
+    _shown = "127.0.0.1" if HOST in ("", "0.0.0.0", "::") else (f"[{HOST}]" if ":" in HOST else HOST)  # noqa: S104
+    SITE_URL = f"http://{_shown}:{PORT}"

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.template import engines
 
 from tests.accounts.factories import UserFactory
@@ -51,3 +51,12 @@ def user_client(client, user):
 def operator_client(client, operator):
     client.force_login(operator)
     return client
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The anonymous page cache (core.pagecache) on, as in production (it is off in tests by default)."""
+    settings.PAGE_CACHE_SECONDS = 60
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()

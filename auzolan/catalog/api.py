@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from auzolan.catalog import search, selectors
 from auzolan.catalog.models import Dataset, Resource
 from auzolan.catalog.vocabularies import LICENCES
+from auzolan.core.http import public_url
 from auzolan.core.permissions import can, get_object_for
 from auzolan.organisations.models import Organisation
 
@@ -333,7 +334,7 @@ def resource_detail(request, identifier: uuid.UUID):
 
 def _version_url(request, resource: Resource, version) -> str:
     url = reverse("catalog:version_download", args=(resource.dataset.slug, resource.identifier, version.number))
-    return request.build_absolute_uri(url)
+    return public_url(url, request)
 
 
 @router.get(

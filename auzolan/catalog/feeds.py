@@ -1,6 +1,13 @@
-"""Atom feeds of new and updated published datasets, for the whole catalogue and per organisation."""
+"""Atom feeds of new and updated published datasets, for the whole catalogue and per organisation.
+
+Links are absolute on the public address (core.http.public_url): SITE_URL when configured, whatever Host the request
+came with; in local mode, the request's address. Django's Feed prefixes relative links with the request's host, so
+every link is made absolute here first.
+"""
 
 from __future__ import annotations
+
+import copy
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -10,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auzolan.catalog.models import Dataset
 from auzolan.catalog.search import plain_excerpt
+from auzolan.core.http import public_url
 from auzolan.core.permissions import can
 from auzolan.core.text import elide
 from auzolan.organisations.models import Organisation
@@ -31,8 +39,18 @@ class DatasetFeed(Feed):
     title = _("Données ouvertes du territoire : nouveautés et mises à jour")
     subtitle = _("Les jeux de données publiés ou mis à jour récemment par les organisations membres.")
 
+    request = None  # set on a per-request copy (__call__): the Feed instance is shared by every thread
+
+    def __call__(self, request, *args, **kwargs):
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def feed_url(self) -> str:
+        return public_url(self.request.path, self.request)
+
     def link(self):
-        return reverse("catalog:search")
+        return public_url(reverse("catalog:search"), self.request)
 
     def items(self):
         return _latest(Dataset.objects.all())
@@ -44,7 +62,7 @@ class DatasetFeed(Feed):
         return plain_excerpt(item.description, 500)
 
     def item_link(self, item: Dataset) -> str:
-        return item.get_absolute_url()
+        return public_url(item.get_absolute_url(), self.request)
 
     def item_guid(self, item: Dataset) -> str:
         return f"urn:uuid:{item.identifier}"
@@ -83,7 +101,7 @@ class OrganisationDatasetFeed(DatasetFeed):
         return elide(_("Données ouvertes de %(name)s : nouveautés et mises à jour") % {"name": obj.name}, obj.name)
 
     def link(self, obj: Organisation) -> str:
-        return obj.get_absolute_url()
+        return public_url(obj.get_absolute_url(), self.request)
 
     def items(self, obj: Organisation):
         return _latest(Dataset.objects.for_organisation(obj))

@@ -1,4 +1,5 @@
-"""sitemap.xml and robots.txt: what search engines should index, with absolute URLs from settings.SITE_URL."""
+"""sitemap.xml and robots.txt: what search engines should index, with absolute URLs on the public address
+(SITE_URL when configured; in local mode, the address the request came to — see core.http.public_url)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from auzolan.catalog.models import Dataset
+from auzolan.core.http import public_url
 from auzolan.organisations.models import Organisation
 
 
 class SiteUrlSitemap(Sitemap):
-    """Absolute URLs on the platform's public address (no django.contrib.sites)."""
+    """Absolute URLs on the platform's public address (no django.contrib.sites). The sitemap view passes the
+    request's scheme and host (a RequestSite): used only when SITE_URL is not configured, as public_url does."""
 
     def get_protocol(self, protocol=None):
+        if protocol and not settings.SITE_URL_CONFIGURED:
+            return protocol
         return urlsplit(settings.SITE_URL).scheme or "https"
 
     def get_domain(self, site=None):
+        if site is not None and not settings.SITE_URL_CONFIGURED:
+            return site.domain
         return urlsplit(settings.SITE_URL).netloc
 
 
@@ -82,5 +89,6 @@ def sitemap(request):
 
 @require_GET
 def robots_txt(request):
-    lines = ["User-agent: *", "Allow: /", "Disallow: /back-office/", f"Sitemap: {settings.SITE_URL}/sitemap.xml", ""]
+    sitemap_url = public_url(reverse("sitemap_xml"), request)
+    lines = ["User-agent: *", "Allow: /", "Disallow: /back-office/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

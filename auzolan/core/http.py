@@ -1,4 +1,4 @@
-"""HTTP helpers: the visitor's IP address for rate limits, and safe "next" redirections.
+"""HTTP helpers: the visitor's IP address for rate limits, safe "next" redirections, absolute public addresses.
 
 The visitor's IP address, for rate limits: behind a reverse proxy, the address the trusted proxies saw.
 
@@ -40,3 +40,16 @@ def safe_next(request, target: str, default: str) -> str:
     ):
         return target
     return default
+
+
+def public_url(path: str, request=None) -> str:
+    """The absolute address of `path` (a path starting with "/") on the platform, for feeds, the sitemap, structured
+    data, e-mails and printed documents.
+
+    SITE_URL when it is configured (always in production: it never depends on the Host header). Without it (local
+    mode), the address the request came to (its Host header was checked against ALLOWED_HOSTS), or, with no request,
+    the address `manage.py serve` serves (`PORT=8790 make run` gives http://127.0.0.1:8790).
+    """
+    if request is not None and not getattr(settings, "SITE_URL_CONFIGURED", True):
+        return request.build_absolute_uri(path)
+    return settings.SITE_URL + path

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from auzolan.core import media
 from auzolan.core.views import health, jobs, pages
 
 app_name = "core"
@@ -17,4 +18,6 @@ urlpatterns = [
     path("sante/", health.health, name="health"),
     path("moi/taches/", jobs.job_list, name="job_list"),
     path("moi/taches/<uuid:job_id>/", jobs.job_detail, name="job_detail"),
+    # Public uploaded files (participation images) after a permission check; nothing else of MEDIA_ROOT.
+    path("media/<path:name>", media.serve_media, name="media"),
 ]

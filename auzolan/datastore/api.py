@@ -135,9 +135,11 @@ import math  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from ninja import Query as _Q  # noqa: E402
+from ninja.decorators import decorate_view as _decorate_view  # noqa: E402
 
 from auzolan.core import ratelimit as _ratelimit  # noqa: E402
 from auzolan.core.errors import Conflict as _Conflict  # noqa: E402
+from auzolan.core.pagecache import cache_public_page as _cache_public_page  # noqa: E402
 from auzolan.datastore import exports as _exports  # noqa: E402
 from auzolan.datastore import query as _query  # noqa: E402
 from auzolan.datastore import sql as _sql  # noqa: E402
@@ -218,6 +220,7 @@ def _ready_table(request, identifier: uuid.UUID) -> tuple[Resource, _Table]:
     summary="Lignes d'une ressource tabulaire : filtres, tri, champs, recherche, pagination",
     description=_FILTERS_DOC,
 )
+@_decorate_view(_cache_public_page("datastore.data"))
 def resource_data(
     request,
     identifier: uuid.UUID,
@@ -241,6 +244,7 @@ def resource_data(
     summary="Agrégation d'une ressource tabulaire : regroupement et nombre, somme, moyenne, minimum, maximum",
     description=_FILTERS_DOC,
 )
+@_decorate_view(_cache_public_page("datastore.aggregate"))
 def resource_data_aggregate(
     request,
     identifier: uuid.UUID,

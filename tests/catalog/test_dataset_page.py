@@ -163,3 +163,23 @@ def test_query_count_does_not_grow_with_resources(client, dataset, django_assert
         ReuseLinkFactory(dataset=dataset, state=ReuseLink.State.PUBLISHED)
     assert count() == few
     assert few <= 15
+
+
+def test_jsonld_uses_the_configured_public_address_whatever_the_host(client, dataset, settings):
+    settings.SITE_URL, settings.SITE_URL_CONFIGURED = "https://donnees.exemple.fr", True
+    settings.ALLOWED_HOSTS = ["donnees.exemple.fr", "interne"]
+    resource = ResourceFactory(dataset=dataset, kind=Resource.Kind.FILE, url="")
+    add_version(resource, 1)
+    response = client.get(f"/donnees/{dataset.slug}/", HTTP_HOST="interne:8000")
+    data = jsonld(response)
+    assert data["url"] == f"https://donnees.exemple.fr/donnees/{dataset.slug}/"
+    assert data["publisher"]["url"].startswith("https://donnees.exemple.fr/organisations/")
+    assert data["distribution"][0]["contentUrl"].startswith("https://donnees.exemple.fr/donnees/")
+    assert "interne" not in response.content.decode()
+
+
+def test_jsonld_follows_the_served_address_in_local_mode(client, dataset, settings):
+    settings.SITE_URL, settings.SITE_URL_CONFIGURED = "http://127.0.0.1:8790", False
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    data = jsonld(client.get(f"/donnees/{dataset.slug}/", HTTP_HOST="127.0.0.1:8790"))
+    assert data["url"] == f"http://127.0.0.1:8790/donnees/{dataset.slug}/"

@@ -52,7 +52,7 @@ def test_organisation_feed_of_a_non_member_is_404(client):
 
 
 def test_sitemap(client, datasets, settings):
-    settings.SITE_URL = "https://donnees.exemple.fr"
+    settings.SITE_URL, settings.SITE_URL_CONFIGURED = "https://donnees.exemple.fr", True
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     root = ET.fromstring(response.content)  # noqa: S314 (our own response)
@@ -67,7 +67,7 @@ def test_sitemap(client, datasets, settings):
 
 
 def test_robots_txt(client, settings):
-    settings.SITE_URL = "https://donnees.exemple.fr"
+    settings.SITE_URL, settings.SITE_URL_CONFIGURED = "https://donnees.exemple.fr", True
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
@@ -75,3 +75,59 @@ def test_robots_txt(client, settings):
     assert "User-agent: *" in text
     assert "Allow: /" in text
     assert "Sitemap: https://donnees.exemple.fr/sitemap.xml" in text
+
+
+# --- Absolute addresses: the configured public address, or the served one in local mode (issue 9) ---------------
+
+
+@pytest.fixture
+def configured(settings):
+    """Production-like: SITE_URL is set; the site is also reachable under an internal name."""
+    settings.SITE_URL, settings.SITE_URL_CONFIGURED = "https://donnees.exemple.fr", True
+    settings.ALLOWED_HOSTS = ["donnees.exemple.fr", "interne"]
+
+
+@pytest.fixture
+def local(settings):
+    """Local mode without SITE_URL: the served address (here 8790) and whatever host the request came to."""
+    settings.SITE_URL, settings.SITE_URL_CONFIGURED = "http://127.0.0.1:8790", False
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+
+def _feed_links(response) -> list[str]:
+    root = ET.fromstring(response.content)  # noqa: S314 (our own response)
+    return [link.get("href") for link in root.iter(f"{ATOM}link")]
+
+
+def test_feed_links_use_the_configured_address_whatever_the_host(client, datasets, configured):
+    for url in ("/donnees/flux.atom", "/organisations/bayonne/donnees.atom"):
+        links = _feed_links(client.get(url, HTTP_HOST="interne:8000"))
+        assert links and all(link.startswith("https://donnees.exemple.fr/") for link in links), links
+
+
+def test_feed_links_follow_the_served_address_in_local_mode(client, datasets, local):
+    links = _feed_links(client.get("/donnees/flux.atom", HTTP_HOST="localhost:8790"))
+    assert links and all(link.startswith("http://localhost:8790/") for link in links), links
+
+
+def test_sitemap_and_robots_use_the_configured_address_whatever_the_host(client, datasets, configured):
+    response = client.get("/sitemap.xml", HTTP_HOST="interne:8000")
+    locations = [url.find(f"{SITEMAP}loc").text for url in ET.fromstring(response.content).findall(f"{SITEMAP}url")]  # noqa: S314
+    assert locations and all(loc.startswith("https://donnees.exemple.fr/") for loc in locations)
+    robots = client.get("/robots.txt", HTTP_HOST="interne:8000").content.decode()
+    assert "Sitemap: https://donnees.exemple.fr/sitemap.xml" in robots
+
+
+def test_sitemap_and_robots_follow_the_served_address_in_local_mode(client, datasets, local):
+    response = client.get("/sitemap.xml", HTTP_HOST="localhost:8790")
+    locations = [url.find(f"{SITEMAP}loc").text for url in ET.fromstring(response.content).findall(f"{SITEMAP}url")]  # noqa: S314
+    assert "http://localhost:8790/" in locations
+    assert "http://localhost:8790" + datasets["published"].get_absolute_url() in locations
+    assert (
+        "Sitemap: http://localhost:8790/sitemap.xml"
+        in client.get("/robots.txt", HTTP_HOST="localhost:8790").content.decode()
+    )
+
+
+def test_a_host_outside_allowed_hosts_is_refused(client, datasets, local):
+    assert client.get("/sitemap.xml", HTTP_HOST="attaquant.example").status_code == 400

@@ -48,7 +48,7 @@ def bucket(s3_client, settings, s3_endpoint):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "auzolan.core.storage.PrivateS3Storage",
             "OPTIONS": {
                 "bucket_name": name,
                 "endpoint_url": s3_endpoint,
@@ -79,7 +79,7 @@ def test_upload_download_and_delete_through_the_bucket(client, bucket, s3_client
         actor=editor, dataset=dataset, kind="file", title="Subventions", file=SimpleUploadedFile("sub.csv", content)
     )
     version = resource.current_version
-    assert type(default_storage._wrapped).__name__ == "S3Storage"
+    assert type(default_storage._wrapped).__name__ == "PrivateS3Storage"
     # In the bucket under the prefix, private, and nothing on the local disk.
     key = f"essai/{version.file.name}"
     assert keys(s3_client, bucket) == [key]
@@ -148,7 +148,7 @@ def test_s3_bucket_setting_switches_the_default_storage():
         S3_PREFIX="/auzolan/",
     )
     assert result.returncode == 0, result.stderr
-    assert '"BACKEND": "storages.backends.s3.S3Storage"' in result.stdout
+    assert '"BACKEND": "auzolan.core.storage.PrivateS3Storage"' in result.stdout
     assert '"bucket_name": "fichiers"' in result.stdout
     assert '"location": "auzolan"' in result.stdout
     assert '"default_acl": "private"' in result.stdout

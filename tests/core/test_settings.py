@@ -12,7 +12,8 @@ BASE = settings.BASE_DIR
 
 
 def run_python(code: str, **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DEBUG")}
+    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_URL", "DEBUG", "SITE_URL", "PORT", "HOST")
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.pop("AUZOLAN_ENV", None)
     clean.update(env)
     return subprocess.run([sys.executable, "-c", code], cwd=BASE, env=clean, capture_output=True, text=True, timeout=60)
@@ -172,3 +173,28 @@ def test_setup_depends_on_the_local_settings_file():
     makefile = (BASE / "Makefile").read_text()
     assert re.search(r"^setup:.*\s\.env\b", makefile, re.M)
     assert "make run" in (BASE / "docs" / "deployment.md").read_text().split("## One machine")[1].split("##")[0]
+
+
+def test_production_refuses_a_missing_site_url():
+    result = run_python(
+        IMPORT_SETTINGS,
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="auzolan.example.org",
+        EMAIL_URL="smtp://mail.example.org:587",
+    )
+    assert result.returncode != 0
+    assert "SITE_URL" in result.stderr and "started" not in result.stdout
+
+
+def test_local_site_url_is_the_served_address_unless_configured(tmp_path):
+    code = (
+        IMPORT_SETTINGS + "; from django.conf import settings; print(settings.SITE_URL, settings.SITE_URL_CONFIGURED)"
+    )
+    served = run_python(code, AUZOLAN_ENV="local", AUZOLAN_VAR_DIR=str(tmp_path), PORT="8790")
+    assert served.stdout.split()[-2:] == ["http://127.0.0.1:8790", "False"], served.stderr
+    everywhere = run_python(code, AUZOLAN_ENV="local", AUZOLAN_VAR_DIR=str(tmp_path), PORT="8790", HOST="0.0.0.0")  # noqa: S104
+    assert everywhere.stdout.split()[-2] == "http://127.0.0.1:8790"
+    configured = run_python(
+        code, AUZOLAN_ENV="local", AUZOLAN_VAR_DIR=str(tmp_path), PORT="8790", SITE_URL="https://donnees.exemple.fr/"
+    )
+    assert configured.stdout.split()[-2:] == ["https://donnees.exemple.fr", "True"]

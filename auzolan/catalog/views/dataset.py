@@ -17,7 +17,9 @@ from auzolan.catalog import selectors
 from auzolan.catalog.models import Dataset, Resource
 from auzolan.catalog.quality import quality_report
 from auzolan.catalog.vocabularies import LICENCES
+from auzolan.core.http import public_url
 from auzolan.core.markdown import render_markdown
+from auzolan.core.pagecache import cache_public_page
 from auzolan.core.permissions import can, get_object_for
 
 # What the public sees of the history: publication and updates, never who did them (RGPD).
@@ -59,9 +61,7 @@ def _activity(dataset: Dataset, *, show_names: bool) -> list[dict]:
 
 def _download_url(request, dataset: Dataset, resource: Resource) -> str:
     if resource.kind == Resource.Kind.FILE:
-        return request.build_absolute_uri(
-            reverse("catalog:resource_download", args=(dataset.slug, resource.identifier))
-        )
+        return public_url(reverse("catalog:resource_download", args=(dataset.slug, resource.identifier)), request)
     return resource.url
 
 
@@ -73,11 +73,11 @@ def _script_json(data: dict) -> str:
 
 def dataset_jsonld(request, dataset: Dataset) -> dict:
     """schema.org Dataset (what Google Dataset Search reads)."""
-    url = request.build_absolute_uri(dataset.get_absolute_url())
+    url = public_url(dataset.get_absolute_url(), request)
     organisation = {
         "@type": "Organization",
         "name": dataset.organisation.name,
-        "url": request.build_absolute_uri(dataset.organisation.get_absolute_url()),
+        "url": public_url(dataset.organisation.get_absolute_url(), request),
     }
     data = {
         "@context": "https://schema.org/",
@@ -135,19 +135,20 @@ def _citation(request, dataset: Dataset) -> str:
         "organisation": dataset.organisation.name,
         "title": dataset.title,
         "platform": settings.PLATFORM_NAME,
-        "url": request.build_absolute_uri(dataset.get_absolute_url()),
+        "url": public_url(dataset.get_absolute_url(), request),
         "date": formats.date_format(timezone.localtime(date), "SHORT_DATE_FORMAT") if date else "—",
     }
 
 
 @require_safe
+@cache_public_page("catalog.dataset")
 def dataset_detail(request, slug: str):
     dataset = get_object_for(request.user, "catalog.view_dataset", selectors.dataset_page_queryset(), slug=slug)
     is_member = can(request.user, "organisations.view_members", dataset.organisation)
     resources = list(dataset.resources.all())
     licence = LICENCES[dataset.licence]
     quality = quality_report(dataset, resources=resources)
-    api_url = request.build_absolute_uri(f"/api/v1/datasets/{dataset.slug}")
+    api_url = public_url(f"/api/v1/datasets/{dataset.slug}", request)
     context = {
         "dataset": dataset,
         "resources": resources,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auzolan.catalog import search
 from auzolan.catalog.feeds import DatasetFeed, OrganisationDatasetFeed
+from auzolan.core.pagecache import cache_public_page
 
 FACET_LABELS = {
     "organisation": _("Organisation"),
@@ -54,6 +55,7 @@ def _window(page: int, num_pages: int) -> list[int | None]:
     return window
 
 
+@cache_public_page("catalog.search")
 def dataset_search(request):
     q = request.GET.get("q", "")[: search.MAX_QUERY_LENGTH]
     filters = search.clean_filters({name: request.GET.getlist(name) for name in search.FACETS})

@@ -3,11 +3,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from auzolan.core.legal import operator
+from auzolan.core.pagecache import cache_public_page
 from auzolan.core.programmes import PROGRAMMES
 from auzolan.core.registry import home_figures, home_sections, page_sections
 
 
 @require_safe
+@cache_public_page("core.home")
 def home(request):
     return render(
         request,

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from auzolan.core.errors import ApplicationError, Conflict
 from auzolan.core.forms import add_service_error
-from auzolan.core.http import client_ip
+from auzolan.core.http import client_ip, public_url
 from auzolan.core.permissions import can
 from auzolan.core.submissions import claim_submission, release_submission
 from auzolan.participation import pabulib
@@ -748,7 +748,7 @@ def manage_codes(request, slug: str):
         except ApplicationError as error:
             add_service_error(form, error)
         else:
-            url = request.build_absolute_uri(reverse("participation:code_entry", kwargs={"slug": process.slug}))
+            url = public_url(reverse("participation:code_entry", kwargs={"slug": process.slug}), request)
             if form.cleaned_data["output"] == "csv":
                 buffer = io.StringIO()
                 writer = csv.writer(buffer)

@@ -485,11 +485,20 @@ def _home_figures() -> list[Figure]:
     ]
 
 
+def image_visible(request, name: str) -> bool:
+    """May this visitor see the process image stored under `name` (/media/)? When they may see the process."""
+    process = Process.objects.select_related("organisation").filter(image=name).first()
+    return process is not None and can(request.user, "participation.view_process", process)
+
+
 def register() -> None:
+    from auzolan.core.media import register_public_media
+
     register_page_section(
         "programme_participation", "participation/processes/_programme_section.html", _programme_section, order=10
     )
     register_home_figures(_home_figures)
+    register_public_media(Process._meta.get_field("image").upload_to, image_visible)
 
 
 P = "gerer/<slug:org_slug>/"

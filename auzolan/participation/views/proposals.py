@@ -24,7 +24,7 @@ from auzolan.core.submissions import claim_submission, release_submission
 from auzolan.participation.eligibility import eligibility
 from auzolan.participation.forms.comments import CommentForm
 from auzolan.participation.forms.proposals import AnswerForm, FilterForm, ProposalForm
-from auzolan.participation.models import Process, Proposal
+from auzolan.participation.models import Process, Proposal, ProposalImage
 from auzolan.participation.selectors import comments as comment_selectors
 from auzolan.participation.selectors import proposals as selectors
 from auzolan.participation.services import proposals as services
@@ -428,10 +428,24 @@ def process_section(request, process) -> dict | None:
     return {"process": process, "count": counts["proposals"], "latest": latest, "can_propose": allowed}
 
 
+def image_visible(request, name: str) -> bool:
+    """May this visitor see the proposal image stored under `name` (/media/)? The rule of the proposal's page and of
+    its attachments: the process is visible to them, and a hidden proposal only to its moderators."""
+    image = ProposalImage.objects.select_related("proposal__process__organisation").filter(image=name).first()
+    if image is None:
+        return False
+    proposal, process = image.proposal, image.proposal.process
+    if not can(request.user, "participation.view_process", process):
+        return False
+    return not proposal.is_hidden or can(request.user, "participation.moderate", process)
+
+
 def register() -> None:
+    from auzolan.core.media import register_public_media
     from auzolan.core.registry import register_page_section
 
     register_page_section("participation_process", "participation/proposals/_section.html", process_section, order=30)
+    register_public_media(ProposalImage._meta.get_field("image").upload_to, image_visible)
     from auzolan.participation.views import processes
 
     register_action_url = getattr(processes, "register_action_url", None)

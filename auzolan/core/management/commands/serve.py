@@ -2,6 +2,11 @@
 
 `python manage.py serve` is what `make run` ends with. It stops everything on Ctrl+C, and stops
 everything if one process dies, so that a half-working platform never stays up unnoticed.
+
+Web worker model: WEB_WORKERS processes × WEB_THREADS threads (gunicorn's gthread worker), so that a slow request
+(a large export, a query running to its time limit) holds one thread while the others keep answering; with
+WEB_THREADS=1, gunicorn's sync worker. The processes it starts get the port and address it serves (PORT, HOST):
+without SITE_URL, absolute links then name the served address (config/env.py).
 """
 
 import os
@@ -23,11 +28,14 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=env.PORT)
         parser.add_argument("--host", default=env.HOST)
         parser.add_argument("--web-workers", type=int, default=env.WEB_WORKERS)
+        parser.add_argument("--web-threads", type=int, default=env.WEB_THREADS)
         parser.add_argument("--task-workers", type=int, default=env.TASK_WORKERS)
 
-    def handle(self, *args, port, host, web_workers, task_workers, **options):
+    def handle(self, *args, port, host, web_workers, web_threads, task_workers, **options):
         python = sys.executable
         base = str(settings.BASE_DIR)
+        web_threads = max(1, web_threads)
+        model = ["--worker-class", "gthread", "--threads", str(web_threads)] if web_threads > 1 else []
         commands = [
             [
                 python,
@@ -38,6 +46,7 @@ class Command(BaseCommand):
                 f"{host}:{port}",
                 "--workers",
                 str(web_workers),
+                *model,
                 "--access-logfile",
                 "-",
                 "--graceful-timeout",
@@ -51,11 +60,15 @@ class Command(BaseCommand):
         commands += [
             [python, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "1"]
         ] * task_workers
-        processes = [subprocess.Popen(command, cwd=base, env=os.environ.copy()) for command in commands]  # noqa: S603
+        children_env = {**os.environ, "PORT": str(port), "HOST": host}
+        processes = [subprocess.Popen(command, cwd=base, env=children_env) for command in commands]  # noqa: S603
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"\nAuzolan est servi sur http://{shown}:{port}"))
+        if env.SITE_URL_CONFIGURED:
+            self.stdout.write(f"  adresse publique (SITE_URL) : {env.SITE_URL}")
         self.stdout.write(
-            f"  serveur web : gunicorn, {web_workers} processus ; tâches de fond : {task_workers} worker(s)"
+            f"  serveur web : gunicorn, {web_workers} processus × {web_threads} fil(s) d'exécution ; "
+            f"tâches de fond : {task_workers} worker(s)"
         )
         self.stdout.write("  Ctrl+C pour arrêter.\n")
         self._print_how_to_try()
