@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Noyau")
 
     def ready(self):
-        from auzolan.core import legal  # noqa: F401  (registers the deployment check of the operator's identity)
-
         # The anonymous page cache watches every database connection's writes (see core.pagecache).
-        from auzolan.core import pagecache  # noqa: F401
+        from auzolan.core import (
+            legal,  # noqa: F401  (registers the deployment check of the operator's identity)
+            pagecache,  # noqa: F401
+        )
