@@ -119,7 +119,8 @@ def database_cache(transactional_db, settings):
     from django.core.management import call_command
 
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "test_ratelimit_cache"}
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "test_ratelimit_cache"},
     }
     call_command("createcachetable", verbosity=0)
     yield

@@ -146,6 +146,7 @@ class _StoppedProcess:
         pass
 
 
+@pytest.mark.django_db  # serve lists the demo accounts that exist
 def test_serve_uses_threaded_workers_and_passes_the_served_address(monkeypatch):
     from django.core.management import call_command
 
@@ -165,6 +166,7 @@ def test_serve_uses_threaded_workers_and_passes_the_served_address(monkeypatch):
     assert all(p.env["PORT"] == "8790" and p.env["HOST"] == "0.0.0.0" for p in (web, worker))  # noqa: S104
 
 
+@pytest.mark.django_db
 def test_serve_with_one_thread_keeps_the_sync_worker(monkeypatch):
     from django.core.management import call_command
 
