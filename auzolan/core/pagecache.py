@@ -88,7 +88,8 @@ def _bump() -> None:
     try:
         caches["default"].set(VERSION_KEY, str(time.time_ns()), timeout=None)
     except DatabaseError as error:  # the database cache's table does not exist yet (during the first `migrate`)
-        level = logging.DEBUG if getattr(_bump, "warned", False) else logging.WARNING
+        missing_table = "auzolan_cache" in str(error)  # the first `migrate`, before the cache table's migration
+        level = logging.DEBUG if missing_table or getattr(_bump, "warned", False) else logging.WARNING
         _bump.warned = True
         logger.log(level, "Page cache: the content version could not be changed (%s).", error)
 
