@@ -26,9 +26,8 @@ from auzolan.organisations.models import Membership, Organisation
 
 ORDER = 30
 
-LONG_TEXT = (
-    "Ce jeu de données est publié par la commune dans le cadre de la démarche d'ouverture des données du territoire. "
-)
+#: Said after each dataset's own description (which comes first, so that lists show what differs).
+CLOSING_TEXT = " Publié dans le cadre de la démarche collective d'ouverture des données du territoire."
 
 
 def luhn_complete(digits: str) -> str:
@@ -436,7 +435,7 @@ def load(*, stdout) -> list[str]:
             actor=actor,
             organisation=organisation,
             title=title,
-            description=LONG_TEXT + item.text,
+            description=item.text.rstrip() + CLOSING_TEXT,
             keywords=item.keywords,
             themes=item.themes,
             communes=list(organisation.communes.all()),
