@@ -6,3 +6,14 @@ class CoreConfig(AppConfig):
     name = "auzolan.core"
     label = "core"
     verbose_name = _("Noyau")
+
+    def ready(self):
+        from django.contrib.admin import options
+        from django.db import models
+
+        from auzolan.core import lookups
+        from auzolan.core.forms import BoundedJSONField
+
+        lookups.register()
+        # The back office edits JSON fields within the depth bound (core.inputs), not with Django's unbounded parser.
+        options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.JSONField] = {"form_class": BoundedJSONField}

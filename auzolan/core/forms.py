@@ -4,7 +4,7 @@ from django import forms
 from django.db import models
 
 from auzolan.core.errors import ApplicationError
-from auzolan.core.inputs import BIGINT_MAX, int_param
+from auzolan.core.inputs import BIGINT_MAX, BoundedJSONDecoder, int_param
 
 
 def add_service_error(form: forms.Form, error: ApplicationError) -> None:
@@ -57,3 +57,11 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": str(item)[:50]}
                 )
         return super()._check_values(value)
+
+
+class BoundedJSONField(forms.JSONField):
+    """JSON typed in a form, parsed within core.inputs' depth bound (Django's own field lets RecursionError through:
+    a 500). The back office's forms use it for every model JSONField (CoreConfig.ready)."""
+
+    def __init__(self, *, decoder=None, **kwargs):
+        super().__init__(decoder=decoder or BoundedJSONDecoder, **kwargs)

@@ -95,6 +95,19 @@ def load_json(data, *, max_depth: int = MAX_JSON_DEPTH):
     return value
 
 
+class BoundedJSONDecoder(json.JSONDecoder):
+    """For code that takes a decoder class (Django's form JSONField): the same bound, as a `json.JSONDecodeError`."""
+
+    def decode(self, s, *args, **kwargs):
+        try:
+            value = super().decode(s, *args, **kwargs)
+        except RecursionError:
+            raise json.JSONDecodeError(JSONTooDeep(MAX_JSON_DEPTH).message, s, 0) from None
+        if _depth_exceeds(value, MAX_JSON_DEPTH):
+            raise json.JSONDecodeError(JSONTooDeep(MAX_JSON_DEPTH).message, s, 0)
+        return value
+
+
 def _depth_exceeds(value, max_depth: int) -> bool:
     """Whether lists and objects nest deeper than `max_depth` (walked without recursion)."""
     stack = [(value, 1)] if isinstance(value, dict | list) else []

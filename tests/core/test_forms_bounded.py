@@ -13,7 +13,7 @@ from django import forms
 from django.db import models
 
 import auzolan
-from auzolan.core.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
+from auzolan.core.forms import BoundedJSONField, BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from auzolan.organisations.models import Commune, Organisation
 from tests.organisations.factories import OrganisationFactory
 
@@ -40,6 +40,8 @@ def test_every_choice_of_objects_is_bounded():
             if isinstance(field, forms.ModelMultipleChoiceField):
                 if not isinstance(field, BoundedModelMultipleChoiceField):
                     unbounded.append(f"{cls.__module__}.{cls.__name__}.{name}")
+            elif isinstance(field, forms.JSONField) and not isinstance(field, BoundedJSONField):
+                unbounded.append(f"{cls.__module__}.{cls.__name__}.{name} (JSON)")
             elif isinstance(field, forms.ModelChoiceField) and not isinstance(field, BoundedModelChoiceField):
                 key = _key(field)
                 if key is not None and not isinstance(key, models.IntegerField):
@@ -60,3 +62,25 @@ def test_bounded_fields_refuse_what_cannot_be_looked_up():
     assert by_slug.clean("test") == organisation
     several_slugs = BoundedModelMultipleChoiceField(queryset=Organisation.objects.all(), to_field_name="slug")
     assert list(several_slugs.clean(["test"])) == [organisation]
+
+
+def test_every_json_field_of_the_back_office_is_bounded(rf, django_user_model):
+    from django.contrib import admin
+
+    request = rf.get("/")
+    request.user = django_user_model(is_staff=True, is_superuser=True)
+    unbounded = []
+    for model, model_admin in admin.site._registry.items():
+        for name, field in model_admin.get_form(request).base_fields.items():
+            if isinstance(field, forms.JSONField) and not isinstance(field, BoundedJSONField):
+                unbounded.append(f"{model._meta.label}.{name}")
+    assert not unbounded, unbounded
+
+
+def test_the_bounded_json_field_refuses_deep_nesting_with_a_form_error():
+    field = BoundedJSONField()
+    assert field.clean('{"a": [1, 2]}') == {"a": [1, 2]}
+    for deep in ("[" * 100_000, "[" * 100 + "]" * 100):
+        with pytest.raises(forms.ValidationError):
+            field.clean(deep)
+        assert field.bound_data(deep, None) == deep  # shown again as typed, not a RecursionError
