@@ -255,3 +255,20 @@ def test_data_api_values_beyond_the_engine_are_a_french_400(client, transactiona
         text = json.dumps(response.json(), ensure_ascii=False)
         for leak in ("Error", "INT", "Python", "Conversion"):
             assert leak not in text, (params, text)
+
+
+@pytest.mark.django_db
+def test_huge_or_garbled_headers_are_never_a_500(client):
+    headers_list = [
+        {"accept-language": "fr-FR;q=0.9," * 20_000},
+        {"accept-language": "*;q=abc,,;;=,é"},
+        {"user-agent": "x" * 100_000},
+        {"referer": "https://" + "x" * 50_000},
+        {"x-forwarded-for": "1.2.3.4, pas-une-adresse, ::1, " * 1000},
+        {"cookie": "django_language=" + "x" * 10_000 + "; csrftoken=" + "y" * 10_000},
+    ]
+    for headers in headers_list:
+        for path in ("/", "/donnees/", "/api/v1/organisations"):
+            assert client.get(path, headers=headers).status_code < 500, (path, list(headers))
+        response = client.post("/i18n/setlang/", {"language": "eu", "next": "/"}, headers=headers)
+        assert response.status_code < 500, list(headers)
