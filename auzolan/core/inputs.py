@@ -1,10 +1,10 @@
 """What people send, bounded before it reaches the database, DuckDB or a recursive parser.
 
 - Integers: SQLite and PostgreSQL store at most a signed 64-bit integer (ids are `BigAutoField`); a bigger number in a
-  lookup is an `OverflowError` (SQLite) or a `DataError` (PostgreSQL), and an offset of 2**63 or more is an
-  `IntegrityError`. The API's parameters use the bounded types below (`Id`, `Offset`, `Limit`, `PageNumber`,
-  `BoundedInt`, or `ge`/`le` with these constants) and texts say their length (`Text`, `max_length`); HTML views
-  parse integers from query strings and forms with `int_param`; path converters (`<int:pk>`) are bounded by
+  lookup is an `OverflowError` on SQLite (core.lookups leaves it out of lookups), and an offset of 2**63 or more an
+  `IntegrityError` (SQLite) or a `DataError` (PostgreSQL). The API's parameters use the bounded types below (`Id`,
+  `Offset`, `BoundedInt`, or `ge`/`le` with these constants) and texts say their length (`Text`, `max_length`); HTML
+  views parse integers from query strings and forms with `int_param`; path converters (`<int:pk>`) are bounded by
   `InputGuardMiddleware` (a number out of range names nothing: 404).
 - JSON from people (uploads, schemas, API bodies) goes through `load_json`, which refuses more than `MAX_JSON_DEPTH`
   levels of nesting with a French message: Python's parser and everything after it recurse once per level.
@@ -31,13 +31,6 @@ MAX_JSON_DEPTH = 64
 Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 #: A number of items to skip.
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
-#: A page number (1-based).
-PageNumber = Annotated[int, Field(ge=1, le=MAX_OFFSET)]
-
-
-def Limit(maximum: int):
-    """A number of items per page, from 1 to `maximum`."""
-    return Annotated[int, Field(ge=1, le=maximum)]
 
 
 def BoundedInt(minimum: int, maximum: int):

@@ -16,18 +16,20 @@ Defence in depth, each layer enough on its own for the worst cases:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import duckdb
 from django.utils.translation import gettext as _
 
 from auzolan.core.errors import ValidationError
+from auzolan.core.inputs import JSONTooDeep, load_json
 from auzolan.datastore.duck import quote
 from auzolan.datastore.models import Table
 from auzolan.datastore.query import Compiler, _jsonable, _path, run
 
 MAX_SQL_LENGTH = 10_000
+#: The deepest syntax tree (in JSON levels) that the check walks: 1+1+…+1 with 300 terms went beyond Python's recursion.
+MAX_TREE_DEPTH = 400
 DEFAULT_ROWS = 1000
 MAX_ROWS = 10_000
 MEMORY_LIMIT = "256MB"
@@ -128,7 +130,10 @@ def _walk(node, found: dict) -> None:
 def check_tree(con, sql: str, views: set[str]) -> None:
     """Refuse tables, table functions and functions outside what the sandbox exposes."""
     serialized = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()[0][0]
-    tree = json.loads(serialized)
+    try:
+        tree = load_json(serialized, max_depth=MAX_TREE_DEPTH)
+    except JSONTooDeep:
+        raise refuse(_("La requête imbrique trop d'expressions : simplifiez-la."), "sql-too-deep") from None
     if tree.get("error"):
         raise refuse(_("Requête SQL non prise en charge : %(error)s") % {"error": tree.get("error_message", "")[:300]})
     found = {"tables": [], "table_functions": [], "functions": [], "ctes": set()}
