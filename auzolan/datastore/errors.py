@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 _COLUMN = re.compile(r'Referenced column "([^"]{1,100})" not found')
 _TABLE = re.compile(r"Table with name ([\w.]{1,100}) does not exist")
 _FUNCTION = re.compile(r"Function with name ([\w.]{1,100}) does not exist")
+_NEAR = re.compile(r'syntax error at or near "([^"]{1,60})"')
 _CONVERT = re.compile(r"Could not convert string '([^']{0,100})' to (\w+)")
 _TYPES = {
     "INT8": "entier",
@@ -54,6 +55,13 @@ def explain(error: duckdb.Error) -> tuple[str, str]:
     if isinstance(error, duckdb.InvalidInputException):
         return "invalid-value", _("Une valeur fournie est invalide ou trop grande.")
     if isinstance(error, duckdb.ParserException):
+        near = _NEAR.search(text)
+        if near:
+            return "syntax-error", _("La requête contient une erreur de syntaxe près de « %(near)s ».") % {
+                "near": near.group(1)
+            }
+        if "expression depth" in text:
+            return "syntax-error", _("La requête imbrique trop d'expressions : simplifiez-la.")
         return "syntax-error", _("La requête contient une erreur de syntaxe.")
     if isinstance(error, duckdb.BinderException | duckdb.CatalogException):
         for pattern, message in (

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from auzolan.core.errors import ValidationError
 from auzolan.core.inputs import JSONTooDeep, load_json
 from auzolan.datastore.duck import quote
+from auzolan.datastore.errors import explain
 from auzolan.datastore.models import Table
 from auzolan.datastore.query import Compiler, _jsonable, _path, run
 
@@ -93,9 +94,7 @@ def check_statement(sql: str) -> str:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as error:
-        raise refuse(
-            _("Requête SQL invalide : %(error)s") % {"error": str(error).splitlines()[0][:300]}, "sql-syntax"
-        ) from None
+        raise refuse(_("Requête SQL invalide : %(error)s") % {"error": explain(error)[1]}, "sql-syntax") from None
     if len(statements) != 1:
         raise refuse(_("Une seule instruction est permise (une requête SELECT)."))
     statement = statements[0]
