@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from auzolan.catalog.models import TableSchema
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import ValidationError
-from auzolan.core.inputs import JSONTooDeep, load_json
+from auzolan.core.inputs import JSONTooDeep, carries_nul, load_json
 from auzolan.core.permissions import require
 
 #: The field types of the Table Schema specification (https://specs.frictionlessdata.io/table-schema/).
@@ -85,6 +85,8 @@ def _read_descriptor(descriptor) -> dict:
             _("Ce JSON est invalide à la ligne %(line)d, colonne %(column)d : %(error)s.")
             % {"line": error.lineno, "column": error.colno, "error": error.msg}
         )
+    if carries_nul(raw):  # PostgreSQL stores no NUL character in JSON (a 500 when saving)
+        _refuse(_("Le schéma contient un caractère nul (\\u0000), qui n'est accepté dans aucun texte."))
     return data
 
 

@@ -13,16 +13,14 @@ unknown address, a 405, a CSRF refusal, a 500 page) into `{"error": {"code", "me
 from __future__ import annotations
 
 import json
-import re
 
 from django.http import Http404
 
 from auzolan.core.inputs import BIGINT_MAX
+from auzolan.core.inputs import carries_nul as json_carries_nul
 from auzolan.core.views.errors import api_error, bad_request, is_api, status_error
 
 NUL = "\x00"
-#: A JSON escape of NUL (\u0000) that is not itself an escaped backslash followed by "u0000".
-JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -51,10 +49,8 @@ def carries_nul(request) -> bool:
             for key, values in request.POST.lists():
                 if NUL in key or any(NUL in value for value in values):
                     return True
-        elif content_type == "application/json" or content_type.endswith("+json"):
-            body = request.body
-            if b"\x00" in body or JSON_NUL.search(body):
-                return True
+        elif (content_type == "application/json" or content_type.endswith("+json")) and json_carries_nul(request.body):
+            return True
     return False
 
 

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated
 
 from django.utils.translation import gettext as _
@@ -59,6 +60,15 @@ def int_param(raw, *, default: int | None = None, minimum: int = 0, maximum: int
         except ValueError:
             return default
     return number if minimum <= number <= maximum else default
+
+
+#: A JSON escape of NUL (\u0000) that is not itself an escaped backslash followed by "u0000".
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
+def carries_nul(raw: bytes) -> bool:
+    """Whether a JSON text holds the NUL character (raw or escaped), which PostgreSQL stores nowhere."""
+    return b"\x00" in raw or JSON_NUL.search(raw) is not None
 
 
 class JSONTooDeep(ValueError):

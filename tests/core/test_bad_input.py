@@ -126,6 +126,18 @@ def test_a_deeply_nested_custom_schema_is_refused_in_french(client, editor):
     assert "niveaux" in response.content.decode()
 
 
+def test_a_custom_schema_with_a_nul_character_is_refused_in_french(client, editor):
+    """On PostgreSQL, saving it was a DataError (jsonb has no NUL): a 500."""
+    organisation = editor.memberships.get().organisation
+    client.force_login(editor)
+    descriptor = '{"fields": [{"name": "a\\u0000", "type": "string"}]}'
+    response = client.post(
+        "/publier/schemas/nouveau/", {"organisation": organisation.pk, "title": "Nul", "descriptor": descriptor}
+    )
+    assert response.status_code in (200, 400)
+    assert "caractère nul" in response.content.decode()
+
+
 @pytest.mark.django_db
 def test_a_deeply_nested_api_body_is_a_french_400(client):
     error = api_error(client.post("/api/v1/sql", DEEP, content_type="application/json"), 400)
@@ -161,7 +173,7 @@ def test_nul_in_a_form_json_body_cookie_or_header_is_a_400(client):
 
 
 def test_a_json_nul_escape_is_told_from_an_escaped_backslash():
-    from auzolan.core.guards import JSON_NUL
+    from auzolan.core.inputs import JSON_NUL
 
     assert JSON_NUL.search(rb'{"a": "x\u0000"}')
     assert JSON_NUL.search(rb'{"a": "x\\\u0000"}')  # an escaped backslash, then NUL
