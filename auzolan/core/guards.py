@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from auzolan.core.inputs import BIGINT_MAX
 from auzolan.core.inputs import carries_nul as json_carries_nul
@@ -25,8 +26,6 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def _nul_message() -> str:
-    from django.utils.translation import gettext as _
-
     return _("La requête contient un caractère nul (U+0000), qui n'est accepté dans aucun texte.")
 
 

@@ -218,7 +218,9 @@ def resource_data(
         description="Colonnes de tri séparées par des virgules ; `-colonne` pour décroissant.",
     ),
     fields: str = _Q(
-        "", max_length=_query.MAX_LIST_LENGTH, description="Colonnes à renvoyer, séparées par des virgules (toutes)."
+        "",
+        max_length=_query.MAX_LIST_LENGTH,
+        description="Colonnes à renvoyer, séparées par des virgules (toutes par défaut).",
     ),
     q: str = _Q(
         "",
