@@ -15,6 +15,8 @@ ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
 SQLITE_ONLY = "the exhaustive matrix runs on SQLite; test_postgresql.py covers what only PostgreSQL shows"
 
 DEEP = "[" * 100_000
+#: Deeper than Python's recursion limit, small enough to send in each field in turn (rendered back by the forms).
+NESTED = "[" * 5_000
 BIG = str(2**63)
 
 #: Values sent in every parameter at once (a huge text: DEEP, 100 000 characters).
@@ -31,9 +33,9 @@ GARBAGE = [
     DEEP,
 ]
 #: Values tried in each form field in turn, the others keeping the form's own values (one request per field and
-#: value: the costly part), for what the form itself lets through: a number beyond the database's range, a huge,
-#: deeply nested text. (NUL in each field: test_postgresql.py, where it matters.)
-FIELD_GARBAGE = [BIG, DEEP]
+#: value: the costly part), for what the form itself lets through: a number beyond the database's range, a deeply
+#: nested text. (NUL and huge texts in each field: test_postgresql.py, where they matter.)
+FIELD_GARBAGE = [BIG, NESTED]
 #: Query-string keys that views read without a form on the page.
 COMMON_KEYS = [
     "page",

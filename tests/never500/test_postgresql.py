@@ -1,8 +1,9 @@
 """What only PostgreSQL shows, on every page and API operation: NUL in text (PostgreSQL refuses it; a multipart form's
 text fields reach the forms, past core.guards), texts too long for an index entry, its own full-text syntax, and
 integers that fit SQLite's 64 bits but not PostgreSQL's 32-bit `integer` columns. The exhaustive matrix
-(test_pages.py, test_api.py) runs on SQLite; this part, on PostgreSQL only, is small: every form field of every page
-(participation's included), as an editor, with these few values."""
+(test_pages.py, test_api.py, tests/participation/test_never_500.py) runs on SQLite; this part, on PostgreSQL only, is
+small: every form field of every page (participation's included, with open votes, surveys and debates), as a citizen
+and as an editor, with these few values."""
 
 from __future__ import annotations
 
@@ -22,26 +23,48 @@ VALUES = ["a\x00b", "x" * 20_000, str(2**31), str(2**62)]
 QUERY_VALUES = [*VALUES, "'a' & | ! ( :* <-> \\"]
 
 
-def _urls(world) -> list[str]:
-    urls = [urls_for(pattern, world)[0] for pattern in PATTERNS]
-    for pattern in participation_patterns():
-        kwargs = kwargs_for(pattern, slug_world=world.participation, object_world=world.participation)
-        urls.append(url_for(pattern, kwargs))
-    return urls
+def _fuzz_fields(client, url: str) -> None:
+    page = client.get(url)
+    assert_no_500(page, f"GET {url}")
+    forms = page_forms(page)
+    for value in QUERY_VALUES:
+        keys = {"q", "page", "sort", *forms.get, *forms.post}
+        assert_no_500(client.get(url, dict.fromkeys(keys, value)), f"GET {url} = {value[:20]!r}")
+    for field in forms.post:
+        for value in VALUES:
+            assert_no_500(client.post(url, {**forms.post, field: value}), f"POST {url} {field}={value[:20]!r}")
 
 
-def test_nul_and_32_bit_overflow_in_every_form_field(client, db, world):
-    client.force_login(world.editor)
-    for url in _urls(world):
-        page = client.get(url)
-        assert_no_500(page, f"GET {url}")
-        forms = page_forms(page)
-        for value in QUERY_VALUES:
-            keys = {"q", "page", "sort", *forms.get, *forms.post}
-            assert_no_500(client.get(url, dict.fromkeys(keys, value)), f"GET {url} = {value[:20]!r}")
-        for field in forms.post:
-            for value in VALUES:
-                assert_no_500(client.post(url, {**forms.post, field: value}), f"POST {url} {field}={value[:20]!r}")
+def _participation_urls(world, patterns) -> list[str]:
+    return [
+        url_for(p, kwargs_for(p, slug_world=world.participation, object_world=world.participation)) for p in patterns
+    ]
+
+
+@pytest.mark.parametrize("role", ["citizen", "editor"])
+def test_every_form_field_of_the_platform(client, db, world, role):
+    client.force_login(world.user(role))
+    for pattern in PATTERNS:
+        _fuzz_fields(client, urls_for(pattern, world)[0])
+
+
+@pytest.mark.parametrize("role", ["citizen", "editor"])
+def test_every_form_field_of_participation(client, db, world, role):
+    client.force_login(getattr(world.participation, role))
+    for url in _participation_urls(world, participation_patterns()):
+        _fuzz_fields(client, url)
+
+
+@pytest.mark.parametrize("kind", ["vote", "survey", "debate"])
+def test_every_form_field_while_a_phase_is_open(client, db, world, kind):
+    """The forms that only appear while a vote, a survey or a debate is open (as in the participation suite)."""
+    from auzolan.participation.models import Phase
+    from tests.participation.test_never_500 import OPEN_PHASE_PATTERNS
+
+    Phase.objects.filter(pk=world.participation.phase.pk).update(kind=kind, verification="account")
+    client.force_login(world.participation.citizen)
+    for url in _participation_urls(world, OPEN_PHASE_PATTERNS):
+        _fuzz_fields(client, url)
 
 
 def test_nul_and_32_bit_overflow_in_every_api_parameter(client, db, world):
