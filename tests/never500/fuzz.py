@@ -19,7 +19,8 @@ DEEP = "[" * 100_000
 NESTED = "[" * 5_000
 BIG = str(2**63)
 
-#: Values sent in every parameter at once (a huge text: DEEP, 100 000 characters).
+#: Values sent in every parameter at once (forms render them back into every field: NESTED, not DEEP, is the long
+#: one; DEEP goes in JSON bodies and files).
 GARBAGE = [
     "",
     "abc",
@@ -30,7 +31,7 @@ GARBAGE = [
     "a\x00b",
     '"* OR NEAR( ^ AND -',  # full-text syntax
     "/a\r\nSet-Cookie: x=1",
-    DEEP,
+    NESTED,
 ]
 #: Values tried in each form field in turn, the others keeping the form's own values (one request per field and
 #: value: the costly part), for what the form itself lets through: a number beyond the database's range, a deeply

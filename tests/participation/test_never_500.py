@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.never500.fuzz import BIG, DEEP, NESTED, ON_POSTGRESQL, SQLITE_ONLY, garbage_files, page_forms, upload
+from tests.never500.fuzz import BIG, NESTED, ON_POSTGRESQL, SQLITE_ONLY, garbage_files, page_forms, upload
 from tests.participation.security_world import build_world, kwargs_for, participation_patterns, url_for
 
 pytestmark = pytest.mark.skipif(ON_POSTGRESQL, reason=SQLITE_ONLY)
@@ -33,7 +33,7 @@ GARBAGE = [
     "/a\r\nSet-Cookie: x=1",
     "//evil.example/",
     "x" * 20_000,
-    DEEP,
+    NESTED,
 ]
 COMMON_KEYS = [
     "page",
