@@ -1,4 +1,4 @@
-"""One world with every kind of object a URL of the platform can name, built once per test module.
+"""One world with every kind of object a URL of the platform can name, built once for the never-500 suites.
 
 `world_fixture` builds it inside a transaction that is rolled back when the module ends (each test then runs in its
 own savepoint, as Django's `TestCase.setUpTestData`), with its files in a media folder of its own: loading a table
@@ -149,8 +149,9 @@ def build_world() -> World:
     )
 
 
-def world_fixture(django_db_setup, django_db_blocker):
-    """Generator for a module-scoped fixture: the world, its media folder, rolled back at the end."""
+def world_fixture(django_db_setup, django_db_blocker, build=build_world):
+    """Generator for a module- or package-scoped fixture: `build()`'s world, with its own media folder, rolled back at
+    the end (each test runs in a savepoint of its own: request `db`)."""
     media = tempfile.mkdtemp(prefix="auzolan-never500-")
     settings_override = override_settings(MEDIA_ROOT=media)
     settings_override.enable()
@@ -159,7 +160,7 @@ def world_fixture(django_db_setup, django_db_blocker):
             atomic = transaction.atomic()
             atomic.__enter__()
             try:
-                yield build_world()
+                yield build()
             finally:
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)

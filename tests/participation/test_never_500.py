@@ -10,9 +10,11 @@ This exhaustive matrix runs on SQLite; tests/never500/test_postgresql.py covers 
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.never500.fuzz import BIG, NESTED, ON_POSTGRESQL, SQLITE_ONLY, garbage_files, page_forms, upload
+from tests.never500.world import world_fixture
 from tests.participation.security_world import build_world, kwargs_for, participation_patterns, url_for
 
 pytestmark = pytest.mark.skipif(ON_POSTGRESQL, reason=SQLITE_ONLY)
@@ -65,9 +67,16 @@ def _assert_ok(response, what):
     assert response.status_code < 500, f"{what}: {response.status_code}"
 
 
-@pytest.fixture
-def world(db):
-    return build_world("a")
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module (each test runs in a savepoint of its own), with its own media folder."""
+    yield from world_fixture(django_db_setup, django_db_blocker, build=lambda: build_world("a"))
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(world, db):
+    """Replaces the suite's own (a media folder per test): the world's files live as long as the module."""
+    cache.clear()
 
 
 def _urls(pattern, world):
