@@ -26,7 +26,6 @@ GARBAGE = [
     "-1",
     "0",
     "2026-02-30",
-    "99999999999999999999999",
     BIG,
     "1e309",
     "NaN",
@@ -121,7 +120,7 @@ def _fuzz(client, url):
     )
     _assert_ok(client.post(url, b"{not json", content_type="application/json"), f"POST {url} JSON")
     for field in fields:
-        for value in ("abc", "-1", "2026-02-30", "99999999999999999999999", BIG, "a\x00b", "x" * 20_000, NESTED):
+        for value in ("abc", "-1", "2026-02-30", BIG, "a\x00b", "x" * 20_000, NESTED):
             _assert_ok(client.post(url, {**fields, field: value}), f"POST {url} {field}={value[:30]!r}")
         _assert_ok(client.post(url, fields), f"POST {url} form defaults")
     for field in forms.files:
