@@ -3,19 +3,32 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from auzolan.catalog.api import router as catalog_router
 from auzolan.core.api import router as core_router
 from auzolan.core.api_docs import PlatformSwagger
+from auzolan.core.api_errors import french_validation_error
 from auzolan.core.errors import ApplicationError
+from auzolan.core.inputs import JSONTooDeep, load_json
 from auzolan.core.ratelimit import RateLimited
+from auzolan.core.views.errors import status_error
 from auzolan.datastore.api import router as datastore_router
 from auzolan.organisations.api import router as organisations_router
 from auzolan.participation.api import router as participation_router
 
+
+class BoundedJSONParser(Parser):
+    """JSON bodies through core.inputs.load_json: nesting beyond its bound is refused (see `http_error`)."""
+
+    def parse_body(self, request):
+        return load_json(request.body)
+
+
 api = NinjaAPI(
+    parser=BoundedJSONParser(),
     title="Auzolan API",
     version="1",
     description=_("API de la plateforme Auzolan : territoire, organisations, tâches de fond."),
@@ -45,7 +58,29 @@ def application_error(request, exc: ApplicationError):
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
-    return _error(request, 422, "invalid", _("Paramètres invalides."), exc.errors)
+    """422: French messages per parameter (pydantic's own are in English)."""
+    return api.create_response(request, {"error": french_validation_error(exc.errors)}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """ninja's own refusals (a body that is not JSON, a CSRF check, throttling) in French."""
+    status = exc.status_code
+    code, message = status_error(status)
+    cause = exc.__cause__
+    if isinstance(cause, JSONTooDeep):
+        code, message = "invalid-json", cause.message
+    elif status == 400 and cause is not None:
+        code, message = "invalid-json", _("Le corps de la requête n'est pas un document JSON valide.")
+    elif status == 403 and "CSRF" in str(exc):
+        code, message = (
+            "csrf",
+            _("Vérification CSRF échouée : envoyez l'en-tête X-CSRFToken avec la valeur du cookie csrftoken."),
+        )
+    response = _error(request, status, code, message)
+    if isinstance(exc, Throttled) and exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
 
 
 @api.exception_handler(Http404)

@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "auzolan.core.middleware.ChosenLanguageMiddleware",
+    # The API's errors in its JSON shape; NUL characters refused, ids beyond the database's range a 404 (core/guards).
+    "auzolan.core.guards.ApiErrorMiddleware",
+    "auzolan.core.guards.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -24,5 +24,6 @@ urlpatterns = [
     path("back-office/", admin.site.urls),
 ]
 
+handler400 = "auzolan.core.views.errors.bad_request"
 handler404 = "auzolan.core.views.errors.page_not_found"
 handler500 = "auzolan.core.views.errors.server_error"

@@ -18,6 +18,7 @@ from auzolan.catalog import search, selectors
 from auzolan.catalog.models import Dataset, Resource
 from auzolan.catalog.vocabularies import LICENCES
 from auzolan.core.http import public_url
+from auzolan.core.inputs import Text
 from auzolan.core.permissions import can, get_object_for
 from auzolan.organisations.models import Organisation
 
@@ -40,16 +41,20 @@ SortField = Field(
 )
 
 
+#: A value of a search filter (a slug, a code).
+FilterValue = Text(200)
+
+
 class SearchParams(Schema):
     q: str = Field("", max_length=search.MAX_QUERY_LENGTH, description="Texte cherché (accents et pluriels ignorés).")
-    organisation: list[str] = Field([], description="Identifiant (slug) d'organisation ; plusieurs possibles.")
-    theme: list[str] = Field([], description="Code de thème européen (ENVI, GOVE…).")
-    keyword: list[str] = Field([], description="Identifiant (slug) de mot-clé.")
-    licence: list[str] = Field([], description="Code de licence (lov2, odc-odbl, cc-by, cc-zero, other).")
-    format: list[str] = Field([], description="Format de ressource (csv, json…).")
-    schema_: list[str] = Field([], alias="schema", description="Nom du schéma de données (scdl/subventions…).")
-    commune: list[str] = Field([], description="Code INSEE d'une commune couverte.")
-    frequency: list[str] = Field([], description="Fréquence de mise à jour (code européen : ANNUAL, MONTHLY…).")
+    organisation: list[FilterValue] = Field([], description="Identifiant (slug) d'organisation ; plusieurs possibles.")
+    theme: list[FilterValue] = Field([], description="Code de thème européen (ENVI, GOVE…).")
+    keyword: list[FilterValue] = Field([], description="Identifiant (slug) de mot-clé.")
+    licence: list[FilterValue] = Field([], description="Code de licence (lov2, odc-odbl, cc-by, cc-zero, other).")
+    format: list[FilterValue] = Field([], description="Format de ressource (csv, json…).")
+    schema_: list[FilterValue] = Field([], alias="schema", description="Nom du schéma de données (scdl/subventions…).")
+    commune: list[FilterValue] = Field([], description="Code INSEE d'une commune couverte.")
+    frequency: list[FilterValue] = Field([], description="Fréquence de mise à jour (code européen : ANNUAL, MONTHLY…).")
     sort: str = SortField
     page: int = Field(1, ge=1, le=10_000, description="Numéro de page.")
     page_size: int = Field(20, ge=1, le=search.MAX_PAGE_SIZE, description="Taille de page (100 au plus).")

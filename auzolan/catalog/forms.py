@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auzolan.catalog.models import Dataset, Resource, TableSchema
 from auzolan.catalog.vocabularies import LICENCES, Frequency, Licence, Theme
+from auzolan.core.forms import BoundedModelMultipleChoiceField
 from auzolan.core.submissions import SubmissionTokenMixin
 from auzolan.core.text import elide
 from auzolan.organisations.models import Commune
@@ -97,7 +98,7 @@ class DatasetForm(SubmissionTokenMixin, forms.Form):
         help_text=_("Laissez vide si les données sont toujours complétées."),
     )
     whole_territory = forms.BooleanField(label=_("Les données couvrent tout le territoire"), required=False)
-    communes = forms.ModelMultipleChoiceField(
+    communes = BoundedModelMultipleChoiceField(
         label=_("Communes couvertes"),
         queryset=Commune.objects.none(),
         required=False,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auzolan.catalog import selectors
 from auzolan.catalog.models import Reuse
+from auzolan.core.forms import BoundedModelMultipleChoiceField
 
 
 class ReuseForm(forms.Form):
@@ -22,7 +23,7 @@ class ReuseForm(forms.Form):
         assume_scheme="https",
         help_text=_("L'adresse où voir la réutilisation, commençant par https:// (ou http://)."),
     )
-    datasets = forms.ModelMultipleChoiceField(
+    datasets = BoundedModelMultipleChoiceField(
         label=_("Jeux de données réutilisés"),
         queryset=selectors.reuse_dataset_choices(),
         to_field_name="slug",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from auzolan.catalog.models import TableSchema
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import ValidationError
+from auzolan.core.inputs import JSONTooDeep, carries_nul, load_json
 from auzolan.core.permissions import require
 
 #: The field types of the Table Schema specification (https://specs.frictionlessdata.io/table-schema/).
@@ -74,14 +75,18 @@ def _read_descriptor(descriptor) -> dict:
     if not raw.strip():
         _refuse(_("Déposez le fichier JSON du schéma ou collez son contenu."))
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = load_json(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         _refuse(_("Le schéma doit être encodé en UTF-8."))
+    except JSONTooDeep as error:
+        _refuse(error.message)
     except json.JSONDecodeError as error:
         _refuse(
             _("Ce JSON est invalide à la ligne %(line)d, colonne %(column)d : %(error)s.")
             % {"line": error.lineno, "column": error.colno, "error": error.msg}
         )
+    if carries_nul(raw):  # PostgreSQL stores no NUL character in JSON (a 500 when saving)
+        _refuse(_("Le schéma contient un caractère nul (\\u0000), qui n'est accepté dans aucun texte."))
     return data
 
 

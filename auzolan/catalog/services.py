@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import json
 import os
 import zipfile
 from collections.abc import Iterable
@@ -36,6 +35,7 @@ from auzolan.catalog.signals import dataset_changed, resource_version_added
 from auzolan.catalog.vocabularies import Frequency, Licence, Theme
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import Conflict, ValidationError, full_clean_or_raise
+from auzolan.core.inputs import load_json
 from auzolan.core.models import AuditLogEntry
 from auzolan.core.permissions import require
 from auzolan.organisations.models import Commune
@@ -502,7 +502,7 @@ def _check_json(file, head: bytes, size: int, ext: str) -> None:
     raw = file.read()
     file.seek(0)
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = load_json(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as error:
         _refuse(_("Ce fichier JSON est invalide : %(error)s.") % {"error": error})
     if ext == "geojson" and not (isinstance(data, dict) and "type" in data):

@@ -64,6 +64,7 @@ from ninja import File, Form, UploadedFile  # noqa: E402
 
 from auzolan.catalog.services import megabytes, upload_max_bytes  # noqa: E402
 from auzolan.core.errors import ValidationError as _ValidationRefused  # noqa: E402
+from auzolan.core.inputs import BIGINT_MAX, MAX_OFFSET, BoundedInt  # noqa: E402
 from auzolan.datastore.validation.service import validate_upload  # noqa: E402
 
 
@@ -75,7 +76,7 @@ from auzolan.datastore.validation.service import validate_upload  # noqa: E402
 def validate_file(
     request,
     file: File[UploadedFile],
-    schema_name: str = Form("", alias="schema"),
+    schema_name: str = Form("", alias="schema", max_length=200),
     # File[UploadedFile | None], not File[UploadedFile] | None: wrapped in Optional, the marker is lost and ninja
     # reads the parameter from the query string (an uploaded schema was ignored)
     schema_file: File[UploadedFile | None] = None,
@@ -102,7 +103,7 @@ from auzolan.datastore import conformance as _conformance  # noqa: E402
     summary="Rapport de validation d'une version de ressource contre le schéma déclaré du jeu de données",
     response=dict,
 )
-def resource_version_validation(request, identifier: uuid.UUID, number: int):
+def resource_version_validation(request, identifier: uuid.UUID, number: BoundedInt(1, BIGINT_MAX)):
     """The latest stored report (same shape as POST /validate), with `state` (pending, running, done, failed),
     `error` and the schema validated against; 404 when the version was never validated."""
     resource = Resource.objects.select_related("dataset").filter(identifier=identifier).first()
@@ -224,12 +225,30 @@ def _ready_table(request, identifier: uuid.UUID) -> tuple[Resource, _Table]:
 def resource_data(
     request,
     identifier: uuid.UUID,
-    sort: str = _Q("", description="Colonnes de tri séparées par des virgules ; `-colonne` pour décroissant."),
-    fields: str = _Q("", description="Colonnes à renvoyer, séparées par des virgules (toutes par défaut)."),
-    q: str = _Q("", description="Recherche plein texte dans les colonnes de texte (sans casse ni accents)."),
-    limit: int = _Q(_query.DEFAULT_LIMIT, description="Lignes par page (1000 au plus)."),
-    offset: int = _Q(0, description="Lignes à sauter (préférez `cursor` pour les pages lointaines)."),
-    cursor: str = _Q("", description="Curseur opaque de la page suivante (`next_cursor` de la réponse précédente)."),
+    sort: str = _Q(
+        "",
+        max_length=_query.MAX_LIST_LENGTH,
+        description="Colonnes de tri séparées par des virgules ; `-colonne` pour décroissant.",
+    ),
+    fields: str = _Q(
+        "",
+        max_length=_query.MAX_LIST_LENGTH,
+        description="Colonnes à renvoyer, séparées par des virgules (toutes par défaut).",
+    ),
+    q: str = _Q(
+        "",
+        max_length=_query.MAX_TEXT_LENGTH,
+        description="Recherche plein texte dans les colonnes de texte (sans casse ni accents).",
+    ),
+    limit: int = _Q(_query.DEFAULT_LIMIT, ge=1, le=_query.MAX_LIMIT, description="Lignes par page (1000 au plus)."),
+    offset: int = _Q(
+        0, ge=0, le=MAX_OFFSET, description="Lignes à sauter (préférez `cursor` pour les pages lointaines)."
+    ),
+    cursor: str = _Q(
+        "",
+        max_length=_query.MAX_CURSOR_LENGTH,
+        description="Curseur opaque de la page suivante (`next_cursor` de la réponse précédente).",
+    ),
 ):
     """`total` is exact when counted with a first page; a cursor page whose total is not cached counts it alone,
     exactly up to 100 000 matching rows and estimated above (`total_estimated`)."""
@@ -248,13 +267,23 @@ def resource_data(
 def resource_data_aggregate(
     request,
     identifier: uuid.UUID,
-    group_by: str = _Q("", description="Une ou deux colonnes de regroupement, séparées par une virgule."),
-    agg: str = _Q(
-        "count", description="Agrégats séparés par des virgules : `count`, `sum:col`, `avg:col`, `min:col`, `max:col`."
+    group_by: str = _Q(
+        "",
+        max_length=_query.MAX_LIST_LENGTH,
+        description="Une ou deux colonnes de regroupement, séparées par une virgule.",
     ),
-    sort: str = _Q("", description="Tri des groupes (colonne ou agrégat, `-` pour décroissant) ; nombre décroissant."),
-    limit: int = _Q(_query.DEFAULT_LIMIT, description="Groupes par page (1000 au plus)."),
-    offset: int = _Q(0),
+    agg: str = _Q(
+        "count",
+        max_length=_query.MAX_LIST_LENGTH,
+        description="Agrégats séparés par des virgules : `count`, `sum:col`, `avg:col`, `min:col`, `max:col`.",
+    ),
+    sort: str = _Q(
+        "",
+        max_length=_query.MAX_LIST_LENGTH,
+        description="Tri des groupes (colonne ou agrégat, `-` pour décroissant) ; nombre décroissant.",
+    ),
+    limit: int = _Q(_query.DEFAULT_LIMIT, ge=1, le=_query.MAX_GROUPS, description="Groupes par page (1000 au plus)."),
+    offset: int = _Q(0, ge=0, le=MAX_OFFSET),
 ):
     _resource, table = _ready_table(request, identifier)
     query = _query.parse_params(request.GET, max_limit=_query.MAX_GROUPS)
@@ -312,15 +341,16 @@ class ExportStatusOut(_ProgressOut):
 def resource_data_export(
     request,
     identifier: uuid.UUID,
-    format: str = _Q("csv", description="csv, json, parquet ou xlsx."),
+    format: str = _Q("csv", max_length=20, description="csv, json, parquet ou xlsx."),
     raw: str = _Q(
         "false",
+        max_length=10,
         description="true : garder les cellules telles quelles, sans neutraliser les textes qui ressemblent à une "
         "formule de tableur (CSV ; sans effet sur les autres formats).",
     ),
-    sort: str = _Q(""),
-    fields: str = _Q(""),
-    q: str = _Q(""),
+    sort: str = _Q("", max_length=_query.MAX_LIST_LENGTH),
+    fields: str = _Q("", max_length=_query.MAX_LIST_LENGTH),
+    q: str = _Q("", max_length=_query.MAX_TEXT_LENGTH),
 ):
     """Small results are produced and streamed at once (200); large ones are prepared in the background (202)."""
     resource, table = _ready_table(request, identifier)

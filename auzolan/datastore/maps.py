@@ -18,13 +18,13 @@ plain background otherwise.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
 
+from auzolan.core.inputs import load_json
 from auzolan.datastore import query
 from auzolan.datastore.duck import quote
 from auzolan.datastore.models import Table
@@ -404,7 +404,7 @@ def features(table: Table, source: Source, base: query.Query) -> dict:
 def _geometry(text: str | None) -> dict | None:
     """A GeoJSON geometry whose coordinates are all within range, else None."""
     try:
-        geometry = json.loads(text or "")
+        geometry = load_json(text or "")
     except (TypeError, ValueError):
         return None
     if not isinstance(geometry, dict) or geometry.get("type") not in (

@@ -46,7 +46,9 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from auzolan.core.errors import Conflict, ValidationError
+from auzolan.core.inputs import BIGINT_MAX, MAX_OFFSET
 from auzolan.datastore.duck import connect, quote
+from auzolan.datastore.errors import explain
 from auzolan.datastore.models import Table
 
 OPERATORS = ("exact", "not", "contains", "in", "gt", "gte", "lt", "lte", "isnull")
@@ -57,6 +59,10 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 MAX_GROUPS = 1000
 MAX_GROUP_BY = 2
+#: Longest accepted `q`, list of columns (`sort`, `fields`, `group_by`, `agg`) and cursor.
+MAX_TEXT_LENGTH = 1000
+MAX_LIST_LENGTH = 10_000
+MAX_CURSOR_LENGTH = 50_000
 #: Above this many matching rows, the total is estimated (and flagged so) instead of counted.
 EXACT_COUNT_THRESHOLD = 100_000
 ROW = "file_row_number"
@@ -151,7 +157,7 @@ def parse_params(params: Mapping, *, max_limit: int = MAX_LIMIT) -> Query:
         fields=_list(params.get("fields")) or None,
         q=str(params.get("q") or "").strip(),
         limit=_int(params.get("limit"), "limit", default=DEFAULT_LIMIT, maximum=max_limit),
-        offset=_int(params.get("offset"), "offset", default=0),
+        offset=_int(params.get("offset"), "offset", default=0, maximum=MAX_OFFSET),
         cursor=str(params.get("cursor") or ""),
     )
 
@@ -201,7 +207,10 @@ class Compiler:
         text = str(value).strip()
         try:
             if type_ == "integer":
-                return int(text)
+                number = int(text)
+                if not -BIGINT_MAX <= number <= BIGINT_MAX:
+                    raise ValueError(text)
+                return number
             if type_ == "number":
                 return float(text.replace(",", ".").replace(" ", ""))
             if type_ == "date":
@@ -431,10 +440,8 @@ def run(con, sql: str | None, params: list | None = None, *, timeout: float | No
             _("La requête demande trop de mémoire. Ajoutez des filtres ou réduisez le calcul."), code="too-large"
         ) from None
     except duckdb.Error as error:
-        raise ValidationError(
-            _("La requête n'a pas pu être exécutée : %(error)s") % {"error": str(error).splitlines()[0][:300]},
-            code="query-error",
-        ) from None
+        code, message = explain(error)
+        raise ValidationError(message, code=code) from None
     finally:
         dog.cancel(token)
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from auzolan.core.errors import ValidationError
+from auzolan.core.inputs import JSONTooDeep, load_json
 
 CHUNK = 1024 * 1024
 SNIFF_BYTES = 256 * 1024
@@ -817,7 +818,7 @@ def _json_cell(value) -> str:
 def prepare_geojson(path: str, *, data: dict | None = None) -> Prepared:
     if data is None:
         with open(path, "rb") as file:
-            data = json.load(file)
+            data = load_json(file)
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
         raise ReadError(_("Ce fichier GeoJSON n'est pas une collection d'objets (FeatureCollection)."))
@@ -864,7 +865,9 @@ def prepare_json(path: str) -> Prepared:
     if head.startswith(b"{"):
         with open(path, "rb") as file:
             try:
-                data = json.load(file)
+                data = load_json(file)
+            except JSONTooDeep as error:
+                raise ReadError(error.message) from None
             except ValueError:
                 raise ReadError(_("Le fichier JSON est mal formé.")) from None
         if isinstance(data, dict) and data.get("type") == "FeatureCollection":

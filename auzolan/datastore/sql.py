@@ -17,16 +17,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import duckdb
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from auzolan.core.errors import ValidationError
 from auzolan.core.ratelimit import ServerBusy
 from auzolan.datastore import sqlpool, sqlworker
+from auzolan.datastore.errors import explain
 from auzolan.datastore.models import Table
 from auzolan.datastore.query import Compiler, _path, timeout_seconds
 
 MAX_SQL_LENGTH = sqlworker.MAX_SQL_LENGTH
+DUCKDB_ERROR = sqlworker.DUCKDB_ERROR
 DEFAULT_ROWS = 1000
 MAX_ROWS = 10_000
 MEMORY_LIMIT = sqlworker.MEMORY_LIMIT
@@ -77,6 +80,12 @@ def _size(count: int) -> str:
 
 def refusal(code: str, message: str, params: dict, field: str | None) -> ValidationError:
     """A worker's refusal as a French 400 (its message is a msgid, translated here)."""
+    if code == DUCKDB_ERROR:  # DuckDB's own words, explained in French here (datastore.errors)
+        error_class = getattr(duckdb, str(params.get("class", "")), None)
+        if not (isinstance(error_class, type) and issubclass(error_class, duckdb.Error)):
+            error_class = duckdb.Error
+        kind, explained = explain(error_class(str(params.get("text", ""))))
+        return ValidationError(explained, field=field, code=f"sql-{kind}")
     params = dict(params)
     if "bytes" in params:
         params["size"] = _size(params.pop("bytes"))

@@ -41,6 +41,10 @@ def gettext_noop(message: str) -> str:
 
 
 MAX_SQL_LENGTH = 10_000
+#: The deepest syntax tree (in JSON levels) that the check walks: 1+1+…+1 with 300 terms nests past Python's recursion.
+MAX_TREE_DEPTH = 400
+#: The code of a refusal that carries a DuckDB error (class and text) for the web process to explain in French.
+DUCKDB_ERROR = "duckdb-error"
 MEMORY_LIMIT = "256MB"
 THREADS = 2
 #: Rows fetched from DuckDB at a time (the caps are checked between batches).
@@ -104,6 +108,12 @@ def refuse(message: str, code: str = "sql-refused", **params) -> Refused:
     return Refused(code, message, params)
 
 
+def duckdb_refusal(error: Exception, *, field: str | None = "sql") -> Refused:
+    """A DuckDB error sent as it is (its class and text): the web process explains it in French
+    (datastore.errors.explain), never in DuckDB's own words."""
+    return Refused(DUCKDB_ERROR, "", {"class": type(error).__name__, "text": str(error)[:2000]}, field=field)
+
+
 def check_statement(sql: str) -> str:
     """The one SELECT statement of `sql` (without its trailing `;`), or a refusal saying why."""
     if not sql or not sql.strip():
@@ -113,9 +123,7 @@ def check_statement(sql: str) -> str:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as error:
-        raise refuse(
-            gettext_noop("Requête SQL invalide : %(error)s"), "sql-syntax", error=str(error).splitlines()[0][:300]
-        ) from None
+        raise duckdb_refusal(error) from None
     if len(statements) != 1:
         raise refuse(gettext_noop("Une seule instruction est permise (une requête SELECT)."))
     statement = statements[0]
@@ -127,34 +135,42 @@ def check_statement(sql: str) -> str:
     return statement.query.strip().rstrip(";")
 
 
-def _walk(node, found: dict) -> None:
-    if isinstance(node, dict):
-        if "cte_map" in node:
-            for entry in node["cte_map"].get("map", []):
-                found["ctes"].add(str(entry.get("key", "")).lower())
-        kind = node.get("type")
-        if kind == "BASE_TABLE":
-            found["tables"].append((node.get("catalog_name", ""), node.get("schema_name", ""), node.get("table_name")))
-        if kind == "TABLE_FUNCTION":
-            function = node.get("function") or {}
-            found["table_functions"].append(str(function.get("function_name", "")).lower())
-        if "function_name" in node:
-            found["functions"].append(str(node["function_name"]).lower())
-        for value in node.values():
-            _walk(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _walk(value, found)
+def _walk(tree, found: dict) -> None:
+    """Collect the tables, table functions, functions and CTE names of a syntax tree (with a stack, not recursion:
+    `1+1+…+1` nests as deep as it has terms); refused deeper than MAX_TREE_DEPTH."""
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise refuse(gettext_noop("La requête imbrique trop d'expressions : simplifiez-la."), "sql-too-deep")
+        if isinstance(node, dict):
+            if "cte_map" in node:
+                for entry in node["cte_map"].get("map", []):
+                    found["ctes"].add(str(entry.get("key", "")).lower())
+            kind = node.get("type")
+            if kind == "BASE_TABLE":
+                found["tables"].append(
+                    (node.get("catalog_name", ""), node.get("schema_name", ""), node.get("table_name"))
+                )
+            if kind == "TABLE_FUNCTION":
+                function = node.get("function") or {}
+                found["table_functions"].append(str(function.get("function_name", "")).lower())
+            if "function_name" in node:
+                found["functions"].append(str(node["function_name"]).lower())
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)
 
 
 def check_tree(con, sql: str, views: set[str]) -> None:
     """Refuse tables, table functions and functions outside what the sandbox exposes."""
     serialized = con.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()[0][0]
-    tree = json.loads(serialized)
+    try:
+        tree = json.loads(serialized)
+    except RecursionError:
+        raise refuse(gettext_noop("La requête imbrique trop d'expressions : simplifiez-la."), "sql-too-deep") from None
     if tree.get("error"):
-        raise refuse(
-            gettext_noop("Requête SQL non prise en charge : %(error)s"), error=tree.get("error_message", "")[:300]
-        )
+        raise duckdb_refusal(duckdb.ParserException(str(tree.get("error_message", ""))))
     found = {"tables": [], "table_functions": [], "functions": [], "ctes": set()}
     _walk(tree.get("statements", []), found)
     allowed = {v.lower() for v in views} | found["ctes"]
@@ -275,12 +291,7 @@ def execute(job: dict) -> bytes:
     except (duckdb.OutOfMemoryException, MemoryError):
         raise Refused("too-large", MEMORY_MESSAGE, field=None) from None
     except duckdb.Error as error:
-        raise Refused(
-            "query-error",
-            gettext_noop("La requête n'a pas pu être exécutée : %(error)s"),
-            {"error": str(error).splitlines()[0][:300]},
-            field=None,
-        ) from None
+        raise duckdb_refusal(error, field=None) from None
     finally:
         timer.cancel()
         con.close()

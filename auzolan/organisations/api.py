@@ -7,6 +7,7 @@ from datetime import date
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from auzolan.core.inputs import Offset
 from auzolan.core.permissions import get_object_for
 from auzolan.organisations import selectors
 from auzolan.organisations.models import College, Commune, Organisation, OrganisationKind
@@ -27,7 +28,7 @@ class ErrorOut(Schema):
 
 class Page(Schema):
     limit: int = Field(30, ge=1, le=MAX_LIMIT, description="Nombre d'éléments par page (100 au plus).")
-    offset: int = Field(0, ge=0, description="Nombre d'éléments à sauter.")
+    offset: Offset = Field(0, description="Nombre d'éléments à sauter.")
 
 
 class OrganisationFilters(Page):

@@ -30,6 +30,7 @@ class PhaseInline(ReadOnlyMixin, admin.TabularInline):
 class TransitionInline(ReadOnlyMixin, admin.TabularInline):
     model = ProcessTransition
     fields = ("from_state", "to_state", "actor", "at")
+    readonly_fields = fields  # `at` is not editable: a form with it fails (a 500 on every process's page)
     extra = 0
 
 

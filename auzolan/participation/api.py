@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from auzolan.core.inputs import Id
 from auzolan.participation import phases as phase_types
 from auzolan.participation.models import (
     Budget,
@@ -57,7 +58,7 @@ class ProcessFilters(Page):
 
 class ProposalFilters(Page):
     status: Proposal.Status | None = Field(None, description="Statut de la proposition.")
-    category: int | None = Field(None, ge=1, description="Identifiant de la catégorie.")
+    category: Id | None = Field(None, description="Identifiant de la catégorie.")
     district: str = Field("", max_length=120, description="Identifiant (slug) du quartier.")
     sort: str = Field(
         "recent", pattern="^(recent|supports)$", description="Tri : `recent` (plus récentes) ou `supports`."

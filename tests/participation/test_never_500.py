@@ -2,18 +2,22 @@
 citizen and an editor of the organisation, with non-existent ids and garbage query strings and bodies.
 
 The bodies are built from the forms the page itself renders (every field, then each field in turn replaced by a
-garbage value while the others keep the form's own values), so new fields are fuzzed without editing this file.
+garbage value while the others keep the form's own values, and each file field with garbage files), so new fields
+are fuzzed without editing this file. The values (tests/never500/fuzz.py) include big integers, deep nesting, NUL.
+This exhaustive matrix runs on SQLite; tests/never500/test_postgresql.py covers what only PostgreSQL shows.
 """
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
+from tests.never500.fuzz import BIG, NESTED, ON_POSTGRESQL, SQLITE_ONLY, garbage_files, page_forms, upload
+from tests.never500.world import world_fixture
 from tests.participation.security_world import build_world, kwargs_for, participation_patterns, url_for
 
+pytestmark = pytest.mark.skipif(ON_POSTGRESQL, reason=SQLITE_ONLY)
 PATTERNS = participation_patterns()
 
 GARBAGE = [
@@ -22,7 +26,7 @@ GARBAGE = [
     "-1",
     "0",
     "2026-02-30",
-    "99999999999999999999999",
+    BIG,
     "1e309",
     "NaN",
     "a\x00b",
@@ -30,6 +34,7 @@ GARBAGE = [
     "/a\r\nSet-Cookie: x=1",
     "//evil.example/",
     "x" * 20_000,
+    NESTED,
 ]
 COMMON_KEYS = [
     "page",
@@ -57,66 +62,20 @@ COMMON_KEYS = [
 ]
 
 
-class _Forms(HTMLParser):
-    """The fields of the page's POST forms: name → default value (first seen)."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self._in_post = False
-        self._textarea = None
-        self._select = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self._in_post = (attrs.get("method") or "").lower() == "post"
-        if not self._in_post:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("file", "submit", "image"):
-            if attrs.get("type") in ("checkbox", "radio"):
-                if "checked" in attrs or name not in self.fields:
-                    self.fields[name] = attrs.get("value") or "on"
-            else:
-                self.fields.setdefault(name, attrs.get("value") or "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.fields.setdefault(name, "")
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and self._select not in self.fields:
-            self.fields[self._select] = attrs.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._in_post = False
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-    def handle_data(self, data):
-        if self._textarea and not self.fields.get(self._textarea):
-            self.fields[self._textarea] = data.strip()
-
-
-def _form_fields(response) -> dict[str, str]:
-    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-        return {}
-    parser = _Forms()
-    parser.feed(response.content.decode("utf-8", "replace"))
-    parser.fields.pop("csrfmiddlewaretoken", None)
-    return parser.fields
-
-
 def _assert_ok(response, what):
     assert response.status_code < 500, f"{what}: {response.status_code}"
 
 
-@pytest.fixture
-def world(db):
-    return build_world("a")
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module (each test runs in a savepoint of its own), with its own media folder."""
+    yield from world_fixture(django_db_setup, django_db_blocker, build=lambda: build_world("a"))
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(world, db):
+    """Replaces the suite's own (a media folder per test): the world's files live as long as the module."""
+    cache.clear()
 
 
 def _urls(pattern, world):
@@ -143,7 +102,8 @@ def _urls(pattern, world):
 def _fuzz(client, url):
     page = client.get(url)
     _assert_ok(page, f"GET {url}")
-    fields = _form_fields(page)
+    forms = page_forms(page)
+    fields = forms.post
     keys = sorted(set(COMMON_KEYS) | set(fields))
     # Query strings: every key with the same garbage value, as a scalar and as a list.
     for value in GARBAGE:
@@ -160,9 +120,12 @@ def _fuzz(client, url):
     )
     _assert_ok(client.post(url, b"{not json", content_type="application/json"), f"POST {url} JSON")
     for field in fields:
-        for value in ("abc", "-1", "2026-02-30", "99999999999999999999999", "a\x00b", "x" * 20_000):
+        for value in ("abc", "-1", "2026-02-30", BIG, "a\x00b", "x" * 20_000, NESTED):
             _assert_ok(client.post(url, {**fields, field: value}), f"POST {url} {field}={value[:30]!r}")
         _assert_ok(client.post(url, fields), f"POST {url} form defaults")
+    for field in forms.files:
+        for name, content in garbage_files():
+            _assert_ok(client.post(url, {**fields, field: upload(name, content)}), f"POST {url} {field}={name}")
 
 
 @pytest.mark.parametrize("role", ["anonymous", "citizen", "editor"])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auzolan.catalog import search
 from auzolan.catalog.feeds import DatasetFeed, OrganisationDatasetFeed
+from auzolan.core.inputs import int_param
 from auzolan.core.pagecache import cache_public_page
 
 FACET_LABELS = {
@@ -38,10 +39,7 @@ def _querystring(params: dict[str, list[str]]) -> str:
 
 
 def _page_number(raw: str) -> int:
-    try:
-        return max(1, min(int(raw), 10_000))
-    except (TypeError, ValueError):
-        return 1
+    return min(int_param(raw, default=1, minimum=1), 10_000)
 
 
 def _window(page: int, num_pages: int) -> list[int | None]:

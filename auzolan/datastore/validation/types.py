@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from auzolan.core.inputs import load_json
+
 try:  # python-dateutil comes with boto3 (a dependency); only the "any" formats and ISO datetimes use it
     from dateutil import parser as dateutil_parser
 except ImportError:  # pragma: no cover
@@ -220,9 +222,9 @@ def _geopoint_reader(field: dict):
     def read(cell):
         try:
             if fmt == "array":
-                lon, lat = json.loads(cell)
+                lon, lat = load_json(cell)
             elif fmt == "object":
-                value = json.loads(cell)
+                value = load_json(cell)
                 if len(value) != 2:
                     return None
                 lon, lat = value["lon"], value["lat"]
@@ -243,7 +245,7 @@ def _json_reader(kind: type, geojson: bool = False):
     def make(field: dict):
         def read(cell):
             try:
-                value = json.loads(cell)
+                value = load_json(cell)
             except Exception:
                 return None
             if not isinstance(value, kind):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from auzolan.core.forms import BoundedModelMultipleChoiceField
 from auzolan.core.submissions import SubmissionTokenMixin
 from auzolan.participation import phases as phase_types
 from auzolan.participation import templates as blueprints
@@ -29,25 +30,11 @@ class ProcessFilterForm(forms.Form):
         self.fields["period"].choices = [("", _("Toutes"))] + [(p, PERIOD_LABELS[p]) for p in PERIODS]
 
 
-class _BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses ids that are not database integers before querying (an id of 30 digits is an invalid choice, not a
-    database overflow and a 500)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            text = str(pk).strip()
-            if not text.lstrip("-").isdigit() or not -(2**63) < int(text) < 2**63:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
-                )
-        return super()._check_values(value)
-
-
 class _ScopeMixin(forms.Form):
-    communes = _BoundedModelMultipleChoiceField(
+    communes = BoundedModelMultipleChoiceField(
         label=_("Communes concernées"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    districts = _BoundedModelMultipleChoiceField(
+    districts = BoundedModelMultipleChoiceField(
         label=_("Quartiers concernés"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -1,0 +1,169 @@
+"""One world with every kind of object a URL of the platform can name, built once for the never-500 suites.
+
+`world_fixture` builds it inside a transaction that is rolled back when the module ends (each test then runs in its
+own savepoint, as Django's `TestCase.setUpTestData`), with its files in a media folder of its own: loading a table
+(DuckDB, Parquet) and validating a file are the expensive parts, done once.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
+
+from auzolan.catalog import services as catalog_services
+from auzolan.catalog.models import Dataset, ReuseLink, TableSchema
+from auzolan.core.models import Job
+from auzolan.datastore import selectors as datastore_selectors
+from auzolan.datastore.conformance import latest_report, run_validation
+from auzolan.datastore.ingestion import run_table_load
+from auzolan.notifications.services import notify, unsubscribe_token
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import DatasetFactory, ResourceFactory, ReuseFactory, TableSchemaFactory
+from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory, TerritoryFactory
+from tests.participation.security_world import build_world as build_participation_world
+
+CSV = (
+    "commune;montant;date;nombre;libelle;latitude;longitude\n"
+    "Bayonne;1234.5;2024-01-15;10;Équipement sportif;43.49;-1.47\n"
+    "Anglet;12.5;2025-02-01;3;école de musique;43.48;-1.52\n"
+    "Biarritz;;2023-03-03;7;Culture;43.48;-1.56\n"
+)
+SCHEMA = {
+    "fields": [
+        {"name": "commune", "type": "string", "constraints": {"required": True}},
+        {"name": "montant", "type": "number"},
+        {"name": "date", "type": "date"},
+        {"name": "nombre", "type": "integer"},
+        {"name": "libelle", "type": "string"},
+        {"name": "latitude", "type": "number"},
+        {"name": "longitude", "type": "number"},
+    ]
+}
+
+
+@dataclass
+class World:
+    organisation: object
+    other_organisation: object
+    anonymous: None
+    citizen: object
+    editor: object
+    staff: object
+    pending_membership: object
+    dataset: object
+    draft: object
+    resource: object
+    remote: object
+    version: object
+    table: object
+    schema: object
+    reuse_link: object
+    notification: object
+    job: object
+    unsubscribe: str
+    commune: object
+    participation: object
+
+    def user(self, role: str):
+        return {"anonymous": None, "citizen": self.citizen, "editor": self.editor, "staff": self.staff}[role]
+
+
+def _load_table(resource, actor):
+    """What the commit and the worker would do: the catalogue's signal, then the ingestion and the validation."""
+    from auzolan.catalog.models import ResourceVersion
+    from auzolan.catalog.signals import resource_version_added
+    from auzolan.datastore.models import Table, ValidationReport
+
+    resource_version_added.send(sender=ResourceVersion, version=resource.current_version, actor=actor)
+    table = Table.objects.filter(resource=resource).latest("created_at")
+    run_table_load(table=table)
+    version = resource.current_version
+    report = ValidationReport.objects.filter(version=version).order_by("-pk").first()
+    if report is not None:
+        run_validation(report=report)
+    return datastore_selectors.current_table(resource)
+
+
+def build_world() -> World:
+    territory = TerritoryFactory()
+    commune = CommuneFactory(territory=territory, insee_code="64102", name="Bayonne")
+    organisation = OrganisationFactory(territory=territory, slug="n5-org", name="Commune de test")
+    organisation.communes.add(commune)
+    other = OrganisationFactory(territory=territory, slug="n5-autre")
+    editor = UserFactory()
+    MembershipFactory(organisation=organisation, user=editor, role="admin")
+    citizen = UserFactory()
+    pending = MembershipFactory(organisation=organisation, user=UserFactory(), role="member", state="pending")
+    staff = UserFactory(is_staff=True, is_superuser=True, territory_role="agency")
+
+    schema = TableSchemaFactory(name="n5/schema", organisation=organisation, descriptor=SCHEMA)
+    dataset = DatasetFactory(organisation=organisation, slug="n5-jeu", state=Dataset.State.PUBLISHED, schema=schema)
+    dataset.communes.add(commune)
+    draft = DatasetFactory(organisation=organisation, slug="n5-brouillon", state=Dataset.State.DRAFT)
+    resource = catalog_services.resource_add(
+        actor=editor,
+        dataset=dataset,
+        kind="file",
+        title="Subventions",
+        file=SimpleUploadedFile("subventions.csv", CSV.encode()),
+    )
+    remote = ResourceFactory(dataset=dataset)
+    table = _load_table(resource, editor)
+    assert table is not None, "the world's table did not load"
+    version = resource.current_version
+    assert latest_report(version) is not None, "the world's version was not validated"
+
+    reuse = ReuseFactory(submitted_by=citizen)
+    reuse_link = ReuseLink.objects.create(reuse=reuse, dataset=dataset)
+    (notification,) = notify(users=[editor], kind="test", title="Notification de test", url="/moi/")
+    notify(users=[citizen], kind="test", title="Notification de test", url="/moi/")
+    job = Job.objects.create(owner=editor, kind="test", label="Tâche de test", state=Job.State.SUCCEEDED)
+
+    participation = build_participation_world("n5")
+    return World(
+        organisation=organisation,
+        other_organisation=other,
+        anonymous=None,
+        citizen=citizen,
+        editor=editor,
+        staff=staff,
+        pending_membership=pending,
+        dataset=dataset,
+        draft=draft,
+        resource=resource,
+        remote=remote,
+        version=version,
+        table=table,
+        schema=TableSchema.objects.get(pk=schema.pk),
+        reuse_link=reuse_link,
+        notification=notification,
+        job=job,
+        unsubscribe=unsubscribe_token(editor),
+        commune=commune,
+        participation=participation,
+    )
+
+
+def world_fixture(django_db_setup, django_db_blocker, build=build_world):
+    """Generator for a module- or package-scoped fixture: `build()`'s world, with its own media folder, rolled back at
+    the end (each test runs in a savepoint of its own: request `db`)."""
+    media = tempfile.mkdtemp(prefix="auzolan-never500-")
+    settings_override = override_settings(MEDIA_ROOT=media)
+    settings_override.enable()
+    try:
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                yield build()
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+    finally:
+        settings_override.disable()
+        shutil.rmtree(media, ignore_errors=True)
