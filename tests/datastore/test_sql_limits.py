@@ -20,7 +20,8 @@ UNINTERRUPTIBLE = "SELECT length(repeat('x', 1000000000)) AS n"
 HUGE_VALUE = "SELECT repeat('x', 200000000) AS x"
 #: ~7 s of one uninterruptible call that fits the worker's memory: only a kill stops it.
 SLOW_FUNCTION = "SELECT length(regexp_replace(repeat('ab', 20000000), 'a', 'cc', 'g')) AS n"
-ENDLESS = "SELECT count(*) FROM range(10000000000)"
+#: A scan that would take days (a bare count over a range is nearly instant on a quiet machine: it must do work).
+ENDLESS = "SELECT count(*) FROM range(1000000000000000) t(i) WHERE hash(i) % 7 = 3"
 
 
 def status_mb(field: str) -> float:

@@ -40,6 +40,7 @@ def _real(path: str, name: str, world) -> str:
         "identifier": world.resource.identifier,
         "slug_or_identifier": world.dataset.slug,
         "job_id": world.job.pk,
+        "export_id": world.export.pk,
         "insee_code": world.commune.insee_code,
         "number": world.version.number,
     }

@@ -83,6 +83,10 @@ def _real(pattern: Pattern, kwarg: str, world):
         return world.version.number
     if kwarg == "job_id":
         return world.job.pk
+    if kwarg == "export":
+        return world.export.pk
+    if kwarg == "name":  # a file under /media/: only public images are served, anything else is a 404
+        return "participation/proposals/n5.jpg"
     if kwarg == "token":
         return world.unsubscribe
     if kwarg == "pk":

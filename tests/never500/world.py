@@ -65,6 +65,7 @@ class World:
     reuse_link: object
     notification: object
     job: object
+    export: object
     unsubscribe: str
     commune: object
     participation: object
@@ -123,6 +124,11 @@ def build_world() -> World:
     (notification,) = notify(users=[editor], kind="test", title="Notification de test", url="/moi/")
     notify(users=[citizen], kind="test", title="Notification de test", url="/moi/")
     job = Job.objects.create(owner=editor, kind="test", label="Tâche de test", state=Job.State.SUCCEEDED)
+    from auzolan.datastore.models import TableExport
+
+    export = TableExport.objects.create(
+        table=table, format="xlsx", fingerprint="n5", filename="n5.xlsx", rows=table.row_count, columns=3
+    )
 
     participation = build_participation_world("n5")
     return World(
@@ -143,6 +149,7 @@ def build_world() -> World:
         reuse_link=reuse_link,
         notification=notification,
         job=job,
+        export=export,
         unsubscribe=unsubscribe_token(editor),
         commune=commune,
         participation=participation,
