@@ -110,9 +110,10 @@ def _now() -> float:
 
 
 def _period(seconds: int) -> str:
-    for unit, singular, plural in ((86400, "%(n)s jour", "%(n)s jours"), (3600, "%(n)s heure", "%(n)s heures")):
-        if seconds % unit == 0:
-            return ngettext(singular, plural, seconds // unit) % {"n": seconds // unit}
+    if seconds % 86400 == 0:
+        return ngettext("%(n)s jour", "%(n)s jours", seconds // 86400) % {"n": seconds // 86400}
+    if seconds % 3600 == 0:
+        return ngettext("%(n)s heure", "%(n)s heures", seconds // 3600) % {"n": seconds // 3600}
     if seconds % 60 == 0:
         return ngettext("%(n)s minute", "%(n)s minutes", seconds // 60) % {"n": seconds // 60}
     return ngettext("%(n)s seconde", "%(n)s secondes", seconds) % {"n": seconds}

@@ -10,29 +10,33 @@ import re
 
 import duckdb
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 _COLUMN = re.compile(r'Referenced column "([^"]{1,100})" not found')
 _TABLE = re.compile(r"Table with name ([\w.]{1,100}) does not exist")
 _FUNCTION = re.compile(r"Function with name ([\w.]{1,100}) does not exist")
 _NEAR = re.compile(r'syntax error at or near "([^"]{1,60})"')
 _CONVERT = re.compile(r"Could not convert string '([^']{0,100})' to (\w+)")
+_INTEGER = gettext_lazy("entier")
+_NUMBER = gettext_lazy("nombre")
+_BOOLEAN = gettext_lazy("booléen")
 _TYPES = {
-    "INT8": "entier",
-    "INT16": "entier",
-    "INT32": "entier",
-    "INT64": "entier",
-    "INT128": "entier",
-    "UINT8": "entier",
-    "UINT16": "entier",
-    "UINT32": "entier",
-    "UINT64": "entier",
-    "DOUBLE": "nombre",
-    "FLOAT": "nombre",
-    "DECIMAL": "nombre",
-    "DATE": "date",
-    "TIMESTAMP": "date et heure",
-    "BOOL": "booléen",
-    "BOOLEAN": "booléen",
+    "INT8": _INTEGER,
+    "INT16": _INTEGER,
+    "INT32": _INTEGER,
+    "INT64": _INTEGER,
+    "INT128": _INTEGER,
+    "UINT8": _INTEGER,
+    "UINT16": _INTEGER,
+    "UINT32": _INTEGER,
+    "UINT64": _INTEGER,
+    "DOUBLE": _NUMBER,
+    "FLOAT": _NUMBER,
+    "DECIMAL": _NUMBER,
+    "DATE": gettext_lazy("date"),
+    "TIMESTAMP": gettext_lazy("date et heure"),
+    "BOOL": _BOOLEAN,
+    "BOOLEAN": _BOOLEAN,
 }
 
 
