@@ -382,12 +382,24 @@ def _validate(duckdb, path, schema, *, header, delimiter, scan, max_errors, star
     validator = Validator(schema, max_errors=max_errors)
     validator.start(header)
     width = len(validator.plans)
+    cells_columns = ", ".join(f"'c{index}': 'VARCHAR'" for index in range(width + 1))
     connection = duckdb.connect()
     try:
         connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         connection.execute(f"SET temp_directory = {_literal(spill)}")
         connection.execute("SET preserve_insertion_order = true")
-        if not _load_cells(duckdb, connection, path, width, delimiter):
+        try:
+            connection.execute(
+                "CREATE TEMP TABLE cells AS SELECT * FROM read_csv(?, columns = {"  # noqa: S608 - column numbers
+                + cells_columns
+                + "}, header = false, delim = ?, quote = '\"', escape = '\"', null_padding = true, "
+                "nullstr = ?, strict_mode = true, auto_detect = false, parallel = true, "
+                # buffer_size stated: on its own, a large max_line_size makes DuckDB size its read buffers
+                # from it, which slows the scan by a quarter (measured on the 1M-row bench file)
+                "max_line_size = 20000000, buffer_size = 33554432)",
+                [str(path), delimiter, NULL],
+            )
+        except duckdb.Error:
             return None
         total = connection.execute("SELECT count(*) FROM cells").fetchone()[0]
         if total != scan.result():
@@ -402,45 +414,6 @@ def _validate(duckdb, path, schema, *, header, delimiter, scan, max_errors, star
     report: Report = validator.report
     report.finish(rows=total - 1, seconds=time.perf_counter() - started)
     return report
-
-
-def _load_cells(duckdb, connection, path, width: int, delimiter: str) -> bool:
-    """The file as the table `cells`: one VARCHAR column per header cell (c0…), plus c<width> holding the first
-    extra cell of a row that has too many; a missing cell of a short row is NULL (an empty cell is ''). False when
-    DuckDB cannot read the file (the row engine will).
-
-    First DuckDB's parallel reader with exactly `width` columns (strict): the usual file, whose rows all have the
-    header's number of cells, is read in about a third of the time. A row with more or fewer cells stops it, usually
-    within its first buffer; then the padded reader (`null_padding`, one more column) reads the file again — on one
-    thread, which is faster than its parallel mode (measured on the 1M-row bench file: 0.75 s against 1.03 s).
-    """
-    options = (
-        "header = false, delim = ?, quote = '\"', escape = '\"', nullstr = ?, strict_mode = true, "
-        "auto_detect = false, "
-        # buffer_size stated: on its own, a large max_line_size makes DuckDB size its read buffers
-        # from it, which slows the scan by a quarter (measured on the 1M-row bench file)
-        "max_line_size = 20000000, buffer_size = 33554432"
-    )
-    exact = ", ".join(f"'c{index}': 'VARCHAR'" for index in range(width))
-    padded = ", ".join(f"'c{index}': 'VARCHAR'" for index in range(width + 1))
-    try:
-        connection.execute(
-            f"CREATE TEMP TABLE cells AS SELECT *, NULL::VARCHAR AS c{width} FROM read_csv(?, "  # noqa: S608
-            f"columns = {{{exact}}}, {options}, parallel = true)",
-            [str(path), delimiter, NULL],
-        )
-        return True
-    except duckdb.Error:
-        connection.execute("DROP TABLE IF EXISTS cells")
-    try:
-        connection.execute(
-            f"CREATE TEMP TABLE cells AS SELECT * FROM read_csv(?, columns = {{{padded}}}, {options}, "  # noqa: S608
-            "null_padding = true, parallel = false)",
-            [str(path), delimiter, NULL],
-        )
-    except duckdb.Error:
-        return False
-    return True
 
 
 def _errors(order, number, seq, kind, cell, where, constraint="NULL", source="cells", row="rowid") -> str:
