@@ -24,7 +24,7 @@ from auzolan.core.errors import ValidationError as ServiceValidationError
 from auzolan.core.forms import add_service_error
 from auzolan.core.permissions import can, get_object_for
 from auzolan.core.registry import Figure, register_home_figures, register_page_section
-from auzolan.core.submissions import claim_submission, release_submission
+from auzolan.core.submissions import claim_submission, release_submission, submit_form
 from auzolan.participation.charts import bar_chart
 from auzolan.participation.eligibility import eligibility
 from auzolan.participation.forms.surveys import AnswerForm, QuestionForm, SurveyForm
@@ -61,24 +61,24 @@ def _manage_url(survey: Survey) -> str:
 @login_required
 def survey_manage_list(request, slug: str):
     process = _manage_process(request, slug)
-    form = SurveyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            survey = services.survey_create(actor=request.user, process=process, **form.cleaned_data)
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Le questionnaire est créé. Ajoutez maintenant ses questions."))
-            return redirect(_manage_url(survey))
+    submitted = submit_form(
+        request,
+        SurveyForm(request.POST or None),
+        lambda data: services.survey_create(actor=request.user, process=process, **data),
+        success=_("Le questionnaire est créé. Ajoutez maintenant ses questions."),
+        redirect_to=_manage_url,
+    )
+    if submitted.response:
+        return submitted.response
     return render(
         request,
         "participation/surveys/manage_list.html",
         {
             "process": process,
             "surveys": list(selectors.process_surveys(process=process, include_unpublished=True)),
-            "form": form,
+            "form": submitted.form,
         },
-        status=400 if request.method == "POST" else 200,
+        status=submitted.status,
     )
 
 
@@ -94,15 +94,15 @@ def survey_manage(request, slug: str, pk: int):
         "results_public": survey.results_public,
         "free_texts_public": survey.free_texts_public,
     }
-    form = SurveyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.survey_update(actor=request.user, survey=survey, **form.cleaned_data)
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Le questionnaire est enregistré."))
-            return redirect(_manage_url(survey))
+    submitted = submit_form(
+        request,
+        SurveyForm(request.POST or None, initial=initial),
+        lambda data: services.survey_update(actor=request.user, survey=survey, **data),
+        success=_("Le questionnaire est enregistré."),
+        redirect_to=_manage_url(survey),
+    )
+    if submitted.response:
+        return submitted.response
     questions = selectors.survey_questions(survey=survey)
     return render(
         request,
@@ -110,12 +110,12 @@ def survey_manage(request, slug: str, pk: int):
         {
             "process": process,
             "survey": survey,
-            "form": form,
+            "form": submitted.form,
             "questions": questions,
             "locked": services.is_locked(survey),
             "responses_count": survey.responses.count(),
         },
-        status=400 if request.method == "POST" else 200,
+        status=submitted.status,
     )
 
 
