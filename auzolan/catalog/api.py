@@ -17,21 +17,13 @@ from ninja import Field, Query, Router, Schema
 from auzolan.catalog import search, selectors
 from auzolan.catalog.models import Dataset, Resource
 from auzolan.catalog.vocabularies import LICENCES
+from auzolan.core.api import ErrorOut
 from auzolan.core.http import public_url
 from auzolan.core.inputs import Text
 from auzolan.core.permissions import can, get_object_for
 from auzolan.organisations.models import Organisation
 
 router = Router(tags=["Catalogue"])
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 SortField = Field(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from auzolan.catalog.vocabularies import Frequency, Licence, Theme
 from auzolan.core.models import TimeStampedModel
 from auzolan.core.tenancy import TenantQuerySet
+from auzolan.core.text import file_extension
 
 
 class TableSchema(TimeStampedModel):
@@ -258,6 +259,11 @@ class ResourceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} v{self.number}"
+
+    @property
+    def extension(self) -> str:
+        """The file's lower-case extension ("csv"), from the name it was uploaded with."""
+        return file_extension(self.original_name or self.file.name)
 
 
 class Reuse(TimeStampedModel):

@@ -38,6 +38,7 @@ from auzolan.core.errors import Conflict, ValidationError, full_clean_or_raise
 from auzolan.core.inputs import load_json
 from auzolan.core.models import AuditLogEntry
 from auzolan.core.permissions import require
+from auzolan.core.text import file_extension
 from auzolan.organisations.models import Commune
 
 # Plain metadata fields of a dataset (the relations — keywords, themes, communes — are handled apart).
@@ -426,10 +427,6 @@ def dataset_restore(*, actor, dataset: Dataset) -> Dataset:
 # --- Upload checks -----------------------------------------------------------------------------------------
 
 
-def _extension(name: str) -> str:
-    return os.path.splitext(name or "")[1].lower().lstrip(".")
-
-
 def clean_filename(name: str) -> str:
     """A safe file name that keeps its (lower-case) extension."""
     base = os.path.basename((name or "").replace("\\", "/"))
@@ -515,7 +512,7 @@ def check_upload(file, name: str) -> tuple[str, str]:
     Returns (safe file name, lower-case format). Reads at most a few kilobytes (JSON files up to 5 Mo whole).
     """
     filename = clean_filename(name)
-    ext = _extension(filename)
+    ext = file_extension(filename)
     size = file.size if getattr(file, "size", None) is not None else None
     if ext not in ALLOWED_EXTENSIONS:
         _refuse(
@@ -675,7 +672,7 @@ def _clean_url(url: str, kind: str) -> str:
 def _format_from_url(url: str) -> str:
     from urllib.parse import urlparse
 
-    ext = _extension(urlparse(url).path)
+    ext = file_extension(urlparse(url).path)
     return ext if ext in ALLOWED_EXTENSIONS or ext in ("html", "shp", "gpkg", "rdf", "ttl") else ""
 
 

@@ -10,6 +10,20 @@ from auzolan.core.permissions import get_object_for
 router = Router(tags=["Tâches de fond"])
 
 
+class ErrorBody(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    details: dict | None = None
+
+
+class ErrorOut(Schema):
+    """The one error shape of every API of the platform: `{"error": {"code", "message", "field"?, "details"?}}`
+    (`ApplicationError.as_dict`, `core.api_errors` for parameter errors)."""
+
+    error: ErrorBody
+
+
 class ProgressOut(Schema):
     """The progress of background work, as the job page's script reads it (static/js/auzolan.js)."""
 

@@ -1,4 +1,5 @@
-"""French typography of names: "de" before a name, elided and contracted as French writes it.
+"""Text helpers: French typography of names ("de" before a name, elided and contracted as French writes it)
+and the extension of a file name (`file_extension`).
 
 `de("Anglet")` is "d'Anglet", `de("Hasparren")` "d'Hasparren" (the h of place names is mute, as INSEE's official
 commune list writes them), `de("Le Boucau")` "du Boucau", `de("Les Aldudes")` "des Aldudes", `de("Bayonne")`
@@ -36,3 +37,11 @@ def elide(text: str, name: str) -> str:
         escaped = str(conditional_escape(name))
         return mark_safe(text.replace(f"de {escaped}", conditional_escape(de(name))))  # noqa: S308 (escaped above)
     return text.replace(f"de {name}", de(name))
+
+
+def file_extension(name: str | None) -> str:
+    """The lower-case extension of a file name or path, without its dot ("" when there is none):
+    `"Budget 2026.CSV"` → `"csv"`, `"archive.tar.gz"` → `"gz"`, `".env"` → `""`."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, extension = base.rpartition(".")
+    return extension.lower() if dot and stem.strip(".") else ""

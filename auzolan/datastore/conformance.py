@@ -35,13 +35,8 @@ logger = logging.getLogger(__name__)
 VALIDATED_FORMATS = reading.TEXT_FORMATS | {"xlsx", "xls", "ods"}
 
 
-def version_format(version: ResourceVersion) -> str:
-    name = version.original_name or version.file.name or ""
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
 def is_validatable(version: ResourceVersion | None) -> bool:
-    return version is not None and version_format(version) in VALIDATED_FORMATS
+    return version is not None and version.extension in VALIDATED_FORMATS
 
 
 def schema_descriptor(schema: TableSchema) -> dict:
@@ -187,7 +182,7 @@ def run_validation(*, report: ValidationReport, progress=None) -> ValidationRepo
     """Validate the version of `report` against its schema and store the result. Raises ApplicationError."""
     ValidationReport.objects.filter(pk=report.pk).update(state=ValidationReport.State.RUNNING)
     version = report.version
-    fmt = version_format(version)
+    fmt = version.extension
     workdir = tempfile.mkdtemp(prefix="auzolan-validate-")
     try:
         if report.schema is None:

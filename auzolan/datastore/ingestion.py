@@ -39,6 +39,7 @@ from auzolan.catalog.models import Resource, ResourceVersion
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import ValidationError
 from auzolan.core.permissions import require
+from auzolan.core.text import file_extension
 from auzolan.datastore import cells, reading, stats
 from auzolan.datastore.duck import connect, quote
 from auzolan.datastore.models import ColumnDescription, Table
@@ -1252,9 +1253,7 @@ def _geo_columns(columns: list[dict]) -> dict:
 
 
 def is_tabular(version: ResourceVersion) -> bool:
-    name = version.original_name or version.file.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return ext in reading.TABULAR_FORMATS
+    return version.extension in reading.TABULAR_FORMATS
 
 
 def _dictionary(resource: Resource) -> dict[str, ColumnDescription]:
@@ -1404,7 +1403,7 @@ def local_source(version: ResourceVersion, workdir: str) -> str:
         path = ""
     if path and os.path.isfile(path):
         return path
-    ext = version.original_name.rsplit(".", 1)[-1].lower() if "." in version.original_name else "csv"
+    ext = file_extension(version.original_name) or "csv"
     local = os.path.join(workdir, f"source.{ext}")
     _copy_to_local(version, local)
     return local

@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from auzolan.core.errors import ValidationError
 from auzolan.core.inputs import JSONTooDeep, load_json
+from auzolan.core.text import file_extension
 
 CHUNK = 1024 * 1024
 SNIFF_BYTES = 256 * 1024
@@ -898,7 +899,7 @@ def prepare_parquet(path: str) -> Prepared:
 
 
 def detect_format(name: str, path: str) -> str:
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    ext = file_extension(name)
     with open(path, "rb") as file:
         magic = file.read(8)
     if magic.startswith(b"PAR1"):

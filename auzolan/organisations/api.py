@@ -7,6 +7,7 @@ from datetime import date
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from auzolan.core.api import ErrorOut
 from auzolan.core.inputs import Offset
 from auzolan.core.permissions import get_object_for
 from auzolan.organisations import selectors
@@ -15,15 +16,6 @@ from auzolan.organisations.models import College, Commune, Organisation, Organis
 router = Router(tags=["Organisations et territoire"])
 
 MAX_LIMIT = 100
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class Page(Schema):

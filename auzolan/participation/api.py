@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
+from auzolan.core.api import ErrorOut
 from auzolan.core.inputs import Id
 from auzolan.participation import phases as phase_types
 from auzolan.participation.models import (
@@ -31,15 +32,6 @@ from auzolan.participation.selectors import followup as selectors
 router = Router(tags=["Participation citoyenne"])
 
 MAX_LIMIT = 100
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class Page(Schema):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import PermissionDenied, ValidationError
+from auzolan.core.text import file_extension
 from auzolan.notifications.services import notify
 from auzolan.participation.eligibility import eligibility
 from auzolan.participation.images import clean_image
@@ -182,7 +183,7 @@ def _check_images(images) -> list[tuple[ContentFile, str]]:
 
 def _attachment_kind(name: str, head: bytes, uploaded) -> str | None:
     """The extension if the content matches it, else None."""
-    extension = PurePath(name).suffix.lower().lstrip(".")
+    extension = file_extension(name)
     if extension not in ATTACHMENT_EXTENSIONS:
         return None
     if extension == "pdf":

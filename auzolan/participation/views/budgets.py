@@ -45,7 +45,7 @@ from auzolan.participation.selectors import budgets as selectors
 from auzolan.participation.services import budgets as services
 from auzolan.participation.services import codes as code_services
 from auzolan.participation.views import processes as process_views  # registers the process_slug converter
-from auzolan.participation.views.proposals import get_process
+from auzolan.participation.views.common import get_process
 
 SELECTION_KEY = "participation_pb_selection"
 CODES_KEY = "participation_codes"
@@ -56,7 +56,7 @@ BALLOTS_KEY = "participation_ballots"
 
 
 def _process(request, slug: str, action: str = "participation.view_process"):
-    return get_process(request, slug, action)
+    return get_process(request, slug, action=action)
 
 
 def _budget(process, pk: int) -> Budget:

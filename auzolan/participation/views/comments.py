@@ -21,7 +21,7 @@ from auzolan.participation.selectors import comments as selectors
 from auzolan.participation.selectors.proposals import blocks_of, proposal_detail
 from auzolan.participation.services import comments as services
 from auzolan.participation.services.moderation import RateLimited
-from auzolan.participation.views.proposals import get_process
+from auzolan.participation.views.common import get_process
 
 
 def _comment(process: Process, pk: int) -> Comment:

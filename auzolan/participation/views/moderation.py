@@ -18,7 +18,7 @@ from auzolan.participation.models import Comment, Process, Proposal, UserBlock
 from auzolan.participation.selectors import moderation as selectors
 from auzolan.participation.services import moderation as services
 from auzolan.participation.services.comments import comment_url
-from auzolan.participation.views.proposals import get_process
+from auzolan.participation.views.common import get_process
 
 
 def _target(process: Process, kind: str, pk: int):

@@ -6,8 +6,6 @@ the person's reach is a 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,7 +24,6 @@ from auzolan.core.registry import Figure, page_sections, register_home_figures, 
 from auzolan.core.submissions import claim_submission, release_submission
 from auzolan.participation import phases as phase_types
 from auzolan.participation import templates as blueprints
-from auzolan.participation.eligibility import eligibility
 from auzolan.participation.forms.processes import (
     CategoryForm,
     DistrictForm,
@@ -38,6 +35,7 @@ from auzolan.participation.forms.processes import (
 from auzolan.participation.models import Category, District, Guide, Phase, Process
 from auzolan.participation.selectors import processes as selectors
 from auzolan.participation.services import processes as services
+from auzolan.participation.views.common import register_action_url, what_one_can_do  # noqa: F401  (moved)
 
 PAGE_SIZE = 20
 
@@ -55,43 +53,6 @@ class ProcessSlugConverter:
 
 
 register_converter(ProcessSlugConverter, "process_slug")
-
-
-# --- What one can do now: the links of each action (areas register theirs) -----------------------------------
-
-_ACTION_URLS: dict[str, Callable[[Process], str]] = {}
-
-
-def register_action_url(action: str, url: Callable[[Process], str]) -> None:
-    """The page where a participant does `action` in a process (e.g. proposals: the "new proposal" form)."""
-    _ACTION_URLS[action] = url
-
-
-def what_one_can_do(user, process: Process) -> list[dict]:
-    """For each action the active phase allows: allowed or not, why, and where to go next."""
-    phase = process.active_phase()
-    if phase is None:
-        return []
-    result = []
-    for action in phase_types.ACTIONS:
-        if action not in phase.type.actions:
-            continue
-        verdict = eligibility(user, process, action)
-        url = ""
-        if verdict.allowed and action in _ACTION_URLS:
-            url = _ACTION_URLS[action](process)
-        result.append(
-            {
-                "action": action,
-                "label": phase_types.ACTION_LABELS[action],
-                "allowed": verdict.allowed,
-                "reason": verdict.reason,
-                "message": verdict.message,
-                "next_url": verdict.next_url,
-                "url": url,
-            }
-        )
-    return result
 
 
 # --- Public pages --------------------------------------------------------------------------------------------

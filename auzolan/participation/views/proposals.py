@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,8 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from auzolan.core.errors import ApplicationError
 from auzolan.core.forms import add_service_error
 from auzolan.core.http import safe_next
-from auzolan.core.permissions import can, get_object_for
+from auzolan.core.permissions import can
 from auzolan.core.submissions import claim_submission, release_submission
+from auzolan.core.text import file_extension
 from auzolan.participation.eligibility import eligibility
 from auzolan.participation.forms.comments import CommentForm
 from auzolan.participation.forms.proposals import AnswerForm, FilterForm, ProposalForm
@@ -29,20 +29,11 @@ from auzolan.participation.selectors import comments as comment_selectors
 from auzolan.participation.selectors import proposals as selectors
 from auzolan.participation.services import proposals as services
 from auzolan.participation.services.moderation import RateLimited
+from auzolan.participation.views.common import get_process
 
 PAGE_SIZE = 20
 MAP_LIMIT = 2000
 SEED_KEY = "participation_proposal_seed"
-
-
-def get_process(request, slug: str, action: str = "participation.view_process") -> Process:
-    """The process if the visitor may do `action` on it (404 otherwise), with its organisation and phases loaded."""
-    return get_object_for(
-        request.user,
-        action,
-        Process.objects.select_related("organisation").prefetch_related("phases"),
-        slug=slug,
-    )
 
 
 def _get_proposal(request, process: Process, pk: int) -> Proposal:
@@ -404,8 +395,10 @@ def attachment_download(request, slug: str, pk: int, attachment: int):
     item = next((a for a in proposal.attachments.all() if a.pk == attachment), None)
     if item is None:
         raise Http404
-    extension = PurePath(item.file.name).suffix.lower()
-    filename = f"{slugify(item.title) or 'piece-jointe'}{extension}"
+    extension = file_extension(item.file.name)
+    filename = (
+        f"{slugify(item.title) or 'piece-jointe'}.{extension}" if extension else slugify(item.title) or "piece-jointe"
+    )
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, OSError):

@@ -1,0 +1,62 @@
+"""What every participation page shares: fetching a process the person may see or manage, and the registry of the
+pages where a participant does each action of a phase ("what one can do now" on the process page)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from auzolan.core.permissions import get_object_for
+from auzolan.participation import phases as phase_types
+from auzolan.participation.eligibility import eligibility
+from auzolan.participation.models import Process
+
+VIEW = "participation.view_process"
+MANAGE = "participation.change_process"
+
+
+def get_process(request, slug: str, *, manage: bool = False, action: str | None = None) -> Process:
+    """The process if the person may see it (or manage it, with `manage=True`; or do another `action` on it):
+    a 404 otherwise, whether it does not exist or is out of reach. Its organisation and phases are loaded."""
+    return get_object_for(
+        request.user,
+        action or (MANAGE if manage else VIEW),
+        Process.objects.select_related("organisation").prefetch_related("phases"),
+        slug=slug,
+    )
+
+
+# --- What one can do now: the page of each action (registered in participation/hooks.py) ---------------------
+
+_ACTION_URLS: dict[str, Callable[[Process], str]] = {}
+
+
+def register_action_url(action: str, url: Callable[[Process], str]) -> None:
+    """The page where a participant does `action` in a process (e.g. proposals: the "new proposal" form)."""
+    _ACTION_URLS[action] = url
+
+
+def what_one_can_do(user, process: Process) -> list[dict]:
+    """For each action the active phase allows: allowed or not, why, and where to go next."""
+    phase = process.active_phase()
+    if phase is None:
+        return []
+    result = []
+    for action in phase_types.ACTIONS:
+        if action not in phase.type.actions:
+            continue
+        verdict = eligibility(user, process, action)
+        url = ""
+        if verdict.allowed and action in _ACTION_URLS:
+            url = _ACTION_URLS[action](process)
+        result.append(
+            {
+                "action": action,
+                "label": phase_types.ACTION_LABELS[action],
+                "allowed": verdict.allowed,
+                "reason": verdict.reason,
+                "message": verdict.message,
+                "next_url": verdict.next_url,
+                "url": url,
+            }
+        )
+    return result
