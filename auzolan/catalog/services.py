@@ -7,21 +7,16 @@ and its transition log) and sends `dataset_changed` inside its transaction.
 
 from __future__ import annotations
 
-import codecs
-import hashlib
-import os
-import zipfile
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import formats, timezone
-from django.utils.text import get_valid_filename, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from auzolan.catalog import lifecycle, resource_checks
 from auzolan.catalog.models import (
     Dataset,
     DatasetFormat,
@@ -35,10 +30,8 @@ from auzolan.catalog.signals import dataset_changed, resource_version_added
 from auzolan.catalog.vocabularies import Frequency, Licence, Theme
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import Conflict, ValidationError, full_clean_or_raise
-from auzolan.core.inputs import load_json
 from auzolan.core.models import AuditLogEntry
 from auzolan.core.permissions import require
-from auzolan.core.text import file_extension
 from auzolan.organisations.models import Commune
 
 # Plain metadata fields of a dataset (the relations — keywords, themes, communes — are handled apart).
@@ -58,53 +51,7 @@ DATASET_FIELDS = (
 DATASET_RELATIONS = ("keywords", "themes", "communes")
 MAX_KEYWORDS = 30
 
-# --- Lifecycle ---------------------------------------------------------------------------------------------
-
 State = Dataset.State
-#: (from, to) -> audit verb. Anything else is refused.
-TRANSITIONS = {
-    (State.DRAFT, State.PUBLISHED): "published",
-    (State.PUBLISHED, State.ARCHIVED): "archived",
-    (State.PUBLISHED, State.DRAFT): "unpublished",
-    (State.ARCHIVED, State.PUBLISHED): "restored",
-}
-
-# --- Uploads -----------------------------------------------------------------------------------------------
-
-#: extension -> MIME type stored with the version.
-ALLOWED_EXTENSIONS = {
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "txt": "text/plain",
-    "json": "application/json",
-    "geojson": "application/geo+json",
-    "xml": "application/xml",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "xls": "application/vnd.ms-excel",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "parquet": "application/vnd.apache.parquet",
-    "pdf": "application/pdf",
-    "zip": "application/zip",
-}
-TEXT_EXTENSIONS = {"csv", "tsv", "txt"}
-SNIFF_BYTES = 64 * 1024
-JSON_FULL_PARSE_MAX = 5 * 1024 * 1024  # JSON files up to this size are parsed entirely
-CHUNK_SIZE = 1024 * 1024
-EXECUTABLE_MAGICS = (b"MZ", b"\x7fELF", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")
-HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<svg")
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-BOM = codecs.BOM_UTF8
-
-
-def upload_max_bytes() -> int:
-    return int(getattr(settings, "UPLOAD_MAX_BYTES", 500 * 1024 * 1024))
-
-
-def megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}".replace(".", ",")
-
 
 # --- Helpers -----------------------------------------------------------------------------------------------
 
@@ -273,7 +220,9 @@ def dataset_create(
 
 
 # The services whose writes increment the dataset's revision (resource changes do not).
-REVISION_ACTIONS = [f"catalog.dataset.{verb}" for verb in ("created", "updated", *TRANSITIONS.values())]
+REVISION_ACTIONS = [
+    f"catalog.dataset.{verb}" for verb in ("created", "updated", *(t.audit_verb for t in lifecycle.TRANSITIONS))
+]
 
 
 def _last_change(dataset: Dataset) -> tuple[str, str]:
@@ -370,19 +319,18 @@ def dataset_update(*, actor, dataset: Dataset, revision: int, **fields) -> Datas
 
 @transaction.atomic
 def dataset_transition(*, actor, dataset: Dataset, to: str) -> Dataset:
-    """Move a dataset along its lifecycle (see TRANSITIONS); the audit log is the transition log."""
+    """Move a dataset along its lifecycle (`lifecycle.TRANSITIONS`); the audit log is the transition log."""
     require(actor, "catalog.publish_dataset", dataset)
     current = Dataset.objects.select_for_update().select_related("organisation").get(pk=dataset.pk)
-    try:
-        verb = TRANSITIONS[(State(current.state), State(to))]
-    except (KeyError, ValueError):
+    transition = lifecycle.transition_between(current.state, to)
+    if transition is None:
         labels = dict(State.choices)
         raise ValidationError(
             _("Un jeu de données « %(from)s » ne peut pas passer à l'état « %(to)s ».")
             % {"from": labels.get(current.state, current.state), "to": labels.get(to, to)},
             code="illegal-transition",
             field="to",
-        ) from None
+        )
     now = timezone.now()
     before = current.state
     current.state = to
@@ -398,7 +346,7 @@ def dataset_transition(*, actor, dataset: Dataset, to: str) -> Dataset:
     current.refresh_from_db(fields=["revision"])
     audit_log(
         actor=actor,
-        action=f"catalog.dataset.{verb}",
+        action=f"catalog.dataset.{transition.audit_verb}",
         obj=current,
         organisation=current.organisation,
         data={"from": before, "to": to},
@@ -424,168 +372,10 @@ def dataset_restore(*, actor, dataset: Dataset) -> Dataset:
     return dataset_transition(actor=actor, dataset=dataset, to=State.PUBLISHED)
 
 
-# --- Upload checks -----------------------------------------------------------------------------------------
-
-
-def clean_filename(name: str) -> str:
-    """A safe file name that keeps its (lower-case) extension."""
-    base = os.path.basename((name or "").replace("\\", "/"))
-    stem, ext = os.path.splitext(base)
-    try:
-        stem = get_valid_filename(stem)
-    except Exception:  # Django raises SuspiciousFileOperation on names like ".."
-        stem = ""
-    stem = stem.strip("._-")[:150] or "fichier"
-    return f"{stem}{ext.lower()}"
-
-
-def _refuse(message: str, code: str = "invalid-file") -> None:
-    raise ValidationError(message, field="file", code=code)
-
-
-def _read_head(file, size: int = SNIFF_BYTES) -> bytes:
-    file.seek(0)
-    head = file.read(size)
-    file.seek(0)
-    return head or b""
-
-
-def _strip_start(head: bytes) -> bytes:
-    if head.startswith(BOM):
-        head = head[len(BOM) :]
-    return head.lstrip()
-
-
-def _looks_like_html(head: bytes) -> bool:
-    start = _strip_start(head)[:200].lower()
-    return start.startswith(HTML_STARTS) or (start.startswith(b"<!--") and b"<html" in head[:4096].lower())
-
-
-def _decodes_as_text(head: bytes) -> bool:
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return True
-    except UnicodeDecodeError:
-        pass
-    try:
-        head.decode("cp1252")
-        return True
-    except UnicodeDecodeError:
-        return False
-
-
-def _check_zip(file, ext: str) -> None:
-    file.seek(0)
-    try:
-        with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
-            if ext == "xlsx" and not ("[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)):
-                _refuse(_("Ce fichier n'est pas un classeur Excel (.xlsx) valide."))
-            ods_type = b"application/vnd.oasis.opendocument.spreadsheet"
-            if ext == "ods" and ("mimetype" not in names or not archive.read("mimetype").startswith(ods_type)):
-                _refuse(_("Ce fichier n'est pas un classeur OpenDocument (.ods) valide."))
-    except (zipfile.BadZipFile, OSError, KeyError):
-        _refuse(_("L'archive est illisible ou incomplète."))
-    finally:
-        file.seek(0)
-
-
-def _check_json(file, head: bytes, size: int, ext: str) -> None:
-    if not _strip_start(head).startswith((b"{", b"[")):
-        _refuse(_("Ce fichier ne contient pas de JSON : il doit commencer par { ou [."))
-    if size > JSON_FULL_PARSE_MAX:
-        return
-    file.seek(0)
-    raw = file.read()
-    file.seek(0)
-    try:
-        data = load_json(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
-        _refuse(_("Ce fichier JSON est invalide : %(error)s.") % {"error": error})
-    if ext == "geojson" and not (isinstance(data, dict) and "type" in data):
-        _refuse(_("Ce fichier GeoJSON doit être un objet avec un membre « type » (FeatureCollection…)."))
-
-
-def check_upload(file, name: str) -> tuple[str, str]:
-    """Refuse files that are empty, too big, of a format we do not take, or whose content lies about it.
-
-    Returns (safe file name, lower-case format). Reads at most a few kilobytes (JSON files up to 5 Mo whole).
-    """
-    filename = clean_filename(name)
-    ext = file_extension(filename)
-    size = file.size if getattr(file, "size", None) is not None else None
-    if ext not in ALLOWED_EXTENSIONS:
-        _refuse(
-            _("Le format « %(ext)s » n'est pas accepté. Formats acceptés : %(list)s.")
-            % {"ext": ext or _("sans extension"), "list": ", ".join(sorted(ALLOWED_EXTENSIONS))},
-            "bad-extension",
-        )
-    limit = upload_max_bytes()
-    if size is not None and size > limit:
-        _refuse(
-            _("Le fichier pèse %(size)s Mo : la limite est de %(limit)s Mo.")
-            % {"size": megabytes(size), "limit": megabytes(limit)},
-            "too-big",
-        )
-    head = _read_head(file)
-    if not head or size == 0:
-        _refuse(_("Le fichier est vide."), "empty")
-    if head.startswith(EXECUTABLE_MAGICS) or _looks_like_html(head):
-        _refuse(
-            _("Le contenu de ce fichier (programme ou page web) ne correspond pas à l'extension « %(ext)s ».")
-            % {"ext": ext},
-            "content-mismatch",
-        )
-    mismatch = _("Le contenu de ce fichier ne correspond pas à l'extension « %(ext)s ».") % {"ext": ext}
-    if ext in TEXT_EXTENSIONS:
-        if b"\x00" in head or not _decodes_as_text(head):
-            _refuse(
-                mismatch + " " + _("Un fichier texte doit être encodé en UTF-8 ou Windows-1252."), "content-mismatch"
-            )
-    elif ext in ("json", "geojson"):
-        _check_json(file, head, size or 0, ext)
-    elif ext == "xml":
-        if not _strip_start(head).startswith(b"<"):
-            _refuse(mismatch, "content-mismatch")
-    elif ext == "pdf":
-        if not head.startswith(b"%PDF-"):
-            _refuse(mismatch, "content-mismatch")
-    elif ext in ("zip", "xlsx", "ods"):
-        if not head.startswith(ZIP_MAGIC):
-            _refuse(mismatch, "content-mismatch")
-        _check_zip(file, ext)
-    elif ext == "xls":
-        if not head.startswith(OLE2_MAGIC):
-            _refuse(mismatch, "content-mismatch")
-    elif ext == "parquet":
-        file.seek(-4, os.SEEK_END)
-        tail = file.read(4)
-        file.seek(0)
-        if not head.startswith(b"PAR1") or tail != b"PAR1":
-            _refuse(mismatch, "content-mismatch")
-    return filename, ext
-
-
-def _digest(file) -> tuple[int, str]:
-    """Size and SHA-256, reading the file chunk by chunk (never whole in memory)."""
-    limit = upload_max_bytes()
-    sha, size = hashlib.sha256(), 0
-    file.seek(0)
-    for chunk in file.chunks(CHUNK_SIZE) if hasattr(file, "chunks") else iter(lambda: file.read(CHUNK_SIZE), b""):
-        size += len(chunk)
-        if size > limit:
-            _refuse(_("Le fichier dépasse la limite de %(limit)s Mo.") % {"limit": megabytes(limit)}, "too-big")
-        sha.update(chunk)
-    file.seek(0)
-    if size == 0:
-        _refuse(_("Le fichier est vide."), "empty")
-    return size, sha.hexdigest()
-
-
 def _store_version(*, actor, resource: Resource, file) -> ResourceVersion:
     """Check, hash and store one upload as the resource's next version (the caller holds the transaction)."""
-    filename, ext = check_upload(file, getattr(file, "name", "") or "")
-    size, sha256 = _digest(file)
+    filename, ext = resource_checks.check_upload(file, getattr(file, "name", "") or "")
+    size, sha256 = resource_checks.file_digest(file)
     last = ResourceVersion.objects.filter(resource=resource).aggregate(n=Max("number"))["n"] or 0
     version = ResourceVersion(
         resource=resource,
@@ -593,7 +383,7 @@ def _store_version(*, actor, resource: Resource, file) -> ResourceVersion:
         original_name=filename,
         size=size,
         sha256=sha256,
-        mime_type=ALLOWED_EXTENSIONS[ext],
+        mime_type=resource_checks.ALLOWED_EXTENSIONS[ext],
         uploaded_by=actor if actor is not None and actor.is_authenticated else None,
     )
     version.file.save(filename, file, save=False)  # streams through the storage in chunks
@@ -655,27 +445,6 @@ def refresh_formats(datasets: Iterable[Dataset | int]) -> None:
 # --- Resources ---------------------------------------------------------------------------------------------
 
 
-def _clean_url(url: str, kind: str) -> str:
-    from django.core.validators import URLValidator
-
-    url = (url or "").strip()
-    if not url:
-        raise ValidationError(_("Indiquez l'adresse de la ressource."), field="url")
-    try:
-        URLValidator(schemes=["http", "https"])(url)
-    except DjangoValidationError:
-        message = _("Adresse invalide : elle doit commencer par https:// ou http://.")
-        raise ValidationError(message, field="url") from None
-    return url
-
-
-def _format_from_url(url: str) -> str:
-    from urllib.parse import urlparse
-
-    ext = file_extension(urlparse(url).path)
-    return ext if ext in ALLOWED_EXTENSIONS or ext in ("html", "shp", "gpkg", "rdf", "ttl") else ""
-
-
 def _version_added(actor, version: ResourceVersion) -> None:
     transaction.on_commit(
         lambda: resource_version_added.send(sender=ResourceVersion, version=version, actor=actor), robust=True
@@ -710,10 +479,10 @@ def resource_add(
     if kind == Resource.Kind.FILE:
         if file is None:
             raise ValidationError(_("Choisissez le fichier à déposer."), field="file")
-        check_upload(file, getattr(file, "name", "") or "")  # refuse before anything is written
+        resource_checks.check_upload(file, getattr(file, "name", "") or "")  # refuse before anything is written
     else:
-        resource.url = _clean_url(url, kind)
-        resource.format = (format or _format_from_url(resource.url)).strip().lower().lstrip(".")[:20]
+        resource.url = resource_checks.clean_url(url)
+        resource.format = (format or resource_checks.format_from_url(resource.url)).strip().lower().lstrip(".")[:20]
     full_clean_or_raise(resource, validate_unique=False, exclude=["dataset", "current_version"])
     resource.save()
     stored: list[ResourceVersion] = []
@@ -781,7 +550,7 @@ def resource_update(*, actor, resource: Resource, **fields) -> Resource:
                 raise ValidationError(_("Une ressource déposée n'a pas d'adresse : déposez une version."), field="url")
             fields.pop("url")
         else:
-            fields["url"] = _clean_url(fields["url"], resource.kind)
+            fields["url"] = resource_checks.clean_url(fields["url"])
     if "format" in fields:
         if resource.kind == Resource.Kind.FILE:
             fields.pop("format")  # the format of a file comes from its current version

@@ -1,4 +1,5 @@
-"""Oversized uploads are refused while the request body arrives, before it is stored anywhere.
+"""The size limit of uploads (UPLOAD_MAX_BYTES), and oversized uploads refused while the request body arrives,
+before they are stored anywhere. (What an accepted file must contain is checked by `resource_checks`.)
 
 Django normally writes the whole body of a multipart request to a temporary file before the view runs, so the
 services' size check came after a 500 Mo upload was already on disk. `UploadSizeLimitHandler` runs first in the
@@ -16,15 +17,25 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from auzolan.catalog.services import megabytes, upload_max_bytes
-
 #: Room for the other fields of the form and the multipart boundaries when judging CONTENT_LENGTH alone
 #: (the publishing forms' text fields are a few kilobytes at most).
 ENVELOPE_MARGIN = 256 * 1024
+
+
+def upload_max_bytes() -> int:
+    """The largest file a person may upload (UPLOAD_MAX_BYTES, 500 Mo by default)."""
+    return int(getattr(settings, "UPLOAD_MAX_BYTES", 500 * 1024 * 1024))
+
+
+def megabytes(size: int) -> str:
+    """A size in Mo as French pages write it ("500", "1,5")."""
+    value = size / (1024 * 1024)
+    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}".replace(".", ",")
 
 
 class UploadSizeLimitHandler(FileUploadHandler):

@@ -62,7 +62,7 @@ def resource_table(request, identifier: uuid.UUID):
 from django.utils.translation import gettext as _  # noqa: E402
 from ninja import File, Form, UploadedFile  # noqa: E402
 
-from auzolan.catalog.services import megabytes, upload_max_bytes  # noqa: E402
+from auzolan.catalog.uploads import megabytes, upload_max_bytes  # noqa: E402
 from auzolan.core.errors import ValidationError as _ValidationRefused  # noqa: E402
 from auzolan.core.inputs import BIGINT_MAX, MAX_OFFSET, BoundedInt  # noqa: E402
 from auzolan.datastore.validation.service import validate_upload  # noqa: E402

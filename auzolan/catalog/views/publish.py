@@ -11,12 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, register_converter
+from django.urls import path, register_converter, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from auzolan.catalog import selectors, services
+from auzolan.catalog import lifecycle, selectors, services
 from auzolan.catalog.forms import (
     DatasetForm,
     ResourceCreateForm,
@@ -25,11 +24,12 @@ from auzolan.catalog.forms import (
     VersionUploadForm,
 )
 from auzolan.catalog.models import Dataset, Resource, ResourceVersion
-from auzolan.catalog.uploads import limit_upload_size
+from auzolan.catalog.quality import quality_report
+from auzolan.catalog.uploads import limit_upload_size, megabytes, upload_max_bytes
 from auzolan.core.errors import ApplicationError, Conflict
 from auzolan.core.forms import add_service_error
 from auzolan.core.permissions import get_object_for
-from auzolan.core.submissions import claim_submission, release_submission
+from auzolan.core.submissions import submit_action, submit_form
 
 PAGE_SIZE = 30
 
@@ -58,25 +58,11 @@ def _resource_in(dataset: Dataset, identifier) -> Resource:
 
 
 def _quality(dataset: Dataset) -> dict:
-    from auzolan.catalog.quality import quality_report
-
     return quality_report(dataset, resources=list(dataset.resources.all()))
 
 
-TRANSITION_LABELS = {
-    ("draft", "published"): (gettext_lazy("Publier"), "button"),
-    ("published", "draft"): (gettext_lazy("Repasser en brouillon"), "button button--secondary"),
-    ("published", "archived"): (gettext_lazy("Archiver"), "button button--secondary"),
-    ("archived", "published"): (gettext_lazy("Publier de nouveau"), "button"),
-}
-
-
-def _transitions(dataset: Dataset) -> list[dict]:
-    return [
-        {"to": to, "label": str(label), "css": css}
-        for (start, to), (label, css) in TRANSITION_LABELS.items()
-        if start == dataset.state
-    ]
+def _edit_url(dataset: Dataset) -> str:
+    return reverse("catalog:dataset_edit", kwargs={"slug": dataset.slug})
 
 
 # --- Pages of the publishers --------------------------------------------------------------------------------
@@ -118,29 +104,24 @@ def dataset_create(request):
     if request.organisation is not None and organisations.filter(pk=request.organisation.pk).exists():
         initial["organisation"] = request.organisation.pk
     form = DatasetForm(request.POST or None, organisations=organisations, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["submission"]
-        if not claim_submission(request, token):
-            messages.info(request, _("Ce formulaire a déjà été envoyé : le jeu de données n'a pas été créé en double."))
-            return redirect("catalog:publish_home")
-        try:
-            dataset = services.dataset_create(
-                actor=request.user, organisation=form.cleaned_data["organisation"], **form.service_values()
-            )
-        except ApplicationError as error:
-            release_submission(request, token)
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Le jeu de données est créé en brouillon. Ajoutez-lui maintenant ses fichiers ou ses adresses."),
-            )
-            return redirect("catalog:dataset_edit", slug=dataset.slug)
+    submitted = submit_form(
+        request,
+        form,
+        lambda data: services.dataset_create(
+            actor=request.user, organisation=data["organisation"], **form.service_values()
+        ),
+        success=_("Le jeu de données est créé en brouillon. Ajoutez-lui maintenant ses fichiers ou ses adresses."),
+        redirect_to=_edit_url,
+        duplicate=_("Ce formulaire a déjà été envoyé : le jeu de données n'a pas été créé en double."),
+        duplicate_redirect_to=reverse("catalog:publish_home"),
+    )
+    if submitted.response:
+        return submitted.response
     return render(
         request,
         "catalog/publish/dataset_form.html",
-        {"form": form, "dataset": None, "conflict": None},
-        status=400 if request.method == "POST" else 200,
+        {"form": submitted.form, "dataset": None, "conflict": None},
+        status=submitted.status,
     )
 
 
@@ -149,40 +130,43 @@ def dataset_create(request):
 def dataset_edit(request, slug: str):
     dataset = _dataset_for(request, slug)
     form = DatasetForm(request.POST or None, dataset=dataset)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dataset_update(
-                actor=request.user,
-                dataset=dataset,
-                revision=form.cleaned_data["revision"],
-                **form.service_values(),
-            )
-        except Conflict as error:
-            # Keep what the person typed; the next save is based on the current revision, knowingly.
-            conflict = error.message
-            data = request.POST.copy()
-            data["revision"] = error.extra.get("revision", dataset.revision)
-            form = DatasetForm(data, dataset=dataset)
-            form.is_valid()
-        except ApplicationError as error:
+
+    def on_error(error: ApplicationError) -> DatasetForm | None:
+        if not isinstance(error, Conflict):
             add_service_error(form, error)
-        else:
-            messages.success(request, _("Les modifications sont enregistrées."))
-            return redirect("catalog:dataset_edit", slug=dataset.slug)
+            return None
+        # Keep what the person typed; the next save is based on the current revision, knowingly.
+        data = request.POST.copy()
+        data["revision"] = error.extra.get("revision", dataset.revision)
+        retyped = DatasetForm(data, dataset=dataset)
+        retyped.is_valid()
+        return retyped
+
+    submitted = submit_form(
+        request,
+        form,
+        lambda data: services.dataset_update(
+            actor=request.user, dataset=dataset, revision=data["revision"], **form.service_values()
+        ),
+        success=_("Les modifications sont enregistrées."),
+        redirect_to=_edit_url(dataset),
+        on_error=on_error,
+    )
+    if submitted.response:
+        return submitted.response
     resources = list(dataset.resources.all())
     return render(
         request,
         "catalog/publish/dataset_form.html",
         {
-            "form": form,
+            "form": submitted.form,
             "dataset": dataset,
-            "conflict": conflict,
+            "conflict": submitted.error.message if isinstance(submitted.error, Conflict) else None,
             "resources": resources,
             "has_remote_resources": any(resource.is_remote and resource.url for resource in resources),
-            "transitions": _transitions(dataset),
+            "transitions": lifecycle.transitions_from(dataset.state),
         },
-        status=(409 if conflict else 400) if request.method == "POST" else 200,
+        status=submitted.status,
     )
 
 
@@ -199,7 +183,7 @@ def dataset_preview(request, slug: str):
             "resources": list(dataset.resources.all()),
             "quality": quality,
             "quality_percent": round(quality["score"] * 100),
-            "transitions": _transitions(dataset),
+            "transitions": lifecycle.transitions_from(dataset.state),
         },
     )
 
@@ -209,32 +193,23 @@ def dataset_preview(request, slug: str):
 def dataset_transition(request, slug: str):
     dataset = _dataset_for(request, slug, "catalog.publish_dataset")
     form = TransitionForm(request.POST or request.GET or None)
-    target = form.cleaned_data["to"] if form.is_valid() else ""
-    allowed = {t["to"]: t for t in _transitions(dataset)}
+    transition = lifecycle.transition_between(dataset.state, form.cleaned_data["to"]) if form.is_valid() else None
     if request.method == "POST":
-        if target not in allowed:
+        if transition is None:
             messages.error(request, _("Ce changement d'état n'est pas possible pour ce jeu de données."))
-            return redirect("catalog:dataset_edit", slug=dataset.slug)
-        try:
-            dataset = services.dataset_transition(actor=request.user, dataset=dataset, to=target)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                {
-                    "published": _("Le jeu de données est publié : il est visible de tous."),
-                    "draft": _("Le jeu de données est repassé en brouillon : il n'est plus public."),
-                    "archived": _("Le jeu de données est archivé."),
-                }[target],
-            )
-        return redirect("catalog:dataset_edit", slug=dataset.slug)
-    if target not in allowed:
+            return redirect(_edit_url(dataset))
+        return submit_action(
+            request,
+            lambda: services.dataset_transition(actor=request.user, dataset=dataset, to=transition.target),
+            success=transition.message,
+            redirect_to=_edit_url(dataset),
+        )
+    if transition is None:
         raise Http404
     return render(
         request,
         "catalog/publish/transition.html",
-        {"dataset": dataset, "transition": allowed[target], "quality": _quality(dataset)},
+        {"dataset": dataset, "transition": transition, "quality": _quality(dataset)},
     )
 
 
@@ -246,34 +221,29 @@ def resource_create(request, slug: str):
     form = ResourceCreateForm(request.POST or None, request.FILES or None)
     if request.upload_size_limit.refused:
         request.upload_size_limit.add_errors(form)  # nothing was stored; the other fields are kept
-    elif request.method == "POST" and form.is_valid():
-        if not claim_submission(request, form.cleaned_data["submission"]):
-            messages.info(request, _("Ce formulaire a déjà été envoyé : la ressource n'a pas été ajoutée en double."))
-            return redirect("catalog:dataset_edit", slug=dataset.slug)
-        try:
-            resource = services.resource_add(
-                actor=request.user,
-                dataset=dataset,
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                url=form.cleaned_data["url"],
-                file=form.cleaned_data["file"],
-            )
-        except ApplicationError as error:
-            release_submission(request, form.cleaned_data["submission"])
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("La ressource « %(title)s » est ajoutée.") % {"title": resource.title})
-            if resource.kind == Resource.Kind.FILE:
-                # Its page follows the loading of the file (the "publish_resource" section).
-                return redirect("catalog:resource_edit", slug=dataset.slug, resource=resource.identifier)
-            return redirect("catalog:dataset_edit", slug=dataset.slug)
+
+    def added(resource: Resource) -> str:
+        if resource.kind == Resource.Kind.FILE:
+            # Its page follows the loading of the file (the "publish_resource" section).
+            return reverse("catalog:resource_edit", kwargs={"slug": dataset.slug, "resource": resource.identifier})
+        return _edit_url(dataset)
+
+    submitted = submit_form(
+        request,
+        form,
+        lambda data: services.resource_add(actor=request.user, dataset=dataset, **data),
+        success=lambda resource: _("La ressource « %(title)s » est ajoutée.") % {"title": resource.title},
+        redirect_to=added,
+        duplicate=_("Ce formulaire a déjà été envoyé : la ressource n'a pas été ajoutée en double."),
+        duplicate_redirect_to=_edit_url(dataset),
+    )
+    if submitted.response:
+        return submitted.response
     return render(
         request,
         "catalog/publish/resource_create.html",
-        {"dataset": dataset, "form": form, "upload_limit_mb": services.megabytes(services.upload_max_bytes())},
-        status=400 if request.method == "POST" else 200,
+        {"dataset": dataset, "form": submitted.form, "upload_limit_mb": megabytes(upload_max_bytes())},
+        status=submitted.status,
     )
 
 
@@ -286,25 +256,28 @@ def resource_edit(request, slug: str, resource):
     is_upload = request.method == "POST" and "upload" in request.POST
     form = ResourceEditForm(request.POST if request.method == "POST" and not is_upload else None, resource=resource)
     upload_form = VersionUploadForm(request.POST if is_upload else None, request.FILES if is_upload else None)
-    if request.method == "POST":
-        target = upload_form if is_upload else form
-        if request.upload_size_limit.refused:
-            request.upload_size_limit.add_errors(target)  # nothing was stored
-        elif target.is_valid():
-            try:
-                if is_upload:
-                    version = services.resource_upload_version(
-                        actor=request.user, resource=resource, file=upload_form.cleaned_data["file"]
-                    )
-                    message = _("La version %(n)d est déposée.") % {"n": version.number}
-                else:
-                    services.resource_update(actor=request.user, resource=resource, **form.cleaned_data)
-                    message = _("La ressource est enregistrée.")
-            except ApplicationError as error:
-                add_service_error(target, error)
-            else:
-                messages.success(request, message)
-                return redirect("catalog:resource_edit", slug=dataset.slug, resource=resource.identifier)
+    here = reverse("catalog:resource_edit", kwargs={"slug": dataset.slug, "resource": resource.identifier})
+    # One page, two forms: the resource's description, or a new version of its file (the "upload" button).
+    if request.upload_size_limit.refused:
+        request.upload_size_limit.add_errors(upload_form if is_upload else form)  # nothing was stored
+    if is_upload:
+        submitted = submit_form(
+            request,
+            upload_form,
+            lambda data: services.resource_upload_version(actor=request.user, resource=resource, file=data["file"]),
+            success=lambda version: _("La version %(n)d est déposée.") % {"n": version.number},
+            redirect_to=here,
+        )
+    else:
+        submitted = submit_form(
+            request,
+            form,
+            lambda data: services.resource_update(actor=request.user, resource=resource, **data),
+            success=_("La ressource est enregistrée."),
+            redirect_to=here,
+        )
+    if submitted.response:
+        return submitted.response
     return render(
         request,
         "catalog/publish/resource_edit.html",
@@ -315,7 +288,7 @@ def resource_edit(request, slug: str, resource):
             "upload_form": upload_form if resource.kind == Resource.Kind.FILE else None,
             "versions": selectors.resource_versions(resource=resource),
         },
-        status=400 if request.method == "POST" else 200,
+        status=submitted.status,
     )
 
 
@@ -325,13 +298,12 @@ def resource_delete(request, slug: str, resource):
     dataset = _dataset_for(request, slug)
     resource = _resource_in(dataset, resource)
     if request.method == "POST":
-        try:
-            services.resource_delete(actor=request.user, resource=resource)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("La ressource « %(title)s » est supprimée.") % {"title": resource.title})
-        return redirect("catalog:dataset_edit", slug=dataset.slug)
+        return submit_action(
+            request,
+            lambda: services.resource_delete(actor=request.user, resource=resource),
+            success=_("La ressource « %(title)s » est supprimée.") % {"title": resource.title},
+            redirect_to=_edit_url(dataset),
+        )
     return render(
         request,
         "catalog/publish/resource_delete.html",

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from auzolan.catalog import reuses, selectors
 from auzolan.catalog.forms_reuses import ModerationForm, ReuseForm
 from auzolan.catalog.models import ReuseLink
-from auzolan.core.errors import ApplicationError
-from auzolan.core.forms import add_service_error
 from auzolan.core.permissions import get_object_for
+from auzolan.core.submissions import submit_action, submit_form
 
 PAGE_SIZE = 30
 
@@ -27,28 +26,25 @@ def reuse_create(request):
     slug = request.GET.get("dataset", "").strip()
     if slug and selectors.reuse_dataset_choices().filter(slug=slug).exists():
         initial["datasets"] = [slug]
-    form = ReuseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            reuses.reuse_submit(
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                kind=data["kind"],
-                url=data["url"],
-                datasets=list(data["datasets"]),
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Merci ! Votre réutilisation sera publiée après validation par les producteurs des données."),
-            )
-            return redirect("catalog:reuse_mine")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "catalog/reuses/form.html", {"form": form}, status=status)
+    submitted = submit_form(
+        request,
+        ReuseForm(request.POST or None, initial=initial),
+        lambda data: reuses.reuse_submit(
+            actor=request.user,
+            title=data["title"],
+            description=data["description"],
+            kind=data["kind"],
+            url=data["url"],
+            datasets=list(data["datasets"]),
+        ),
+        success=_("Merci ! Votre réutilisation sera publiée après validation par les producteurs des données."),
+        redirect_to="catalog:reuse_mine",
+    )
+    if submitted.response:
+        return submitted.response
+    # A refusal keeps the 400 this page has always answered (the same address proposed twice is a 409 in the API).
+    status = 400 if submitted.error else submitted.status
+    return render(request, "catalog/reuses/form.html", {"form": submitted.form}, status=status)
 
 
 @require_safe
@@ -88,16 +84,15 @@ def reuse_moderate(request, pk: int):
         messages.error(request, _("Choisissez de publier ou de refuser la réutilisation."))
         return redirect("catalog:reuse_moderation")
     approve = form.cleaned_data["decision"] == "publish"
-    try:
-        reuses.reuse_moderate(actor=request.user, link=link, approve=approve, reason=form.cleaned_data["reason"])
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        if approve:
-            messages.success(request, _("« %(title)s » est publiée.") % {"title": link.reuse.title})
-        else:
-            messages.success(request, _("« %(title)s » est refusée.") % {"title": link.reuse.title})
-    return redirect("catalog:reuse_moderation")
+    done = _("« %(title)s » est publiée.") if approve else _("« %(title)s » est refusée.")
+    return submit_action(
+        request,
+        lambda: reuses.reuse_moderate(
+            actor=request.user, link=link, approve=approve, reason=form.cleaned_data["reason"]
+        ),
+        success=done % {"title": link.reuse.title},
+        redirect_to="catalog:reuse_moderation",
+    )
 
 
 urlpatterns = [

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,6 +13,7 @@ from auzolan.catalog import schemas, selectors
 from auzolan.catalog.forms import SchemaForm
 from auzolan.core.errors import ApplicationError
 from auzolan.core.forms import add_service_error
+from auzolan.core.submissions import submit_form
 from auzolan.core.text import elide
 
 
@@ -47,34 +47,33 @@ def schema_create(request):
     if request.organisation is not None and organisations.filter(pk=request.organisation.pk).exists():
         initial["organisation"] = request.organisation.pk
     form = SchemaForm(request.POST or None, request.FILES or None, organisations=organisations, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def create(data):
         upload = data["descriptor_file"]
-        try:
-            schema = schemas.schema_create(
-                actor=request.user,
-                organisation=data["organisation"],
-                title=data["title"],
-                description=data["description"],
-                descriptor=upload if upload else data["descriptor"],
-            )
-        except ApplicationError as error:
-            if upload and error.field == "descriptor":
-                error.field = "descriptor_file"  # next to the field the person used
-            add_service_error(form, error)
-        else:
-            name = schema.organisation.name
-            message = _(
-                "Le schéma « %(title)s » est ajouté : les jeux de données de %(organisation)s peuvent le déclarer."
-            )
-            messages.success(request, elide(message % {"title": schema.title, "organisation": name}, name))
-            return redirect("catalog:schema_list")
-    return render(
-        request,
-        "catalog/publish/schema_form.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
+        return schemas.schema_create(
+            actor=request.user,
+            organisation=data["organisation"],
+            title=data["title"],
+            description=data["description"],
+            descriptor=upload if upload else data["descriptor"],
+        )
+
+    def on_error(error: ApplicationError) -> None:
+        if form.cleaned_data["descriptor_file"] and error.field == "descriptor":
+            error.field = "descriptor_file"  # next to the field the person used
+        add_service_error(form, error)
+
+    def created(schema) -> str:
+        name = schema.organisation.name
+        message = _("Le schéma « %(title)s » est ajouté : les jeux de données de %(organisation)s peuvent le déclarer.")
+        return elide(message % {"title": schema.title, "organisation": name}, name)
+
+    submitted = submit_form(
+        request, form, create, success=created, redirect_to="catalog:schema_list", on_error=on_error
     )
+    if submitted.response:
+        return submitted.response
+    return render(request, "catalog/publish/schema_form.html", {"form": submitted.form}, status=submitted.status)
 
 
 urlpatterns = [

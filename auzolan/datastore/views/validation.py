@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from auzolan.catalog.services import megabytes, upload_max_bytes
-from auzolan.catalog.uploads import limit_upload_size
+from auzolan.catalog.uploads import limit_upload_size, megabytes, upload_max_bytes
 from auzolan.core.errors import ApplicationError
 from auzolan.datastore.validation.messages import error_label
 from auzolan.datastore.validation.service import public_schemas, validate_upload
