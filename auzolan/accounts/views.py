@@ -7,7 +7,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -22,10 +23,10 @@ from auzolan.accounts.services import (
     user_update_profile,
 )
 from auzolan.core.errors import ApplicationError
-from auzolan.core.forms import add_service_error
 from auzolan.core.models import Job
 from auzolan.core.permissions import get_object_for, require
 from auzolan.core.registry import dashboard_sections
+from auzolan.core.submissions import submit_action, submit_form
 
 
 @require_safe
@@ -49,22 +50,22 @@ def dashboard(request):
 def profile(request):
     require(request.user, "accounts.view_own_space")
     user = request.user
-    if request.method == "POST":
-        form = ProfileForm(request.POST, current_role=user.territory_role)
-        if form.is_valid():
-            try:
-                user_update_profile(actor=user, user=user, **form.cleaned_data)
-            except ApplicationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Votre profil est enregistré."))
-                return redirect("accounts:profile")
-    else:
-        form = ProfileForm(
-            initial={"full_name": user.full_name, "territory_role": user.territory_role},
-            current_role=user.territory_role,
-        )
-    return render(request, "accounts/profile.html", {"form": form})
+    form = ProfileForm(
+        request.POST or None,
+        initial={"full_name": user.full_name, "territory_role": user.territory_role},
+        current_role=user.territory_role,
+    )
+    submitted = submit_form(
+        request,
+        form,
+        lambda data: user_update_profile(actor=user, user=user, **data),
+        success=_("Votre profil est enregistré."),
+        redirect_to="accounts:profile",
+    )
+    if submitted.response:
+        return submitted.response
+    # A refused form keeps the 200 this page has always answered.
+    return render(request, "accounts/profile.html", {"form": submitted.form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -72,13 +73,13 @@ def profile(request):
 def export(request):
     require(request.user, "accounts.view_own_space")
     if request.method == "POST":
-        try:
-            job = user_export_start(user=request.user)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect("accounts:export")
-        messages.success(request, _("Votre export est en préparation. Cette page se met à jour quand il est prêt."))
-        return redirect("core:job_detail", job_id=job.pk)
+        return submit_action(
+            request,
+            lambda: user_export_start(user=request.user),
+            success=_("Votre export est en préparation. Cette page se met à jour quand il est prêt."),
+            redirect_to=lambda job: reverse("core:job_detail", kwargs={"job_id": job.pk}),
+            error_redirect_to=reverse("accounts:export"),
+        )
     return render(
         request,
         "accounts/export.html",
@@ -108,17 +109,23 @@ def export_download(request, job_id):
 def delete(request):
     require(request.user, "accounts.view_own_space")
     user = request.user
-    if request.method == "POST":
-        form = DeleteAccountForm(request.POST, user=user)
-        if form.is_valid():
-            try:
-                user_delete(actor=user, user=user)
-            except ApplicationError as error:
-                messages.error(request, error.message)
-            else:
-                logout(request)
-                messages.success(request, _("Votre compte est supprimé. Merci d'avoir contribué."))
-                return redirect("core:home")
-    else:
-        form = DeleteAccountForm(user=user)
-    return render(request, "accounts/delete.html", {"form": form})
+
+    def delete_account(data) -> None:
+        user_delete(actor=user, user=user)
+        logout(request)
+
+    def refused(error: ApplicationError) -> None:
+        messages.error(request, error.message)  # a rule of another app (the last administrator of an organisation…)
+
+    submitted = submit_form(
+        request,
+        DeleteAccountForm(request.POST or None, user=user),
+        delete_account,
+        success=_("Votre compte est supprimé. Merci d'avoir contribué."),
+        redirect_to="core:home",
+        on_error=refused,
+    )
+    if submitted.response:
+        return submitted.response
+    # A refused form keeps the 200 this page has always answered.
+    return render(request, "accounts/delete.html", {"form": submitted.form})

@@ -10,18 +10,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from auzolan.notifications.links import absolute_url, unsubscribe_token
 from auzolan.notifications.models import Notification
 
 
 def _unsubscribe_url(user) -> str:
-    from auzolan.notifications.services import absolute_url, unsubscribe_token
-
     return absolute_url(reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(user)}))
 
 
 def _send(user, subject: str, template: str, context: dict) -> None:
-    from auzolan.notifications.services import absolute_url
-
     unsubscribe_url = _unsubscribe_url(user)
     context = {
         **context,
@@ -51,8 +48,6 @@ def _send(user, subject: str, template: str, context: dict) -> None:
 
 
 def _item(notification: Notification) -> dict:
-    from auzolan.notifications.services import absolute_url
-
     return {
         "title": notification.title,
         "body": notification.body,

@@ -13,25 +13,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import NotFound, ValidationError
-from auzolan.notifications import selectors
+from auzolan.notifications import emails, links, selectors, tasks
 from auzolan.notifications.models import EmailFrequency, Notification, NotificationEvent, NotificationPreference
 
 #: Read notifications older than this are deleted by `send_notification_digests` (notifications_prune).
 READ_RETENTION_DAYS = 90
 #: A digest covers notifications not e-mailed yet, at most this old (an older backlog is not e-mailed).
 DIGEST_MAX_AGE = timedelta(days=7)
-#: An unsubscribe link works for this long (seconds).
-UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 90
-UNSUBSCRIBE_SALT = "auzolan.notifications.unsubscribe"
 
 
 def notify(
@@ -65,14 +59,8 @@ def notify(
         )
         ids = [n.pk for n in created if n.user_id in immediate and n.pk is not None]
         if ids:
-            transaction.on_commit(lambda: _enqueue_immediate(ids))
+            transaction.on_commit(lambda: tasks.send_notification_emails.enqueue(notification_ids=ids))
     return created
-
-
-def _enqueue_immediate(ids: list[int]) -> None:
-    from auzolan.notifications.tasks import send_notification_emails
-
-    send_notification_emails.enqueue(notification_ids=ids)
 
 
 # --- Reading state ------------------------------------------------------------------------------------------
@@ -109,30 +97,10 @@ def preference_update(*, actor, user, email_frequency: str) -> NotificationPrefe
     return preference
 
 
-def unsubscribe_token(user) -> str:
-    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def user_from_unsubscribe_token(token: str):
-    """The person an unsubscribe token was made for; ValidationError if it is tampered with, expired or stale."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
-    except signing.SignatureExpired:
-        raise ValidationError(
-            _("Ce lien de désabonnement a expiré. Connectez-vous pour changer vos préférences."), code="expired"
-        ) from None
-    except signing.BadSignature:
-        raise ValidationError(_("Ce lien de désabonnement n'est pas valide."), code="bad-token") from None
-    user = get_user_model().objects.filter(pk=data.get("u") if isinstance(data, dict) else None).first()
-    if user is None or not user.is_active:
-        raise ValidationError(_("Ce lien de désabonnement n'est pas valide."), code="bad-token")
-    return user
-
-
 @transaction.atomic
 def unsubscribe(*, token: str) -> NotificationPreference:
     """One click from an e-mail, no login: the person receives no more notification e-mails."""
-    user = user_from_unsubscribe_token(token)
+    user = links.user_from_unsubscribe_token(token)
     preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
     if preference.email_frequency != EmailFrequency.NONE:
         preference.email_frequency = EmailFrequency.NONE
@@ -159,8 +127,6 @@ def _release(notifications: list[Notification]) -> None:
 
 def notifications_send_immediate(*, notification_ids: list[int], now: datetime | None = None) -> int:
     """E-mail each of these notifications to its person if they still want immediate e-mails. Returns the count."""
-    from auzolan.notifications import emails
-
     now = now or timezone.now()
     immediate = set(
         NotificationPreference.objects.filter(
@@ -188,8 +154,6 @@ def digests_send(*, now: datetime | None = None) -> dict:
 
     Returns {"people": n, "notifications": m}.
     """
-    from auzolan.notifications import emails
-
     now = now or timezone.now()
     not_daily = NotificationPreference.objects.exclude(email_frequency=EmailFrequency.DAILY).values("user_id")
     pending = Notification.objects.filter(
@@ -246,9 +210,3 @@ def deletion_cleanup(user) -> None:
     """On account deletion: the notifications and the preference go."""
     Notification.objects.filter(user=user).delete()
     NotificationPreference.objects.filter(user=user).delete()
-
-
-def absolute_url(path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL + path

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.core.errors import ApplicationError
-from auzolan.core.forms import add_service_error
-from auzolan.notifications import selectors, services
+from auzolan.core.submissions import submit_action, submit_form
+from auzolan.notifications import links, selectors, services
 from auzolan.notifications.forms import PreferenceForm
 
 PAGE_SIZE = 30
@@ -32,42 +31,41 @@ def notification_list(request):
 @require_POST
 @login_required
 def notification_read(request, pk: int):
-    try:
-        services.notification_mark_read(user=request.user, notification_id=pk)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Notification marquée comme lue."))
-    return redirect("notifications:list")
+    return submit_action(
+        request,
+        lambda: services.notification_mark_read(user=request.user, notification_id=pk),
+        success=_("Notification marquée comme lue."),
+        redirect_to="notifications:list",
+    )
 
 
 @require_POST
 @login_required
 def notification_read_all(request):
-    count = services.notifications_mark_all_read(user=request.user)
-    if count:
-        messages.success(request, _("Toutes vos notifications sont marquées comme lues."))
-    return redirect("notifications:list")
+    return submit_action(
+        request,
+        lambda: services.notifications_mark_all_read(user=request.user),
+        success=lambda count: _("Toutes vos notifications sont marquées comme lues.") if count else None,
+        redirect_to="notifications:list",
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def preferences(request):
-    if request.method == "POST":
-        form = PreferenceForm(request.POST)
-        if form.is_valid():
-            try:
-                services.preference_update(
-                    actor=request.user, user=request.user, email_frequency=form.cleaned_data["email_frequency"]
-                )
-            except ApplicationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Vos préférences de notification sont enregistrées."))
-                return redirect("notifications:preferences")
-    else:
-        form = PreferenceForm(initial={"email_frequency": selectors.email_frequency(user=request.user)})
-    return render(request, "notifications/preferences.html", {"form": form})
+    submitted = submit_form(
+        request,
+        PreferenceForm(request.POST or None, initial={"email_frequency": selectors.email_frequency(user=request.user)}),
+        lambda data: services.preference_update(
+            actor=request.user, user=request.user, email_frequency=data["email_frequency"]
+        ),
+        success=_("Vos préférences de notification sont enregistrées."),
+        redirect_to="notifications:preferences",
+    )
+    if submitted.response:
+        return submitted.response
+    # A refused form keeps the 200 this page has always answered.
+    return render(request, "notifications/preferences.html", {"form": submitted.form})
 
 
 # The token in the address is the authorisation (signed, for one person); no session is involved, so there is no
@@ -83,7 +81,7 @@ def unsubscribe(request, token: str):
         return _unsubscribe_page(request, done=True)
     # GET only confirms: link checkers and mail scanners open links, and must not unsubscribe anyone.
     try:
-        services.user_from_unsubscribe_token(token)
+        links.user_from_unsubscribe_token(token)
     except ApplicationError as error:
         return _unsubscribe_page(request, error=error.message, status=400)
     return _unsubscribe_page(request)

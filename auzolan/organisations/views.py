@@ -16,6 +16,7 @@ from auzolan.core.forms import add_service_error
 from auzolan.core.http import safe_next
 from auzolan.core.permissions import can, get_object_for, require
 from auzolan.core.registry import page_sections
+from auzolan.core.submissions import submit_action, submit_form
 from auzolan.core.text import elide
 from auzolan.organisations import selectors, services
 from auzolan.organisations.forms import (
@@ -39,6 +40,10 @@ def _organisation_for(request, action: str, slug: str) -> Organisation:
 
 def _membership_in(organisation: Organisation, pk: int) -> Membership:
     return get_object_or_404(selectors.organisation_members(organisation=organisation), pk=pk)
+
+
+def _members_url(organisation: Organisation) -> str:
+    return reverse("organisations:members", kwargs={"slug": organisation.slug})
 
 
 def _dashboard_url() -> str:
@@ -98,38 +103,44 @@ def organisation_edit(request, slug: str):
     organisation = _organisation_for(request, "organisations.change_organisation", slug)
     fields = services.ORGANISATION_FIELDS if request.user.is_staff else services.ORGANISATION_SELF_FIELDS
     form = OrganisationForm(request.POST or None, organisation=organisation, fields=fields)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(actor=request.user, organisation=organisation, **form.changed_values())
-        except ApplicationError as error:
-            add_service_error(form, error)
-            organisation.refresh_from_db()
-        else:
-            messages.success(request, _("Les informations de l'organisation ont été enregistrées."))
-            return redirect(organisation)
-    return render(request, "organisations/edit.html", {"organisation": organisation, "form": form})
+
+    def on_error(error: ApplicationError) -> None:
+        add_service_error(form, error)
+        organisation.refresh_from_db()  # the page shows the organisation as it is
+
+    submitted = submit_form(
+        request,
+        form,
+        lambda data: services.organisation_update(
+            actor=request.user, organisation=organisation, **form.changed_values()
+        ),
+        success=_("Les informations de l'organisation ont été enregistrées."),
+        redirect_to=lambda updated: updated.get_absolute_url(),
+        on_error=on_error,
+    )
+    if submitted.response:
+        return submitted.response
+    # A refused form keeps the 200 this page has always answered.
+    return render(request, "organisations/edit.html", {"organisation": organisation, "form": submitted.form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def organisation_members(request, slug: str):
     organisation = _organisation_for(request, "organisations.manage_members", slug)
-    add_form = MembershipAddForm(request.POST or None, prefix="add")
-    if request.method == "POST" and add_form.is_valid():
-        try:
-            membership = services.membership_add(
-                actor=request.user,
-                organisation=organisation,
-                email=add_form.cleaned_data["email"],
-                role=add_form.cleaned_data["role"],
-            )
-        except ApplicationError as error:
-            add_service_error(add_form, error)
-        else:
-            messages.success(
-                request, _("%(name)s a été ajouté(e) à l'organisation.") % {"name": membership.user.display_name}
-            )
-            return redirect("organisations:members", slug=organisation.slug)
+    submitted = submit_form(
+        request,
+        MembershipAddForm(request.POST or None, prefix="add"),
+        lambda data: services.membership_add(
+            actor=request.user, organisation=organisation, email=data["email"], role=data["role"]
+        ),
+        success=lambda membership: (
+            _("%(name)s a été ajouté(e) à l'organisation.") % {"name": membership.user.display_name}
+        ),
+        redirect_to=_members_url(organisation),
+    )
+    if submitted.response:
+        return submitted.response
     members = list(selectors.organisation_members(organisation=organisation))
     active = [m for m in members if m.is_active]
     return render(
@@ -139,9 +150,10 @@ def organisation_members(request, slug: str):
             "organisation": organisation,
             "active_members": [(m, MembershipRoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in active],
             "pending": [m for m in members if not m.is_active],
-            "add_form": add_form,
+            "add_form": submitted.form,
         },
-        status=400 if request.method == "POST" else 200,
+        # A refusal keeps the 400 this page has always answered (an unknown address is a 404 in the API).
+        status=400 if submitted.error else submitted.status,
     )
 
 
@@ -153,20 +165,16 @@ def member_role(request, slug: str, pk: int):
     form = MembershipRoleForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
         messages.error(request, _("Choisissez un rôle dans la liste."))
-    else:
-        try:
-            services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                elide(
-                    _("Le rôle de %(name)s a été enregistré.") % {"name": membership.user.display_name},
-                    membership.user.display_name,
-                ),
-            )
-    return redirect("organisations:members", slug=organisation.slug)
+        return redirect(_members_url(organisation))
+    name = membership.user.display_name
+    return submit_action(
+        request,
+        lambda: services.membership_change_role(
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+        ),
+        success=elide(_("Le rôle de %(name)s a été enregistré.") % {"name": name}, name),
+        redirect_to=_members_url(organisation),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -178,15 +186,12 @@ def member_remove(request, slug: str, pk: int):
         return render(
             request, "organisations/member_remove.html", {"organisation": organisation, "membership": membership}
         )
-    try:
-        services.membership_remove(actor=request.user, membership=membership)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("%(name)s ne fait plus partie de l'organisation.") % {"name": membership.user.display_name}
-        )
-    return redirect("organisations:members", slug=organisation.slug)
+    return submit_action(
+        request,
+        lambda: services.membership_remove(actor=request.user, membership=membership),
+        success=_("%(name)s ne fait plus partie de l'organisation.") % {"name": membership.user.display_name},
+        redirect_to=_members_url(organisation),
+    )
 
 
 @require_POST
@@ -197,39 +202,32 @@ def member_decide(request, slug: str, pk: int):
     form = MembershipDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez d'accepter ou de refuser la demande."))
-        return redirect("organisations:members", slug=organisation.slug)
+        return redirect(_members_url(organisation))
     approve = form.cleaned_data["decision"] == "accept"
-    try:
-        services.membership_decide(actor=request.user, membership=membership, approve=approve)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        name = membership.user.display_name
-        if approve:
-            messages.success(request, elide(_("La demande de %(name)s est acceptée.") % {"name": name}, name))
-        else:
-            messages.success(request, elide(_("La demande de %(name)s est refusée.") % {"name": name}, name))
-    return redirect("organisations:members", slug=organisation.slug)
+    name = membership.user.display_name
+    done = _("La demande de %(name)s est acceptée.") if approve else _("La demande de %(name)s est refusée.")
+    return submit_action(
+        request,
+        lambda: services.membership_decide(actor=request.user, membership=membership, approve=approve),
+        success=elide(done % {"name": name}, name),
+        redirect_to=_members_url(organisation),
+    )
 
 
 @require_POST
 @login_required
 def membership_request(request, slug: str):
     organisation = _organisation_for(request, "organisations.view_organisation", slug)
-    try:
-        services.membership_request(actor=request.user, organisation=organisation)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            elide(
-                _("Votre demande a été envoyée. Un administrateur de %(name)s va l'examiner.")
-                % {"name": organisation.name},
-                organisation.name,
-            ),
-        )
-    return redirect(organisation)
+    return submit_action(
+        request,
+        lambda: services.membership_request(actor=request.user, organisation=organisation),
+        success=elide(
+            _("Votre demande a été envoyée. Un administrateur de %(name)s va l'examiner.")
+            % {"name": organisation.name},
+            organisation.name,
+        ),
+        redirect_to=organisation.get_absolute_url(),
+    )
 
 
 @require_POST
@@ -240,21 +238,28 @@ def leave(request, slug: str):
     if membership is None:
         raise Http404
     require(request.user, "organisations.leave", membership)
-    was_pending = not membership.is_active
-    try:
-        services.membership_remove(actor=request.user, membership=membership)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect(organisation)
-    if request.session.get(SESSION_KEY) == organisation.pk:
-        del request.session[SESSION_KEY]
-    if was_pending:
-        messages.success(request, _("Votre demande pour rejoindre %(name)s est retirée.") % {"name": organisation.name})
+    if membership.is_active:
+        done = _("Vous avez quitté %(name)s.") % {"name": organisation.name}
     else:
-        messages.success(request, _("Vous avez quitté %(name)s.") % {"name": organisation.name})
-    if can(request.user, "organisations.view_organisation", organisation):
-        return redirect(organisation)
-    return redirect("organisations:list")
+        done = _("Votre demande pour rejoindre %(name)s est retirée.") % {"name": organisation.name}
+
+    def leave_organisation() -> None:
+        services.membership_remove(actor=request.user, membership=membership)
+        if request.session.get(SESSION_KEY) == organisation.pk:
+            del request.session[SESSION_KEY]
+
+    def afterwards(_result) -> str:
+        if can(request.user, "organisations.view_organisation", organisation):
+            return organisation.get_absolute_url()
+        return reverse("organisations:list")
+
+    return submit_action(
+        request,
+        leave_organisation,
+        success=done,
+        redirect_to=afterwards,
+        error_redirect_to=organisation.get_absolute_url(),
+    )
 
 
 @require_POST

@@ -2,7 +2,7 @@
 
 import pytest
 
-from auzolan.notifications.services import unsubscribe_token
+from auzolan.notifications.links import unsubscribe_token
 from tests.accounts.factories import UserFactory
 from tests.browser.axe import assert_no_blocking_violations
 from tests.browser.test_accessibility import visit

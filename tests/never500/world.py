@@ -21,7 +21,8 @@ from auzolan.core.models import Job
 from auzolan.datastore import selectors as datastore_selectors
 from auzolan.datastore.conformance import latest_report, run_validation
 from auzolan.datastore.ingestion import run_table_load
-from auzolan.notifications.services import notify, unsubscribe_token
+from auzolan.notifications.links import unsubscribe_token
+from auzolan.notifications.services import notify
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import DatasetFactory, ResourceFactory, ReuseFactory, TableSchemaFactory
 from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory, TerritoryFactory

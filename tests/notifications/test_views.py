@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from auzolan.notifications import services
+from auzolan.notifications import links
 from auzolan.notifications.models import Notification, NotificationPreference
 from tests.accounts.factories import UserFactory
 from tests.notifications.factories import NotificationFactory
@@ -100,7 +100,7 @@ def test_preferences_linked_from_profile_and_nav(user_client):
 
 def test_unsubscribe_get_confirms_post_unsubscribes_without_login(client):
     alice = UserFactory()
-    token = services.unsubscribe_token(alice)
+    token = links.unsubscribe_token(alice)
     url = reverse("notifications:unsubscribe", args=[token])
     response = client.get(url)
     assert response.status_code == 200
