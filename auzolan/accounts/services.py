@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from auzolan.accounts import tasks
 from auzolan.accounts.models import TerritoryRole, User
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import ValidationError
@@ -66,8 +68,6 @@ def register_export_section(name: str, provider) -> None:
 
 def user_export_data(*, user: User) -> dict:
     """Everything the platform holds about a person, as JSON-able data (RGPD article 20)."""
-    from allauth.account.models import EmailAddress
-
     data = {
         "format": "auzolan-personal-data/1",
         "exported_at": timezone.now().isoformat(),
@@ -104,14 +104,12 @@ def _export_path(job: Job) -> str:
 
 def user_export_start(*, user: User) -> Job:
     """Prepare the export in the background; the person follows it and downloads it from the job page."""
-    from auzolan.accounts.tasks import export_personal_data
-
     audit_log(actor=user, action="accounts.export.requested", obj=user)
     return job_start(
         owner=user,
         kind="accounts.export",
         label=_("Export de mes données personnelles"),
-        task=export_personal_data,
+        task=tasks.export_personal_data,
         user_id=user.pk,
     )
 
@@ -168,8 +166,6 @@ def user_delete(*, actor: User, user: User) -> None:
     Personal data goes (email, name, addresses, memberships, exports, sessions); the row stays,
     anonymised and inactive, so that what they wrote keeps its place.
     """
-    from allauth.account.models import EmailAddress
-
     if actor.pk != user.pk and not actor.is_staff:
         raise ValidationError(_("Vous ne pouvez supprimer que votre propre compte."))
     if user.deleted_at:

@@ -27,11 +27,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import translation
 
 from auzolan.catalog.models import Dataset, DatasetFormat, DatasetTheme, Keyword, Resource, TableSchema
+from auzolan.catalog.services import refresh_formats
 from auzolan.catalog.vocabularies import Frequency, Licence, Theme
+from auzolan.organisations.models import Organisation
 
 FACETS = ("organisation", "theme", "keyword", "licence", "format", "schema", "commune", "frequency")
 SORTS = ("relevance", "updated", "quality", "title")
@@ -299,8 +302,6 @@ def remove_datasets(ids: Iterable[int]) -> None:
 
 def rebuild_index(*, batch_size: int = 500, progress=None) -> int:
     """Rebuild the whole index from the published datasets (what `reindex_catalog` runs). Returns the count."""
-    from auzolan.catalog.services import refresh_formats
-
     backend = _backend()
     total = 0
     with transaction.atomic():
@@ -449,8 +450,6 @@ def _facet_counts(name: str, datasets: QuerySet[Dataset]) -> list[tuple[str, str
 def _selected_labels(name: str, values: list[str]) -> dict[str, str]:
     """Labels of selected values that have no count in the current set (one small query at most)."""
     if name == "organisation":
-        from auzolan.organisations.models import Organisation
-
         return dict(Organisation.objects.filter(slug__in=values).values_list("slug", "name"))
     if name == "keyword":
         return dict(Keyword.objects.filter(slug__in=values).values_list("slug", "name"))
@@ -515,8 +514,6 @@ def search_datasets(
     root = (base if base is not None else Dataset.objects.all()).filter(state=Dataset.State.PUBLISHED).order_by()
     if prepared:
         match_sql, match_params = backend.match(prepared)
-        from django.db.models.expressions import RawSQL
-
         root = root.filter(pk__in=RawSQL(match_sql, match_params))  # noqa: S611
     conditions = {name: _filter_q(name, values) for name, values in filters.items()}
     filtered = root
@@ -542,8 +539,6 @@ def search_datasets(
             "title": ["title", "pk"],
         }[sort]
         if sort == "updated":
-            from django.db.models import F
-
             ordering = [F("last_modified").desc(nulls_last=True), "-pk"]
         ids = list(filtered.order_by(*ordering).values_list("pk", flat=True)[offset : offset + page_size])
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from auzolan.catalog.models import Dataset, Keyword, Resource, ResourceVersion, Reuse, ReuseLink
 from auzolan.core.models import AuditLogEntry
-from auzolan.organisations.models import Commune
+from auzolan.organisations.models import Commune, Membership, Organisation
 
 # --- Dataset page, re-uses, organisation and territory sections (area: dataset page) ---
 
@@ -48,8 +48,6 @@ def organisation_datasets_summary(*, organisation, include_drafts: bool, limit: 
 
 def territory_publishing(*, territory) -> QuerySet:
     """Each member organisation of the territory with its number of published datasets (one GROUP BY)."""
-    from auzolan.organisations.models import Organisation
-
     return (
         Organisation.objects.public()
         .filter(territory=territory)
@@ -82,8 +80,6 @@ def reuse_pending_for(*, user) -> QuerySet[ReuseLink]:
     if not (user.is_authenticated and user.is_active):
         return qs.none()
     if not user.is_staff:
-        from auzolan.organisations.models import Membership
-
         editable = Membership.objects.filter(
             user=user, state=Membership.State.ACTIVE, role__in=[Membership.Role.ADMIN, Membership.Role.EDITOR]
         ).values("organisation_id")
@@ -128,8 +124,6 @@ def api_resource_queryset() -> QuerySet[Resource]:
 
 def publishable_organisations(*, user):
     """The organisations a person may publish for (all of them for agency staff), by name."""
-    from auzolan.organisations.models import Membership, Organisation
-
     if not (user.is_authenticated and user.is_active):
         return Organisation.objects.none()
     if user.is_staff:

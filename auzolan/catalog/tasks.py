@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from auzolan.catalog.linkcheck import datasets_check_links
 from auzolan.catalog.models import Dataset
 from auzolan.core.jobs import job_task
 
@@ -12,8 +13,6 @@ from auzolan.core.jobs import job_task
 @job_task
 def check_dataset_links(progress, *, dataset_id: int) -> dict:
     """Check every remote address of one dataset now (the "Vérifier les liens" button of the publish page)."""
-    from auzolan.catalog.linkcheck import datasets_check_links
-
     counts = datasets_check_links(
         progress=progress, older_than_hours=None, datasets=Dataset.objects.filter(pk=dataset_id)
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+
 
 class ApplicationError(Exception):
     """A rule of the platform refused the request. The message is for people (translated)."""
@@ -51,8 +53,6 @@ class Conflict(ApplicationError):
 
 def full_clean_or_raise(obj, *, exclude=None, validate_unique: bool = True) -> None:
     """Run the model's validation; its first error becomes a ValidationError on that field (all errors in extra)."""
-    from django.core.exceptions import ValidationError as DjangoValidationError
-
     try:
         obj.full_clean(exclude=exclude, validate_unique=validate_unique)
     except DjangoValidationError as error:

@@ -65,8 +65,8 @@ def missing_settings() -> tuple[str, ...]:
     return tuple(name for name in REQUIRED_SETTINGS if empty(getattr(settings, name, None)))
 
 
-@checks.register("auzolan", deploy=True)
 def check_operator_identity(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The deployment check `auzolan.W001` (registered in `core.hooks`)."""
     missing = missing_settings()
     if not missing:
         return []

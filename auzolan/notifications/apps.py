@@ -8,10 +8,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from auzolan.accounts.services import register_deletion_hooks, register_export_section
-        from auzolan.core.registry import register_dashboard_section
-        from auzolan.notifications import services, views
+        from auzolan.notifications import hooks
 
-        register_export_section("notifications", services.personal_data)
-        register_deletion_hooks(cleanup=services.deletion_cleanup)
-        register_dashboard_section("notifications/_dashboard.html", views.dashboard_section, order=10)
+        hooks.register()

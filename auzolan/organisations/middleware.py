@@ -6,6 +6,8 @@ by default it is the first of their active memberships.
 
 from django.utils.functional import SimpleLazyObject
 
+from auzolan.organisations.selectors import active_organisations_of
+
 SESSION_KEY = "current_organisation_id"
 
 
@@ -14,8 +16,6 @@ def my_organisations(request) -> list:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    from auzolan.organisations.selectors import active_organisations_of
-
     return list(active_organisations_of(user=user))
 
 

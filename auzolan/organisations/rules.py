@@ -3,6 +3,7 @@
 import rules
 
 from auzolan.core.rules import is_authenticated, is_operator
+from auzolan.organisations.models import Membership
 
 
 def _organisation(obj):
@@ -15,8 +16,6 @@ def _active_role(user, obj) -> str | None:
     organisation = _organisation(obj)
     cache = user.__dict__.setdefault("_organisation_roles", None)
     if cache is None:
-        from auzolan.organisations.models import Membership
-
         cache = dict(
             Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values_list("organisation_id", "role")
         )
@@ -46,8 +45,6 @@ def is_public_organisation(user, obj) -> bool:
 
 @rules.predicate
 def has_no_membership(user, obj) -> bool:
-    from auzolan.organisations.models import Membership
-
     return not Membership.objects.filter(user=user, organisation=_organisation(obj)).exists()
 
 

@@ -274,3 +274,8 @@ def switch(request):
     request.session[SESSION_KEY] = organisation.pk
     messages.success(request, _("Vous agissez maintenant pour %(name)s.") % {"name": organisation.name})
     return HttpResponseRedirect(safe_next(request, form.cleaned_data["next"], _dashboard_url()))
+
+
+def dashboard_section(request) -> dict:
+    """The "Mes organisations" block of "Mon espace"."""
+    return {"memberships": list(selectors.memberships_of(user=request.user)), "current": request.organisation}

@@ -1,4 +1,4 @@
-"""The public page of a dataset, and what the catalogue adds to the organisation and territory pages."""
+"""The public page of a dataset."""
 
 from __future__ import annotations
 
@@ -171,31 +171,6 @@ def dataset_detail(request, slug: str):
         "reuse_url": reverse("catalog:reuse_create") + f"?dataset={dataset.slug}",
     }
     return render(request, "catalog/dataset/detail.html", context)
-
-
-# --- Sections of the organisation and territory pages (registered in CatalogConfig.ready) ---
-
-
-def organisation_section(request, organisation) -> dict:
-    include_drafts = can(request.user, "organisations.view_members", organisation)
-    summary = selectors.organisation_datasets_summary(organisation=organisation, include_drafts=include_drafts)
-    summary["organisation"] = organisation
-    summary["search_url"] = f"/donnees/?organisation={organisation.slug}"
-    summary["publish_url"] = reverse("catalog:publish_home") if include_drafts else ""
-    return summary
-
-
-def territory_section(request, territory) -> dict | None:
-    if territory is None:
-        return None
-    rows = list(selectors.territory_publishing(territory=territory))
-    return {"rows": rows, "total": sum(row.published_datasets for row in rows)}
-
-
-def home_figures():
-    from auzolan.core.registry import Figure
-
-    return [Figure(_("jeux de données publiés"), selectors.published_datasets_count(), "/donnees/")]
 
 
 urlpatterns = [

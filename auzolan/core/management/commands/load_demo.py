@@ -8,6 +8,8 @@ The command refuses to touch a database that holds real (non-demo) accounts, so 
 installation with known passwords.
 """
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -20,8 +22,6 @@ REAL_ACCOUNTS_EXIT = 3
 
 
 def demo_modules():
-    import sys
-
     autodiscover_modules("demo")
     modules = [m for name, m in sys.modules.items() if name.startswith("auzolan.") and name.endswith(".demo") and m]
     return sorted(modules, key=lambda m: getattr(m, "ORDER", 50))

@@ -18,6 +18,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from auzolan.core.management.commands.load_demo import summary_lines
 from config import env
 
 
@@ -106,8 +107,6 @@ class Command(BaseCommand):
 
     def _print_how_to_try(self) -> None:
         """Where local e-mails land and the demo accounts that exist (load_demo.summary_lines)."""
-        from auzolan.core.management.commands.load_demo import summary_lines
-
         for line in summary_lines():
             self.stdout.write(line)
         self.stdout.write("")
