@@ -5,10 +5,12 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 from django.core import mail
 from django.urls import reverse
 
 from auzolan.accounts.models import User
+from auzolan.accounts.services import user_delete
 from auzolan.core.models import AuditLogEntry
 from tests.accounts.factories import PASSWORD, UserFactory
 
@@ -112,8 +114,6 @@ def test_login_with_wrong_password_shows_an_error(client, user):
 
 
 def test_login_of_a_deleted_account_is_refused(client, user):
-    from auzolan.accounts.services import user_delete
-
     email = user.email
     user_delete(actor=user, user=user)
     response = client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
@@ -174,8 +174,6 @@ def test_production_hashes_passwords_with_argon2():
 
 
 def test_argon2_is_available():
-    from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
-
     encoded = make_password("motdepasse-long-42", hasher="argon2")
     assert encoded.startswith("argon2")
     assert check_password("motdepasse-long-42", encoded)

@@ -9,6 +9,7 @@ from auzolan.accounts import services
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import ApplicationError
 from auzolan.core.models import AuditLogEntry, Job
+from auzolan.core.registry import DashboardSection
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.tasks import run_queued_tasks
 
@@ -57,8 +58,6 @@ def test_dashboard_does_not_show_other_peoples_activity(user_client):
 
 
 def test_dashboard_includes_registered_sections_with_section_context(user_client, monkeypatch, settings, tmp_path):
-    from auzolan.core.registry import DashboardSection
-
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "_section.html").write_text("<h2>Section de test : {{ section.title }}</h2>")
     templates = copy.deepcopy(settings.TEMPLATES)

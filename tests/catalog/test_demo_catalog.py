@@ -6,7 +6,9 @@ import math
 import pytest
 from django.core.management import call_command
 
+from auzolan.catalog import demo_data
 from auzolan.catalog.models import Dataset, ResourceVersion, TableSchema
+from auzolan.datastore.validation.french import siret_valid
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +97,6 @@ def _rows(title: str) -> list[dict]:
 
 def test_demo_looks_like_the_territory(demo):
     """Each commune has its own associations, places and council business; places lie in their commune."""
-    from auzolan.catalog import demo_data
-    from auzolan.datastore.validation.french import siret_valid
 
     equipment = Dataset.objects.published().filter(schema__name="scdl/equipements")
     assert equipment.count() >= 5

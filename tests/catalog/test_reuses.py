@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import resolve
 
 from auzolan.catalog.models import Dataset, Reuse, ReuseLink
@@ -47,8 +48,6 @@ def test_submit_rules(user, dataset):
     with pytest.raises(ValidationError, match="publiés"):
         submit(user, [DatasetFactory(state=Dataset.State.DRAFT)])
     with pytest.raises(PermissionDenied):
-        from django.contrib.auth.models import AnonymousUser
-
         submit(AnonymousUser(), [dataset])
     assert not Reuse.objects.exists()
 

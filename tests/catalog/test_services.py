@@ -12,7 +12,7 @@ from auzolan.core.errors import Conflict, NotFound, ValidationError
 from auzolan.core.models import AuditLogEntry
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import DatasetFactory, TableSchemaFactory
-from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory
+from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -161,8 +161,6 @@ def test_bad_metadata_is_refused(editor, organisation, fields, field):
 
 
 def test_communes_must_belong_to_the_territory(editor, organisation):
-    from tests.organisations.factories import TerritoryFactory
-
     elsewhere = CommuneFactory(territory=TerritoryFactory(slug="ailleurs", name="Ailleurs"))
     with pytest.raises(ValidationError) as error:
         make(editor, organisation, communes=[elsewhere])

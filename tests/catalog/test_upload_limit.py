@@ -1,5 +1,7 @@
 """Oversized uploads are refused while the body arrives (upload handler), over HTTP: nothing stored, fields kept."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -70,8 +72,6 @@ def csv_of(size: int) -> SimpleUploadedFile:
 
 
 def temp_files() -> list:
-    from pathlib import Path
-
     return list(Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir())
 
 

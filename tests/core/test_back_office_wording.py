@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 
+from auzolan.organisations.models import Organisation
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,10 +66,6 @@ def test_no_select_shows_dashes_in_the_back_office(superuser_client):
 
 
 def test_an_optional_choice_has_a_french_empty_label():
-    from django import forms
-
-    from auzolan.organisations.models import Organisation
-
     class Form(forms.ModelForm):
         class Meta:
             model = Organisation

@@ -10,7 +10,10 @@ import duckdb
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from auzolan.core.inputs import BIGINT_MAX, JSON_NUL, MAX_JSON_DEPTH, JSONTooDeep, int_param, load_json
+from auzolan.datastore.errors import explain
 from tests.catalog.factories import DatasetFactory
+from tests.datastore.tabledata import load
 from tests.organisations.factories import MembershipFactory
 from tests.participation.factories import ProcessFactory
 
@@ -54,8 +57,6 @@ def test_an_id_beyond_the_database_in_the_address_is_a_404(client, user):
 
 
 def test_int_param_bounds_what_views_read():
-    from auzolan.core.inputs import BIGINT_MAX, int_param
-
     assert int_param("12", default=1) == 12
     assert int_param(" 7 ", default=1) == 7
     assert int_param(BIG, default=1) == 1
@@ -71,8 +72,6 @@ def test_int_param_bounds_what_views_read():
 
 
 def test_load_json_refuses_deep_nesting_in_french():
-    from auzolan.core.inputs import MAX_JSON_DEPTH, JSONTooDeep, load_json
-
     assert load_json('{"a": [1, {"b": null}]}') == {"a": [1, {"b": None}]}
     assert load_json(b"\xef\xbb\xbf[1]") == [1]
     assert load_json("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH) is not None
@@ -173,8 +172,6 @@ def test_nul_in_a_form_json_body_cookie_or_header_is_a_400(client):
 
 
 def test_a_json_nul_escape_is_told_from_an_escaped_backslash():
-    from auzolan.core.inputs import JSON_NUL
-
     assert JSON_NUL.search(rb'{"a": "x\u0000"}')
     assert JSON_NUL.search(rb'{"a": "x\\\u0000"}')  # an escaped backslash, then NUL
     assert not JSON_NUL.search(rb'{"a": "x\\u0000"}')  # an escaped backslash, then the text "u0000"
@@ -246,8 +243,6 @@ def test_validation_errors_are_french_per_field(client):
     ],
 )
 def test_duckdb_errors_are_explained_in_french_without_the_engine_text(sql, params, expected):
-    from auzolan.datastore.errors import explain
-
     con = duckdb.connect()
     with pytest.raises(duckdb.Error) as caught:
         con.execute(sql, params)
@@ -258,8 +253,6 @@ def test_duckdb_errors_are_explained_in_french_without_the_engine_text(sql, para
 
 
 def test_data_api_values_beyond_the_engine_are_a_french_400(client, transactional_db):
-    from tests.datastore.tabledata import load
-
     editor = MembershipFactory(role="editor").user
     dataset = DatasetFactory(organisation=editor.memberships.get().organisation, state="published")
     resource, _table = load(editor, dataset)

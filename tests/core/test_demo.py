@@ -2,9 +2,12 @@ import re
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
+from auzolan.accounts.demo import DEMO_USERS, demo_email
 from auzolan.accounts.models import User
+from auzolan.core.management.commands.load_demo import summary_lines
 from auzolan.organisations.models import Commune, Membership, Organisation
 
 
@@ -65,8 +68,6 @@ def test_demo_accounts_can_log_in(client):
 
 @pytest.mark.django_db
 def test_summary_lists_each_demo_account_with_its_role_and_what_to_try(settings):
-    from auzolan.core.management.commands.load_demo import summary_lines
-
     call_command("load_demo")
     text = "\n".join(summary_lines())
     assert "demo-auzolan-2026" in text
@@ -82,8 +83,6 @@ def test_summary_lists_each_demo_account_with_its_role_and_what_to_try(settings)
 
 @pytest.mark.django_db
 def test_demo_accounts_are_still_listed_after_a_real_sign_up(capsys):
-    from auzolan.core.management.commands.load_demo import summary_lines
-
     call_command("load_demo")
     User.objects.create_user(email="vraie@exemple.fr", password="x" * 12, full_name="Vraie Personne")
     capsys.readouterr()
@@ -96,15 +95,11 @@ def test_demo_accounts_are_still_listed_after_a_real_sign_up(capsys):
 
 @pytest.mark.django_db
 def test_no_demo_account_no_list(user):
-    from auzolan.core.management.commands.load_demo import summary_lines
-
     assert "demo.auzolan.fr" not in "\n".join(summary_lines())
 
 
 @pytest.mark.django_db
 def test_summary_says_where_local_emails_land(settings, tmp_path):
-    from auzolan.core.management.commands.load_demo import summary_lines
-
     settings.EMAIL_BACKEND = "auzolan.core.mail.LocalFileBackend"
     settings.EMAIL_FILE_PATH = tmp_path / "emails"
     assert any(str(tmp_path / "emails") in line and ".eml" in line for line in summary_lines())
@@ -113,10 +108,6 @@ def test_summary_says_where_local_emails_land(settings, tmp_path):
 
 
 def test_readme_tells_where_emails_land_and_what_each_demo_account_can_do():
-    from django.conf import settings as django_settings
-
-    from auzolan.accounts.demo import DEMO_USERS, demo_email
-
     readme = (django_settings.BASE_DIR / "README.md").read_text()
     assert "var/emails/" in readme
     for user in DEMO_USERS:

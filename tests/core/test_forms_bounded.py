@@ -10,6 +10,7 @@ import pkgutil
 
 import pytest
 from django import forms
+from django.contrib import admin
 from django.db import models
 
 import auzolan
@@ -65,8 +66,6 @@ def test_bounded_fields_refuse_what_cannot_be_looked_up():
 
 
 def test_every_json_field_of_the_back_office_is_bounded(rf, django_user_model):
-    from django.contrib import admin
-
     request = rf.get("/")
     request.user = django_user_model(is_staff=True, is_superuser=True)
     unbounded = []

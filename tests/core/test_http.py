@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from auzolan.core.http import client_ip
+from auzolan.core.http import client_ip, safe_next
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,5 @@ def test_allauth_counts_the_same_proxies(settings):
     ],
 )
 def test_safe_next_keeps_only_paths_of_this_site(target, expected):
-    from auzolan.core.http import safe_next
-
     request = RequestFactory().post("/", HTTP_HOST="testserver")
     assert safe_next(request, target, "/default/") == expected

@@ -1,8 +1,10 @@
 import pytest
+from django.urls import reverse
 
 from auzolan.core.errors import ApplicationError
-from auzolan.core.jobs import job_start, job_task
+from auzolan.core.jobs import job_follow, job_start, job_task
 from auzolan.core.models import Job
+from tests.accounts.factories import UserFactory
 from tests.tasks import run_queued_tasks
 
 
@@ -68,11 +70,6 @@ def test_nothing_is_enqueued_when_the_transaction_rolls_back(user, django_captur
 
 @pytest.mark.django_db
 def test_the_tasks_page_lists_the_persons_jobs_only(client, user):
-    from django.urls import reverse
-
-    from auzolan.core.jobs import job_follow
-    from tests.accounts.factories import UserFactory
-
     mine = job_follow(
         owner=user, kind="test.count", label="Compter mes lignes", state=Job.State.RUNNING, done=1, total=4
     )

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
@@ -129,8 +130,6 @@ def test_staff_see_what_is_missing_visitors_do_not(client, empty_operator):
 
 
 def test_check_deploy_warns_when_the_operator_is_incomplete(empty_operator, capsys):
-    from django.core.management.base import SystemCheckError
-
     with pytest.raises(SystemCheckError, match=r"auzolan\.W001"):
         call_command("check", "--deploy", "--fail-level", "WARNING", "--tag", "auzolan")
     for key, value in OPERATOR.items():

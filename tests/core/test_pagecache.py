@@ -7,16 +7,18 @@ import re
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from auzolan.catalog import services as catalog_services
-from auzolan.catalog.models import Dataset
+from auzolan.catalog.models import Dataset, DatasetTheme
 from auzolan.core import pagecache
 from tests.accounts.factories import UserFactory
-from tests.catalog.factories import DatasetFactory
-from tests.organisations.factories import MembershipFactory
+from tests.catalog.factories import DatasetFactory, KeywordFactory
+from tests.organisations.factories import CommuneFactory, MembershipFactory
+from tests.participation.factories import ProposalFactory, process_with_phase
 
 pytestmark = pytest.mark.django_db
 
@@ -96,8 +98,6 @@ def test_any_committed_write_to_a_public_table_refreshes_even_without_signals(
 
 
 def test_a_rolled_back_write_keeps_the_version(page_cache, editor, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
     before = pagecache.content_version()
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
@@ -122,8 +122,6 @@ def test_writes_to_private_tables_keep_the_cache(page_cache, editor, django_capt
 
 
 def test_participation_changes_refresh_the_cache(page_cache, django_capture_on_commit_callbacks):
-    from tests.participation.factories import ProposalFactory, process_with_phase
-
     process = process_with_phase("ideas")
     before = pagecache.content_version()
     with django_capture_on_commit_callbacks(execute=True):
@@ -134,8 +132,6 @@ def test_participation_changes_refresh_the_cache(page_cache, django_capture_on_c
 def test_one_write_transaction_bumps_the_version_once(
     page_cache, editor, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from django.db import transaction
-
     organisation = editor.memberships.get().organisation
     versions = []
     real_set = caches["default"].set
@@ -227,8 +223,6 @@ def _count(url) -> int:
 
 
 def test_home_page_queries_do_not_grow_with_the_content(editor):
-    from tests.participation.factories import process_with_phase
-
     def add(n):
         for _ in range(n):
             organisation = MembershipFactory(role="editor").organisation
@@ -242,10 +236,6 @@ def test_home_page_queries_do_not_grow_with_the_content(editor):
 
 
 def test_dataset_page_queries_do_not_grow_with_keywords_themes_and_communes(editor):
-    from auzolan.catalog.models import DatasetTheme
-    from tests.catalog.factories import KeywordFactory
-    from tests.organisations.factories import CommuneFactory
-
     dataset = DatasetFactory(organisation=editor.memberships.get().organisation)
     url = f"/donnees/{dataset.slug}/"
     few = _count(url)
@@ -269,7 +259,6 @@ def test_pages_still_answer_when_the_content_version_cannot_be_read(client, page
 def test_writes_outside_a_transaction_work_and_refresh_the_cache(client, page_cache, settings):
     """An INSERT … RETURNING in autocommit (a bare `create()`): the version changes once the statement is over —
     before the next statement or at the end of the request — never in the middle of it."""
-    from django.core.management import call_command
 
     # The database cache, as in production: the version is written through the same database connection.
     settings.CACHES = {**settings.CACHES, "default": {"BACKEND": DATABASE_CACHE, "LOCATION": "pagecache_test"}}

@@ -4,10 +4,19 @@ import copy
 import re
 
 import pytest
+from django import forms
+from django.contrib.messages import constants
+from django.contrib.messages.storage.session import SessionStorage
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.urls import reverse
 
+from auzolan.core import registry
 from auzolan.core.models import Job
+from auzolan.core.views import pages
+from auzolan.core.views.errors import server_error
 from tests.accounts.factories import UserFactory
+from tests.organisations.factories import MembershipFactory
 
 PAGES = [
     ("core:home", "plateforme numérique partagée"),
@@ -64,9 +73,6 @@ def test_home_lists_the_four_programmes_and_marks_nothing_current(client):
 
 @pytest.mark.django_db
 def test_home_shows_registered_figures(client, monkeypatch):
-    from auzolan.core import registry
-    from auzolan.core.views import pages
-
     monkeypatch.setattr(pages, "home_figures", lambda: [registry.Figure("communes", 158, "/territoire/")])
     html = client.get("/").content.decode()
     assert 'class="stats"' in html
@@ -76,8 +82,6 @@ def test_home_shows_registered_figures(client, monkeypatch):
 
 @pytest.mark.django_db
 def test_home_includes_registered_sections(client, monkeypatch, settings, tmp_path):
-    from auzolan.core.views import pages
-
     (tmp_path / "stub").mkdir()
     (tmp_path / "stub" / "_section.html").write_text("<section><h2>Section de test</h2></section>")
     templates = copy.deepcopy(settings.TEMPLATES)
@@ -150,8 +154,6 @@ def test_custom_404(client, settings):
 
 @pytest.mark.django_db
 def test_500_page_renders_without_user_or_session(rf):
-    from auzolan.core.views.errors import server_error
-
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     html = response.content.decode()
@@ -161,18 +163,12 @@ def test_500_page_renders_without_user_or_session(rf):
 
 @pytest.mark.django_db
 def test_429_template_renders(rf):
-    from django.template.loader import render_to_string
-
     html = render_to_string("429.html", request=rf.get("/"))
     assert "Trop de tentatives, réessayez dans quelques minutes" in html
 
 
 @pytest.mark.django_db
 def test_messages_are_announced(client):
-    from django.contrib.messages import constants
-    from django.contrib.messages.storage.session import SessionStorage
-    from django.test import RequestFactory
-
     request = RequestFactory().get("/")
     request.session = client.session
     storage = SessionStorage(request)
@@ -268,8 +264,6 @@ def test_job_api_for_anonymous_is_refused(client, job):
 
 
 def test_form_templates_link_help_and_errors():
-    from django import forms
-
     class ExampleForm(forms.Form):
         name = forms.CharField(label="Nom", help_text="Tel qu'il apparaîtra")
         nickname = forms.CharField(label="Surnom", required=False)
@@ -293,8 +287,6 @@ def test_form_templates_link_help_and_errors():
 
 @pytest.mark.django_db
 def test_organisation_switcher_in_header(client):
-    from tests.organisations.factories import MembershipFactory
-
     user = UserFactory()
     first = MembershipFactory(user=user).organisation
     second = MembershipFactory(user=user).organisation
@@ -313,8 +305,6 @@ def test_organisation_switcher_in_header(client):
 
 @pytest.mark.django_db
 def test_no_switcher_with_a_single_organisation(client):
-    from tests.organisations.factories import MembershipFactory
-
     user = MembershipFactory().user
     client.force_login(user)
     assert "Agir pour" not in client.get("/").content.decode()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404
 from django.urls import reverse
 
 from auzolan.core.errors import NotFound, PermissionDenied
@@ -63,8 +64,6 @@ def test_require_hides_or_refuses():
 
 
 def test_get_object_for_missing_and_out_of_reach_look_the_same():
-    from django.http import Http404
-
     world = World(status="prospect")
     with pytest.raises(Http404):
         get_object_for(world.user("outsider"), "organisations.view_organisation", Organisation, slug="ustaritz")

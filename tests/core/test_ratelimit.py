@@ -8,10 +8,13 @@ import time
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import OperationalError, connection, connections
 from django.test import RequestFactory
 
 from auzolan.core import ratelimit
 from auzolan.core.ratelimit import Rate, RateLimited
+from tests.core.test_settings import IMPORT_SETTINGS, run_python
 
 
 def test_parse_rate():
@@ -116,7 +119,6 @@ def test_limit_picks_the_rates_of_the_requester(rf, user):
 @pytest.fixture
 def database_cache(transactional_db, settings):
     """The production default: Django's database cache (its `incr` reads then writes)."""
-    from django.core.management import call_command
 
     settings.CACHES = {
         **settings.CACHES,
@@ -124,7 +126,6 @@ def database_cache(transactional_db, settings):
     }
     call_command("createcachetable", verbosity=0)
     yield
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE test_ratelimit_cache")
@@ -132,7 +133,6 @@ def database_cache(transactional_db, settings):
 
 def test_counts_are_exact_on_the_database_cache(database_cache):
     """Threads, each with its own database connection, as several web processes would. CI runs it on PostgreSQL."""
-    from django.db import connection, connections
 
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
         pytest.skip("the in-memory test database (shared cache) refuses concurrent writers instead of waiting")
@@ -164,8 +164,6 @@ def test_counts_are_exact_on_the_database_cache(database_cache):
 
 
 def test_a_failing_cache_is_a_503_not_a_500(db, monkeypatch):
-    from django.db import OperationalError
-
     def locked(key, timeout):
         raise OperationalError("database is locked")
 
@@ -176,8 +174,6 @@ def test_a_failing_cache_is_a_503_not_a_500(db, monkeypatch):
 
 
 def test_a_malformed_rate_setting_stops_start_up():
-    from tests.core.test_settings import IMPORT_SETTINGS, run_python
-
     result = run_python(IMPORT_SETTINGS, AUZOLAN_ENV="test", DATASTORE_SQL_RATE_IP="30/minute")
     assert result.returncode != 0 and "DATASTORE_SQL_RATE_IP must be count/period" in result.stderr
     assert run_python(IMPORT_SETTINGS, AUZOLAN_ENV="test", DATASTORE_SQL_RATE_ACCOUNT="100/2h").returncode == 0

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 
@@ -15,8 +17,6 @@ def test_pages_forbid_third_party_hosts_and_framing(client):
 
 @pytest.mark.django_db
 def test_pages_load_nothing_from_another_host(client):
-    import re
-
     html = client.get("/").content.decode()
     for url in re.findall(r'(?:src|href)="([^"]+)"', html):
         assert not url.startswith(("http://", "https://", "//")), url

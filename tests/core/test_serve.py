@@ -10,6 +10,9 @@ import urllib.request
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+
+from auzolan.core.management.commands import serve
 
 BASE = settings.BASE_DIR
 
@@ -148,10 +151,6 @@ class _StoppedProcess:
 
 @pytest.mark.django_db  # serve lists the demo accounts that exist
 def test_serve_uses_threaded_workers_and_passes_the_served_address(monkeypatch):
-    from django.core.management import call_command
-
-    from auzolan.core.management.commands import serve
-
     _StoppedProcess.started = []
     monkeypatch.setattr(serve.subprocess, "Popen", _StoppedProcess)
     monkeypatch.setattr(serve.signal, "signal", lambda *args: None)
@@ -168,10 +167,6 @@ def test_serve_uses_threaded_workers_and_passes_the_served_address(monkeypatch):
 
 @pytest.mark.django_db
 def test_serve_with_one_thread_keeps_the_sync_worker(monkeypatch):
-    from django.core.management import call_command
-
-    from auzolan.core.management.commands import serve
-
     _StoppedProcess.started = []
     monkeypatch.setattr(serve.subprocess, "Popen", _StoppedProcess)
     monkeypatch.setattr(serve.signal, "signal", lambda *args: None)

@@ -108,7 +108,6 @@ def test_password_hashing_is_argon2_outside_tests():
 
 def test_environment_variables_are_documented():
     """Every variable read by config/env.py is listed in docs/environment.md and .env.example."""
-    import re
 
     source = (BASE / "config" / "env.py").read_text()
     names = set(re.findall(r'_env\.\w+\("([A-Z_]+)"', source))

@@ -1,6 +1,7 @@
 """Wording classes: dates formatted per language (never a French pattern with a foreign month), plurals French-style
 (0 and 1 singular), French elision ("Commune d'Anglet"), a French empty choice in selects, back office names."""
 
+import csv
 import datetime
 import re
 from pathlib import Path
@@ -10,9 +11,12 @@ from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
-from tests.organisations.factories import MembershipFactory
-from tests.participation.factories import PhaseFactory, ProcessFactory
+from auzolan.core.text import de, elide
+from auzolan.participation.models import Process
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.participation.factories import PhaseFactory, ProcessFactory, ProposalFactory, process_with_phase
 
 ROOT = Path(settings.BASE_DIR)
 TEMPLATES = [*ROOT.glob("auzolan/*/templates/**/*.html"), *ROOT.glob("auzolan/*/templates/**/*.txt")]
@@ -97,7 +101,6 @@ def test_date_range_is_in_one_language(client, process_admin):
 @pytest.mark.parametrize(("language", "expected"), [("fr", "25 mai 2027 à 18:00"), ("en", "25 May 2027, 18:00")])
 def test_date_and_time_follow_the_language(client, process_admin, language, expected):
     client.post(reverse("set_language"), {"language": language, "next": "/"})
-    from auzolan.participation.models import Process
 
     process = Process.objects.get(organisation=process_admin.organisation)
     url = reverse("participation:process_detail", args=[process.slug])
@@ -167,8 +170,6 @@ def test_templates_show_counts_with_plural_forms():
 
 @pytest.mark.django_db
 def test_a_proposal_without_support_shows_0_soutien(client):
-    from tests.participation.factories import ProposalFactory, process_with_phase
-
     process = process_with_phase("ideas")
     ProposalFactory(process=process, title="Des bancs à l'ombre", supports_count=0)
     html = client.get(reverse("participation:proposal_list", args=[process.slug])).content.decode()
@@ -183,9 +184,6 @@ COG_LINKS = {"0": "de ", "1": "d'", "2": "du ", "3": "de ", "4": "des ", "5": "d
 
 def test_de_follows_the_official_link_words_of_every_commune():
     """INSEE's COG says, for each commune, how French writes "de <name>" (TNCC): the helper agrees on all 158."""
-    import csv
-
-    from auzolan.core.text import de
 
     with open(ROOT / "data" / "territory" / "capb-communes-cog.csv", encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle) if row["TYPECOM"] == "COM"]
@@ -203,10 +201,6 @@ def test_de_follows_the_official_link_words_of_every_commune():
 
 
 def test_elide_changes_french_only_and_respects_escaping():
-    from django.utils.html import escape
-
-    from auzolan.core.text import elide
-
     with translation.override("fr"):
         assert elide("Membres de Auzo Lab", "Auzo Lab") == "Membres d'Auzo Lab"
         assert elide("Membres de Commune de Bayonne", "Commune de Bayonne") == "Membres de Commune de Bayonne"
@@ -221,8 +215,6 @@ def test_elide_changes_french_only_and_respects_escaping():
 
 @pytest.mark.django_db
 def test_organisation_pages_elide_before_a_vowel(client):
-    from tests.organisations.factories import OrganisationFactory
-
     organisation = OrganisationFactory(name="Auzo Lab, association de médiation numérique", slug="auzo-lab")
     admin = MembershipFactory(organisation=organisation, role="admin").user
     client.force_login(admin)

@@ -5,12 +5,14 @@ from datetime import timedelta
 import pytest
 from django.core import mail, signing
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
 from django.utils import timezone
 from freezegun import freeze_time
 
 from auzolan.accounts.services import user_delete, user_export_data
 from auzolan.core.errors import NotFound, ValidationError
-from auzolan.notifications import links, services
+from auzolan.notifications import emails, links, services
 from auzolan.notifications.models import Notification, NotificationEvent, NotificationPreference
 from tests.accounts.factories import UserFactory
 from tests.notifications.factories import NotificationFactory, PreferenceFactory
@@ -41,8 +43,6 @@ def test_notify_once_key_notifies_once():
 
 
 def test_notify_rolls_back_with_the_callers_transaction():
-    from django.db import transaction
-
     alice = UserFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
         _notify([alice], once_key="k")
@@ -122,8 +122,6 @@ def test_digest_skips_backlog_older_than_a_week():
 
 
 def test_digest_failure_releases_the_claim(monkeypatch):
-    from auzolan.notifications import emails
-
     alice = UserFactory()
     _notify([alice])
 
@@ -202,8 +200,6 @@ def test_prune_deletes_only_old_read_notifications():
 
 
 def test_command_prunes_and_rejects_bad_retention():
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError):
         call_command("send_notification_digests", "--retention-days", "0")
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from auzolan.notifications import links
 from auzolan.notifications.models import Notification, NotificationPreference
@@ -22,8 +23,6 @@ def test_list_requires_login(client):
 
 
 def test_list_unread_first_and_escaped(user_client, user):
-    from django.utils import timezone
-
     read = NotificationFactory(user=user, title="Déjà lue", read_at=timezone.now())
     unread = NotificationFactory(user=user, title=XSS)
     NotificationFactory(title="Pas à moi")

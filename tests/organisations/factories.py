@@ -1,4 +1,5 @@
 import factory
+from django.contrib.auth.models import AnonymousUser
 
 from auzolan.organisations.models import Commune, Membership, Organisation, Territory
 from tests.accounts.factories import UserFactory
@@ -85,6 +86,4 @@ class World:
         MembershipFactory(organisation=self.other, user=self.users["other_admin"], role="admin")
 
     def user(self, role: str):
-        from django.contrib.auth.models import AnonymousUser
-
         return AnonymousUser() if role == "anonymous" else self.users[role]

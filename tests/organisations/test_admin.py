@@ -4,6 +4,7 @@ from django.urls import reverse
 from auzolan.core.audit import audit_log
 from auzolan.core.models import AuditLogEntry
 from auzolan.organisations.models import Organisation
+from tests.accounts.factories import UserFactory
 from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -11,8 +12,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser_client(client):
-    from tests.accounts.factories import UserFactory
-
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
 

@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from auzolan.organisations.models import Commune, Territory
@@ -34,8 +35,6 @@ def test_a_second_run_changes_nothing():
 
 
 def _broken_copy(tmp_path, change):
-    from django.conf import settings
-
     source = settings.BASE_DIR / "data/territory/capb-communes-epcicom2025.csv"
     with open(source, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

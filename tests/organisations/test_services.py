@@ -1,7 +1,9 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from auzolan.core.models import AuditLogEntry
+from auzolan.core.permissions import can
 from auzolan.organisations import services
 from auzolan.organisations.models import Membership, Organisation
 from tests.accounts.factories import UserFactory
@@ -222,8 +224,6 @@ def test_request_a_prospect_organisation_is_not_found():
 
 
 def test_anonymous_cannot_request():
-    from django.contrib.auth.models import AnonymousUser
-
     world = World()
     with pytest.raises(PermissionDenied):
         services.membership_request(actor=AnonymousUser(), organisation=world.organisation)
@@ -310,8 +310,6 @@ def test_last_admin_cannot_be_removed_nor_leave():
 
 
 def test_member_leaves_and_loses_rights_at_once():
-    from auzolan.core.permissions import can
-
     world = World()
     member = world.user("member")
     assert can(member, "organisations.act_for", world.organisation)

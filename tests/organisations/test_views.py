@@ -1,9 +1,13 @@
 import pytest
 from django.contrib.messages import get_messages
+from django.contrib.sessions.backends.cache import SessionStore
+from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from auzolan.organisations.middleware import SESSION_KEY
-from auzolan.organisations.models import Membership
+from auzolan.core.registry import dashboard_sections
+from auzolan.organisations.middleware import SESSION_KEY, current_organisation
+from auzolan.organisations.models import Commune, Membership
 from tests.accounts.factories import UserFactory
 from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory, World
 
@@ -23,11 +27,8 @@ def login(client, world, role):
 
 
 def test_territory_page(client):
-    from django.core.management import call_command
-
     call_command("load_territory", stdout=None)
     organisation = OrganisationFactory(name="Ville de Bayonne", kind="commune")
-    from auzolan.organisations.models import Commune
 
     organisation.communes.add(Commune.objects.get(insee_code="64102"))
     response = client.get(reverse("organisations:territory"))
@@ -436,8 +437,6 @@ def test_switch_needs_login(client):
 
 
 def test_home_section_template(rf):
-    from django.template.loader import render_to_string
-
     OrganisationFactory(name="Ville d'Anglet")
     html = render_to_string("organisations/_home_members.html", {}, request=rf.get("/"))
     assert "Organisations membres récentes" in html
@@ -445,12 +444,6 @@ def test_home_section_template(rf):
 
 
 def test_dashboard_section(rf):
-    from django.contrib.sessions.backends.cache import SessionStore
-    from django.template.loader import render_to_string
-
-    from auzolan.core.registry import dashboard_sections
-    from auzolan.organisations.middleware import current_organisation
-
     world = World()
     user = world.user("pending")
     MembershipFactory(organisation=world.other, user=user, role="editor")
