@@ -67,7 +67,7 @@ def test_fields_sort_and_limits(table):
     assert page.rows[-1] == {"commune": "Biarritz", "montant": None}  # NULLS LAST
     page = query.search(table, query.parse_params({"limit": "2", "offset": "4"}))
     assert len(page.rows) == 1 and page.total == 5 and page.next_cursor is None
-    rows, total = selectors.query_table(table, sort=["-montant"], limit=1)
+    rows, total = query.query_table(table, sort=["-montant"], limit=1)
     assert total == 5 and rows[0]["commune"] == "Bayonne"
 
 
@@ -177,7 +177,8 @@ def test_late_materialisation_equals_a_single_query(table, params):
         f"{query._order_sql(compiler.order(parsed.sort))} LIMIT {parsed.limit} OFFSET {parsed.offset}"
     )
     con = connect()
-    expected = [dict(zip(names, r, strict=True)) for r in con.execute(sql, [query._path(table), *values]).fetchall()]
+    records = con.execute(sql, [query.parquet_path(table), *values]).fetchall()
+    expected = [dict(zip(names, r, strict=True)) for r in records]
     con.close()
     assert page.rows == [{n: query._jsonable(v) for n, v in r.items()} for r in expected]
 

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from auzolan.datastore import reading
-from auzolan.datastore.ingestion import load_file
+from auzolan.datastore.ingestion.pipeline import load_file
 from tests.datastore.files import ods, xlsx
 
 
