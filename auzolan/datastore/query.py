@@ -1,5 +1,6 @@
 """The one query engine over a table's Parquet file: the preview, the data API, the exports, the SQL endpoint's
-limits and the CKAN `datastore_search` all go through it.
+limits and the CKAN `datastore_search` all go through it. It also says where a table's file is (`parquet_path`) and
+what its columns are, with the data dictionary's labels (`table_columns`).
 
 User input never becomes SQL text: values travel as DuckDB prepared parameters (converted in Python to the column's
 stored type first, so that a bad value is a clear 400 naming the column), and identifiers are taken only from the
