@@ -33,4 +33,4 @@ def register() -> None:
         "dataset_resource", "datastore/preview/_resource_preview.html", preview.resource_section, order=60
     )
     # The publisher's resource page: the loading of the uploaded file, then the table's figures.
-    register_page_section("publish_resource", loading_views.TEMPLATE, loading_views.resource_section)
+    register_page_section("publish_resource", loading_views.TEMPLATE, loading_views.status)

@@ -26,7 +26,7 @@ def test_ready_registered_the_signals_the_page_sections_and_the_quality_criterio
         "dataset_resource"
     )
     assert ("datastore/preview/_resource_preview.html", preview.resource_section) in _sections("dataset_resource")
-    assert (loading_views.TEMPLATE, loading_views.resource_section) in _sections("publish_resource")
+    assert (loading_views.TEMPLATE, loading_views.status) in _sections("publish_resource")
 
 
 def test_registering_again_adds_nothing():

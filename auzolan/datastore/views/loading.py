@@ -30,8 +30,8 @@ BODY_TEMPLATE = "datastore/ingestion/_resource_loading_body.html"
 
 
 def status(request, resource: Resource) -> dict | None:
-    """What the block shows about the resource's latest load, or None when the resource has never been loaded as a
-    table (not a file, not tabular)."""
+    """What the block shows about the resource's latest load (the page section's context, `section`), or None when
+    the resource has never been loaded as a table (not a file, not tabular)."""
     if resource.kind != Resource.Kind.FILE:
         return None
     latest = selectors.latest_table(resource)
@@ -64,11 +64,6 @@ def status(request, resource: Resource) -> dict | None:
         "preview_url": preview.preview_url(dataset, resource) if current else "",
         "refresh_url": request.get_full_path() if request is not None else "",
     }
-
-
-def resource_section(request, resource: Resource) -> dict | None:
-    """The page section's context (`section`)."""
-    return status(request, resource)
 
 
 def announcement(section: dict) -> str:
