@@ -93,7 +93,8 @@ def child_ours(path: str) -> None:
     from django.core.files import File
     from django.core.files.storage import default_storage
 
-    from auzolan.datastore import ingestion, stats
+    from auzolan.datastore import stats
+    from auzolan.datastore.ingestion.pipeline import load_file
 
     rows = int(re.search(r"-(\d+)\.csv$", path).group(1))
     workdir = VAR_DIR / "ingest-work"
@@ -102,7 +103,7 @@ def child_ours(path: str) -> None:
     started = time.perf_counter()
     local = path  # run_table_load's local_source: a file of the local storage is read in place, never copied
     copied = time.perf_counter()
-    result = ingestion.load_file(str(local), name=Path(path).name, workdir=str(workdir))
+    result = load_file(str(local), name=Path(path).name, workdir=str(workdir))
     loaded = time.perf_counter()
     column_stats = stats.safe_compute(result.parquet_path, result.columns, result.row_count)
     computed = time.perf_counter()

@@ -132,7 +132,7 @@ def child_setup(path: str) -> None:
 def child_ingest(table_id: str) -> None:
     setup_django()
     from auzolan.core.errors import ApplicationError
-    from auzolan.datastore.ingestion import run_table_load
+    from auzolan.datastore.ingestion.job import run_table_load
     from auzolan.datastore.models import Table
 
     table = Table.objects.select_related("version", "resource").get(pk=table_id)

@@ -1,17 +1,31 @@
-from ninja import Router
+import math
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja.decorators import decorate_view
+from ninja.responses import NinjaJSONEncoder
+
+from auzolan.catalog.models import Resource, ResourceVersion
+from auzolan.catalog.uploads import megabytes, upload_max_bytes
+from auzolan.core import ratelimit
+from auzolan.core.api import ProgressOut
+from auzolan.core.errors import Conflict, ValidationError
+from auzolan.core.inputs import BIGINT_MAX, MAX_OFFSET, BoundedInt
+from auzolan.core.pagecache import cache_public_page
+from auzolan.core.permissions import can
+from auzolan.datastore import export_jobs, exports, selectors, services, sqlpool
+from auzolan.datastore import query as _query
+from auzolan.datastore import sql as _sql
+from auzolan.datastore.models import Table, TableExport
+from auzolan.datastore.validation.service import validate_upload
 
 router = Router(tags=["Données tabulaires"])
 
 # --- Ingestion: the table of a resource (columns, types, data dictionary, state) ----------------------------
-
-import uuid  # noqa: E402
-
-from django.http import Http404  # noqa: E402
-from ninja import Schema  # noqa: E402
-
-from auzolan.catalog.models import Resource  # noqa: E402
-from auzolan.core.permissions import can  # noqa: E402
-from auzolan.datastore import selectors as datastore_selectors  # noqa: E402
 
 
 class TableColumnOut(Schema):
@@ -44,7 +58,7 @@ def resource_table(request, identifier: uuid.UUID):
     resource = Resource.objects.select_related("dataset").filter(identifier=identifier).first()
     if resource is None or not can(request.user, "catalog.view_dataset", resource.dataset):
         raise Http404
-    table = datastore_selectors.current_table(resource)
+    table = selectors.current_table(resource)
     if table is None:
         raise Http404
     return {
@@ -52,20 +66,12 @@ def resource_table(request, identifier: uuid.UUID):
         "version": table.version.number,
         "state": table.state,
         "row_count": table.row_count,
-        "columns": datastore_selectors.table_columns(table),
+        "columns": _query.table_columns(table),
         "loaded_at": table.finished_at.isoformat() if table.finished_at else None,
     }
 
 
 # --- Validation: a file against a Table Schema (public, nothing stored) ------------------------------------
-
-from django.utils.translation import gettext as _  # noqa: E402
-from ninja import File, Form, UploadedFile  # noqa: E402
-
-from auzolan.catalog.uploads import megabytes, upload_max_bytes  # noqa: E402
-from auzolan.core.errors import ValidationError as _ValidationRefused  # noqa: E402
-from auzolan.core.inputs import BIGINT_MAX, MAX_OFFSET, BoundedInt  # noqa: E402
-from auzolan.datastore.validation.service import validate_upload  # noqa: E402
 
 
 @router.post(
@@ -84,7 +90,7 @@ def validate_file(
     """The validation report: frictionless error codes, row numbers counting the header as row 1, French messages."""
     for upload in (file, schema_file):
         if upload is not None and upload.size > upload_max_bytes():
-            raise _ValidationRefused(
+            raise ValidationError(
                 _("Le fichier dépasse la taille maximale de %(limit)s Mo.") % {"limit": megabytes(upload_max_bytes())},
                 field="file",
                 code="too-large",
@@ -93,9 +99,6 @@ def validate_file(
 
 
 # --- Conformance: the stored validation report of a resource version (datastore.conformance) ----------------
-
-from auzolan.catalog.models import ResourceVersion as _ResourceVersion  # noqa: E402
-from auzolan.datastore import conformance as _conformance  # noqa: E402
 
 
 @router.get(
@@ -109,8 +112,8 @@ def resource_version_validation(request, identifier: uuid.UUID, number: BoundedI
     resource = Resource.objects.select_related("dataset").filter(identifier=identifier).first()
     if resource is None or not can(request.user, "catalog.view_dataset", resource.dataset):
         raise Http404
-    version = _ResourceVersion.objects.filter(resource=resource, number=number).first()
-    stored = _conformance.latest_report(version) if version is not None else None
+    version = ResourceVersion.objects.filter(resource=resource, number=number).first()
+    stored = selectors.latest_report(version) if version is not None else None
     if stored is None:
         raise Http404
     report = dict(stored.report) if stored.state == "done" else {}
@@ -131,21 +134,6 @@ def resource_version_validation(request, identifier: uuid.UUID, number: BoundedI
 # --- Data API: rows, aggregations, exports and read-only SQL over resource tables (datastore.query) -----------
 # One engine (auzolan.datastore.query) serves these endpoints, the preview and the future CKAN datastore_search.
 
-import math  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from ninja import Query as _Q  # noqa: E402
-from ninja.decorators import decorate_view as _decorate_view  # noqa: E402
-
-from auzolan.core import ratelimit as _ratelimit  # noqa: E402
-from auzolan.core.errors import Conflict as _Conflict  # noqa: E402
-from auzolan.core.pagecache import cache_public_page as _cache_public_page  # noqa: E402
-from auzolan.datastore import exports as _exports  # noqa: E402
-from auzolan.datastore import query as _query  # noqa: E402
-from auzolan.datastore import sql as _sql  # noqa: E402
-from auzolan.datastore import sqlpool as _sqlpool  # noqa: E402
-from auzolan.datastore.models import Table as _Table  # noqa: E402
 
 _FILTERS_DOC = (
     "Filtres par colonne dans la chaîne de requête : `colonne=valeur` (égal), `colonne__not`, `colonne__contains` "
@@ -197,22 +185,22 @@ class SqlIn(Schema):
     limit: int = _sql.DEFAULT_ROWS
 
 
-def _ready_table(request, identifier: uuid.UUID) -> tuple[Resource, _Table]:
+def _ready_table(request, identifier: uuid.UUID) -> tuple[Resource, Table]:
     """The current ready table of a resource visible to the caller: 404 if invisible or never loaded, 409 if loading."""
     resource = Resource.objects.select_related("dataset").filter(identifier=identifier).first()
     if resource is None or not can(request.user, "catalog.view_dataset", resource.dataset):
         raise Http404
-    table = datastore_selectors.current_table(resource)
+    table = selectors.current_table(resource)
     if table is not None:
         return resource, table
-    latest = datastore_selectors.latest_table(resource)
+    latest = selectors.latest_table(resource)
     if latest is None:
         raise Http404
-    if latest.state == _Table.State.FAILED:
-        raise _Conflict(
+    if latest.state == Table.State.FAILED:
+        raise Conflict(
             _("Le chargement de cette table a échoué : aucune donnée n'est interrogeable."), code="not-ready"
         )
-    raise _Conflict(_("Cette table est en cours de chargement : réessayez dans un instant."), code="not-ready")
+    raise Conflict(_("Cette table est en cours de chargement : réessayez dans un instant."), code="not-ready")
 
 
 @router.get(
@@ -221,30 +209,30 @@ def _ready_table(request, identifier: uuid.UUID) -> tuple[Resource, _Table]:
     summary="Lignes d'une ressource tabulaire : filtres, tri, champs, recherche, pagination",
     description=_FILTERS_DOC,
 )
-@_decorate_view(_cache_public_page("datastore.data"))
+@decorate_view(cache_public_page("datastore.data"))
 def resource_data(
     request,
     identifier: uuid.UUID,
-    sort: str = _Q(
+    sort: str = Query(
         "",
         max_length=_query.MAX_LIST_LENGTH,
         description="Colonnes de tri séparées par des virgules ; `-colonne` pour décroissant.",
     ),
-    fields: str = _Q(
+    fields: str = Query(
         "",
         max_length=_query.MAX_LIST_LENGTH,
         description="Colonnes à renvoyer, séparées par des virgules (toutes par défaut).",
     ),
-    q: str = _Q(
+    q: str = Query(
         "",
         max_length=_query.MAX_TEXT_LENGTH,
         description="Recherche plein texte dans les colonnes de texte (sans casse ni accents).",
     ),
-    limit: int = _Q(_query.DEFAULT_LIMIT, ge=1, le=_query.MAX_LIMIT, description="Lignes par page (1000 au plus)."),
-    offset: int = _Q(
+    limit: int = Query(_query.DEFAULT_LIMIT, ge=1, le=_query.MAX_LIMIT, description="Lignes par page (1000 au plus)."),
+    offset: int = Query(
         0, ge=0, le=MAX_OFFSET, description="Lignes à sauter (préférez `cursor` pour les pages lointaines)."
     ),
-    cursor: str = _Q(
+    cursor: str = Query(
         "",
         max_length=_query.MAX_CURSOR_LENGTH,
         description="Curseur opaque de la page suivante (`next_cursor` de la réponse précédente).",
@@ -263,27 +251,29 @@ def resource_data(
     summary="Agrégation d'une ressource tabulaire : regroupement et nombre, somme, moyenne, minimum, maximum",
     description=_FILTERS_DOC,
 )
-@_decorate_view(_cache_public_page("datastore.aggregate"))
+@decorate_view(cache_public_page("datastore.aggregate"))
 def resource_data_aggregate(
     request,
     identifier: uuid.UUID,
-    group_by: str = _Q(
+    group_by: str = Query(
         "",
         max_length=_query.MAX_LIST_LENGTH,
         description="Une ou deux colonnes de regroupement, séparées par une virgule.",
     ),
-    agg: str = _Q(
+    agg: str = Query(
         "count",
         max_length=_query.MAX_LIST_LENGTH,
         description="Agrégats séparés par des virgules : `count`, `sum:col`, `avg:col`, `min:col`, `max:col`.",
     ),
-    sort: str = _Q(
+    sort: str = Query(
         "",
         max_length=_query.MAX_LIST_LENGTH,
         description="Tri des groupes (colonne ou agrégat, `-` pour décroissant) ; nombre décroissant.",
     ),
-    limit: int = _Q(_query.DEFAULT_LIMIT, ge=1, le=_query.MAX_GROUPS, description="Groupes par page (1000 au plus)."),
-    offset: int = _Q(0, ge=0, le=MAX_OFFSET),
+    limit: int = Query(
+        _query.DEFAULT_LIMIT, ge=1, le=_query.MAX_GROUPS, description="Groupes par page (1000 au plus)."
+    ),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     _resource, table = _ready_table(request, identifier)
     query = _query.parse_params(request.GET, max_limit=_query.MAX_GROUPS)
@@ -292,14 +282,6 @@ def resource_data_aggregate(
 
 # --- Exports: streamed when small, prepared in the background when large (datastore.exports, export_jobs) ---------
 
-from datetime import datetime  # noqa: E402
-
-from django.http import JsonResponse as _JsonResponse  # noqa: E402
-from ninja.responses import NinjaJSONEncoder as _NinjaJSONEncoder  # noqa: E402
-
-from auzolan.core.api import ProgressOut as _ProgressOut  # noqa: E402
-from auzolan.datastore import export_jobs as _export_jobs  # noqa: E402
-from auzolan.datastore.models import TableExport as _TableExport  # noqa: E402
 
 _EXPORT_DOC = (
     " Formats : csv, json (un tableau), parquet, xlsx (cellules typées : nombres, dates, booléens, texte ; jamais "
@@ -320,7 +302,7 @@ _EXPORT_DOC = (
 )
 
 
-class ExportStatusOut(_ProgressOut):
+class ExportStatusOut(ProgressOut):
     format: str
     raw: bool
     rows: int
@@ -341,40 +323,40 @@ class ExportStatusOut(_ProgressOut):
 def resource_data_export(
     request,
     identifier: uuid.UUID,
-    format: str = _Q("csv", max_length=20, description="csv, json, parquet ou xlsx."),
-    raw: str = _Q(
+    format: str = Query("csv", max_length=20, description="csv, json, parquet ou xlsx."),
+    raw: str = Query(
         "false",
         max_length=10,
         description="true : garder les cellules telles quelles, sans neutraliser les textes qui ressemblent à une "
         "formule de tableur (CSV ; sans effet sur les autres formats).",
     ),
-    sort: str = _Q("", max_length=_query.MAX_LIST_LENGTH),
-    fields: str = _Q("", max_length=_query.MAX_LIST_LENGTH),
-    q: str = _Q("", max_length=_query.MAX_TEXT_LENGTH),
+    sort: str = Query("", max_length=_query.MAX_LIST_LENGTH),
+    fields: str = Query("", max_length=_query.MAX_LIST_LENGTH),
+    q: str = Query("", max_length=_query.MAX_TEXT_LENGTH),
 ):
     """Small results are produced and streamed at once (200); large ones are prepared in the background (202)."""
     resource, table = _ready_table(request, identifier)
-    spec = _exports.parse_spec(request.GET)
-    size = _exports.measure(table, spec)
-    filename = _exports.filename_for(resource)
+    spec = exports.parse_spec(request.GET)
+    size = exports.measure(table, spec)
+    filename = exports.filename_for(resource)
     if size.inline:
-        return _exports.export_response(table, spec, filename=filename)
+        return exports.export_response(table, spec, filename=filename)
     try:
-        export = _export_jobs.export_request(
+        export = services.export_request(
             actor=request.user,
             table=table,
             spec=spec,
             size=size,
             filename=filename,
-            requester=_ratelimit.requester(request),
+            requester=ratelimit.requester(request),
         )
-    except _export_jobs.QueueFull as error:
-        response = _JsonResponse({"error": error.as_dict()}, status=error.status)
+    except services.QueueFull as error:
+        response = JsonResponse({"error": error.as_dict()}, status=error.status)
         response["Retry-After"] = str(error.retry_after)
         return response
-    ready = export.state == _TableExport.State.SUCCEEDED
-    body = _export_jobs.status(export)
-    response = _JsonResponse(body, status=303 if ready else 202, encoder=_NinjaJSONEncoder)
+    ready = export.state == TableExport.State.SUCCEEDED
+    body = export_jobs.status(export)
+    response = JsonResponse(body, status=303 if ready else 202, encoder=NinjaJSONEncoder)
     response["Location"] = body["download_url"] if ready else body["status_url"]
     if not ready:
         response["Retry-After"] = "2"
@@ -392,7 +374,7 @@ def resource_data_export(
     ),
 )
 def export_status(request, export_id: uuid.UUID):
-    return _export_jobs.status(_export_jobs.visible_export(request.user, export_id))
+    return export_jobs.status(selectors.visible_export(request.user, export_id))
 
 
 @router.get(
@@ -405,15 +387,15 @@ def export_status(request, export_id: uuid.UUID):
     response={200: None},
 )
 def export_file(request, export_id: uuid.UUID):
-    export = _export_jobs.visible_export(request.user, export_id)
-    return _exports.stored_response(_export_jobs.open_file(export), export.format, filename=export.filename)
+    export = selectors.visible_export(request.user, export_id)
+    return exports.stored_response(export_jobs.open_file(export), export.format, filename=export.filename)
 
 
-def _sql_tables(request, identifiers: list[uuid.UUID]) -> list[_Table]:
+def _sql_tables(request, identifiers: list[uuid.UUID]) -> list[Table]:
     if not identifiers:
-        raise _ValidationRefused(_("Indiquez au moins une ressource (paramètre resource)."), field="resource")
+        raise ValidationError(_("Indiquez au moins une ressource (paramètre resource)."), field="resource")
     if len(identifiers) > 5:
-        raise _ValidationRefused(_("Cinq ressources au plus par requête."), field="resource")
+        raise ValidationError(_("Cinq ressources au plus par requête."), field="resource")
     return [_ready_table(request, identifier)[1] for identifier in dict.fromkeys(identifiers)]
 
 
@@ -432,9 +414,9 @@ def _sql_tables(request, identifiers: list[uuid.UUID]) -> list[_Table]:
 )
 def sql_query(
     request,
-    sql: str = _Q(..., description="La requête SELECT."),
-    resource: list[uuid.UUID] = _Q(..., description="Identifiant(s) de ressource ; répétez le paramètre."),  # noqa: B008
-    limit: int = _Q(_sql.DEFAULT_ROWS, description="Lignes au plus (10 000 au plus)."),
+    sql: str = Query(..., description="La requête SELECT."),
+    resource: list[uuid.UUID] = Query(..., description="Identifiant(s) de ressource ; répétez le paramètre."),  # noqa: B008
+    limit: int = Query(_sql.DEFAULT_ROWS, description="Lignes au plus (10 000 au plus)."),
 ):
     return _sql_run(request, sql, resource, limit)
 
@@ -449,23 +431,23 @@ def _sql_limits() -> dict:
     timeout = _query.timeout_seconds()
     return {
         "rates": {
-            "ip": _ratelimit.Rate.parse(settings.DATASTORE_SQL_RATE_IP),
-            "user": _ratelimit.Rate.parse(settings.DATASTORE_SQL_RATE_ACCOUNT),
+            "ip": ratelimit.Rate.parse(settings.DATASTORE_SQL_RATE_IP),
+            "user": ratelimit.Rate.parse(settings.DATASTORE_SQL_RATE_ACCOUNT),
         },
         "concurrency": {
             "ip": settings.DATASTORE_SQL_CONCURRENCY_IP,
             "user": settings.DATASTORE_SQL_CONCURRENCY_ACCOUNT,
         },
         # a slot outlives the longest call (waiting for a worker, then the query) even if this process dies
-        "hold": math.ceil(2 * timeout + _sqlpool.GRACE + 10),
+        "hold": math.ceil(2 * timeout + sqlpool.GRACE + 10),
         "retry_after": math.ceil(timeout),
     }
 
 
 def _sql_run(request, sql: str, identifiers: list[uuid.UUID], limit: int):
-    with _ratelimit.limit(request, "sql", **_sql_limits()):
+    with ratelimit.limit(request, "sql", **_sql_limits()):
         if not 1 <= limit <= _sql.MAX_ROWS:
-            raise _ValidationRefused(
+            raise ValidationError(
                 _("Le paramètre limit doit être compris entre 1 et %(max)s.") % {"max": _sql.MAX_ROWS}, field="limit"
             )
         body = _sql.run(_sql_tables(request, identifiers), sql, limit=limit)

@@ -1,6 +1,6 @@
 """What a cell of a French authority's table holds besides a plain value: placeholders for a missing value, units,
-identifiers that look like numbers. Constants and SQL fragments for the ingestion's typing (`ingestion.py`), and the
-test the chart builder uses to never sum an identifier.
+identifiers that look like numbers. Constants and SQL fragments for the ingestion's typing (`ingestion/casts.py`), and
+the test the chart builder uses to never sum an identifier.
 
 - Placeholders (`N/A`, `-`, `nd`, `n.d.`, `s.o.`, `NC`, Excel's `#N/A`…) are missing values in a typed column: the
   column gets the type of its other cells, the placeholders load as empty cells and the load report counts them.

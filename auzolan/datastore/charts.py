@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from auzolan.core.errors import ValidationError
 from auzolan.datastore import cells, query
 from auzolan.datastore.models import Table
+from auzolan.datastore.preview import display
 
 KINDS = ("bar", "line", "pie")
 MEASURES = ("count", "sum", "avg", "min", "max")
@@ -254,8 +255,6 @@ def percent(part: float, whole: float) -> str:
 
 
 def group_label(value, type_: str) -> str:
-    from auzolan.datastore.preview import display
-
     if value is None or value == "":
         return _("(valeur manquante)")
     return display(value, type_)

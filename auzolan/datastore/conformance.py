@@ -1,17 +1,15 @@
-"""Conformance of resource versions to the dataset's declared schema: automatic validation and its reports.
+"""Conformance of resource versions to the dataset's declared schema: the validation's work and the quality criterion.
 
 A tabular file version (CSV/TSV/TXT, XLSX/XLS/ODS) of a dataset that declares a Table Schema is validated in the
-background (`validation_start`), on upload (receiver of `resource_version_added`), when the dataset's schema changes
-(receiver of `dataset_changed`: the current versions whose latest report is against another schema, or that have
-none), and when an editor asks again (`version_validate`). The worker runs `run_validation`, which stores the
+background: on upload, when the dataset's schema changes and when an editor asks again (the services
+`validation_start`, `dataset_revalidate`, `version_validate`). The worker runs `run_validation`, which stores the
 engine's report (the shape of POST /api/v1/validate) and refreshes the dataset's quality score, whose "schema"
-criterion reads these reports through the provider registered in DatastoreConfig.ready().
+criterion (`schema_conformance`, registered in hooks.py) reads these reports.
 """
 
 from __future__ import annotations
 
 import csv
-import logging
 import os
 import shutil
 import tempfile
@@ -24,13 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from auzolan.catalog.models import Dataset, Resource, ResourceVersion, TableSchema
-from auzolan.core.audit import audit_log
+from auzolan.catalog.quality import refresh_quality
 from auzolan.core.errors import ApplicationError, ValidationError
-from auzolan.core.permissions import require
-from auzolan.datastore import reading
+from auzolan.datastore import reading, selectors
 from auzolan.datastore.models import Table, ValidationReport
-
-logger = logging.getLogger(__name__)
+from auzolan.datastore.validation import validate, validate_rows
 
 VALIDATED_FORMATS = reading.TEXT_FORMATS | {"xlsx", "xls", "ods"}
 
@@ -46,24 +42,6 @@ def schema_descriptor(schema: TableSchema) -> dict:
     return descriptor
 
 
-# --- Reads -------------------------------------------------------------------------------------------------
-
-
-def latest_reports(version_ids) -> dict[int, ValidationReport]:
-    """The latest report of each version (one query)."""
-    latest: dict[int, ValidationReport] = {}
-    reports = ValidationReport.objects.filter(version_id__in=list(version_ids)).order_by(
-        "version_id", "-created_at", "-pk"
-    )
-    for report in reports:
-        latest.setdefault(report.version_id, report)
-    return latest
-
-
-def latest_report(version: ResourceVersion) -> ValidationReport | None:
-    return ValidationReport.objects.filter(version=version).order_by("-created_at", "-pk").first()
-
-
 def report_url(dataset: Dataset, resource: Resource, version: ResourceVersion) -> str:
     return reverse(
         "datastore:validation_report",
@@ -71,100 +49,10 @@ def report_url(dataset: Dataset, resource: Resource, version: ResourceVersion) -
     )
 
 
-# --- Services ----------------------------------------------------------------------------------------------
-
-
-def _start(*, version: ResourceVersion, schema: TableSchema, owner=None) -> ValidationReport:
-    from auzolan.core.jobs import job_start
-    from auzolan.datastore import tasks
-
-    report = ValidationReport.objects.create(
-        version=version, schema=schema, schema_name=schema.name, schema_version=(schema.version or "")[:50]
-    )
-    owner = owner if owner is not None and owner.is_authenticated else version.uploaded_by
-    if owner is not None:
-        job = job_start(
-            owner=owner,
-            kind="datastore.validate",
-            label=_("Validation de « %(name)s » contre le schéma %(schema)s")
-            % {"name": version.original_name, "schema": schema.name},
-            task=tasks.validate_version,
-            report_id=str(report.pk),
-        )
-        ValidationReport.objects.filter(pk=report.pk).update(job=job)
-        report.job = job
-    else:  # nobody to show the job to (uploader deleted): validate all the same
-        transaction.on_commit(lambda: tasks.validate_version_unowned.enqueue(report_id=str(report.pk)))
-    return report
-
-
-@transaction.atomic
-def validation_start(*, version: ResourceVersion, actor=None) -> ValidationReport | None:
-    """Validate an uploaded version in the background when its dataset declares a schema and the file is a table.
-
-    Nothing happens when a report against the current schema already exists (the schema-change receiver and the
-    upload receiver may both ask for the same version)."""
-    dataset = Dataset.objects.select_related("schema").get(pk=version.resource.dataset_id)
-    if dataset.schema is None or not is_validatable(version):
-        return None
-    latest = latest_report(version)
-    if latest is not None and latest.schema_id == dataset.schema_id:
-        return None
-    return _start(version=version, schema=dataset.schema, owner=actor)
-
-
-@transaction.atomic
-def version_validate(*, actor, version: ResourceVersion) -> ValidationReport:
-    """An editor asks to validate the version again (the file or the schema was corrected)."""
-    resource = version.resource
-    dataset = Dataset.objects.select_related("schema", "organisation").get(pk=resource.dataset_id)
-    require(actor, "catalog.change_dataset", dataset)
-    if dataset.schema is None:
-        raise ValidationError(_("Ce jeu de données ne déclare pas de schéma : il n'y a rien à valider."))
-    if not is_validatable(version):
-        raise ValidationError(
-            _("Seuls les fichiers tabulaires (CSV, TSV, TXT, XLSX, XLS, ODS) sont validés contre un schéma.")
-        )
-    report = _start(version=version, schema=dataset.schema, owner=actor)
-    audit_log(
-        actor=actor,
-        action="datastore.validation.start",
-        obj=dataset,
-        organisation=dataset.organisation,
-        data={"resource": str(resource.identifier), "version": version.number, "schema": dataset.schema.name},
-    )
-    return report
-
-
-def revalidate_dataset(dataset: Dataset) -> list[ValidationReport]:
-    """Validate the current tabular versions whose latest report is against another schema (or missing).
-
-    Cheap when nothing changed: two queries, schema ids compared."""
-    if not dataset.schema_id:
-        return []
-    versions = [
-        r.current_version
-        for r in Resource.objects.filter(dataset_id=dataset.pk, current_version__isnull=False).select_related(
-            "current_version__uploaded_by"
-        )
-        if is_validatable(r.current_version)
-    ]
-    if not versions:
-        return []
-    latest = latest_reports(v.pk for v in versions)
-    stale = [v for v in versions if v.pk not in latest or latest[v.pk].schema_id != dataset.schema_id]
-    if not stale:
-        return []
-    schema = TableSchema.objects.get(pk=dataset.schema_id)
-    return [_start(version=version, schema=schema) for version in stale]
-
-
 # --- The work, in the worker -------------------------------------------------------------------------------
 
 
 def _validate_file(path: str, fmt: str, descriptor: dict, *, sheet: str | None):
-    from auzolan.datastore.validation import validate, validate_rows
-
     if fmt in reading.TEXT_FORMATS:
         return validate(path, descriptor)
     prepared = reading.prepare_spreadsheet(path, fmt=fmt, sheet=sheet or None)
@@ -213,8 +101,6 @@ def run_validation(*, report: ValidationReport, progress=None) -> ValidationRepo
 
 
 def _finish(report: ValidationReport, *, state: str, result: dict | None = None, error: str = "") -> None:
-    from auzolan.catalog.quality import refresh_quality
-
     with transaction.atomic():
         fields = {"state": state, "error": error, "finished_at": timezone.now()}
         if result is not None:
@@ -225,7 +111,7 @@ def _finish(report: ValidationReport, *, state: str, result: dict | None = None,
             refresh_quality(dataset)
 
 
-# --- The quality criterion (registered in DatastoreConfig.ready) -------------------------------------------
+# --- The quality criterion (registered in hooks.py) -------------------------------------------------------
 
 
 def schema_conformance(dataset: Dataset, resources: list[Resource]) -> dict:
@@ -247,7 +133,7 @@ def schema_conformance(dataset: Dataset, resources: list[Resource]) -> dict:
             ),
             "links": [],
         }
-    latest = latest_reports(v.pk for _r, v in tabular)
+    latest = selectors.latest_reports(v.pk for _r, v in tabular)
     pending, failing, links = [], [], []
     for resource, version in tabular:
         report = latest.get(version.pk)

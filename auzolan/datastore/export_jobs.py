@@ -1,14 +1,15 @@
 """Exports too large for the request: produced in the background, shared by whoever asks the same, then deleted.
 
 An export whose size (`exports.measure`: rows × columns × the format's cost) is above `DATASTORE_EXPORT_INLINE_CELLS`
-becomes a `TableExport` row and a task (`tasks.export_table`) run by the task workers:
+becomes a `TableExport` row (`services.export_request`) and a task (`tasks.export_table`, which runs `run_export`)
+run by the task workers:
 
 - **Who follows it.** The row's id is random (UUID4): the person who asked holds it, in the API's 202 answer
   (`/api/v1/exports/<id>`, then `…/file`) or in the address of the preview's progress page; nobody can list exports.
-  The dataset's visibility (`catalog.view_dataset`) is checked again at each status and each download, so a link to
-  an export of a private dataset is worth nothing to someone who may not see the dataset. A person logged in also gets
-  a `Job` of their own (`core.jobs.job_follow`), mirrored by the task, so that the export shows in their space
-  (/moi/taches/<id>/, with the download button when it is ready).
+  The dataset's visibility (`catalog.view_dataset`, `selectors.visible_export`) is checked again at each status and
+  each download, so a link to an export of a private dataset is worth nothing to someone who may not see the
+  dataset. A person logged in also gets a `Job` of their own (`core.jobs.job_follow`), mirrored by the task, so that
+  the export shows in their space (/moi/taches/<id>/, with the download button when it is ready).
 - **Asked twice, made once.** The same question (table, filters, search, sort, fields, format, raw: `fingerprint`)
   finds the export queued, running or ready and follows it (a unique constraint settles two requests at the same
   instant). An export that failed, expired or was interrupted is asked again from scratch.
@@ -16,8 +17,8 @@ becomes a `TableExport` row and a task (`tasks.export_table`) run by the task wo
   rows, taken with a conditional UPDATE, shared by every worker of every machine). Without a free place it enqueues
   itself again `WAIT_SECONDS` later and returns, so the worker stays free for other jobs (ingestion, validation). A
   place held longer than the export's time limit (a worker killed mid-export) is taken back. Beyond
-  `DATASTORE_EXPORT_QUEUE_LIMIT` exports queued or running, a new one is refused at once (`QueueFull`: 429 and
-  Retry-After), so that a flood of distinct exports cannot fill the queue and the disk.
+  `DATASTORE_EXPORT_QUEUE_LIMIT` exports queued or running, a new one is refused at once (`services.QueueFull`: 429
+  and Retry-After), so that a flood of distinct exports cannot fill the queue and the disk.
 - **Kept for a while.** The file goes to Django's storage (`private/data-exports/<id>.<format>`) and is deleted with
   its row and the jobs that led to it `DATASTORE_EXPORT_RETENTION_HOURS` after it was produced: by
   `manage.py prune_data_exports` (hourly or daily) and after each export. An expired export is a 410.
@@ -35,18 +36,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from auzolan.core import ratelimit
-from auzolan.core.audit import audit_log
-from auzolan.core.errors import ApplicationError, Conflict, NotFound
-from auzolan.core.jobs import job_follow, jobs_delete, jobs_update, progress_fields
+from auzolan.core.errors import ApplicationError, Conflict
+from auzolan.core.jobs import jobs_delete, jobs_update, progress_fields
 from auzolan.core.models import Job
-from auzolan.core.permissions import can
 from auzolan.datastore import exports
 from auzolan.datastore.models import ExportSlot, Table, TableExport
 from auzolan.datastore.query import Filter, Query
@@ -59,15 +56,7 @@ STORAGE_DIR = "private/data-exports"
 WAIT_SECONDS = 5
 #: A place (or a running export) older than the export time limit plus this is taken back (its worker died).
 GRACE = timedelta(minutes=2)
-#: Retry-After of a refusal because the queue is full.
-QUEUE_FULL_RETRY_SECONDS = 60
 LIVE = (TableExport.State.QUEUED, TableExport.State.RUNNING, TableExport.State.SUCCEEDED)
-
-
-class QueueFull(ApplicationError):
-    code = "too-many-exports"
-    status = 429
-    retry_after = QUEUE_FULL_RETRY_SECONDS
 
 
 class ExportExpired(ApplicationError):
@@ -83,7 +72,7 @@ def _concurrency() -> int:
     return max(1, int(getattr(settings, "DATASTORE_EXPORT_CONCURRENCY", 2)))
 
 
-def _queue_limit() -> int:
+def queue_limit() -> int:
     return max(1, int(getattr(settings, "DATASTORE_EXPORT_QUEUE_LIMIT", 20)))
 
 
@@ -141,29 +130,10 @@ def fingerprint(table: Table, spec: exports.ExportSpec) -> str:
     return hashlib.sha256(json.dumps(described, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-# --- Asking (the request) ---------------------------------------------------------------------------------------
+# --- The export of a question -----------------------------------------------------------------------------------
 
 
-def export_request(
-    *, actor, table: Table, spec: exports.ExportSpec, size: exports.Size, filename: str, requester: str = ""
-) -> TableExport:
-    """The background export of this question: the live one when it exists, else a new one, queued. Raises QueueFull
-    when too many exports wait already, and `RateLimited` when `requester` (`core.ratelimit.requester`: an address
-    or an account) asked for too many new ones (`DATASTORE_EXPORT_RATE_IP` / `_ACCOUNT`): one client cannot fill the
-    queue. A person logged in follows it through a Job of their own."""
-    digest = fingerprint(table, spec)
-    export = _live(digest)
-    if export is None:
-        if requester:
-            rates = {"ip": settings.DATASTORE_EXPORT_RATE_IP, "user": settings.DATASTORE_EXPORT_RATE_ACCOUNT}
-            ratelimit.hit("export-new", requester, ratelimit.Rate.parse(rates.get(ratelimit.kind(requester), "")))
-        export = _create(actor=actor, table=table, spec=spec, size=size, filename=filename, digest=digest)
-    if actor is not None and actor.is_authenticated:
-        _follow(export, actor)
-    return export
-
-
-def _live(digest: str) -> TableExport | None:
+def live_export(digest: str) -> TableExport | None:
     """The export queued, running or ready for this fingerprint; an expired or abandoned one is cleared first."""
     export = TableExport.objects.select_related("table").filter(fingerprint=digest, state__in=LIVE).first()
     if export is None:
@@ -182,71 +152,6 @@ def _live(digest: str) -> TableExport | None:
 
 def _time_limit() -> timedelta:
     return timedelta(seconds=exports.JOB_TIMEOUT) + GRACE
-
-
-def _create(*, actor, table, spec, size, filename, digest) -> TableExport:
-    waiting = TableExport.objects.filter(state__in=[TableExport.State.QUEUED, TableExport.State.RUNNING]).count()
-    if waiting >= _queue_limit():
-        raise QueueFull(
-            _(
-                "Trop d'exports volumineux sont en préparation : réessayez dans une minute, ou ajoutez des filtres "
-                "pour que l'export soit produit tout de suite."
-            )
-        )
-    try:
-        with transaction.atomic():
-            export = TableExport.objects.create(
-                table=table,
-                format=spec.fmt,
-                raw=spec.raw,
-                query=query_data(spec.query),
-                fingerprint=digest,
-                filename=f"{filename}.{spec.fmt}"[:255],
-                rows=size.rows,
-                columns=size.columns,
-                progress_total=size.rows,
-                message=_("En attente de son tour."),
-            )
-            audit_log(
-                actor=actor,
-                action="datastore.export.requested",
-                obj=export,
-                data={"table": str(table.identifier), "format": spec.fmt, "rows": size.rows, "columns": size.columns},
-            )
-    except IntegrityError:  # the same export asked at the same instant by someone else: follow theirs
-        export = _live(digest)
-        if export is None:
-            raise
-        return export
-    _enqueue(export)
-    return export
-
-
-def _enqueue(export: TableExport, *, delay: float = 0) -> None:
-    from auzolan.datastore.tasks import export_table
-
-    task = export_table.using(run_after=timezone.now() + timedelta(seconds=delay)) if delay else export_table
-    result = task.enqueue(export_id=str(export.pk))
-    TableExport.objects.filter(pk=export.pk).update(task_result_id=str(result.id))
-
-
-def _follow(export: TableExport, user) -> None:
-    """Give `user` a Job that mirrors the export, unless they have one. The link is committed before the export's
-    state is read again, so a task finishing meanwhile either updates this job or is seen finished here."""
-    if export.jobs.filter(owner=user).exists():
-        return
-    with transaction.atomic():
-        job = job_follow(owner=user, kind=KIND, label=label(export))
-        export.jobs.add(job)
-    export.refresh_from_db()
-    jobs_update(
-        [job.pk],
-        state=export.state,
-        done=export.progress_done,
-        total=export.progress_total,
-        message=export.message,
-        result=job_result(export) if export.state == TableExport.State.SUCCEEDED else None,
-    )
 
 
 def label(export: TableExport) -> str:
@@ -275,14 +180,6 @@ def page_url(export: TableExport) -> str:
 
 def job_result(export: TableExport) -> dict:
     return {"download_url": download_url(export), "export": str(export.pk), "page_url": page_url(export)}
-
-
-def visible_export(actor, export_id) -> TableExport:
-    """The export, if it exists and the actor may see its dataset now (else NotFound: the same as never existed)."""
-    export = TableExport.objects.select_related("table__resource__dataset__organisation").filter(pk=export_id).first()
-    if export is None or not can(actor, "catalog.view_dataset", export.table.resource.dataset):
-        raise NotFound(_("Export introuvable."))
-    return export
 
 
 def status(export: TableExport) -> dict:
@@ -324,23 +221,23 @@ def open_file(export: TableExport):
 # --- Producing (the task) ----------------------------------------------------------------------------------------
 
 
-def run_export(*, export_id: str) -> None:
-    """The task's work: take a place (or wait for one), write the file, store it, tell everyone who follows."""
+def run_export(*, export_id: str) -> bool:
+    """The task's work: take a place, write the file, store it, tell everyone who follows. False when every place
+    is taken: the task then enqueues the export again `WAIT_SECONDS` later (`tasks.export_table`)."""
     export = TableExport.objects.select_related("table__resource__dataset").filter(pk=export_id).first()
     if export is None or export.state != TableExport.State.QUEUED:
-        return  # pruned, or already run by another worker
+        return True  # pruned, or already run by another worker
     if not slot_take(export):
         busy = ExportSlot.objects.filter(export__isnull=False, number__lt=_concurrency()).count()
         message = _("En attente : %(n)d export(s) volumineux en cours, le vôtre suit.") % {"n": busy}
         _update(export, message=message)
-        _enqueue(export, delay=WAIT_SECONDS)
-        return
+        return False
     try:
         now = timezone.now()
         if not TableExport.objects.filter(pk=export.pk, state=TableExport.State.QUEUED).update(
             state=TableExport.State.RUNNING, started_at=now, message=_("Préparation du fichier…")
         ):
-            return
+            return True
         _mirror(export, state=Job.State.RUNNING, message=_("Préparation du fichier…"))
         _produce(export)
     except ApplicationError as error:
@@ -352,6 +249,7 @@ def run_export(*, export_id: str) -> None:
     finally:
         slot_release(export)
         exports_prune()
+    return True
 
 
 def _produce(export: TableExport) -> None:

@@ -331,6 +331,7 @@ def _write_xlsx(con, sql, params, names, types, target, workdir, timeout, progre
 
 
 def _fill_workbook(cursor, names, types, target, workdir, count, deadline, progress) -> None:
+    # Lazy: XlsxWriter takes 35-100 ms to import and only XLSX exports need it, not every web process and worker.
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(

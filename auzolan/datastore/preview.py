@@ -1,6 +1,6 @@
 """The public preview of a resource's table: the helpers of the page (auzolan/datastore/views/preview.py) and the
 "Aperçu des données" line added to each resource of the catalogue's dataset page (slot "dataset_resource" of
-core.registry, registered in DatastoreConfig.ready).
+core.registry, registered in hooks.py).
 
 Everything goes through the one query engine (`auzolan.datastore.query`): the page's GET parameters are the data
 API's (`sort`, `q`, `col__contains`, `col__gte`, `col__not`, `col`…), plus `page` (20 rows a page, an offset

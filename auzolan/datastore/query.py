@@ -1,5 +1,6 @@
 """The one query engine over a table's Parquet file: the preview, the data API, the exports, the SQL endpoint's
-limits and the CKAN `datastore_search` all go through it.
+limits and the CKAN `datastore_search` all go through it. It also says where a table's file is (`parquet_path`) and
+what its columns are, with the data dictionary's labels (`table_columns`).
 
 User input never becomes SQL text: values travel as DuckDB prepared parameters (converted in Python to the column's
 stored type first, so that a bad value is a clear 400 naming the column), and identifiers are taken only from the
@@ -33,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -43,13 +45,14 @@ import duckdb
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from auzolan.core.errors import Conflict, ValidationError
 from auzolan.core.inputs import BIGINT_MAX, MAX_OFFSET
 from auzolan.datastore.duck import connect, quote
 from auzolan.datastore.errors import explain
-from auzolan.datastore.models import Table
+from auzolan.datastore.models import ColumnDescription, Table
 
 OPERATORS = ("exact", "not", "contains", "in", "gt", "gte", "lt", "lte", "isnull")
 RESERVED = {"sort", "fields", "q", "limit", "offset", "cursor", "group_by", "agg", "format", "total"}
@@ -73,6 +76,43 @@ COUNT_CACHE_SECONDS = 6 * 3600
 
 def timeout_seconds() -> float:
     return float(getattr(settings, "DATASTORE_QUERY_TIMEOUT", 5))
+
+
+# --- The table read: its Parquet file and its columns ---------------------------------------------------------
+
+
+def parquet_path(table: Table) -> str:
+    """A local path DuckDB can read (the storage's own path when local, else a cached copy)."""
+    try:
+        return default_storage.path(table.parquet)
+    except NotImplementedError:
+        target = os.path.join(tempfile.gettempdir(), "auzolan-tables", f"{table.identifier.hex}.parquet")
+        if not os.path.exists(target):
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with default_storage.open(table.parquet, "rb") as source, open(target + ".part", "wb") as out:
+                while chunk := source.read(1024 * 1024):
+                    out.write(chunk)
+            os.replace(target + ".part", target)
+        return target
+
+
+def table_columns(table: Table) -> list[dict]:
+    """The table's columns with the data dictionary's current labels, descriptions and units (the unit found at
+    load unless the editor gave one). Tables loaded before units and identifiers were kept get '' and False."""
+    dictionary = {d.name: d for d in ColumnDescription.objects.filter(resource_id=table.resource_id)}
+    columns = []
+    for column in table.columns:
+        entry = dictionary.get(column["name"])
+        columns.append(
+            {
+                **column,
+                "label": entry.label if entry else column.get("label", ""),
+                "description": entry.description if entry else column.get("description", ""),
+                "unit": (entry.unit if entry and entry.unit else "") or column.get("unit", ""),
+                "identifier": column.get("identifier", False),
+            }
+        )
+    return columns
 
 
 # --- Query description ----------------------------------------------------------------------------------------
@@ -446,15 +486,7 @@ def run(con, sql: str | None, params: list | None = None, *, timeout: float | No
         dog.cancel(token)
 
 
-def _path(table: Table) -> str:
-    from auzolan.datastore.selectors import parquet_path
-
-    return parquet_path(table)
-
-
 def _fields(compiler: Compiler, names: list[str]) -> list[dict]:
-    from auzolan.datastore.selectors import table_columns
-
     described = {c["name"]: c for c in table_columns(compiler.table)}
     return [
         {"name": n, "type": described[n].get("type", "text"), "label": described[n].get("label") or n} for n in names
@@ -546,7 +578,7 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
     extra = [n for n in key_names if n not in names]
     select = ", ".join([quote(n) for n in [*names, *extra]] + [ROW])
     where_sql = f" WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
-    path = _path(table)
+    path = parquet_path(table)
     order_sql = _order_sql(keys)
     # Late materialisation: the page's row numbers from the filter and sort columns alone, then only those rows.
     # Two statements: the row numbers come back as integers and go into the second one as constants, which DuckDB
@@ -660,7 +692,7 @@ def count(table: Table, query: Query) -> tuple[int, bool]:
     if known is not None:
         return known
     with shared_connection() as con:
-        return _count(con, _path(table), clauses, params, table)
+        return _count(con, parquet_path(table), clauses, params, table)
 
 
 def query_table(
@@ -744,7 +776,7 @@ def aggregate(table: Table, query: Query, *, group_by: list[str], aggregates: li
         f"ORDER BY {', '.join(order)} LIMIT {limit + 1} OFFSET {int(query.offset)}"
     )
     with shared_connection() as con:
-        records = run(con, sql, [_path(table), *params], fetch=lambda c: c.fetchall())
+        records = run(con, sql, [parquet_path(table), *params], fetch=lambda c: c.fetchall())
     rows = [{k: _jsonable(v) for k, v in zip(outputs, r, strict=True)} for r in records[:limit]]
     return {
         "group_by": group_by,
@@ -766,4 +798,4 @@ def export_sql(table: Table, query: Query, *, select_item=None) -> tuple[str, li
     where_sql = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     select = ", ".join(select_item(n, compiler.type_of(n)) if select_item else quote(n) for n in names)
     sql = f"SELECT {select} FROM {source_sql()}{where_sql}{_order_sql(keys)}"  # noqa: S608
-    return sql, [_path(table), *params], names
+    return sql, [parquet_path(table), *params], names

@@ -23,12 +23,15 @@ import json
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
+from xml.etree.ElementTree import iterparse
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from python_calamine import CalamineWorkbook
 
 from auzolan.core.errors import ValidationError
 from auzolan.core.inputs import JSONTooDeep, load_json
@@ -505,9 +508,6 @@ def _thousands(n: int) -> str:
 def _estimated_cells(path: str, fmt: str) -> int:
     """Cells of the largest sheet, without reading the sheets: an XLSX's declared `<dimension>`, else its XML size;
     an ODS's content size; an XLS or XLSB's file size."""
-    import re
-    import zipfile
-
     if fmt in ("xls", "xlsb") or not zipfile.is_zipfile(path):
         return os.path.getsize(path) // BINARY_BYTES_PER_CELL
     largest = 0
@@ -550,8 +550,6 @@ def prepare_spreadsheet(
     Merged header cells are filled with their value across the merged range; a header spread over several rows
     by vertical merges (a group label above sub-labels) gives labels such as "Budget 2026".
     """
-    from python_calamine import CalamineWorkbook
-
     cells = _estimated_cells(path, fmt)
     if cells > SPREADSHEET_MAX_CELLS:
         raise ReadError(
@@ -727,9 +725,6 @@ def prepare_spreadsheet(
 def _ods_merged_ranges(path: str, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Merged ranges of an ODS sheet (calamine gives none for ODS): the cells with `table:number-rows-spanned` or
     `table:number-columns-spanned`, read from content.xml in a streaming way."""
-    import zipfile
-    from xml.etree.ElementTree import iterparse
-
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
     name_attr, rows_rep = f"{{{table_ns}}}name", f"{{{table_ns}}}number-rows-repeated"
     cols_rep = f"{{{table_ns}}}number-columns-repeated"

@@ -26,7 +26,7 @@ from auzolan.core.ratelimit import ServerBusy
 from auzolan.datastore import sqlpool, sqlworker
 from auzolan.datastore.errors import explain
 from auzolan.datastore.models import Table
-from auzolan.datastore.query import Compiler, _path, timeout_seconds
+from auzolan.datastore.query import Compiler, parquet_path, timeout_seconds
 
 MAX_SQL_LENGTH = sqlworker.MAX_SQL_LENGTH
 DUCKDB_ERROR = sqlworker.DUCKDB_ERROR
@@ -59,7 +59,7 @@ def views(tables: list[Table]) -> list[dict]:
             {
                 "names": [view_name(table)] + (["data"] if index == 0 else []),
                 "columns": [c["name"] for c in table.columns],
-                "path": _path(table),
+                "path": parquet_path(table),
             }
         )
     return specs

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from auzolan.datastore.duck import connect, quote
 from auzolan.datastore.models import Table
+from auzolan.datastore.query import parquet_path, run, timeout_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ def _json(value):
 
 def compute(path: str, columns: list[dict], row_count: int, *, timeout: float = TIMEOUT) -> dict:
     """The statistics of the Parquet file at `path` (local) for the table's `columns` (name and type)."""
-    from auzolan.datastore.query import run
-
     approximate = row_count > EXACT_DISTINCT_THRESHOLD
     selects = []
     for column in columns:
@@ -123,9 +122,6 @@ def ensure_stats(table: Table, *, timeout: float | None = None) -> dict:
     """
     if table.stats or table.state != Table.State.READY or not table.parquet:
         return table.stats or {}
-    from auzolan.datastore.query import timeout_seconds
-    from auzolan.datastore.selectors import parquet_path
-
     try:
         computed = compute(parquet_path(table), table.columns, table.row_count, timeout=timeout or timeout_seconds())
     except Exception:

@@ -1,19 +1,30 @@
-"""Background jobs of the datastore."""
+"""Background jobs of the datastore: the entry points the task workers run (enqueued by `services`).
+
+The work itself lives with its subject: `ingestion.job.run_table_load`, `conformance.run_validation`,
+`export_jobs.run_export`.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks import task
 
+from auzolan.core.errors import ApplicationError
 from auzolan.core.jobs import job_task
+from auzolan.datastore import export_jobs
+from auzolan.datastore.conformance import run_validation
+from auzolan.datastore.ingestion.job import run_table_load
+from auzolan.datastore.models import Table, TableExport, ValidationReport
 
 
 @job_task
 def ingest(progress, *, table_id: str) -> dict:
-    """Load one resource version into its Parquet table (see ingestion.run_table_load)."""
-    from auzolan.datastore.ingestion import run_table_load
-    from auzolan.datastore.models import Table
-
+    """Load one resource version into its Parquet table (see ingestion.job.run_table_load)."""
     table = Table.objects.select_related("version", "resource").get(pk=table_id)
     table = run_table_load(table=table, progress=progress)
     return {
@@ -27,9 +38,6 @@ def ingest(progress, *, table_id: str) -> dict:
 @job_task
 def validate_version(progress, *, report_id: str) -> dict:
     """Validate one resource version against its dataset's schema (see conformance.run_validation)."""
-    from auzolan.datastore.conformance import run_validation
-    from auzolan.datastore.models import ValidationReport
-
     report = ValidationReport.objects.select_related("version", "schema").get(pk=report_id)
     report = run_validation(report=report, progress=progress)
     if report.valid:
@@ -43,18 +51,9 @@ def validate_version(progress, *, report_id: str) -> dict:
     return {"message": message, "report": report.pk, "valid": report.valid, "errors": report.error_count}
 
 
-from django_tasks import task  # noqa: E402
-
-
 @task()
 def validate_version_unowned(report_id: str) -> None:
     """The same validation when nobody owns the job (the uploader's account was deleted)."""
-    import contextlib
-
-    from auzolan.core.errors import ApplicationError
-    from auzolan.datastore.conformance import run_validation
-    from auzolan.datastore.models import ValidationReport
-
     report = ValidationReport.objects.select_related("version", "schema").get(pk=report_id)
     with contextlib.suppress(ApplicationError):  # the message is stored in the report
         run_validation(report=report)
@@ -64,6 +63,12 @@ def validate_version_unowned(report_id: str) -> None:
 def export_table(export_id: str) -> None:
     """Produce a background export (see export_jobs.run_export): it takes a place among the N that may run at once,
     or enqueues itself again a few seconds later."""
-    from auzolan.datastore.export_jobs import run_export
+    if not export_jobs.run_export(export_id=export_id):
+        export_enqueue(export_id, delay=export_jobs.WAIT_SECONDS)
 
-    run_export(export_id=export_id)
+
+def export_enqueue(export_id, *, delay: float = 0) -> None:
+    """Queue `export_table` for the export (after `delay` seconds), and note the task on the export."""
+    queued = export_table.using(run_after=timezone.now() + timedelta(seconds=delay)) if delay else export_table
+    result = queued.enqueue(export_id=str(export_id))
+    TableExport.objects.filter(pk=export_id).update(task_result_id=str(result.id))

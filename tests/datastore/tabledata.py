@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from pathlib import Path
+
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from auzolan.catalog import services as catalog_services
 from auzolan.datastore import selectors
+from tests.catalog.factories import DatasetFactory
+from tests.organisations.factories import MembershipFactory
 from tests.tasks import run_queued_tasks
 
 CSV = (
@@ -32,9 +41,6 @@ def load(editor, dataset, content: str | bytes = CSV, name: str = "subventions.c
 
 def load_published(content: str | bytes = CSV, name: str = "subventions.csv"):
     """A published dataset of a new organisation whose editor uploads `content`: (dataset, resource, table)."""
-    from tests.catalog.factories import DatasetFactory
-    from tests.organisations.factories import MembershipFactory
-
     membership = MembershipFactory(role="editor")
     dataset = DatasetFactory(organisation=membership.organisation, state="published")
     resource, table = load(membership.user, dataset, content, name)
@@ -42,20 +48,11 @@ def load_published(content: str | bytes = CSV, name: str = "subventions.csv"):
 
 
 def preview_path(dataset, resource) -> str:
-    from django.urls import reverse
-
     return reverse("datastore:preview", kwargs={"slug": dataset.slug, "resource": resource.identifier})
 
 
 def equipements_csv(rows: int = 6) -> str:
     """A file shaped like the demo's "Équipements publics" (SCDL équipements: 21 columns, EQUIP_LAT/EQUIP_LONG)."""
-    import csv
-    import io
-    import json
-    from pathlib import Path
-
-    from django.conf import settings
-
     schema = json.loads((Path(settings.BASE_DIR) / "data/schemas/scdl/equipements.json").read_text(encoding="utf-8"))
     names = [field["name"] for field in schema["fields"]]
     buffer = io.StringIO()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.http import QueryDict
 
 from auzolan.core.errors import ValidationError
 from auzolan.datastore import charts
@@ -65,8 +66,6 @@ def test_form_choices_offer_numeric_measures_only():
 
 
 def test_without_chart_keeps_the_other_parameters():
-    from django.http import QueryDict
-
     params = QueryDict("chart=bar&chart_by=commune&chart_agg=count&q=x&montant__gte=3")
     assert charts.without_chart(params).urlencode() == "q=x&montant__gte=3"
 

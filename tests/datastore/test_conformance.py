@@ -14,7 +14,7 @@ from auzolan.catalog.models import Dataset, TableSchema
 from auzolan.catalog.quality import quality_report
 from auzolan.core.errors import ApplicationError
 from auzolan.core.models import Job
-from auzolan.datastore import conformance
+from auzolan.datastore import selectors, services
 from auzolan.datastore.models import ValidationReport
 from tests.catalog.factories import DatasetFactory, TableSchemaFactory
 from tests.datastore.files import xlsx
@@ -147,7 +147,7 @@ def test_schema_change_validates_the_current_versions_again(editor, subventions)
     catalog_services.dataset_update(actor=editor, dataset=dataset, revision=dataset.revision, schema=strict)
     assert ValidationReport.objects.count() == 2
     run_queued_tasks()
-    latest = conformance.latest_report(resource.current_version)
+    latest = selectors.latest_report(resource.current_version)
     assert latest.schema == strict and not latest.valid
     assert not schema_criterion(dataset)["ok"]
 
@@ -183,7 +183,7 @@ def test_restart_button_permissions(client, editor, dataset):
     assert response.status_code == 302 and response["Location"] == report_url(dataset, resource)
     assert ValidationReport.objects.count() == 2
     with pytest.raises(ApplicationError):
-        conformance.version_validate(actor=MembershipFactory(role="editor").user, version=resource.current_version)
+        services.version_validate(actor=MembershipFactory(role="editor").user, version=resource.current_version)
 
 
 @pytest.mark.django_db

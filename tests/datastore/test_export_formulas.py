@@ -8,10 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 
 import duckdb
 import pytest
+from python_calamine import CalamineWorkbook
 
+from auzolan.core import spreadsheets
 from tests.catalog.factories import DatasetFactory
 from tests.datastore.tabledata import load
 from tests.organisations.factories import MembershipFactory
@@ -53,8 +56,6 @@ def csv_rows(content: bytes) -> list[list[str]]:
 
 
 def test_shared_definition_of_dangerous_starts():
-    from auzolan.core import spreadsheets
-
     assert spreadsheets.FORMULA_PREFIXES == ("=", "+", "-", "@", "\t", "\r")
     assert {value[0] for value in DANGEROUS} == set(spreadsheets.FORMULA_PREFIXES)  # every prefix is tried below
     for value in DANGEROUS:
@@ -120,15 +121,11 @@ def test_json_and_parquet_are_machine_formats_and_keep_the_bytes(client, formula
 
 
 def test_xlsx_writes_every_dangerous_start_as_a_text_cell(client, formulas):
-    from python_calamine import CalamineWorkbook
-
     resource, values = formulas
     content = export(client, resource, format="xlsx")
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name("Données").to_python()
     assert [row[1] for row in rows[1:]] == values  # shown as typed, never run
     assert rows[2][2] == -12.5
-    import zipfile
-
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
 

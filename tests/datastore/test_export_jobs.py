@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import uuid
 
 import pytest
@@ -16,6 +17,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
+from python_calamine import CalamineWorkbook
 
 from auzolan.catalog import services as catalog_services
 from auzolan.core.errors import ValidationError
@@ -66,8 +68,6 @@ def streamed(response) -> bytes:
 
 
 def read_xlsx(content: bytes) -> list[list]:
-    from python_calamine import CalamineWorkbook
-
     return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name("Données").to_python()
 
 
@@ -455,8 +455,6 @@ def test_progress_is_reported_in_rows_for_every_format(published, fmt, monkeypat
     reports = []
     spec = exports.parse_spec({"format": fmt})
     path = exports.export_file(table, spec, timeout=60, progress=lambda done, total: reports.append((done, total)))
-    import os
-
     os.unlink(path)
     assert reports and reports[-1] == (ROWS, ROWS)
     assert all(done <= total for done, total in reports)

@@ -6,11 +6,15 @@ import csv
 import datetime
 import io
 import json
+import zipfile
 
 import duckdb
 import pytest
 from django.core.cache import cache
+from python_calamine import CalamineWorkbook
 
+from auzolan.datastore import exports
+from auzolan.datastore.exports import XLSX_MAX_CELL, _fit_text
 from tests.catalog.factories import DatasetFactory
 from tests.datastore.tabledata import load
 from tests.organisations.factories import MembershipFactory
@@ -85,15 +89,11 @@ TYPED = (
 
 
 def read_xlsx(content: bytes) -> dict[str, list[list]]:
-    from python_calamine import CalamineWorkbook
-
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     return {name: workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names}
 
 
 def sheet_xml(content: bytes, n: int = 1) -> str:
-    import zipfile
-
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         return z.read(f"xl/worksheets/sheet{n}.xml").decode()
 
@@ -131,8 +131,6 @@ def test_xlsx_cells_are_typed_with_a_bold_frozen_header(client, editor_dataset):
     xml = sheet_xml(content)
     assert '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' in xml
     assert '<autoFilter ref="A1:G8"/>' in xml
-    import zipfile
-
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         styles = z.read("xl/styles.xml").decode()
     # bold header; date formats; "0" is Excel's built-in number format 1 (a 14-digit identifier in full)
@@ -183,8 +181,6 @@ def test_xlsx_truncates_long_text_with_a_note(client, editor_dataset):
 
 
 def test_fit_text_counts_utf16_units():
-    from auzolan.datastore.exports import XLSX_MAX_CELL, _fit_text
-
     text, cut = _fit_text("😀" * 20_000, "[x]")  # 40,000 UTF-16 units
     assert cut == 1 and len(text.encode("utf-16-le")) // 2 <= XLSX_MAX_CELL and text.endswith("😀[x]")
     assert _fit_text("a" * XLSX_MAX_CELL, "[x]") == ("a" * XLSX_MAX_CELL, 0)
@@ -192,8 +188,6 @@ def test_fit_text_counts_utf16_units():
 
 
 def test_xlsx_over_the_row_limit_is_refused_before_writing(client, editor_dataset, monkeypatch, tmp_path):
-    from auzolan.datastore import exports
-
     resource, _table = load(*editor_dataset)
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 4)  # header + 3 rows
     (tmp_path / "tmp").mkdir()
@@ -231,8 +225,6 @@ def test_openapi_documents_xlsx(client):
 
 
 def test_xlsx_over_the_cell_budget_is_refused_at_once_with_the_alternatives(client, editor_dataset, monkeypatch):
-    from auzolan.datastore import exports
-
     resource, _table = load(*editor_dataset)
     url = f"/api/v1/resources/{resource.identifier}/data/export"
     monkeypatch.setattr(exports, "XLSX_MAX_CELLS", 10)

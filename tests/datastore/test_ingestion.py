@@ -5,12 +5,17 @@ from __future__ import annotations
 import duckdb
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from auzolan.catalog import services as catalog_services
 from auzolan.core.errors import ApplicationError
 from auzolan.core.models import Job
-from auzolan.datastore import ingestion, selectors
+from auzolan.datastore import query, reading, selectors, services
+from auzolan.datastore.ingestion import casts
+from auzolan.datastore.ingestion.direct import load_direct
+from auzolan.datastore.ingestion.pipeline import load_file
+from auzolan.datastore.ingestion.staged import load_staged
 from auzolan.datastore.models import ColumnDescription, Table
 from tests.catalog.factories import DatasetFactory
 from tests.organisations.factories import MembershipFactory
@@ -52,7 +57,7 @@ def test_upload_starts_a_job_that_loads_the_table(editor, dataset):
     ]
     assert table.report["encoding"] == "windows-1252" and table.report["delimiter"] == ";"
     assert Job.objects.get(pk=table.job_id).state == Job.State.SUCCEEDED
-    rows, total = selectors.query_table(table, sort=["-montant"], limit=2)
+    rows, total = query.query_table(table, sort=["-montant"], limit=2)
     assert total == 3 and [r["commune"] for r in rows] == ["Bayonne", "Anglet"]
 
 
@@ -61,7 +66,7 @@ def test_failed_reload_keeps_the_previous_table(editor, dataset):
     resource = upload(editor, dataset)
     run_queued_tasks()
     first = Table.objects.get(resource=resource)
-    reload = ingestion.table_reload(actor=editor, version=resource.current_version, column_types={"commune": "date"})
+    reload = services.table_reload(actor=editor, version=resource.current_version, column_types={"commune": "date"})
     run_queued_tasks()
     reload.refresh_from_db()
     assert reload.state == Table.State.FAILED and "Choisissez un autre type" in reload.error
@@ -73,7 +78,7 @@ def test_failed_reload_keeps_the_previous_table(editor, dataset):
 def test_reload_with_corrected_type_reports_rejected_rows(editor, dataset):
     resource = upload(editor, dataset, "code;n\n12;1\nAB;2\n7;3\n")
     run_queued_tasks()
-    ingestion.table_reload(actor=editor, version=resource.current_version, column_types={"code": "integer"})
+    services.table_reload(actor=editor, version=resource.current_version, column_types={"code": "integer"})
     run_queued_tasks()
     table = selectors.current_table(resource)
     assert table.row_count == 2 and table.report["rejected"][0]["row"] == 3
@@ -128,7 +133,7 @@ def test_page_is_a_404_for_others(client, editor, dataset):
 def test_reload_is_refused_to_others(editor, dataset):
     resource = upload(editor, dataset)
     with pytest.raises(ApplicationError):
-        ingestion.table_reload(actor=MembershipFactory(role="editor").user, version=resource.current_version)
+        services.table_reload(actor=MembershipFactory(role="editor").user, version=resource.current_version)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -136,23 +141,21 @@ def test_query_table_filters_are_parameters(editor, dataset):
     resource = upload(editor, dataset)
     run_queued_tasks()
     table = selectors.current_table(resource)
-    F = selectors.Filter
-    rows, total = selectors.query_table(table, filters=[F("montant", "gt", 10)], fields=["commune"])
+    F = query.Filter
+    rows, total = query.query_table(table, filters=[F("montant", "gt", 10)], fields=["commune"])
     assert total == 2 and rows == [{"commune": "Bayonne"}, {"commune": "Anglet"}]
-    rows, total = selectors.query_table(table, filters=[F("commune", "contains", "' OR 1=1 --")])
+    rows, total = query.query_table(table, filters=[F("commune", "contains", "' OR 1=1 --")])
     assert total == 0
-    rows, total = selectors.query_table(table, filters=[F("commune", "in", ["Anglet", "Biarritz"])])
+    rows, total = query.query_table(table, filters=[F("commune", "in", ["Anglet", "Biarritz"])])
     assert total == 2
     with pytest.raises(ApplicationError):
-        selectors.query_table(table, sort=['commune" DESC; DROP TABLE x; --'])
+        query.query_table(table, sort=['commune" DESC; DROP TABLE x; --'])
     with pytest.raises(ApplicationError):
-        selectors.query_table(table, filters=[F("montant", "gt", "pas un nombre")])
+        query.query_table(table, filters=[F("montant", "gt", "pas un nombre")])
 
 
 @pytest.mark.django_db(transaction=True)
 def test_ingest_command(editor, dataset):
-    from django.core.management import call_command
-
     resource = upload(editor, dataset)
     call_command("ingest", str(resource.current_version.pk))
     assert selectors.current_table(resource).row_count == 3
@@ -161,15 +164,15 @@ def test_ingest_command(editor, dataset):
 def test_types_are_inferred_on_a_sample_and_a_missed_value_widens_the_column(tmp_path, monkeypatch):
     """A value the sample misses never rejects its row nor becomes NULL: its (inferred) column is typed again on
     every row, with a warning. A type chosen by the editor still rejects the row."""
-    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 3)
-    monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)  # head rows 0-2 plus every 5th row (10 rows)
+    monkeypatch.setattr(casts, "SAMPLE_HEAD", 3)
+    monkeypatch.setattr(casts, "SAMPLE_SPREAD", 2)  # head rows 0-2 plus every 5th row (10 rows)
     rows = [f"{i};{i};6410{i % 10};{i};2024-01-0{1 + i % 9};;{i}" for i in range(10)]
     rows[6] = "6;1,5;01000;AB;2024-01-07 10:30;late;6"  # row 8 of the file, outside the sample
     rows[7] = "7;7;64107;7;2024-01-08;;x"
     source = tmp_path / "t.csv"
     # Neutral names: a column named "cp" or "code" would be an identifier, text from the start (test_messy_files).
     source.write_text("id;montant;zone;classe;quand;rare;choisi\n" + "\n".join(rows) + "\n")
-    result = ingestion.load_file(str(source), name="t.csv", workdir=str(tmp_path), column_types={"choisi": "integer"})
+    result = load_file(str(source), name="t.csv", workdir=str(tmp_path), column_types={"choisi": "integer"})
     types = {c["name"]: c["type"] for c in result.columns}
     assert types == {
         "id": "integer",
@@ -190,19 +193,17 @@ def test_types_are_inferred_on_a_sample_and_a_missed_value_widens_the_column(tmp
 
 
 def test_without_a_missed_value_the_sample_types_hold(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 3)
-    monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)
+    monkeypatch.setattr(casts, "SAMPLE_HEAD", 3)
+    monkeypatch.setattr(casts, "SAMPLE_SPREAD", 2)
     source = tmp_path / "t.csv"
     source.write_text("id;rare\n" + "".join(f"{i};{'oui' if i == 7 else ''}\n" for i in range(10)))
-    result = ingestion.load_file(str(source), name="t.csv", workdir=str(tmp_path))
+    result = load_file(str(source), name="t.csv", workdir=str(tmp_path))
     assert {c["name"]: c["type"] for c in result.columns} == {"id": "integer", "rare": "boolean"}
     assert result.row_count == 10 and not result.warnings and result.report["rejected_rows"] == 0
 
 
 def _both_paths(tmp_path, name: str, text: str, column_types=None):
     """(direct result or None, staged result) of the same file, each in its own work directory."""
-    from auzolan.datastore import reading
-
     source = tmp_path / name
     source.write_bytes(text.encode())
     out = []
@@ -212,14 +213,10 @@ def _both_paths(tmp_path, name: str, text: str, column_types=None):
         prepared = reading.prepare(str(source), name=name)
         try:
             if kind == "direct":
-                out.append(
-                    ingestion._load_direct(prepared, workdir=str(work), column_types=column_types or {}, step=print)
-                )
+                out.append(load_direct(prepared, workdir=str(work), column_types=column_types or {}, step=print))
             else:
                 out.append(
-                    ingestion._load_staged(
-                        prepared, name=name, workdir=str(work), column_types=column_types or {}, step=print
-                    )
+                    load_staged(prepared, name=name, workdir=str(work), column_types=column_types or {}, step=print)
                 )
         finally:
             prepared.cleanup()
@@ -234,8 +231,8 @@ def test_direct_path_equals_the_staged_path(tmp_path, monkeypatch):
     """The CSV read straight into Parquet gives the staged path's table and report: blank rows, broken lines
     with their line numbers, short rows, a sparse column, an unnamed column empty or filled late, a missed
     value that widens its column (each misfit costs one more pass)."""
-    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 4)
-    monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)
+    monkeypatch.setattr(casts, "SAMPLE_HEAD", 4)
+    monkeypatch.setattr(casts, "SAMPLE_SPREAD", 2)
     lines = [
         "1;2024-01-02;10;;x;;",
         "2;2024-01-03;11,5;;y;;",
@@ -306,8 +303,8 @@ def test_direct_path_reads_lines_of_several_megabytes(tmp_path):
 def test_direct_path_widens_four_columns_missed_by_the_head(tmp_path, monkeypatch):
     """Four inferred columns misfit after the head: each costs one aborted pass (DIRECT_ATTEMPTS = 5), the file
     still loads directly, and gives the staged path's table and report."""
-    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 2)
-    monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)
+    monkeypatch.setattr(casts, "SAMPLE_HEAD", 2)
+    monkeypatch.setattr(casts, "SAMPLE_SPREAD", 2)
     lines = [f"{i};{i}5,5;2024-01-0{1 + i};oui;{i}" for i in range(8)]
     # Outside the staged path's sample too (rows 0-1 and every 4th row), so both give the same warnings.
     lines[3] = "3;à définir;2024-01-04;oui;3"  # not a placeholder (n/a would be a missing value)

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from auzolan.catalog import services as catalog_services
 from auzolan.core.models import Job
 from auzolan.datastore import selectors
 from auzolan.datastore.models import Table
@@ -123,8 +124,6 @@ def test_the_status_is_for_the_dataset_editors_only(client, published):
 def test_no_block_for_a_file_that_is_no_table(client, published):
     editor, dataset, _resource = published
     client.force_login(editor)
-    from auzolan.catalog import services as catalog_services
-
     pdf = catalog_services.resource_add(
         actor=editor,
         dataset=dataset,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from auzolan.datastore import maps
+from config.settings import tile_source
 from tests.catalog.factories import DatasetFactory
 from tests.datastore.tabledata import load
 from tests.organisations.factories import MembershipFactory
@@ -175,8 +177,6 @@ def test_page_lists_the_first_positions_and_loads_leaflet_locally(client, publis
 
 
 def test_leaflet_is_served_by_staticfiles():
-    from django.contrib.staticfiles import finders
-
     assert finders.find("vendor/leaflet/leaflet.js") and finders.find("vendor/leaflet/leaflet.css")
 
 
@@ -238,8 +238,6 @@ def test_endpoint_of_an_unpublished_dataset_is_a_404(client, publish):
 
 
 def test_tile_source_for_the_csp():
-    from config.settings import tile_source
-
     assert tile_source("") == ""
     assert tile_source("/tuiles/{z}/{x}/{y}.png") == ""
     assert tile_source("https://tuiles.example.org/{z}/{x}/{y}.png") == "https://tuiles.example.org"

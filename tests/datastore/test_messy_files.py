@@ -4,14 +4,24 @@ the editor's load report page and the public preview where the user meets them."
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+import xlsxwriter
 from django.urls import reverse
 
-from auzolan.datastore import ingestion, reading
+from auzolan.core.errors import ValidationError
+from auzolan.datastore import charts, reading, selectors
+from auzolan.datastore.ingestion import casts
+from auzolan.datastore.models import ColumnDescription
 from tests.catalog.factories import DatasetFactory
+from tests.datastore.files import ods, xlsx
 from tests.datastore.tabledata import load as upload_and_load
+from tests.datastore.test_ingestion import _both_paths
 from tests.datastore.test_reading import load
 from tests.organisations.factories import MembershipFactory
+from tests.tasks import run_queued_tasks
 
 
 def codes(result) -> list[str]:
@@ -74,9 +84,7 @@ def test_short_rows_are_reported_with_their_line_numbers_and_long_rows_once(tmp_
 
 
 def test_short_rows_are_the_same_on_both_paths_and_the_list_is_capped(tmp_path, monkeypatch):
-    from tests.datastore.test_ingestion import _both_paths
-
-    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 50)
+    monkeypatch.setattr(casts, "SAMPLE_HEAD", 50)
     lines = [f"{i};{i}" if i % 2 else f"{i};{i};x" for i in range(300)]
     direct, staged = _both_paths(tmp_path, "s.csv", "a;b;c\n" + "\n".join(lines) + "\n")
     assert direct is not None
@@ -138,9 +146,7 @@ def test_mixed_line_endings_and_short_rows_on_the_report_page(client, editor, da
 
 
 def test_a_short_row_after_the_head_is_found_by_the_guarded_pass(tmp_path, monkeypatch):
-    from tests.datastore.test_ingestion import _both_paths
-
-    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 5)
+    monkeypatch.setattr(casts, "SAMPLE_HEAD", 5)
     lines = [f"{i};{i};{i}" for i in range(40)]
     lines[30] = "30;30"
     lines[10] = ";;"  # a blank row before it: line numbers count it
@@ -213,10 +219,8 @@ def test_a_number_type_chosen_by_the_editor_takes_units_and_placeholders(tmp_pat
 
 
 def test_a_placeholder_after_the_head_widens_nothing_away(tmp_path, monkeypatch):
-    from tests.datastore.test_ingestion import _both_paths
-
-    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 3)
-    monkeypatch.setattr(ingestion, "SAMPLE_SPREAD", 2)
+    monkeypatch.setattr(casts, "SAMPLE_HEAD", 3)
+    monkeypatch.setattr(casts, "SAMPLE_SPREAD", 2)
     lines = [f"{i};{i * 10} €" for i in range(12)]
     lines[9] = "9;n.d."
     direct, staged = _both_paths(tmp_path, "p.csv", "id;montant\n" + "\n".join(lines) + "\n")
@@ -278,8 +282,6 @@ def test_identifiers_stay_text_by_name_and_by_pattern(tmp_path):
 
 
 def test_spreadsheet_cells_written_as_text_stay_text(tmp_path):
-    import xlsxwriter
-
     path = tmp_path / "src.xlsx"
     workbook = xlsxwriter.Workbook(str(path))
     sheet = workbook.add_worksheet("Dossiers")
@@ -296,9 +298,6 @@ def test_spreadsheet_cells_written_as_text_stay_text(tmp_path):
 
 
 def test_the_chart_builder_never_sums_an_identifier():
-    from auzolan.core.errors import ValidationError
-    from auzolan.datastore import charts
-
     columns = [
         {"name": "idAttribuant", "type": "integer", "label": ""},  # a table loaded before identifiers were kept text
         {"name": "code", "type": "integer", "label": "", "identifier": True},
@@ -388,8 +387,6 @@ def test_a_file_without_title_keeps_its_first_line_as_header(tmp_path):
 
 
 def _titled_workbook(path):
-    import xlsxwriter
-
     workbook = xlsxwriter.Workbook(str(path))
     sheet = workbook.add_worksheet("Subventions")
     sheet.merge_range("A1:D1", "Subventions aux associations — exercice 2024")
@@ -429,8 +426,6 @@ def test_a_spreadsheet_with_a_title_notes_and_merged_cells(tmp_path):
 
 def test_a_legacy_xls_with_a_title_notes_and_merged_cells(tmp_path):
     """Excel 97-2003: calamine gives the merged ranges as for XLSX (fixture written by data/make_xls.py)."""
-    from pathlib import Path
-
     content = (Path(__file__).with_name("data") / "titre-fusion-excel97.xls").read_bytes()
     result, rows, types = load(tmp_path, "s.xls", content)
     assert [c["name"] for c in result.columns] == ["Commune", "Association", "SIRET", "Montant"]
@@ -440,8 +435,6 @@ def test_a_legacy_xls_with_a_title_notes_and_merged_cells(tmp_path):
 
 
 def test_an_ods_with_a_title_and_merged_cells(tmp_path):
-    from tests.datastore.files import ods
-
     sheet = [
         ["Effectifs des écoles — rentrée 2024", "", ""],
         ["", "", ""],
@@ -458,9 +451,6 @@ def test_an_ods_with_a_title_and_merged_cells(tmp_path):
 
 
 def test_the_header_row_chosen_on_the_report_page_reloads(client, editor, dataset):
-    from auzolan.datastore import selectors
-    from tests.tasks import run_queued_tasks
-
     resource, table = upload_and_load(editor, dataset, TITLED, name="titre.csv")
     assert table.report["header_row"] == 4
     page = report_page(client, editor, dataset, resource)
@@ -517,8 +507,6 @@ def test_the_editor_sets_a_unit_in_the_data_dictionary(client, editor, dataset):
         "montant": "€",  # as found: stored empty, the next load's unit applies
         "taux": "% du budget",
     }
-    from auzolan.datastore.models import ColumnDescription
-
     assert ColumnDescription.objects.get(resource=resource, name="montant").unit == ""
 
 
@@ -526,9 +514,7 @@ def test_the_editor_sets_a_unit_in_the_data_dictionary(client, editor, dataset):
 def test_short_rows_of_a_large_file_are_scanned_exactly(tmp_path, monkeypatch, doubtful):
     """Past the head, short rows are found by one more scan of two columns; a padded row whose first cell is empty
     (blank, or not) makes it scan again with the exact test."""
-    from tests.datastore.test_ingestion import _both_paths
-
-    monkeypatch.setattr(ingestion, "SAMPLE_HEAD", 5)
+    monkeypatch.setattr(casts, "SAMPLE_HEAD", 5)
     lines = [f"{i};{i};{i}" for i in range(40)]
     lines[2] = "2;2"  # in the head: the file is scanned after the pass
     lines[20] = "20"
@@ -544,8 +530,6 @@ def test_short_rows_of_a_large_file_are_scanned_exactly(tmp_path, monkeypatch, d
 
 def test_json_strings_of_digits_are_identifiers(tmp_path):
     """A JSON string of digits is a code, like a spreadsheet cell typed as text (a neutral name: not by name)."""
-    import json
-
     data = [
         {"zone": "64102", "nom": "Bayonne", "habitants": 51411},
         {"zone": "64024", "nom": "Anglet", "habitants": 42288},
@@ -556,7 +540,5 @@ def test_json_strings_of_digits_are_identifiers(tmp_path):
 
 
 def test_a_spreadsheet_with_only_a_header_is_an_empty_table(tmp_path):
-    from tests.datastore.files import xlsx
-
     result, rows, types = load(tmp_path, "v.xlsx", xlsx({"Vide": [["commune", "montant"]]}))
     assert rows == [] and types == {"commune": "text", "montant": "text"} and "empty-table" in codes(result)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from io import StringIO
 
+import duckdb
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from auzolan.datastore import stats
@@ -66,8 +69,6 @@ def test_stats_are_computed_lazily_for_older_tables(client, loaded):
 
 
 def test_stats_top_values_skipped_above_the_threshold(tmp_path):
-    import duckdb
-
     path = str(tmp_path / "t.parquet")
     duckdb.sql(f"COPY (SELECT 'v' || i AS name FROM range(60) t(i)) TO '{path}' (FORMAT parquet)")  # noqa: S608
     computed = stats.compute(path, [{"name": "name", "type": "text"}], 60)
@@ -154,10 +155,6 @@ def test_dataset_page_links_to_the_preview(client, loaded):
 
 
 def test_table_stats_command_fills_missing_stats(loaded):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     _editor, _dataset, _resource, table = loaded
     Table.objects.filter(pk=table.pk).update(stats={})
     out = StringIO()

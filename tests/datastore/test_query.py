@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from auzolan.catalog import services as catalog_services
 from auzolan.core.errors import ApplicationError
 from auzolan.datastore import query, selectors
 from auzolan.datastore.duck import connect
 from tests.catalog.factories import DatasetFactory
 from tests.datastore.tabledata import CSV, load
 from tests.organisations.factories import MembershipFactory
+from tests.tasks import run_queued_tasks
 
 
 @pytest.fixture
@@ -67,7 +70,7 @@ def test_fields_sort_and_limits(table):
     assert page.rows[-1] == {"commune": "Biarritz", "montant": None}  # NULLS LAST
     page = query.search(table, query.parse_params({"limit": "2", "offset": "4"}))
     assert len(page.rows) == 1 and page.total == 5 and page.next_cursor is None
-    rows, total = selectors.query_table(table, sort=["-montant"], limit=1)
+    rows, total = query.query_table(table, sort=["-montant"], limit=1)
     assert total == 5 and rows[0]["commune"] == "Bayonne"
 
 
@@ -177,7 +180,8 @@ def test_late_materialisation_equals_a_single_query(table, params):
         f"{query._order_sql(compiler.order(parsed.sort))} LIMIT {parsed.limit} OFFSET {parsed.offset}"
     )
     con = connect()
-    expected = [dict(zip(names, r, strict=True)) for r in con.execute(sql, [query._path(table), *values]).fetchall()]
+    records = con.execute(sql, [query.parquet_path(table), *values]).fetchall()
+    expected = [dict(zip(names, r, strict=True)) for r in records]
     con.close()
     assert page.rows == [{n: query._jsonable(v) for n, v in r.items()} for r in expected]
 
@@ -202,8 +206,6 @@ def test_the_query_connection_is_reused_until_an_interrupt(table, settings):
 def test_the_total_is_counted_once_per_table_and_filters(table, monkeypatch):
     """A first page counts its total in the same statement as its row numbers (exact); next pages (offset or cursor)
     and the same question again take it from the cache; a cursor page whose total is not cached counts it alone."""
-    from django.core.cache import cache
-
     alone, statements = [], []
     counted, ran = query._count_rows, query.run
     monkeypatch.setattr(query, "_count_rows", lambda *args: alone.append(1) or counted(*args))
@@ -232,9 +234,6 @@ def test_the_total_is_counted_once_per_table_and_filters(table, monkeypatch):
 
 def test_a_new_version_is_counted_again(table, monkeypatch):
     """The cache key is the table (identifier and Parquet file): a new version's table never reads the old total."""
-    from auzolan.catalog import services as catalog_services
-    from tests.tasks import run_queued_tasks
-
     assert communes(table, montant__gte="0")[1] == 4
     editor = table.resource.dataset.organisation.memberships.get().user
     extra = "".join(f"Commune {i};{i};2024-01-01;1;x\n" for i in range(10))

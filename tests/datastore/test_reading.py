@@ -8,9 +8,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import xlsxwriter
 
 from auzolan.datastore import reading
-from auzolan.datastore.ingestion import load_file
+from auzolan.datastore.duck import connect
+from auzolan.datastore.ingestion.pipeline import load_file
 from tests.datastore.files import ods, xlsx
 
 
@@ -232,8 +234,6 @@ def test_broken_xls_fails_clearly(tmp_path):
 
 
 def _xlsxwriter_file(path, build) -> bytes:
-    import xlsxwriter
-
     workbook = xlsxwriter.Workbook(str(path))
     build(workbook.add_worksheet("Budget"))
     workbook.close()
@@ -337,8 +337,6 @@ def test_corrected_type_that_fits_nothing_fails_with_advice(tmp_path):
 
 
 def test_no_extension_is_installed_or_loaded_from_the_network():
-    from auzolan.datastore.duck import connect
-
     con = connect()
     settings = dict(
         con.execute(

@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 
 from auzolan.core import ratelimit
+from auzolan.datastore import sql, sqlpool
 from tests.catalog.factories import DatasetFactory
 from tests.datastore.tabledata import load
 from tests.datastore.test_sql_limits import ENDLESS, HUGE_VALUE, SLOW_FUNCTION, UNINTERRUPTIBLE
@@ -190,8 +191,6 @@ def test_other_pages_are_served_while_queries_run_until_their_limit(live_server,
 
 
 def test_no_worker_can_start_is_a_503_with_retry_after(client, loaded, monkeypatch):
-    from auzolan.datastore import sql, sqlpool
-
     class Unstartable:
         def __init__(self, *args, **kwargs):
             pass

@@ -12,7 +12,8 @@ import pytest
 from django.test import override_settings
 
 from auzolan.core.errors import ApplicationError
-from auzolan.datastore import sql
+from auzolan.core.ratelimit import ServerBusy
+from auzolan.datastore import sql, sqlpool
 from tests.datastore import test_sql
 
 #: Long, uninterruptible single function calls (one huge string): DuckDB's interrupt does not stop them.
@@ -150,9 +151,6 @@ def test_no_worker_outlives_the_pool(loaded):
 
 
 def test_all_workers_busy_is_a_503_after_the_wait(loaded, quick):
-    from auzolan.core.ratelimit import ServerBusy
-    from auzolan.datastore import sqlpool
-
     table = loaded[3]
     quick.DATASTORE_SQL_WORKERS = 1
     sql.shutdown()

@@ -2,11 +2,15 @@
 to the row engine whenever the two readers could differ."""
 
 import json
+import random
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from auzolan.datastore.validation import columnar, validate
+from auzolan.datastore.validation import columnar, french, validate
+from auzolan.datastore.validation.columnar import _Column
+from auzolan.datastore.validation.engine import CELL, FieldPlan
 from auzolan.datastore.validation.sources import open_csv
 
 DATA = Path(__file__).parent / "data"
@@ -239,9 +243,9 @@ def test_many_distinct_bad_values_same_report_as_the_row_engine(tmp_path, monkey
     assert fast["stats"]["rows"] == rows["stats"]["rows"] == 4000
     assert fast["warnings"] == rows["warnings"]
     # every French check found errors, so the comparison covers them all
-    french = {"french-siret-value", "french-siren-value", "french-insee-code-value", "code-postal"}
-    french |= {"phone-number-value", "french-gps-coordinates", "nomenclature-actes-value", "year-interval-value"}
-    assert french | {"one-of-required", "type-error", "constraint-error"} <= set(rows["stats"]["types"])
+    french_codes = {"french-siret-value", "french-siren-value", "french-insee-code-value", "code-postal"}
+    french_codes |= {"phone-number-value", "french-gps-coordinates", "nomenclature-actes-value", "year-interval-value"}
+    assert french_codes | {"one-of-required", "type-error", "constraint-error"} <= set(rows["stats"]["types"])
     assert {"blank-row", "missing-cell", "extra-cell"} <= set(rows["stats"]["types"])
 
 
@@ -263,8 +267,6 @@ def test_counts_stay_exact_when_the_listed_errors_are_capped(tmp_path, monkeypat
 
 def test_french_checks_run_in_duckdb_not_per_value_in_python(tmp_path, monkeypatch):
     """Only the values SQL cannot judge exactly (here, not plain ASCII) reach the Python SIRET check."""
-    from auzolan.datastore.validation import french
-
     path = tmp_path / "sirets.csv"
     sirets = [f"{10**13 + i * 7919}" for i in range(3000)] + ["1234567890123²"]
     path.write_text("siret\n" + "\n".join(sirets) + "\n", encoding="utf-8")
@@ -316,8 +318,6 @@ def test_a_tab_separated_file_with_quoted_cells_takes_the_duckdb_path(tmp_path, 
 
 def sample_values() -> list[str]:
     """Crafted values for every French check, then random printable ASCII text made of the characters they use."""
-    import random
-
     crafted = [
         "73282932000074", "73282932000075", "35600000000048", "35600000000049", "3560000000004", "732829320",
         "732829321", "64102", "2A004", "2B033", "20000", "2C004", "99100", "98000", "00100", "01000", "05 59 00 00 00",
@@ -352,10 +352,6 @@ def sample_values() -> list[str]:
     ids=lambda params: "-".join(params.values()),
 )
 def test_french_checks_in_sql_say_what_python_says(params):
-    import duckdb
-
-    from auzolan.datastore.validation import french
-
     name = params["name"]
     (check,) = french.parse_checks([{"name": name, "params": {"column": "v", **params}}])
     values = sample_values()
@@ -389,13 +385,6 @@ def test_a_windows_1252_file_is_transcoded_and_takes_the_duckdb_path(tmp_path, m
 @pytest.mark.parametrize("field", [{"type": "number"}, {"type": "integer"}, {"type": "date"}], ids=lambda f: f["type"])
 def test_values_sql_calls_unreadable_are_unreadable_for_python(field):
     """What SQL sends straight to the verdicts as a type-error is exactly a value Python's reader refuses."""
-    import random
-
-    import duckdb
-
-    from auzolan.datastore.validation.columnar import _Column
-    from auzolan.datastore.validation.engine import CELL, FieldPlan
-
     rng = random.Random(11)
     alphabet = "0123456789" * 3 + " +-._eEiInNfFtTyYaAsS/,:x"
     values = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 14))) for _ in range(20_000)]

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from auzolan.datastore.validation import validate
 from tests.catalog.factories import TableSchemaFactory
 
 DATA = Path(__file__).parent / "data"
@@ -227,8 +228,6 @@ def test_openapi_declares_the_schema_file_in_the_multipart_body(client):
 
 
 def test_command_json_is_the_report_written_piece_by_piece(subventions, capsys, tmp_path):
-    from auzolan.datastore.validation import validate
-
     call_command("validate", str(DATA / "exemple_valide.csv"), schema="scdl/subventions", json=True)
     report = json.loads(capsys.readouterr().out)
     assert report["valid"] is True and report["errors"] == [] and report["truncated"] is False

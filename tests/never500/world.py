@@ -19,8 +19,8 @@ from auzolan.catalog import services as catalog_services
 from auzolan.catalog.models import Dataset, ReuseLink, TableSchema
 from auzolan.core.models import Job
 from auzolan.datastore import selectors as datastore_selectors
-from auzolan.datastore.conformance import latest_report, run_validation
-from auzolan.datastore.ingestion import run_table_load
+from auzolan.datastore.conformance import run_validation
+from auzolan.datastore.ingestion.job import run_table_load
 from auzolan.notifications.links import unsubscribe_token
 from auzolan.notifications.services import notify
 from tests.accounts.factories import UserFactory
@@ -118,7 +118,7 @@ def build_world() -> World:
     table = _load_table(resource, editor)
     assert table is not None, "the world's table did not load"
     version = resource.current_version
-    assert latest_report(version) is not None, "the world's version was not validated"
+    assert datastore_selectors.latest_report(version) is not None, "the world's version was not validated"
 
     reuse = ReuseFactory(submitted_by=citizen)
     reuse_link = ReuseLink.objects.create(reuse=reuse, dataset=dataset)

@@ -45,6 +45,8 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
+
 from auzolan.datastore.validation import french
 from auzolan.datastore.validation.engine import CELL, EXTRA, MISSING_CELL, FieldPlan, Validator, check_schema
 from auzolan.datastore.validation.report import Report
@@ -320,10 +322,6 @@ def try_validate(path, schema: dict, *, encoding: str, dialect, max_errors: int 
     """The report of the fast path, or None when the file or the schema needs the row engine."""
     delimiter = dialect.delimiter
     if dialect.quotechar != '"' or dialect.escapechar or dialect.skipinitialspace:
-        return None
-    try:
-        import duckdb
-    except ImportError:  # pragma: no cover
         return None
     started = time.perf_counter()
     if len(delimiter) != 1 or delimiter in '"\r\n':

@@ -166,6 +166,7 @@ def describe(error: dict, field: dict, _=gettext) -> str:
         }
     if kind == "blank-header":
         return _("La ligne d'en-tête est vide.")
+    # A real import cycle: french.py marks its sentences with this module's `gettext_noop`.
     from auzolan.datastore.validation.french import describe as describe_french
 
     return describe_french(error, field, _)

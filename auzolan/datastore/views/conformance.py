@@ -2,24 +2,23 @@
 
 The report page is public when the dataset is (`catalog.view_dataset`); asking again is for editors
 (`catalog.change_dataset`), a 404 for anyone else. `resource_section` adds the conformance line of each resource
-to the catalogue's pages (slot "dataset_resource" of core.registry, registered in DatastoreConfig.ready).
+to the catalogue's pages (slot "dataset_resource" of core.registry, registered in hooks.py).
 """
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from auzolan.catalog import selectors as catalog_selectors
 from auzolan.catalog.models import Resource, ResourceVersion
-from auzolan.core.errors import ApplicationError
 from auzolan.core.permissions import can, get_object_for
-from auzolan.datastore import conformance
+from auzolan.core.submissions import submit_action
+from auzolan.datastore import conformance, selectors, services
 from auzolan.datastore.views.validation import report_context
 
 
@@ -33,7 +32,7 @@ def _version(dataset, resource_id, number: int) -> tuple[Resource, ResourceVersi
 def validation_report(request, slug: str, resource, number: int):
     dataset = get_object_for(request.user, "catalog.view_dataset", catalog_selectors.dataset_page_queryset(), slug=slug)
     resource, version = _version(dataset, resource, number)
-    validation = conformance.latest_report(version)
+    validation = selectors.latest_report(version)
     if validation is None and not (dataset.schema_id and conformance.is_validatable(version)):
         raise Http404  # nothing was, nor will be, validated
     report = validation.report if validation is not None and validation.state == "done" else None
@@ -66,13 +65,12 @@ def validation_restart(request, slug: str, resource, number: int):
         request.user, "catalog.change_dataset", catalog_selectors.publish_dataset_queryset(), slug=slug
     )
     resource, version = _version(dataset, resource, number)
-    try:
-        conformance.version_validate(actor=request.user, version=version)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("La validation est relancée."))
-    return redirect("datastore:validation_report", slug=dataset.slug, resource=resource.identifier, number=number)
+    return submit_action(
+        request,
+        lambda: services.version_validate(actor=request.user, version=version),
+        success=_("La validation est relancée."),
+        redirect_to=conformance.report_url(dataset, resource, version),
+    )
 
 
 # --- The conformance line of a resource on the catalogue's pages -------------------------------------------
@@ -94,7 +92,7 @@ def resource_section(request, resource) -> dict | None:
         ids = Resource.objects.filter(dataset_id=dataset.pk, current_version__isnull=False).values_list(
             "current_version_id", flat=True
         )
-        cache[dataset.pk] = conformance.latest_reports(ids)
+        cache[dataset.pk] = selectors.latest_reports(ids)
     report = cache[dataset.pk].get(resource.current_version_id)
     if report is None or report.schema_id != dataset.schema_id or not report.is_finished:
         state = "pending"

@@ -17,17 +17,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
+from auzolan.catalog import selectors as catalog_selectors
 from auzolan.catalog.models import Resource
 from auzolan.core import ratelimit
 from auzolan.core.errors import ApplicationError
 from auzolan.core.permissions import get_object_for
-from auzolan.datastore import export_jobs, exports, selectors
+from auzolan.datastore import export_jobs, exports, selectors, services
 
 
 def _resource(request, slug: str, identifier) -> Resource:
     """The resource, when the caller may see its dataset (404 otherwise)."""
-    from auzolan.catalog import selectors as catalog_selectors
-
     dataset = get_object_for(request.user, "catalog.view_dataset", catalog_selectors.dataset_page_queryset(), slug=slug)
     return get_object_or_404(Resource.objects.select_related("dataset"), dataset=dataset, identifier=identifier)
 
@@ -48,7 +47,7 @@ def table_export(request, slug: str, resource):
         filename = exports.filename_for(resource)
         if size.inline:
             return exports.export_response(table, spec, filename=filename)
-        export = export_jobs.export_request(
+        export = services.export_request(
             actor=request.user,
             table=table,
             spec=spec,
@@ -72,7 +71,7 @@ def table_export(request, slug: str, resource):
 def export_status(request, slug: str, resource, export):
     resource = _resource(request, slug, resource)
     try:
-        found = export_jobs.visible_export(request.user, export)
+        found = selectors.visible_export(request.user, export)
     except ApplicationError:
         raise Http404 from None
     if found.table.resource_id != resource.pk:

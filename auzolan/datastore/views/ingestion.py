@@ -16,7 +16,7 @@ from auzolan.catalog import selectors as catalog_selectors
 from auzolan.catalog.models import Resource
 from auzolan.core.errors import ApplicationError
 from auzolan.core.permissions import get_object_for
-from auzolan.datastore import ingestion, selectors
+from auzolan.datastore import query, selectors, services
 from auzolan.datastore.models import Table
 
 
@@ -50,7 +50,7 @@ def table_status(request, slug: str, resource):
     )
     latest = selectors.latest_table(resource)
     current = selectors.current_table(resource)
-    columns = selectors.table_columns(current) if current else []
+    columns = query.table_columns(current) if current else []
     error = ""
     if request.method == "POST":
         version = resource.current_version
@@ -60,7 +60,7 @@ def table_status(request, slug: str, resource):
             found = {c["name"]: c.get("unit", "") for c in current.columns} if current else {}
             types, dictionary = _columns_from_post(request.POST, columns, found)
             if dictionary:
-                ingestion.dictionary_update(actor=request.user, resource=resource, columns=dictionary)
+                services.dictionary_update(actor=request.user, resource=resource, columns=dictionary)
             header_row = request.POST.get("header_row", "").strip()
             current_header = str(current.header_row) if current and current.header_row else ""
             reload_wanted = (
@@ -69,7 +69,7 @@ def table_status(request, slug: str, resource):
                 or ("header_row" in request.POST and header_row != current_header)
             )
             if reload_wanted or "reload" in request.POST:
-                ingestion.table_reload(
+                services.table_reload(
                     actor=request.user,
                     version=version,
                     sheet=request.POST.get("sheet", ""),
@@ -86,7 +86,7 @@ def table_status(request, slug: str, resource):
     rows = []
     if current:
         try:
-            rows, _total = selectors.query_table(current, limit=10)
+            rows, _total = query.query_table(current, limit=10)
         except ApplicationError:
             rows = []
     return render(

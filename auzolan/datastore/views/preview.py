@@ -46,7 +46,7 @@ def table_preview(request, slug: str, resource):
         context["latest"] = latest
         return render(request, "datastore/preview/not_ready.html", context, status=409)
 
-    columns = selectors.table_columns(table)
+    columns = query.table_columns(table)
     base = request.path
     # The compact "add a filter" form becomes the data API's parameter by a redirect, so the URL stays the API's.
     add_error = None
@@ -162,7 +162,7 @@ def table_map_data(request, slug: str, resource):
         return _json_error(
             Conflict(_("Cette table n'est pas encore chargée : réessayez dans un instant."), code="not-ready")
         )
-    columns = selectors.table_columns(table)
+    columns = query.table_columns(table)
     source = _map_source(dataset, table, columns)
     if source is None:
         return _json_error(NotFound(_("Cette table n'a pas de colonne de position géographique."), code="no-positions"))

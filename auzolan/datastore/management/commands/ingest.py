@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from auzolan.catalog.models import ResourceVersion
 from auzolan.core.errors import ApplicationError
-from auzolan.datastore.ingestion import is_tabular, run_table_load
+from auzolan.datastore.ingestion.job import is_tabular, run_table_load
 from auzolan.datastore.models import Table
 
 
