@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from auzolan.core.errors import Conflict, PermissionDenied, ValidationError
+from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from auzolan.core.models import AuditLogEntry
+from auzolan.participation.demo_budgets import load_demo_budgets
 from auzolan.participation.models import Ballot, Budget, Residency
 from auzolan.participation.services import budgets as services
 from tests.accounts.factories import UserFactory
@@ -131,7 +132,7 @@ def test_project_from_proposal():
     with pytest.raises(Conflict):
         services.project_create_from_proposal(actor=editor, budget=budget, proposal=proposal, cost=8000)
     other = ProposalFactory()
-    with pytest.raises(Exception):  # noqa: B017 - NotFound: the proposal belongs to another process
+    with pytest.raises(NotFound):  # the proposal belongs to another process
         services.project_create_from_proposal(actor=editor, budget=budget, proposal=other, cost=1)
 
 
@@ -264,9 +265,13 @@ def test_verify_receipt():
     project = ProjectFactory(budget=budget)
     cast = services.ballot_submit(budget=budget, project_ids=[project.pk], user=UserFactory())
     formatted = services.format_receipt(cast.receipt).lower()
-    assert services.ballot_verify(receipt=f"  {formatted} ") == cast
-    with pytest.raises(Exception):  # noqa: B017 - NotFound
-        services.ballot_verify(receipt="AAAA-BBBB")
+    assert services.ballot_verify(process=budget.process, receipt=f"  {formatted} ") == cast
+    with pytest.raises(NotFound):
+        services.ballot_verify(process=budget.process, receipt="AAAA-BBBB")
+    # A receipt of another process is not found in this one.
+    with pytest.raises(NotFound) as error:
+        services.ballot_verify(process=vote_process(), receipt=cast.receipt)
+    assert error.value.message == "Aucun bulletin de cette démarche ne porte ce reçu."
 
 
 # --- Paper ballots and results ------------------------------------------------------------------------------
@@ -402,8 +407,6 @@ def test_personal_data_export_and_account_deletion_keep_the_ballot_anonymous(kna
 
 
 def test_demo_budgets_through_the_services():
-    from auzolan.participation.demo_budgets import load_demo_budgets
-
     process = closed_vote_process()
     process.phases.filter(kind="vote").update(verification="residency_declared")
     north = DistrictFactory(organisation=process.organisation, postal_codes="64100")

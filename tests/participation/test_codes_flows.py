@@ -7,7 +7,7 @@ import logging
 import pytest
 from django.urls import reverse
 
-from auzolan.core.errors import Conflict, PermissionDenied, ValidationError
+from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from auzolan.core.models import AuditLogEntry
 from auzolan.participation.models import AccessCode, Ballot
 from auzolan.participation.services import budgets as budget_services
@@ -151,7 +151,7 @@ def test_revoked_or_foreign_codes_are_refused(code_vote):
     [foreign] = services.access_codes_generate(actor=editor_of(other), process=other, count=1)
     with pytest.raises(ValidationError):
         services.access_code_check(process=process, code=foreign, client_keys=["ip:2"])
-    with pytest.raises(Exception):  # noqa: B017 - NotFound for an unknown batch
+    with pytest.raises(NotFound):  # an unknown batch
         services.access_codes_revoke(actor=editor, process=process, batch="nope")
 
 
