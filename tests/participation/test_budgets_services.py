@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from auzolan.accounts.services import user_export_data
 from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from auzolan.core.models import AuditLogEntry
 from auzolan.participation.demo_budgets import load_demo_budgets
@@ -172,6 +174,15 @@ def test_knapsack_ballot_under_the_minimum_share_is_refused(knapsack):
     assert services.minimum_total(budget) == 50
 
 
+def test_selection_refusal_says_why_or_nothing(knapsack):
+    budget, (p60, p30, _p20, p50) = knapsack
+    assert services.selection_refusal(budget, [p60, p30], complete=True) == ""
+    assert "dépasse l'enveloppe" in services.selection_refusal(budget, [p60, p50], complete=False)
+    # Under the minimum share: a refusal only for a complete ballot, not while choosing.
+    assert services.selection_refusal(budget, [p30], complete=False) == ""
+    assert "au moins 50" in services.selection_refusal(budget, [p30], complete=True)
+
+
 def test_approval_min_and_max():
     budget = BudgetFactory(process=vote_process(), rule="approval", min_projects=2, max_projects=3, envelope=10)
     projects = [ProjectFactory(budget=budget, cost=1000) for _ in range(4)]  # cost ignored by approval
@@ -221,8 +232,6 @@ def test_the_database_refuses_a_second_ballot_even_without_the_service_check(kna
 
 def test_anonymous_or_ineligible_people_cannot_vote(knapsack):
     budget, (p60, *_rest) = knapsack
-    from django.contrib.auth.models import AnonymousUser
-
     with pytest.raises(PermissionDenied):
         services.ballot_submit(budget=budget, project_ids=[p60.pk], user=AnonymousUser())
     closed = BudgetFactory(process=closed_vote_process())
@@ -386,8 +395,6 @@ def test_equal_shares_refuses_paper_votes_per_project():
 
 
 def test_personal_data_export_and_account_deletion_keep_the_ballot_anonymous(knapsack):
-    from auzolan.accounts.services import user_export_data
-
     budget, (p60, *_rest) = knapsack
     user = UserFactory()
     cast = services.ballot_submit(budget=budget, project_ids=[p60.pk], user=user)
