@@ -27,7 +27,10 @@ from auzolan.participation.models import (
     Proposal,
     Theme,
 )
-from auzolan.participation.selectors import followup as selectors
+from auzolan.participation.selectors import budgets as budget_selectors
+from auzolan.participation.selectors import followup as followup_selectors
+from auzolan.participation.selectors import processes as process_selectors
+from auzolan.participation.selectors import proposals as proposal_selectors
 
 router = Router(tags=["Participation citoyenne"])
 
@@ -278,7 +281,7 @@ class FollowUpOut(Schema):
 
 
 def _process(slug: str) -> Process:
-    process = selectors.api_processes().filter(slug=slug).first()
+    process = process_selectors.api_processes().filter(slug=slug).first()
     if process is None:
         raise Http404
     return process
@@ -302,7 +305,7 @@ def _page(queryset, page: Page, **extra) -> dict:
     "organisation, thème, état et texte, paginées par `limit` et `offset` ; `count` donne le total.",
 )
 def process_list(request, filters: Query[ProcessFilters]):
-    queryset = selectors.api_processes().order_by("-published_at", "-pk")
+    queryset = process_selectors.api_processes().order_by("-published_at", "-pk")
     if filters.organisation:
         queryset = queryset.filter(organisation__slug=filters.organisation)
     if filters.theme:
@@ -323,7 +326,7 @@ def process_list(request, filters: Query[ProcessFilters]):
     url_name="participation_process_detail",
 )
 def process_detail(request, slug: str):
-    process = selectors.api_process_detail(slug=slug)
+    process = process_selectors.api_process_detail(slug=slug)
     if process is None:
         raise Http404
     return process
@@ -340,7 +343,7 @@ def process_detail(request, slug: str):
 )
 def proposal_list(request, slug: str, filters: Query[ProposalFilters]):
     process = _process(slug)
-    queryset = selectors.api_visible_proposals(process=process)
+    queryset = proposal_selectors.api_visible_proposals(process=process)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.category:
@@ -360,7 +363,7 @@ def proposal_list(request, slug: str, filters: Query[ProposalFilters]):
     "lauréat) n'apparaissent qu'une fois publiés ; avant, ces champs valent null. Aucun bulletin n'est exposé.",
 )
 def budget_list(request, slug: str):
-    return list(selectors.api_budgets(process=_process(slug)))
+    return list(budget_selectors.api_budgets(process=_process(slug)))
 
 
 @router.get(
@@ -371,4 +374,4 @@ def budget_list(request, slug: str):
     "d'étape datés (les plus récents d'abord).",
 )
 def followup_list(request, slug: str):
-    return list(selectors.api_followups(process=_process(slug)))
+    return list(followup_selectors.api_followups(process=_process(slug)))

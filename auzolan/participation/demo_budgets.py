@@ -16,6 +16,7 @@ from datetime import timedelta
 from auzolan.core.errors import ApplicationError
 from auzolan.participation.models import Budget, Process, Residency, VerificationLevel
 from auzolan.participation.services import budgets as services
+from auzolan.participation.services import verification
 
 PROJECTS = [
     ("Des bancs et de l'ombre sur la place", 18_000, "Six bancs et quatre arbres d'alignement autour de la fontaine."),
@@ -84,8 +85,6 @@ def load_demo_budgets(*, actor, process: Process, districts=(), voters=(), seed:
 
 
 def _declare(user, process: Process, district) -> None:
-    from auzolan.participation.services import verification
-
     codes = [c for c in (district.postal_codes.split(",") if district else []) if c]
     with contextlib.suppress(ApplicationError):
         verification.residency_declare(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from auzolan.participation.models import Guide
+
 GUIDES = [
     {
         "slug": "choisir-sa-demarche",
@@ -142,8 +144,6 @@ Indiquez sur la page de la démarche ce qui est demandé, pourquoi, combien de t
 @transaction.atomic
 def load_guides() -> int:
     """Create the guides that do not exist yet; return how many were created."""
-    from auzolan.participation.models import Guide
-
     created = 0
     for data in GUIDES:
         _guide, was_created = Guide.objects.get_or_create(slug=data["slug"], defaults=data)

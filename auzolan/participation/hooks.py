@@ -15,7 +15,6 @@ def register() -> None:
         phases,  # noqa: F401  (registers the phase types)
     )
     from auzolan.participation.views import (
-        budgets,
         comments,
         followup,
         guides,
@@ -37,4 +36,13 @@ def register() -> None:
             area_register()
 
     # --- Budgets --------------------------------------------------------------------------------------------
-    budgets.register()
+    from auzolan.core.registry import register_page_section
+    from auzolan.participation.selectors import budgets as budget_selectors
+    from auzolan.participation.views import budget_votes
+    from auzolan.participation.views.common import register_action_url
+
+    register_export_section("participation_ballots", budget_selectors.personal_data_ballots)
+    register_page_section(
+        "participation_process", "participation/budgets/_section.html", budget_votes.process_section, order=60
+    )
+    register_action_url("vote", budget_votes.vote_url)

@@ -1,7 +1,8 @@
 """Participation pages, one module of views per area (each defines its own urlpatterns)."""
 
 from auzolan.participation.views import (
-    budgets,
+    budget_management,
+    budget_votes,
     comments,
     followup,
     guides,
@@ -10,6 +11,7 @@ from auzolan.participation.views import (
     proposals,
     surveys,
     verification,
+    voting_codes,
 )
 
 app_name = "participation"
@@ -20,7 +22,9 @@ urlpatterns = [
     *comments.urlpatterns,
     *moderation.urlpatterns,
     *surveys.urlpatterns,
-    *budgets.urlpatterns,
+    *budget_votes.urlpatterns,
+    *budget_management.urlpatterns,
+    *voting_codes.urlpatterns,
     *verification.urlpatterns,
     *followup.urlpatterns,
     *guides.urlpatterns,

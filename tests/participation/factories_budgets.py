@@ -1,5 +1,6 @@
 """Factories of the participatory budgets area."""
 
+import secrets
 from datetime import timedelta
 
 import factory
@@ -30,8 +31,6 @@ class ProjectFactory(factory.django.DjangoModelFactory):
 
 def ballot(budget, projects, *, user=None, access_code=None) -> Ballot:
     """A ballot written directly (for results tests; the vote itself is tested through ballot_submit)."""
-    import secrets
-
     row = Ballot.objects.create(
         budget=budget, user=user, access_code=access_code, receipt=secrets.token_hex(10).upper()
     )

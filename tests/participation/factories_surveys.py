@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from auzolan.participation.models import Choice, Question, Survey
-from auzolan.participation.services.surveys import participant_key
+from auzolan.participation.models.surveys import participant_key
 from tests.organisations.factories import MembershipFactory
 from tests.participation.factories import process_with_phase
 

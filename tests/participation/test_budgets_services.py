@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from auzolan.core.errors import Conflict, PermissionDenied, ValidationError
+from auzolan.accounts.services import user_export_data
+from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from auzolan.core.models import AuditLogEntry
+from auzolan.participation.demo_budgets import load_demo_budgets
 from auzolan.participation.models import Ballot, Budget, Residency
 from auzolan.participation.services import budgets as services
 from tests.accounts.factories import UserFactory
@@ -131,7 +134,7 @@ def test_project_from_proposal():
     with pytest.raises(Conflict):
         services.project_create_from_proposal(actor=editor, budget=budget, proposal=proposal, cost=8000)
     other = ProposalFactory()
-    with pytest.raises(Exception):  # noqa: B017 - NotFound: the proposal belongs to another process
+    with pytest.raises(NotFound):  # the proposal belongs to another process
         services.project_create_from_proposal(actor=editor, budget=budget, proposal=other, cost=1)
 
 
@@ -169,6 +172,15 @@ def test_knapsack_ballot_under_the_minimum_share_is_refused(knapsack):
         services.ballot_submit(budget=budget, project_ids=[p30.pk], user=UserFactory())
     assert error.value.code == "under-min-share"
     assert services.minimum_total(budget) == 50
+
+
+def test_selection_refusal_says_why_or_nothing(knapsack):
+    budget, (p60, p30, _p20, p50) = knapsack
+    assert services.selection_refusal(budget, [p60, p30], complete=True) == ""
+    assert "dépasse l'enveloppe" in services.selection_refusal(budget, [p60, p50], complete=False)
+    # Under the minimum share: a refusal only for a complete ballot, not while choosing.
+    assert services.selection_refusal(budget, [p30], complete=False) == ""
+    assert "au moins 50" in services.selection_refusal(budget, [p30], complete=True)
 
 
 def test_approval_min_and_max():
@@ -220,8 +232,6 @@ def test_the_database_refuses_a_second_ballot_even_without_the_service_check(kna
 
 def test_anonymous_or_ineligible_people_cannot_vote(knapsack):
     budget, (p60, *_rest) = knapsack
-    from django.contrib.auth.models import AnonymousUser
-
     with pytest.raises(PermissionDenied):
         services.ballot_submit(budget=budget, project_ids=[p60.pk], user=AnonymousUser())
     closed = BudgetFactory(process=closed_vote_process())
@@ -264,9 +274,13 @@ def test_verify_receipt():
     project = ProjectFactory(budget=budget)
     cast = services.ballot_submit(budget=budget, project_ids=[project.pk], user=UserFactory())
     formatted = services.format_receipt(cast.receipt).lower()
-    assert services.ballot_verify(receipt=f"  {formatted} ") == cast
-    with pytest.raises(Exception):  # noqa: B017 - NotFound
-        services.ballot_verify(receipt="AAAA-BBBB")
+    assert services.ballot_verify(process=budget.process, receipt=f"  {formatted} ") == cast
+    with pytest.raises(NotFound):
+        services.ballot_verify(process=budget.process, receipt="AAAA-BBBB")
+    # A receipt of another process is not found in this one.
+    with pytest.raises(NotFound) as error:
+        services.ballot_verify(process=vote_process(), receipt=cast.receipt)
+    assert error.value.message == "Aucun bulletin de cette démarche ne porte ce reçu."
 
 
 # --- Paper ballots and results ------------------------------------------------------------------------------
@@ -381,8 +395,6 @@ def test_equal_shares_refuses_paper_votes_per_project():
 
 
 def test_personal_data_export_and_account_deletion_keep_the_ballot_anonymous(knapsack):
-    from auzolan.accounts.services import user_export_data
-
     budget, (p60, *_rest) = knapsack
     user = UserFactory()
     cast = services.ballot_submit(budget=budget, project_ids=[p60.pk], user=user)
@@ -402,8 +414,6 @@ def test_personal_data_export_and_account_deletion_keep_the_ballot_anonymous(kna
 
 
 def test_demo_budgets_through_the_services():
-    from auzolan.participation.demo_budgets import load_demo_budgets
-
     process = closed_vote_process()
     process.phases.filter(kind="vote").update(verification="residency_declared")
     north = DistrictFactory(organisation=process.organisation, postal_codes="64100")

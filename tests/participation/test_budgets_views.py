@@ -1,9 +1,14 @@
 """HTTP tests of the budget pages: vote flow without JavaScript, checkout, receipt, verification, results,
 Pabulib download, management pages, permissions, XSS, garbage input, query counts."""
 
+import hashlib
+import hmac
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from auzolan.core.registry import page_sections
 from auzolan.participation.models import Ballot, Budget, Project
 from auzolan.participation.services import budgets as services
 from tests.accounts.factories import UserFactory
@@ -112,6 +117,21 @@ def test_checkout_refused_under_the_minimum_share(client):
     assert response.status_code == 400 and not Ballot.objects.exists()
 
 
+def test_refused_vote_is_said_above_the_form(client, voting):
+    """The person already voted in another budget of the process: a Conflict, said above the form, not on a field."""
+    process, budget, (p60, *_rest) = voting
+    other_budget = BudgetFactory(process=process)
+    project = ProjectFactory(budget=other_budget, cost=10)
+    voter = UserFactory()
+    services.ballot_submit(budget=other_budget, project_ids=[project.pk], user=voter)
+    client.force_login(voter)
+    client.post(url("budget_select", process, budget), {"project": p60.pk, "action": "add"})
+    response = client.post(url("budget_checkout", process, budget), {"confirm": "on"})
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "Votre vote n'a pas été enregistré" in content and "une seule participation" in content
+
+
 def test_anonymous_visitor_sees_projects_and_how_to_vote(client, voting):
     process, budget, (_p60, *_rest) = voting
     page = client.get(url("budget_detail", process, budget))
@@ -152,8 +172,6 @@ def test_list_project_and_section_pages(client, voting):
     response = client.get(url("budget_project", process, budget, project_pk=p60.pk))
     assert response.status_code == 200
     assert client.get(url("budget_project", process, budget, project_pk=999999)).status_code == 404
-    from auzolan.core.registry import page_sections
-
     request = client.get(url("budget_list", process)).wsgi_request
     sections = dict(page_sections("participation_process", request, process))
     assert sections["participation/budgets/_section.html"]["budgets"][0].pk == budget.pk
@@ -255,11 +273,6 @@ def test_pabulib_download_parses(client, published):
     assert counted == 2
     # Voters are numbered in a keyed shuffle of their receipts (not the voting order, not the receipts' order,
     # which a voter's receipt would give away).
-    import hashlib
-    import hmac
-
-    from django.conf import settings
-
     key = (settings.SECRET_KEY + process.secret).encode()
     shuffled = [
         ",".join(str(pid) for pid in sorted(cast.lines.values_list("project_id", flat=True)))
@@ -424,6 +437,37 @@ def test_paper_ballots_compute_and_publish_pages(client):
         {"paper_ballots": "9", f"project_{a.pk}": "9", f"project_{b.pk}": "3"},
     )
     assert response.status_code == 400
+
+
+def test_management_refusals_keep_their_message(client):
+    process = future_vote_process()
+    editor_client(client, process)
+    # The service refuses the rules: the form again, with the message next to its field, and a 400.
+    response = client.post(
+        url("manage_budget_create", process),
+        {
+            "title": "Budget",
+            "envelope": "100",
+            "rule": "approval",
+            "min_share_percent": "0",
+            "min_projects": "3",
+            "max_projects": "2",
+            "result_method": "greedy",
+        },
+    )
+    assert response.status_code == 400 and "au moins égal au nombre minimal" in response.content.decode()
+    assert not Budget.objects.exists()
+    budget = BudgetFactory(process=process)
+    proposal = ProposalFactory(process=process, title="Fontaine")
+    page = url("manage_project_import", process, budget)
+    assert client.post(page, {"proposal": proposal.pk, "cost": "9000"}).status_code == 302
+    # The same proposal again (a Conflict): the message on the form, answered 400 as it always was.
+    response = client.post(page, {"proposal": proposal.pk, "cost": "9000"})
+    assert response.status_code == 400 and "déjà un projet de ce budget" in response.content.decode()
+    # A button refused: back to the budget's page with the message.
+    response = client.post(url("manage_publish_results", process, budget), follow=True)
+    assert response.redirect_chain[-1][0] == url("manage_budget", process, budget)
+    assert "Calculez d&#x27;abord les résultats" in response.content.decode()
 
 
 def test_budget_list_query_count(client, django_assert_max_num_queries):

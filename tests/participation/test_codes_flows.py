@@ -7,8 +7,9 @@ import logging
 import pytest
 from django.urls import reverse
 
-from auzolan.core.errors import Conflict, PermissionDenied, ValidationError
+from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from auzolan.core.models import AuditLogEntry
+from auzolan.core.ratelimit import RateLimited
 from auzolan.participation.models import AccessCode, Ballot
 from auzolan.participation.services import budgets as budget_services
 from auzolan.participation.services import codes as services
@@ -151,7 +152,7 @@ def test_revoked_or_foreign_codes_are_refused(code_vote):
     [foreign] = services.access_codes_generate(actor=editor_of(other), process=other, count=1)
     with pytest.raises(ValidationError):
         services.access_code_check(process=process, code=foreign, client_keys=["ip:2"])
-    with pytest.raises(Exception):  # noqa: B017 - NotFound for an unknown batch
+    with pytest.raises(NotFound):  # an unknown batch
         services.access_codes_revoke(actor=editor, process=process, batch="nope")
 
 
@@ -185,6 +186,40 @@ def test_brute_force_is_throttled_and_audited(client, code_vote):
     # The limit is per IP address too: a fresh session from the same address is still throttled.
     client.cookies.clear()
     assert client.post(entry, {"code": code}).status_code == 429
+
+
+def test_too_many_wrong_codes_is_a_rate_limit_with_its_delay(code_vote):
+    process, _budget, _project = code_vote
+    for _ in range(services.CODE_ATTEMPTS_PER_WINDOW):
+        with pytest.raises(ValidationError):
+            services.access_code_check(process=process, code="AAAAA-AAAAA", client_keys=["ip:9"])
+    with pytest.raises(RateLimited) as error:
+        services.access_code_check(process=process, code="AAAAA-AAAAA", client_keys=["ip:9"])
+    assert (error.value.status, error.value.code) == (429, "throttled")
+    assert error.value.extra["retry_after"] == services.CODE_WINDOW_SECONDS
+
+
+def test_codes_in_use_only_while_a_code_vote_runs(code_vote):
+    process, _budget, _project = code_vote
+    assert services.codes_in_use(process)
+    assert not services.codes_in_use(vote_process(verification="account"))
+    later = future_vote_process()
+    later.phases.filter(kind="vote").update(verification="code")
+    assert not services.codes_in_use(later)
+
+
+def test_revoking_an_unknown_batch_says_so(client, code_vote):
+    process, _budget, _project = code_vote
+    client.force_login(editor_of(process))
+    services.access_codes_generate(actor=editor_of(process), process=process, count=2, batch="Marché")
+    revoke = reverse("participation:manage_codes_revoke", kwargs={"slug": process.slug})
+    response = client.post(revoke, {"batch": "Inconnu"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("participation:manage_codes", kwargs={"slug": process.slug})
+    assert "Ce lot de codes n&#x27;existe pas." in response.content.decode()
+    response = client.post(revoke, {"batch": "Marché"}, follow=True)
+    assert "2 codes non utilisés sont révoqués." in response.content.decode()
+    response = client.post(revoke, {}, follow=True)
+    assert "Cette demande n&#x27;est pas valable." in response.content.decode()
 
 
 def test_code_entry_garbage(client, code_vote):

@@ -162,7 +162,7 @@ def test_anonymous_survey_export_rows_are_not_in_answering_order(client):
     from django.utils import timezone
 
     from auzolan.participation.models import Answer, SurveyResponse
-    from auzolan.participation.services.surveys import participant_key
+    from auzolan.participation.models.surveys import participant_key
     from tests.participation.factories_surveys import QuestionFactory, SurveyFactory, manager_of
 
     survey = SurveyFactory(is_anonymous=True)

@@ -45,9 +45,6 @@ class BudgetForm(forms.ModelForm):
                 self.fields[name].help_text = _("Figé depuis l'ouverture du vote.")
             self.fields["district"].disabled = True
 
-    def service_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
 
 class ProjectForm(forms.ModelForm):
     class Meta:
@@ -65,9 +62,6 @@ class ProjectForm(forms.ModelForm):
             for name in ("cost", "is_feasible"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Figé depuis l'ouverture du vote.")
-
-    def service_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class ProposalImportForm(forms.Form):

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from auzolan.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from auzolan.participation.models.processes import Process
 
 
 class Survey(TimeStampedModel):
@@ -89,6 +96,14 @@ class Choice(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+def participant_key(*, process: Process, user_id: int) -> str:
+    """HMAC-SHA256 keyed with SECRET_KEY + the process secret, of the person's id: the same for every survey of
+    the process, impossible to compute without both secrets, and not reversible into the account. Stored in
+    SurveyResponse.participant_key; statistics compute it for the other participants to count each person once."""
+    key = (settings.SECRET_KEY + process.secret).encode()
+    return hmac.new(key, f"participant:{user_id}".encode(), hashlib.sha256).hexdigest()
 
 
 class SurveyResponse(models.Model):

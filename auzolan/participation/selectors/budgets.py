@@ -6,7 +6,7 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from auzolan.participation.models import AccessCode, Ballot, BallotLine, Budget, Process, Project
 
@@ -110,3 +110,14 @@ def personal_data_ballots(user) -> list[dict]:
         }
         for ballot in ballots.order_by("created_at")
     ]
+
+
+def api_budgets(*, process: Process) -> QuerySet[Budget]:
+    """The read API's budgets of a process (participation/api.py), with their projects."""
+    projects = Project.objects.select_related("proposal").order_by("title", "pk")
+    return (
+        Budget.objects.filter(process=process)
+        .select_related("district")
+        .prefetch_related(Prefetch("projects", queryset=projects))
+        .order_by("title", "pk")
+    )

@@ -33,45 +33,6 @@ def is_following(*, user, process: Process, proposal=None) -> bool:
 
 # --- The read API (participation/api.py) ------------------------------------------------------------------------
 
-#: States visible in the API: a draft is a 404 for everyone.
-API_PUBLIC_STATES = (Process.State.PUBLISHED, Process.State.CLOSED, Process.State.ARCHIVED)
-
-
-def api_processes() -> QuerySet[Process]:
-    return Process.objects.filter(state__in=API_PUBLIC_STATES).select_related("organisation")
-
-
-def api_process_detail(*, slug: str) -> Process | None:
-    from django.db.models import Count, Q
-
-    from auzolan.participation.models import Phase
-
-    return (
-        api_processes()
-        .prefetch_related("communes", "districts", Prefetch("phases", queryset=Phase.objects.order_by("start_at")))
-        .annotate(proposals_count=Count("proposals", filter=Q(proposals__is_hidden=False)))
-        .filter(slug=slug)
-        .first()
-    )
-
-
-def api_visible_proposals(*, process: Process):
-    from auzolan.participation.models import Proposal
-
-    return Proposal.objects.filter(process=process, is_hidden=False).select_related("category", "district", "process")
-
-
-def api_budgets(*, process: Process):
-    from auzolan.participation.models import Budget, Project
-
-    projects = Project.objects.select_related("proposal").order_by("title", "pk")
-    return (
-        Budget.objects.filter(process=process)
-        .select_related("district")
-        .prefetch_related(Prefetch("projects", queryset=projects))
-        .order_by("title", "pk")
-    )
-
 
 def api_followups(*, process: Process) -> QuerySet[FollowUp]:
     return (

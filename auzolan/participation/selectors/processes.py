@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from auzolan.organisations.models import Membership, Organisation
 from auzolan.participation.models import Category, District, Phase, Process
 
 #: Public list filter on the calendar ("en cours", "à venir", "terminées").
@@ -35,8 +36,6 @@ def public_process_list(*, theme: str = "", organisation: str = "", period: str 
 
 
 def organisations_with_processes():
-    from auzolan.organisations.models import Organisation
-
     return Organisation.objects.filter(
         Exists(Process.objects.published().filter(organisation=OuterRef("pk")))
     ).order_by("name")
@@ -58,8 +57,6 @@ def manage_process_queryset() -> QuerySet[Process]:
 
 def manageable_organisations(*, user):
     """The organisations whose processes a person manages (editors and administrators; all for agency staff)."""
-    from auzolan.organisations.models import Membership, Organisation
-
     if not (user.is_authenticated and user.is_active):
         return Organisation.objects.none()
     if user.is_staff:
@@ -92,4 +89,24 @@ def published_figures() -> dict:
             distinct=True,
             filter=Q(state=Process.State.PUBLISHED, phases__start_at__lte=at, phases__end_at__gt=at),
         ),
+    )
+
+
+# --- The read API (participation/api.py) ------------------------------------------------------------------------
+
+#: States visible in the API: a draft is a 404 for everyone.
+API_PUBLIC_STATES = (Process.State.PUBLISHED, Process.State.CLOSED, Process.State.ARCHIVED)
+
+
+def api_processes() -> QuerySet[Process]:
+    return Process.objects.filter(state__in=API_PUBLIC_STATES).select_related("organisation")
+
+
+def api_process_detail(*, slug: str) -> Process | None:
+    return (
+        api_processes()
+        .prefetch_related("communes", "districts", Prefetch("phases", queryset=Phase.objects.order_by("start_at")))
+        .annotate(proposals_count=Count("proposals", filter=Q(proposals__is_hidden=False)))
+        .filter(slug=slug)
+        .first()
     )

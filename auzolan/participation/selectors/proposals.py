@@ -165,3 +165,8 @@ def proposal_map_features(*, process: Process, proposals) -> dict:
 def proposal_counts(*, process: Process) -> dict:
     qs = Proposal.objects.filter(process=process, is_hidden=False).exclude(status=Proposal.Status.WITHDRAWN)
     return {"proposals": qs.count()}
+
+
+def api_visible_proposals(*, process: Process) -> QuerySet[Proposal]:
+    """The read API's proposals of a process (participation/api.py): the visible ones, without their authors."""
+    return Proposal.objects.filter(process=process, is_hidden=False).select_related("category", "district", "process")

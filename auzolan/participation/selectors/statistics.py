@@ -25,15 +25,13 @@ from auzolan.participation.models import (
     Support,
     SurveyResponse,
 )
-from auzolan.participation.models.surveys import ProcessOpenData
+from auzolan.participation.models.surveys import ProcessOpenData, participant_key
 from auzolan.participation.small_counts import SMALL_COUNT, protect_small_counts
 
 HOME_CACHE_SECONDS = 300
 
 
 def _participant_keys(process: Process) -> tuple[set[str], int]:
-    from auzolan.participation.services.surveys import participant_key
-
     user_ids: set[int] = set()
     user_ids.update(
         Proposal.objects.filter(process=process, author__isnull=False).values_list("author_id", flat=True).distinct()

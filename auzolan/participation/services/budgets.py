@@ -42,6 +42,7 @@ from auzolan.participation.models import (
     VerificationLevel,
 )
 from auzolan.participation.selectors import budgets as selectors
+from auzolan.participation.services.opendata import process_open_data_schedule
 
 RULE_FIELDS = ("envelope", "rule", "min_share_percent", "min_projects", "max_projects", "result_method")
 TEXT_FIELDS = ("title", "description", "district")
@@ -379,6 +380,15 @@ def validate_selection(budget: Budget, projects: list[Project], *, complete: boo
             )
 
 
+def selection_refusal(budget: Budget, projects: list[Project], *, complete: bool) -> str:
+    """Why the selection breaks the budget's rule ("" when it does not): `validate_selection`'s message."""
+    try:
+        validate_selection(budget, projects, complete=complete)
+    except ValidationError as error:
+        return error.message
+    return ""
+
+
 def minimum_total(budget: Budget) -> int:
     """The smallest total a knapsack ballot must reach (rounded up to the euro)."""
     return -(-budget.envelope * budget.min_share_percent // 100)
@@ -489,8 +499,8 @@ def ballot_submit(
     return ballot
 
 
-def ballot_verify(*, receipt: str) -> Ballot:
-    """The counted ballot with this receipt (its budget and date only are shown), or NotFound."""
+def ballot_verify(*, process: Process, receipt: str) -> Ballot:
+    """The counted ballot of `process` with this receipt (its budget and date only are shown), or NotFound."""
     value = normalise_receipt(receipt)
     ballot = (
         Ballot.objects.select_related("budget__process").filter(receipt=value).first()
@@ -499,6 +509,8 @@ def ballot_verify(*, receipt: str) -> Ballot:
     )
     if ballot is None:
         raise NotFound(_("Aucun bulletin ne porte ce reçu. Vérifiez les caractères saisis."), field="receipt")
+    if ballot.budget.process_id != process.pk:
+        raise NotFound(_("Aucun bulletin de cette démarche ne porte ce reçu."), field="receipt")
     return ballot
 
 
@@ -626,9 +638,7 @@ def budget_publish_results(*, actor, budget: Budget, at=None) -> Budget:
     )
     if getattr(actor, "is_authenticated", False):
         # The budget results join the process's open data in the catalogue (a background job after commit).
-        from auzolan.participation.services.processes import schedule_open_data
-
-        schedule_open_data(actor=actor, process=budget.process)
+        process_open_data_schedule(actor=actor, process=budget.process)
     return budget
 
 

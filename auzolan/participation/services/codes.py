@@ -7,7 +7,8 @@ the logs or the audit log. A code votes once: the ballot points to it through a 
 locks the code's row.
 
 Guessing is slowed down: at most CODE_ATTEMPTS_PER_WINDOW wrong tries per IP address and per session in
-CODE_WINDOW_SECONDS (django cache, shared between web processes); refusals for too many attempts are audited.
+CODE_WINDOW_SECONDS (django cache, shared between web processes); refusals for too many attempts are audited and
+answered 429 (`core.ratelimit.RateLimited`, code `throttled`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import NotFound, PermissionDenied, ValidationError
 from auzolan.core.permissions import can
+from auzolan.core.ratelimit import RateLimited
 from auzolan.participation.models import AccessCode, District, Process, VerificationLevel
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # 31 characters, nothing that reads like another
@@ -134,6 +136,12 @@ def _count_failure(keys: list[str]) -> None:
             cache.add(key, 1, CODE_WINDOW_SECONDS)
 
 
+def codes_in_use(process: Process, *, at=None) -> bool:
+    """Whether the vote running now asks for a one-time code (then a voter is a code, never an account)."""
+    phase = process.active_phase(at)
+    return phase is not None and phase.kind == "vote" and phase.verification == VerificationLevel.CODE
+
+
 def code_voting_refusal(process: Process, *, at=None) -> str:
     """Why a code cannot be used in this process now ("" when it can): only while a vote phase asking for codes
     runs. A code accepted in another phase would be refused at the ballot box, after the person chose projects."""
@@ -174,9 +182,10 @@ def access_code_check(*, process: Process, code: str, client_keys: list[str]) ->
             organisation=process.organisation,
             data={},
         )
-        raise PermissionDenied(
+        raise RateLimited(
             _("Trop d'essais de code en peu de temps. Réessayez dans %(minutes)s minutes.")
             % {"minutes": CODE_WINDOW_SECONDS // 60},
+            retry_after=CODE_WINDOW_SECONDS,
             code="throttled",
         )
     normalised = normalise(code)

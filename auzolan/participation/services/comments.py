@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,8 +99,6 @@ def comment_create(
 
 
 def comment_url(comment: Comment) -> str:
-    from django.urls import reverse
-
     if comment.proposal_id:
         base = reverse(
             "participation:proposal_detail", kwargs={"slug": comment.process.slug, "pk": comment.proposal_id}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,8 +53,6 @@ def _limit_message(limit: int, seconds: int) -> str:
 def rate_limit_check(*, user) -> None:
     """Raise RateLimited (a clear French message) when `user` has posted too much recently (read only: an early,
     cheap refusal; the slot itself is taken by rate_limit_reserve just before writing)."""
-    from django.core.cache import cache
-
     for key, limit, seconds in _windows(user):
         if (cache.get(key) or 0) >= limit:
             raise RateLimited(_limit_message(limit, seconds))
@@ -61,8 +60,6 @@ def rate_limit_check(*, user) -> None:
 
 def _count_one(key: str, seconds: int) -> int:
     """Add one to the counter `key` atomically and return its new value."""
-    from django.core.cache import cache
-
     if cache.add(key, 1, seconds + 5):
         return 1
     try:

@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,7 @@ from auzolan.core.spreadsheets import neutralise
 from auzolan.core.text import elide
 from auzolan.participation.models import Budget, Process, Project, Proposal, Question, Survey
 from auzolan.participation.models.surveys import ProcessOpenData
+from auzolan.participation.selectors.surveys import survey_results
 
 #: Process theme -> EU data themes of the dataset (always with GOVE, government and public sector).
 THEMES = {
@@ -133,8 +135,6 @@ def budget_results_csv(process: Process) -> bytes | None:
 
 
 def survey_aggregates_csv(process: Process) -> bytes | None:
-    from auzolan.participation.selectors.surveys import survey_results
-
     surveys = list(Survey.objects.filter(process=process, results_public=True, published_at__isnull=False))
     if not surveys:
         return None
@@ -290,8 +290,6 @@ def process_publish_open_data(*, actor, process: Process) -> Dataset:
 
 @job_task
 def publish_open_data_task(progress, *, process_id: int, actor_id: int) -> dict:
-    from django.contrib.auth import get_user_model
-
     actor = get_user_model().objects.get(pk=actor_id)
     process = Process.objects.get(pk=process_id)
     progress(0, 1, _("Préparation des fichiers"))

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from auzolan.accounts.models import User
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import PermissionDenied, ValidationError
 from auzolan.core.text import file_extension
@@ -270,8 +271,6 @@ def _followers(process: Process, proposal: Proposal | None = None):
     query = Q(process=process, proposal__isnull=True)
     if proposal is not None:
         query |= Q(proposal=proposal)
-    from auzolan.accounts.models import User
-
     return User.objects.filter(participation_follows__in=Follow.objects.filter(query)).distinct()
 
 

@@ -9,12 +9,9 @@ account, yet nobody answers twice.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -23,7 +20,9 @@ from django.utils.translation import gettext as _
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import Conflict, ValidationError
 from auzolan.core.permissions import can, require
+from auzolan.participation.eligibility import eligibility
 from auzolan.participation.models import Answer, Choice, Process, Question, Survey, SurveyResponse
+from auzolan.participation.models.surveys import participant_key
 
 Kind = Question.Kind
 CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.RANKING)
@@ -34,16 +33,6 @@ MAX_QUESTIONS = 100
 SCALE_BOUNDS = (-10, 100)
 SCALE_MAX_STEPS = 11
 TEXT_MAX = 5000
-
-
-# --- Participant key ---------------------------------------------------------------------------------------
-
-
-def participant_key(*, process: Process, user_id: int) -> str:
-    """HMAC-SHA256 keyed with SECRET_KEY + the process secret, of the person's id: the same for every survey of
-    the process, impossible to compute without both secrets, and not reversible into the account."""
-    key = (settings.SECRET_KEY + process.secret).encode()
-    return hmac.new(key, f"participant:{user_id}".encode(), hashlib.sha256).hexdigest()
 
 
 # --- Helpers -----------------------------------------------------------------------------------------------
@@ -615,8 +604,6 @@ def survey_answer(*, actor, survey: Survey, answers: Mapping[int, Any]) -> Surve
     if survey.published_at is None:
         raise ValidationError(_("Ce questionnaire n'est pas ouvert."), code="survey-closed")
     if not can(actor, "participation.answer", process):
-        from auzolan.participation.eligibility import eligibility
-
         reason = eligibility(actor, process, "answer")
         raise ValidationError(
             reason.message or _("Vous ne pouvez pas répondre à ce questionnaire."), code="not-eligible"
