@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db.models import QuerySet
+
 from auzolan.core.permissions import get_object_for
 from auzolan.participation import phases as phase_types
 from auzolan.participation.eligibility import eligibility
@@ -14,15 +16,26 @@ VIEW = "participation.view_process"
 MANAGE = "participation.change_process"
 
 
-def get_process(request, slug: str, *, manage: bool = False, action: str | None = None) -> Process:
+def get_process(
+    request,
+    slug: str,
+    *,
+    manage: bool = False,
+    action: str | None = None,
+    org_slug: str | None = None,
+    queryset: QuerySet[Process] | None = None,
+) -> Process:
     """The process if the person may see it (or manage it, with `manage=True`; or do another `action` on it):
-    a 404 otherwise, whether it does not exist or is out of reach. Its organisation and phases are loaded."""
-    return get_object_for(
-        request.user,
-        action or (MANAGE if manage else VIEW),
-        Process.objects.select_related("organisation").prefetch_related("phases"),
-        slug=slug,
-    )
+    a 404 otherwise, whether it does not exist or is out of reach. Its organisation and phases are loaded.
+
+    `org_slug`: the process must belong to that organisation (addresses under /gerer/<organisation>/).
+    `queryset`: for pages that need more loaded (a selector's queryset)."""
+    if queryset is None:
+        queryset = Process.objects.select_related("organisation").prefetch_related("phases")
+    lookup = {"slug": slug}
+    if org_slug is not None:
+        lookup["organisation__slug"] = org_slug
+    return get_object_for(request.user, action or (MANAGE if manage else VIEW), queryset, **lookup)
 
 
 # --- What one can do now: the page of each action (registered in participation/hooks.py) ---------------------
