@@ -2,8 +2,7 @@
 what happens when an account is deleted, the blocks it puts on shared pages (process page, home, programme page),
 the images /media/ may serve, the daily checks and the page of each action of a phase.
 
-Called once from `ParticipationConfig.ready`. Within a registry, the order of the lines is the order of the
-registrations (the data export lists its sections in that order; blocks of equal `order` keep it too).
+Called once from `ParticipationConfig.ready`. Blocks of equal `order` are shown in the order of these lines.
 """
 
 from __future__ import annotations
@@ -24,16 +23,18 @@ PROCESS_PAGE = "participation_process"
 
 
 def register() -> None:
-    # --- A person's data export (RGPD): one section each ----------------------------------------------------
-    register_export_section("participation", personal_data.personal_data)  # proposals, comments, supports, …
+    # --- A person's data export (RGPD): one section each ----------------------------------------------------------
+    # proposals, comments, supports, reports, residency, blocks
+    register_export_section("participation", personal_data.personal_data)
     register_export_section("participation_survey_responses", survey_selectors.personal_data_survey_responses)
     register_export_section("participation_follows", follow_services.personal_data_follows)
+    # (ballots: in the budgets' registrations below)
 
-    # --- Deleting an account: what goes with it -----------------------------------------------------------
+    # --- Deleting an account: what goes with it -------------------------------------------------------------------
     register_deletion_hooks(cleanup=personal_data.deletion_cleanup)  # residency declarations
     register_deletion_hooks(cleanup=follow_services.deletion_cleanup_follows)
 
-    # --- Blocks of the process page (shown by `order`) ----------------------------------------------------
+    # --- Blocks of the process page (shown by `order`) ------------------------------------------------------------
     register_page_section(
         PROCESS_PAGE, "participation/followup/_process_follow_section.html", followup.follow_section, order=5
     )
@@ -44,7 +45,7 @@ def register() -> None:
         PROCESS_PAGE, "participation/followup/_process_followup_section.html", followup.followup_section, order=80
     )
 
-    # --- Other shared pages: the programme page and the home page's figures ---------------------------------
+    # --- Other shared pages: the programme page and the home page's figures ---------------------------------------
     register_page_section(
         "programme_participation",
         "participation/processes/_programme_section.html",
@@ -54,18 +55,18 @@ def register() -> None:
     register_home_figures(processes.home_figures)  # processes running now
     register_home_figures(surveys.home_figures)  # people who took part
 
-    # --- Uploaded images /media/ may serve, to whom may see them ------------------------------------------
+    # --- Uploaded images /media/ may serve, to whom may see them --------------------------------------------------
     register_public_media(Process._meta.get_field("image").upload_to, processes.image_visible)
     register_public_media(ProposalImage._meta.get_field("image").upload_to, proposals.image_visible)
 
-    # --- Daily checks (notifications) -------------------------------------------------------------------
+    # --- Daily checks (notifications) -----------------------------------------------------------------------------
     register_daily_check("participation.process_events", followup_services.process_events_notify)
 
-    # --- "What one can do now" on the process page: the page of each action ------------------------------
+    # --- "What one can do now" on the process page: the page of each action ---------------------------------------
     register_action_url("propose", proposals.propose_url)
     register_action_url("support", proposals.support_url)
     register_action_url("comment", comments.debate_url)
     register_action_url("answer", surveys.answer_url)
 
-    # --- Budgets --------------------------------------------------------------------------------------------
+    # --- Budgets --------------------------------------------------------------------------------------------------
     budgets.register()

@@ -15,9 +15,9 @@ from auzolan.participation.eligibility import eligibility
 from auzolan.participation.forms.comments import CommentEditForm, CommentForm
 from auzolan.participation.models import MAX_COMMENT_DEPTH, Comment, Process, Proposal
 from auzolan.participation.selectors import comments as selectors
-from auzolan.participation.selectors.proposals import blocks_of, proposal_detail
+from auzolan.participation.selectors.proposals import blocks_of
 from auzolan.participation.services import comments as services
-from auzolan.participation.views.common import get_process
+from auzolan.participation.views.common import get_process, get_proposal
 
 
 def _comment(process: Process, pk: int) -> Comment:
@@ -27,15 +27,6 @@ def _comment(process: Process, pk: int) -> Comment:
         raise Http404 from None
     comment.process = process
     return comment
-
-
-def _proposal(process: Process, pk: int) -> Proposal:
-    try:
-        proposal = proposal_detail(process=process, pk=pk)
-    except Proposal.DoesNotExist:
-        raise Http404 from None
-    proposal.process = process
-    return proposal
 
 
 def _post_comment(request, process: Process, proposal: Proposal | None, parent: Comment | None) -> Submitted:
@@ -67,7 +58,7 @@ def debate_url(process: Process) -> str:
 @login_required
 def proposal_comment(request, slug: str, pk: int):
     process = get_process(request, slug)
-    proposal = _proposal(process, pk)
+    proposal = get_proposal(process, pk)
     submitted = _post_comment(request, process, proposal, None)
     if submitted.response:
         return submitted.response
@@ -115,7 +106,7 @@ def comment_reply(request, slug: str, pk: int):
     """Reply to a comment (the page that works without JavaScript)."""
     process = get_process(request, slug)
     parent = _comment(process, pk)
-    proposal = _proposal(process, parent.proposal_id) if parent.proposal_id else None
+    proposal = get_proposal(process, parent.proposal_id) if parent.proposal_id else None
     if parent.is_hidden or parent.depth >= MAX_COMMENT_DEPTH:
         raise Http404
     allowed = eligibility(request.user, process, "comment")

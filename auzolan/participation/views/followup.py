@@ -9,7 +9,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from auzolan.core.http import safe_next
 from auzolan.core.permissions import can
 from auzolan.core.submissions import submit_action, submit_form
 from auzolan.participation.forms.followup import FollowUpCreateForm, FollowUpForm, FollowUpUpdateForm
@@ -17,14 +16,9 @@ from auzolan.participation.models import FollowUp, FollowUpUpdate, Process, Proj
 from auzolan.participation.selectors import followup as selectors
 from auzolan.participation.services import follows as follow_services
 from auzolan.participation.services import followup as services
-from auzolan.participation.views.common import get_process
+from auzolan.participation.views.common import back_url, get_process
 
 # --- Following ------------------------------------------------------------------------------------------------
-
-
-def _back(request, default: str) -> str:
-    """The page to go back to: `next` if it is a path of this site (never a view name, another site or garbage)."""
-    return safe_next(request, request.POST.get("next", ""), default)
 
 
 def _proposal_of(process: Process, pk: int) -> Proposal:
@@ -37,7 +31,7 @@ def _proposal_of(process: Process, pk: int) -> Proposal:
 def _follow(request, slug: str, pk: int | None, *, follow: bool):
     process = get_process(request, slug)
     proposal = _proposal_of(process, pk) if pk is not None else None
-    back = _back(request, proposal.get_absolute_url() if proposal else process.get_absolute_url())
+    back = back_url(request, proposal.get_absolute_url() if proposal else process.get_absolute_url())
     if follow:
         return submit_action(
             request,

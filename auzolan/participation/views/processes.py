@@ -121,10 +121,6 @@ def _organisation_for(request, org_slug: str):
     return organisation
 
 
-def _managed_process(request, org_slug: str, slug: str) -> Process:
-    return get_process(request, slug, manage=True, org_slug=org_slug, queryset=selectors.manage_process_queryset())
-
-
 def _manage_url(process: Process) -> str:
     return reverse("participation:process_manage", kwargs={"org_slug": process.organisation.slug, "slug": process.slug})
 
@@ -195,7 +191,7 @@ def process_create(request, org_slug: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def process_manage(request, org_slug: str, slug: str):
-    process = _managed_process(request, org_slug, slug)
+    process = get_process(request, slug, manage=True, org_slug=org_slug, queryset=selectors.manage_process_queryset())
     submitted = submit_form(
         request,
         ProcessEditForm(request.POST or None, request.FILES or None, process=process),
@@ -225,7 +221,7 @@ def process_manage(request, org_slug: str, slug: str):
 @require_POST
 @login_required
 def process_transition(request, org_slug: str, slug: str):
-    process = _managed_process(request, org_slug, slug)
+    process = get_process(request, slug, manage=True, org_slug=org_slug)
     name = request.POST.get("transition", "")
     transition = lifecycle.process_transition(name)
     return submit_action(
@@ -263,20 +259,20 @@ def _phase_page(request, process: Process, phase: Phase | None):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def phase_add(request, org_slug: str, slug: str):
-    return _phase_page(request, _managed_process(request, org_slug, slug), None)
+    return _phase_page(request, get_process(request, slug, manage=True, org_slug=org_slug), None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def phase_edit(request, org_slug: str, slug: str, pk: int):
-    process = _managed_process(request, org_slug, slug)
+    process = get_process(request, slug, manage=True, org_slug=org_slug)
     return _phase_page(request, process, get_object_or_404(Phase, process=process, pk=pk))
 
 
 @require_POST
 @login_required
 def phase_delete(request, org_slug: str, slug: str, pk: int):
-    process = _managed_process(request, org_slug, slug)
+    process = get_process(request, slug, manage=True, org_slug=org_slug)
     phase = get_object_or_404(Phase, process=process, pk=pk)
     return submit_action(
         request,
@@ -289,7 +285,7 @@ def phase_delete(request, org_slug: str, slug: str, pk: int):
 @require_POST
 @login_required
 def category_add(request, org_slug: str, slug: str):
-    process = _managed_process(request, org_slug, slug)
+    process = get_process(request, slug, manage=True, org_slug=org_slug)
     back = _manage_url(process) + "#categories"
     form = CategoryForm(request.POST)
     if not form.is_valid():
@@ -306,7 +302,7 @@ def category_add(request, org_slug: str, slug: str):
 @require_POST
 @login_required
 def category_delete(request, org_slug: str, slug: str, pk: int):
-    process = _managed_process(request, org_slug, slug)
+    process = get_process(request, slug, manage=True, org_slug=org_slug)
     category = get_object_or_404(Category, process=process, pk=pk)
     return submit_action(
         request,

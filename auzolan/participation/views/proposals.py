@@ -15,7 +15,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from auzolan.core.http import safe_next
 from auzolan.core.permissions import can
 from auzolan.core.submissions import submit_action, submit_form
 from auzolan.core.text import file_extension
@@ -26,20 +25,11 @@ from auzolan.participation.models import Process, Proposal, ProposalImage
 from auzolan.participation.selectors import comments as comment_selectors
 from auzolan.participation.selectors import proposals as selectors
 from auzolan.participation.services import proposals as services
-from auzolan.participation.views.common import get_process
+from auzolan.participation.views.common import back_url, get_process, get_proposal
 
 PAGE_SIZE = 20
 MAP_LIMIT = 2000
 SEED_KEY = "participation_proposal_seed"
-
-
-def _get_proposal(request, process: Process, pk: int) -> Proposal:
-    try:
-        proposal = selectors.proposal_detail(process=process, pk=pk)
-    except Proposal.DoesNotExist:
-        raise Http404 from None
-    proposal.process = process
-    return proposal
 
 
 def _seed(request) -> int:
@@ -123,7 +113,7 @@ def proposal_map_data(request, slug: str):
 @require_safe
 def proposal_detail(request, slug: str, pk: int):
     process = get_process(request, slug)
-    proposal = _get_proposal(request, process, pk)
+    proposal = get_proposal(process, pk)
     is_moderator = can(request.user, "participation.moderate", process)
     # A hidden proposal hides its discussion too (moderators still see both).
     show_content = not proposal.is_hidden or is_moderator
@@ -240,7 +230,7 @@ def proposal_create(request, slug: str):
 @login_required
 def proposal_edit(request, slug: str, pk: int):
     process = get_process(request, slug)
-    proposal = _get_proposal(request, process, pk)
+    proposal = get_proposal(process, pk)
     if proposal.author_id != request.user.pk:
         raise Http404
     if not _can_edit(request.user, proposal):
@@ -288,7 +278,7 @@ def proposal_edit(request, slug: str, pk: int):
 @login_required
 def proposal_withdraw(request, slug: str, pk: int):
     process = get_process(request, slug)
-    proposal = _get_proposal(request, process, pk)
+    proposal = get_proposal(process, pk)
     if proposal.author_id != request.user.pk:
         raise Http404
     if request.method == "POST":
@@ -301,17 +291,12 @@ def proposal_withdraw(request, slug: str, pk: int):
     return render(request, "participation/proposals/withdraw.html", {"process": process, "proposal": proposal})
 
 
-def _back(request, default: str) -> str:
-    """The page to go back to: `next` if it is a path of this site (never a view name, another site or garbage)."""
-    return safe_next(request, request.POST.get("next", ""), default)
-
-
 @require_POST
 @login_required
 def proposal_support(request, slug: str, pk: int):
     process = get_process(request, slug)
-    proposal = _get_proposal(request, process, pk)
-    back = _back(request, proposal.get_absolute_url())
+    proposal = get_proposal(process, pk)
+    back = back_url(request, proposal.get_absolute_url())
     if request.POST.get("action") == "remove":
         return submit_action(
             request,
@@ -331,7 +316,7 @@ def proposal_support(request, slug: str, pk: int):
 @login_required
 def proposal_answer(request, slug: str, pk: int):
     process = get_process(request, slug, manage=True)
-    proposal = _get_proposal(request, process, pk)
+    proposal = get_proposal(process, pk)
     initial = {
         "status": proposal.status if proposal.status in Proposal.ANSWER_STATUSES else None,
         "answer": proposal.answer,
@@ -356,7 +341,7 @@ def proposal_answer(request, slug: str, pk: int):
 @require_safe
 def attachment_download(request, slug: str, pk: int, attachment: int):
     process = get_process(request, slug)
-    proposal = _get_proposal(request, process, pk)
+    proposal = get_proposal(process, pk)
     if proposal.is_hidden and not can(request.user, "participation.moderate", process):
         raise Http404
     item = next((a for a in proposal.attachments.all() if a.pk == attachment), None)
