@@ -54,11 +54,12 @@ def report(request, slug: str, kind: str, pk: int):
     )
     if submitted.response:
         return submitted.response
+    # As before, every refusal answers 400, a second report of the same content (a Conflict) included.
     return render(
         request,
         "participation/moderation/report.html",
         {"process": process, "target": target, "kind": kind, "form": submitted.form, "target_url": _target_url(target)},
-        status=submitted.status,
+        status=400 if submitted.error else submitted.status,
     )
 
 
