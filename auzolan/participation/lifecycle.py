@@ -34,28 +34,57 @@ class Transition:
 CHANGED = _("L'état de la démarche a changé.")
 
 #: In the order of the buttons: draft → published → closed → archived, closed → published to reopen.
-PROCESS_TRANSITIONS: tuple[Transition, ...] = (
-    Transition("publish", (State.DRAFT,), State.PUBLISHED, _("Publier la démarche"), CHANGED, "published"),
-    Transition("reopen", (State.CLOSED,), State.PUBLISHED, _("Rouvrir la démarche"), CHANGED, "reopened"),
-    Transition("close", (State.PUBLISHED,), State.CLOSED, _("Clore la démarche"), CHANGED, "closed"),
-    Transition("archive", (State.CLOSED,), State.ARCHIVED, _("Archiver la démarche"), CHANGED, "archived"),
-    # Announced once (Process.results_published_at): followers are told, the data goes to open data.
+TRANSITIONS: tuple[Transition, ...] = (
     Transition(
-        "publish_results",
-        (State.PUBLISHED, State.CLOSED),
-        None,
-        _("Publier les résultats (et les données en open data)"),
-        CHANGED,
-        "results_published",
+        name="publish",
+        sources=(State.DRAFT,),
+        target=State.PUBLISHED,
+        label=_("Publier la démarche"),
+        message=CHANGED,
+        audit_verb="published",
+    ),
+    Transition(
+        name="reopen",
+        sources=(State.CLOSED,),
+        target=State.PUBLISHED,
+        label=_("Rouvrir la démarche"),
+        message=CHANGED,
+        audit_verb="reopened",
+    ),
+    Transition(
+        name="close",
+        sources=(State.PUBLISHED,),
+        target=State.CLOSED,
+        label=_("Clore la démarche"),
+        message=CHANGED,
+        audit_verb="closed",
+    ),
+    Transition(
+        name="archive",
+        sources=(State.CLOSED,),
+        target=State.ARCHIVED,
+        label=_("Archiver la démarche"),
+        message=CHANGED,
+        audit_verb="archived",
+    ),
+    # Not a change of state: announced once (Process.results_published_at); followers are told, the anonymised
+    # data goes to the catalogue as open data.
+    Transition(
+        name="publish_results",
+        sources=(State.PUBLISHED, State.CLOSED),
+        target=None,
+        label=_("Publier les résultats (et les données en open data)"),
+        message=CHANGED,
+        audit_verb="results_published",
     ),
 )
 
 PUBLISH_RESULTS = "publish_results"
 
-_BY_NAME = {transition.name: transition for transition in PROCESS_TRANSITIONS}
+_BY_NAME = {transition.name: transition for transition in TRANSITIONS}
 
 
-def process_transition(name: str) -> Transition | None:
+def transition_named(name: str) -> Transition | None:
     """The transition called `name`, or None for an unknown name."""
     return _BY_NAME.get(name)
 
@@ -64,7 +93,7 @@ def available_transitions(process: Process) -> list[Transition]:
     """The transitions the process's state allows now (the results are announced only once)."""
     return [
         transition
-        for transition in PROCESS_TRANSITIONS
+        for transition in TRANSITIONS
         if process.state in transition.sources
         and not (transition.name == PUBLISH_RESULTS and process.results_published_at is not None)
     ]

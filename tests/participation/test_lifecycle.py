@@ -43,18 +43,18 @@ def test_the_buttons_follow_the_table(state, results, names):
 
 
 def test_the_table_is_consistent():
-    names = [t.name for t in lifecycle.PROCESS_TRANSITIONS]
+    names = [t.name for t in lifecycle.TRANSITIONS]
     assert len(names) == len(set(names))
-    for transition in lifecycle.PROCESS_TRANSITIONS:
+    for transition in lifecycle.TRANSITIONS:
         assert transition.sources and set(transition.sources) <= set(State.values)
         assert transition.target is None or transition.target in State.values
         assert transition.target not in transition.sources
         assert str(transition.label) and str(transition.message) and transition.audit_verb
-        assert lifecycle.process_transition(transition.name) is transition
-    assert lifecycle.process_transition("rm -rf") is None
+        assert lifecycle.transition_named(transition.name) is transition
+    assert lifecycle.transition_named("rm -rf") is None
 
 
-@pytest.mark.parametrize("transition", lifecycle.PROCESS_TRANSITIONS, ids=lambda t: t.name)
+@pytest.mark.parametrize("transition", lifecycle.TRANSITIONS, ids=lambda t: t.name)
 def test_the_service_moves_to_the_target_and_writes_the_audit_verb(transition, monkeypatch):
     monkeypatch.setattr(services.opendata, "process_open_data_schedule", lambda **kwargs: None)
     process = _process(transition.sources[0])
@@ -112,12 +112,12 @@ def test_the_management_page_shows_the_buttons_and_the_message_of_the_table(clie
     client.force_login(editor(process.organisation))
     manage = reverse("participation:process_manage", args=[process.organisation.slug, process.slug])
     html = client.get(manage).content.decode()
-    for transition in lifecycle.PROCESS_TRANSITIONS:
+    for transition in lifecycle.TRANSITIONS:
         shown = transition in lifecycle.available_transitions(process)
         assert (f'name="transition" value="{transition.name}"' in html) is shown, transition.name
         assert (escape(str(transition.label)) in html) is shown, transition.name
     response = client.post(manage + "etat/", {"transition": "archive"}, follow=True)
-    assert escape(str(lifecycle.process_transition("archive").message)) in response.content.decode()
+    assert escape(str(lifecycle.transition_named("archive").message)) in response.content.decode()
     process.refresh_from_db()
     assert process.state == State.ARCHIVED
     response = client.post(manage + "etat/", {"transition": "reopen"}, follow=True)

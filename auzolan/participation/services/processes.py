@@ -211,10 +211,10 @@ def process_update(
 
 
 def process_transition(*, actor, process: Process, name: str) -> Process:
-    """Move the process along its lifecycle (`lifecycle.PROCESS_TRANSITIONS`): the table says from which states,
+    """Move the process along its lifecycle (`lifecycle.TRANSITIONS`): the table says from which states,
     to which one, and the audit verb. Each change of state is logged in ProcessTransition; announcing the results
     (no change of state) notifies followers and publishes the anonymised data as open data (after commit)."""
-    transition = lifecycle.process_transition(name)
+    transition = lifecycle.transition_named(name)
     if transition is None:
         raise ValidationError(_("Action inconnue."), code="unknown-transition")
     require(actor, transition.permission, process)

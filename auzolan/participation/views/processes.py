@@ -223,7 +223,7 @@ def process_manage(request, org_slug: str, slug: str):
 def process_transition(request, org_slug: str, slug: str):
     process = get_process(request, slug, manage=True, org_slug=org_slug)
     name = request.POST.get("transition", "")
-    transition = lifecycle.process_transition(name)
+    transition = lifecycle.transition_named(name)
     return submit_action(
         request,
         lambda: services.process_transition(actor=request.user, process=process, name=name),
