@@ -8,6 +8,7 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participation citoyenne")
 
     def ready(self) -> None:
+        # Imported here: hooks imports the views, hence models, which need the app registry ready.
         from auzolan.participation import hooks
 
         hooks.register()

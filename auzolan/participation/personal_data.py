@@ -3,7 +3,7 @@ data export, and what goes when the account is deleted.
 
 Contributions stay published, signed "Compte supprimé" (the account row is anonymised by accounts.user_delete);
 residency declarations are personal data that no longer serve once the account is gone, so they are deleted.
-Survey responses, ballots and follows register their own sections in their areas.
+Survey responses, ballots and follows have sections of their own (all registered in participation/hooks.py).
 """
 
 from __future__ import annotations

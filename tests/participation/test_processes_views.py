@@ -233,9 +233,9 @@ def test_programme_page_and_home_figures(client):
     process = process_with_phase("ideas")
     html = client.get(reverse("core:programme_participation")).content.decode()
     assert process.title in html and reverse("participation:process_list") in html
-    from auzolan.participation.views.processes import _home_figures
+    from auzolan.participation.views.processes import home_figures
 
-    (figure,) = _home_figures()
+    (figure,) = home_figures()
     assert figure.value == 1 and figure.url.endswith("?period=current")
 
 

@@ -154,6 +154,15 @@ def test_honeypot_refuses_quietly(client, user):
     assert not Proposal.objects.exists()
 
 
+def test_a_honeypot_refusal_does_not_spend_the_submission_token(client, user):
+    process = process_with_phase("ideas")
+    client.force_login(user)
+    data = {"title": "Des arbres", "body": "Planter.", "submission": "0b6f3c1e-58f4-4a1d-9f0e-3a7b2c1d4e5f"}
+    assert client.post(url("proposal_create", process), {**data, "site_web": "x"}).status_code == 400
+    response = client.post(url("proposal_create", process), data)
+    assert response.status_code == 302 and Proposal.objects.count() == 1
+
+
 def test_rate_limited_form_answers_429(client, user, monkeypatch):
     from auzolan.participation.services import moderation
 

@@ -10,7 +10,7 @@ from auzolan.core.submissions import SubmissionTokenMixin
 from auzolan.participation.models import FollowUp
 
 
-class FollowUpForm(SubmissionTokenMixin, forms.Form):
+class FollowUpForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -23,7 +23,7 @@ class FollowUpForm(SubmissionTokenMixin, forms.Form):
     progress = forms.IntegerField(label=_("Avancement (%)"), min_value=0, max_value=100, initial=0)
 
 
-class FollowUpCreateForm(FollowUpForm):
+class FollowUpCreateForm(SubmissionTokenMixin, FollowUpForm):
     source = forms.ChoiceField(
         label=_("Ce qui est suivi"),
         required=False,

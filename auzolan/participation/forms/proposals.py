@@ -14,14 +14,20 @@ HONEYPOT_FIELD = "site_web"
 class HoneypotMixin(forms.Form):
     """A field that people never see (CSS, aria-hidden, out of the tab order); bots fill it in.
 
-    Rendered by hand in participation/proposals/_honeypot.html. A filled-in honeypot is refused quietly with a
-    generic message (`is_bot`).
+    Rendered by hand in participation/proposals/_honeypot.html. A filled-in honeypot makes the form invalid with a
+    generic message, so that the bot learns nothing (`is_bot`).
     """
 
     site_web = forms.CharField(required=False, max_length=200, label=_("Laissez ce champ vide"))
 
     def is_bot(self) -> bool:
         return bool((self.data.get(self.add_prefix(HONEYPOT_FIELD)) or "").strip())
+
+    def clean(self):
+        data = super().clean()
+        if self.is_bot():
+            self.add_error(None, _("Votre contribution n'a pas pu être enregistrée. Réessayez."))
+        return data
 
     def visible_fields(self):
         return [field for field in super().visible_fields() if field.name != HONEYPOT_FIELD]

@@ -1,8 +1,9 @@
 """Writes on processes, their phases, districts and categories.
 
 Every function is keyword-only, atomic, checks the actor's permission, writes the audit log and raises
-ApplicationError subclasses with French messages. The lifecycle of a process is an explicit state machine
-(draft → published → closed → archived, closed → published to reopen) logged in ProcessTransition.
+ApplicationError subclasses with French messages. The lifecycle of a process is the table of
+`participation.lifecycle` (draft → published → closed → archived, closed → published to reopen), logged in
+ProcessTransition.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import Conflict, ValidationError, full_clean_or_raise
 from auzolan.core.permissions import require
+from auzolan.participation import lifecycle
 from auzolan.participation import phases as phase_types
 from auzolan.participation import templates as blueprints
 from auzolan.participation.images import clean_image
@@ -30,6 +32,7 @@ from auzolan.participation.models import (
     Theme,
     VerificationLevel,
 )
+from auzolan.participation.services import opendata
 
 #: Words used by the other pages under /participer/: a process cannot take them as its slug.
 RESERVED_SLUGS = frozenset(
@@ -49,14 +52,6 @@ RESERVED_SLUGS = frozenset(
         "recherche",
     }
 )
-
-#: The lifecycle: from a state, the states one may move to.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Process.State.DRAFT: (Process.State.PUBLISHED,),
-    Process.State.PUBLISHED: (Process.State.CLOSED,),
-    Process.State.CLOSED: (Process.State.PUBLISHED, Process.State.ARCHIVED),
-    Process.State.ARCHIVED: (),
-}
 
 EDITABLE_FIELDS = (
     "title",
@@ -215,34 +210,67 @@ def process_update(
     return process
 
 
-def _transition(*, actor, process: Process, to: str, action: str) -> Process:
-    require(actor, "participation.change_process", process)
+def process_transition(*, actor, process: Process, name: str) -> Process:
+    """Move the process along its lifecycle (`lifecycle.TRANSITIONS`): the table says from which states,
+    to which one, and the audit verb. Each change of state is logged in ProcessTransition; announcing the results
+    (no change of state) notifies followers and publishes the anonymised data as open data (after commit)."""
+    transition = lifecycle.transition_named(name)
+    if transition is None:
+        raise ValidationError(_("Action inconnue."), code="unknown-transition")
+    require(actor, transition.permission, process)
     with transaction.atomic():
         process = Process.objects.select_for_update().get(pk=process.pk)
         start = process.state
-        if to == start:
-            raise Conflict(_("La démarche est déjà dans cet état."), code="same-state")
-        if to not in TRANSITIONS[start]:
-            raise Conflict(
-                _("Impossible de passer de l'état « %(from)s » à « %(to)s ».")
-                % {"from": Process.State(start).label, "to": Process.State(to).label},
-                code="invalid-transition",
+        _check_transition(transition, process)
+        if transition.target is None:
+            process.results_published_at = timezone.now()
+            process.save(update_fields=["results_published_at", "updated_at"])
+            audit_log(
+                actor=actor,
+                action=f"participation.process.{transition.audit_verb}",
+                obj=process,
+                organisation=process.organisation,
             )
-        if to == Process.State.PUBLISHED and not process.phases.exists():
-            raise ValidationError(_("Ajoutez au moins une phase avant de publier la démarche."), code="no-phase")
-        process.state = to
-        if to == Process.State.PUBLISHED and process.published_at is None:
+            opendata.process_open_data_schedule(actor=actor, process=process)
+            return process
+        process.state = transition.target
+        if transition.target == Process.State.PUBLISHED and process.published_at is None:
             process.published_at = timezone.now()
         process.save(update_fields=["state", "published_at", "updated_at"])
-        ProcessTransition.objects.create(process=process, from_state=start, to_state=to, actor=_person(actor))
+        ProcessTransition.objects.create(
+            process=process, from_state=start, to_state=transition.target, actor=_person(actor)
+        )
         audit_log(
             actor=actor,
-            action=f"participation.process.{action}",
+            action=f"participation.process.{transition.audit_verb}",
             obj=process,
             organisation=process.organisation,
-            data={"from": start, "to": to},
+            data={"from": start, "to": transition.target},
         )
     return process
+
+
+def _check_transition(transition: lifecycle.Transition, process: Process) -> None:
+    start = process.state
+    if transition.target == start:
+        raise Conflict(_("La démarche est déjà dans cet état."), code="same-state")
+    if start not in transition.sources:
+        if transition.target is None and start == Process.State.DRAFT:
+            raise Conflict(_("Publiez d'abord la démarche."), code="draft")
+        if transition.target is None:
+            raise Conflict(
+                _("Impossible dans l'état « %(state)s » de la démarche.") % {"state": Process.State(start).label},
+                code="invalid-transition",
+            )
+        raise Conflict(
+            _("Impossible de passer de l'état « %(from)s » à « %(to)s ».")
+            % {"from": Process.State(start).label, "to": Process.State(transition.target).label},
+            code="invalid-transition",
+        )
+    if transition.name == lifecycle.PUBLISH_RESULTS and process.results_published_at is not None:
+        raise Conflict(_("Les résultats de la démarche sont déjà publiés."), code="already-published")
+    if transition.target == Process.State.PUBLISHED and not process.phases.exists():
+        raise ValidationError(_("Ajoutez au moins une phase avant de publier la démarche."), code="no-phase")
 
 
 def _person(actor):
@@ -250,72 +278,28 @@ def _person(actor):
 
 
 def process_publish(*, actor, process: Process) -> Process:
-    return _transition(actor=actor, process=process, to=Process.State.PUBLISHED, action="published")
+    return process_transition(actor=actor, process=process, name="publish")
 
 
 def process_close(*, actor, process: Process) -> Process:
-    return _transition(actor=actor, process=process, to=Process.State.CLOSED, action="closed")
+    return process_transition(actor=actor, process=process, name="close")
 
 
 def process_reopen(*, actor, process: Process) -> Process:
-    return _transition(actor=actor, process=process, to=Process.State.PUBLISHED, action="reopened")
+    return process_transition(actor=actor, process=process, name="reopen")
 
 
 def process_archive(*, actor, process: Process) -> Process:
-    return _transition(actor=actor, process=process, to=Process.State.ARCHIVED, action="archived")
+    return process_transition(actor=actor, process=process, name="archive")
 
 
 def process_publish_results(*, actor, process: Process) -> Process:
-    """Announce that the process's results are out: followers are notified (daily check of the notifications) and
-    the anonymised data is published as open data in the catalogue (a background job, after commit)."""
-    require(actor, "participation.change_process", process)
-    with transaction.atomic():
-        process = Process.objects.select_for_update().get(pk=process.pk)
-        if process.state == Process.State.DRAFT:
-            raise Conflict(_("Publiez d'abord la démarche."), code="draft")
-        if process.results_published_at is not None:
-            raise Conflict(_("Les résultats de la démarche sont déjà publiés."), code="already-published")
-        process.results_published_at = timezone.now()
-        process.save(update_fields=["results_published_at", "updated_at"])
-        audit_log(
-            actor=actor,
-            action="participation.process.results_published",
-            obj=process,
-            organisation=process.organisation,
-        )
-        schedule_open_data(actor=actor, process=process)
-    return process
+    return process_transition(actor=actor, process=process, name=lifecycle.PUBLISH_RESULTS)
 
 
 def schedule_open_data(*, actor, process: Process) -> None:
     """Refresh the process's open data in the catalogue: a job recorded now, enqueued once the transaction commits."""
-    from auzolan.participation.services import opendata
-
     opendata.process_open_data_schedule(actor=actor, process=process)
-
-
-TRANSITION_SERVICES = {
-    "publish": process_publish,
-    "close": process_close,
-    "reopen": process_reopen,
-    "archive": process_archive,
-    "publish_results": process_publish_results,
-}
-
-
-def available_transitions(process: Process) -> list[str]:
-    """The names of TRANSITION_SERVICES that apply to the process's current state."""
-    names = []
-    for name, target in (
-        ("publish", Process.State.PUBLISHED),
-        ("close", Process.State.CLOSED),
-        ("archive", Process.State.ARCHIVED),
-    ):
-        if target in TRANSITIONS[process.state]:
-            names.append("reopen" if name == "publish" and process.state == Process.State.CLOSED else name)
-    if process.state in (Process.State.PUBLISHED, Process.State.CLOSED) and process.results_published_at is None:
-        names.append("publish_results")
-    return names
 
 
 # --- Phases --------------------------------------------------------------------------------------------------

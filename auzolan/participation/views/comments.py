@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from auzolan.core.errors import ApplicationError
-from auzolan.core.forms import add_service_error
 from auzolan.core.permissions import can
-from auzolan.core.submissions import claim_submission, release_submission
+from auzolan.core.submissions import Submitted, submit_form
 from auzolan.participation.eligibility import eligibility
 from auzolan.participation.forms.comments import CommentEditForm, CommentForm
 from auzolan.participation.models import MAX_COMMENT_DEPTH, Comment, Process, Proposal
 from auzolan.participation.selectors import comments as selectors
-from auzolan.participation.selectors.proposals import blocks_of, proposal_detail
+from auzolan.participation.selectors.proposals import blocks_of
 from auzolan.participation.services import comments as services
-from auzolan.participation.services.moderation import RateLimited
-from auzolan.participation.views.common import get_process
+from auzolan.participation.views.common import get_process, get_proposal
 
 
 def _comment(process: Process, pk: int) -> Comment:
@@ -33,47 +29,28 @@ def _comment(process: Process, pk: int) -> Comment:
     return comment
 
 
-def _proposal(process: Process, pk: int) -> Proposal:
-    try:
-        proposal = proposal_detail(process=process, pk=pk)
-    except Proposal.DoesNotExist:
-        raise Http404 from None
-    proposal.process = process
-    return proposal
-
-
-def _post_comment(request, process: Process, proposal: Proposal | None, parent: Comment | None):
-    """Validate and save; returns (form, response or None, status)."""
-    form = CommentForm(request.POST, prefix="c")
-    if form.is_bot():
-        form.add_error(None, _("Votre contribution n'a pas pu être enregistrée. Réessayez."))
-        return form, None, 400
-    if not form.is_valid():
-        return form, None, 400
-    token = form.cleaned_data.get("submission")
-    if not claim_submission(request, token):
-        messages.info(request, _("Ce commentaire a déjà été envoyé."))
-        return form, redirect(proposal.get_absolute_url() if proposal else _debate_url(process)), 302
-    try:
-        comment = services.comment_create(
+def _post_comment(request, process: Process, proposal: Proposal | None, parent: Comment | None) -> Submitted:
+    """Save the posted comment (on the proposal, or on the process when `proposal` is None; a reply to `parent`)."""
+    return submit_form(
+        request,
+        CommentForm(request.POST, prefix="c"),
+        lambda data: services.comment_create(
             actor=request.user,
             process=process,
             proposal=proposal,
             parent=parent,
-            body=form.cleaned_data["body"],
-            position=form.cleaned_data["position"],
-        )
-    except ApplicationError as error:
-        release_submission(request, token)
-        add_service_error(form, error)
-        return form, None, 429 if isinstance(error, RateLimited) else 400
-    messages.success(request, _("Votre commentaire est publié."))
-    return form, redirect(services.comment_url(comment)), 302
+            body=data["body"],
+            position=data["position"],
+        ),
+        success=_("Votre commentaire est publié."),
+        redirect_to=services.comment_url,
+        duplicate=_("Ce commentaire a déjà été envoyé."),
+        duplicate_redirect_to=proposal.get_absolute_url() if proposal else debate_url(process),
+    )
 
 
-def _debate_url(process: Process) -> str:
-    from django.urls import reverse
-
+def debate_url(process: Process) -> str:
+    """The discussion about the process (also the page of the "comment" action of a phase)."""
     return reverse("participation:process_debate", kwargs={"slug": process.slug})
 
 
@@ -81,15 +58,15 @@ def _debate_url(process: Process) -> str:
 @login_required
 def proposal_comment(request, slug: str, pk: int):
     process = get_process(request, slug)
-    proposal = _proposal(process, pk)
-    form, response, status = _post_comment(request, process, proposal, None)
-    if response is not None:
-        return response
+    proposal = get_proposal(process, pk)
+    submitted = _post_comment(request, process, proposal, None)
+    if submitted.response:
+        return submitted.response
     return render(
         request,
         "participation/comments/reply.html",
-        {"process": process, "proposal": proposal, "parent": None, "form": form},
-        status=status,
+        {"process": process, "proposal": proposal, "parent": None, "form": submitted.form},
+        status=submitted.status,
     )
 
 
@@ -102,10 +79,11 @@ def process_debate(request, slug: str):
     status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"{_login_url()}?next={_debate_url(process)}")
-        form, response, status = _post_comment(request, process, None, None)
-        if response is not None:
-            return response
+            return redirect(f"{reverse('account_login')}?next={debate_url(process)}")
+        submitted = _post_comment(request, process, None, None)
+        if submitted.response:
+            return submitted.response
+        form, status = submitted.form, submitted.status
     return render(
         request,
         "participation/comments/debate.html",
@@ -122,19 +100,13 @@ def process_debate(request, slug: str):
     )
 
 
-def _login_url() -> str:
-    from django.urls import reverse
-
-    return reverse("account_login")
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def comment_reply(request, slug: str, pk: int):
     """Reply to a comment (the page that works without JavaScript)."""
     process = get_process(request, slug)
     parent = _comment(process, pk)
-    proposal = _proposal(process, parent.proposal_id) if parent.proposal_id else None
+    proposal = get_proposal(process, parent.proposal_id) if parent.proposal_id else None
     if parent.is_hidden or parent.depth >= MAX_COMMENT_DEPTH:
         raise Http404
     allowed = eligibility(request.user, process, "comment")
@@ -145,13 +117,12 @@ def comment_reply(request, slug: str, pk: int):
             {"process": process, "eligibility": allowed},
             status=403,
         )
-    status = 200
+    form, status = CommentForm(prefix="c", initial={"parent": parent.pk}), 200
     if request.method == "POST":
-        form, response, status = _post_comment(request, process, proposal, parent)
-        if response is not None:
-            return response
-    else:
-        form = CommentForm(prefix="c", initial={"parent": parent.pk})
+        submitted = _post_comment(request, process, proposal, parent)
+        if submitted.response:
+            return submitted.response
+        form, status = submitted.form, submitted.status
     return render(
         request,
         "participation/comments/reply.html",
@@ -167,25 +138,20 @@ def comment_edit(request, slug: str, pk: int):
     comment = _comment(process, pk)
     if comment.author_id != request.user.pk:
         raise Http404
-    form = CommentEditForm(request.POST or None, initial={"body": comment.body, "position": comment.position})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_edit(
-                actor=request.user,
-                comment=comment,
-                body=form.cleaned_data["body"],
-                position=form.cleaned_data["position"],
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Votre commentaire est modifié."))
-            return redirect(services.comment_url(comment))
+    submitted = submit_form(
+        request,
+        CommentEditForm(request.POST or None, initial={"body": comment.body, "position": comment.position}),
+        lambda data: services.comment_edit(actor=request.user, comment=comment, **data),
+        success=_("Votre commentaire est modifié."),
+        redirect_to=services.comment_url(comment),
+    )
+    if submitted.response:
+        return submitted.response
     return render(
         request,
         "participation/comments/edit.html",
-        {"process": process, "comment": comment, "form": form},
-        status=400 if request.method == "POST" else 200,
+        {"process": process, "comment": comment, "form": submitted.form},
+        status=submitted.status,
     )
 
 
@@ -216,17 +182,6 @@ def process_section(request, process) -> dict | None:
     if not count and not allowed and allowed.reason != "login":
         return None
     return {"process": process, "count": count, "can_comment": allowed}
-
-
-def register() -> None:
-    from auzolan.core.registry import register_page_section
-
-    register_page_section("participation_process", "participation/comments/_section.html", process_section, order=40)
-    from auzolan.participation.views import processes
-
-    register_action_url = getattr(processes, "register_action_url", None)
-    if register_action_url is not None:
-        register_action_url("comment", _debate_url)
 
 
 urlpatterns = [

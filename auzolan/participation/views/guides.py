@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from auzolan.core.errors import ApplicationError
-from auzolan.core.forms import add_service_error
 from auzolan.core.permissions import can, get_object_for
+from auzolan.core.submissions import submit_form
 from auzolan.participation.forms.guides import GuideForm
 from auzolan.participation.models import Guide
 from auzolan.participation.selectors import guides as selectors
 from auzolan.participation.services import guides as services
+
+
+def _detail_url(guide: Guide) -> str:
+    return reverse("participation:guide_detail", kwargs={"slug": guide.slug})
 
 
 @require_safe
@@ -42,19 +44,17 @@ def guide_detail(request, slug: str):
 @login_required
 def guide_edit(request, slug: str):
     guide = get_object_for(request.user, "participation.change_guide", Guide, slug=slug)
-    form = GuideForm(
-        request.POST or None,
-        initial={name: getattr(guide, name) for name in services.GUIDE_FIELDS},
+    submitted = submit_form(
+        request,
+        GuideForm(request.POST or None, initial={name: getattr(guide, name) for name in services.GUIDE_FIELDS}),
+        lambda data: services.guide_update(actor=request.user, guide=guide, **data),
+        success=_("Le guide est enregistré."),
+        redirect_to=_detail_url,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.guide_update(actor=request.user, guide=guide, **form.cleaned_data)
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Le guide est enregistré."))
-            return redirect("participation:guide_detail", slug=guide.slug)
-    return render(request, "participation/guides/edit.html", {"guide": guide, "form": form})
+    if submitted.response:
+        return submitted.response
+    # As before, the page answers 200 even when the form is refused.
+    return render(request, "participation/guides/edit.html", {"guide": guide, "form": submitted.form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -62,16 +62,17 @@ def guide_edit(request, slug: str):
 def guide_create(request):
     if not can(request.user, "participation.change_guide"):
         raise Http404
-    form = GuideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            guide = services.guide_create(actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Le guide est créé."))
-            return redirect("participation:guide_detail", slug=guide.slug)
-    return render(request, "participation/guides/edit.html", {"guide": None, "form": form})
+    submitted = submit_form(
+        request,
+        GuideForm(request.POST or None),
+        lambda data: services.guide_create(actor=request.user, **data),
+        success=_("Le guide est créé."),
+        redirect_to=_detail_url,
+    )
+    if submitted.response:
+        return submitted.response
+    # As before, the page answers 200 even when the form is refused.
+    return render(request, "participation/guides/edit.html", {"guide": None, "form": submitted.form})
 
 
 urlpatterns = [

@@ -10,15 +10,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from auzolan.core.errors import ApplicationError
-from auzolan.core.forms import add_service_error
-from auzolan.core.permissions import can
+from auzolan.core.submissions import submit_action, submit_form
 from auzolan.participation.forms.moderation import ModerationActionForm, ReportForm
 from auzolan.participation.models import Comment, Process, Proposal, UserBlock
 from auzolan.participation.selectors import moderation as selectors
 from auzolan.participation.services import moderation as services
 from auzolan.participation.services.comments import comment_url
 from auzolan.participation.views.common import get_process
+
+MODERATE = "participation.moderate"
 
 
 def _target(process: Process, kind: str, pk: int):
@@ -40,46 +40,33 @@ def _target_url(target) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def report(request, slug: str, kind: str, pk: int):
-    process = get_process(request, slug)
-    if not can(request.user, "participation.report", process):
-        raise Http404
+    process = get_process(request, slug, action="participation.report")
     target = _target(process, kind, pk)
     if target.is_hidden:
         messages.info(request, _("Ce contenu est déjà masqué en attendant la modération."))
         return redirect(_target_url(target))
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_create(
-                actor=request.user,
-                target=target,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Merci : votre signalement est transmis aux modérateurs."))
-            return redirect(_target_url(target))
+    submitted = submit_form(
+        request,
+        ReportForm(request.POST or None),
+        lambda data: services.report_create(actor=request.user, target=target, **data),
+        success=_("Merci : votre signalement est transmis aux modérateurs."),
+        redirect_to=_target_url(target),
+    )
+    if submitted.response:
+        return submitted.response
+    # As before, every refusal answers 400, a second report of the same content (a Conflict) included.
     return render(
         request,
         "participation/moderation/report.html",
-        {"process": process, "target": target, "kind": kind, "form": form, "target_url": _target_url(target)},
-        status=400 if request.method == "POST" else 200,
+        {"process": process, "target": target, "kind": kind, "form": submitted.form, "target_url": _target_url(target)},
+        status=400 if submitted.error else submitted.status,
     )
-
-
-def _moderated_process(request, slug: str) -> Process:
-    process = get_process(request, slug)
-    if not can(request.user, "participation.moderate", process):
-        raise Http404
-    return process
 
 
 @require_safe
 @login_required
 def queue(request, slug: str):
-    process = _moderated_process(request, slug)
+    process = get_process(request, slug, action=MODERATE)
     data = selectors.moderation_queue(process=process)
     return render(request, "participation/moderation/queue.html", {"process": process, **data})
 
@@ -87,7 +74,7 @@ def queue(request, slug: str):
 @require_POST
 @login_required
 def moderate(request, slug: str, kind: str, pk: int):
-    process = _moderated_process(request, slug)
+    process = get_process(request, slug, action=MODERATE)
     target = _target(process, kind, pk)
     form = ModerationActionForm(request.POST)
     back = reverse("participation:moderation_queue", kwargs={"slug": process.slug})
@@ -95,34 +82,44 @@ def moderate(request, slug: str, kind: str, pk: int):
         messages.error(request, _("Choisissez une action."))
         return redirect(back)
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
-    try:
-        if action == "hide":
-            services.content_hide(actor=request.user, target=target, reason=reason)
-            messages.success(request, _("Le contenu est masqué."))
-        elif action == "restore":
-            services.content_restore(actor=request.user, target=target)
-            messages.success(request, _("Le contenu est visible et ses signalements sont clos."))
-        else:
-            services.user_block(
-                actor=request.user, organisation=process.organisation, user=target.author, reason=reason
-            )
-            messages.success(request, _("L'auteur est bloqué pour les démarches de l'organisation."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect(back)
+    if action == "hide":
+        return submit_action(
+            request,
+            lambda: services.content_hide(actor=request.user, target=target, reason=reason),
+            success=_("Le contenu est masqué."),
+            redirect_to=back,
+        )
+    if action == "restore":
+        return submit_action(
+            request,
+            lambda: services.content_restore(actor=request.user, target=target),
+            success=_("Le contenu est visible et ses signalements sont clos."),
+            redirect_to=back,
+        )
+    return submit_action(
+        request,
+        lambda: services.user_block(
+            actor=request.user, organisation=process.organisation, user=target.author, reason=reason
+        ),
+        success=_("L'auteur est bloqué pour les démarches de l'organisation."),
+        redirect_to=back,
+    )
 
 
 @require_POST
 @login_required
 def unblock(request, slug: str, pk: int):
-    process = _moderated_process(request, slug)
+    process = get_process(request, slug, action=MODERATE)
     try:
         block = UserBlock.objects.select_related("organisation").get(organisation=process.organisation, pk=pk)
     except UserBlock.DoesNotExist:
         raise Http404 from None
-    services.user_unblock(actor=request.user, block=block)
-    messages.success(request, _("La personne peut de nouveau participer."))
-    return redirect("participation:moderation_queue", slug=process.slug)
+    return submit_action(
+        request,
+        lambda: services.user_unblock(actor=request.user, block=block),
+        success=_("La personne peut de nouveau participer."),
+        redirect_to=reverse("participation:moderation_queue", kwargs={"slug": process.slug}),
+    )
 
 
 urlpatterns = [

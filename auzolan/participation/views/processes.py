@@ -14,14 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, register_converter, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from auzolan.core.errors import ApplicationError
-from auzolan.core.forms import add_service_error
-from auzolan.core.permissions import can, get_object_for
-from auzolan.core.registry import Figure, page_sections, register_home_figures, register_page_section
-from auzolan.core.submissions import claim_submission, release_submission
+from auzolan.core.permissions import can
+from auzolan.core.registry import Figure, page_sections
+from auzolan.core.submissions import submit_action, submit_form
+from auzolan.participation import lifecycle
 from auzolan.participation import phases as phase_types
 from auzolan.participation import templates as blueprints
 from auzolan.participation.forms.processes import (
@@ -35,7 +33,7 @@ from auzolan.participation.forms.processes import (
 from auzolan.participation.models import Category, District, Guide, Phase, Process
 from auzolan.participation.selectors import processes as selectors
 from auzolan.participation.services import processes as services
-from auzolan.participation.views.common import register_action_url, what_one_can_do  # noqa: F401  (moved)
+from auzolan.participation.views.common import get_process, what_one_can_do
 
 PAGE_SIZE = 20
 
@@ -97,7 +95,7 @@ def _calendar(process: Process, now) -> list[dict]:
 
 @require_safe
 def process_detail(request, slug: str):
-    process = get_object_for(request.user, "participation.view_process", selectors.process_detail_queryset(), slug=slug)
+    process = get_process(request, slug, queryset=selectors.process_detail_queryset())
     now = timezone.now()
     return render(
         request,
@@ -121,16 +119,6 @@ def _organisation_for(request, org_slug: str):
     if not can(request.user, "participation.create_process", organisation):
         raise Http404
     return organisation
-
-
-def _process_for(request, org_slug: str, slug: str) -> Process:
-    return get_object_for(
-        request.user,
-        "participation.change_process",
-        selectors.manage_process_queryset(),
-        organisation__slug=org_slug,
-        slug=slug,
-    )
 
 
 def _manage_url(process: Process) -> str:
@@ -172,41 +160,25 @@ def manage_organisation(request, org_slug: str):
 def process_create(request, org_slug: str):
     organisation = _organisation_for(request, org_slug)
     initial = {"template": request.GET.get("modele", "idea_box")}
-    form = ProcessCreateForm(request.POST or None, request.FILES or None, organisation=organisation, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data.get("submission")
-        if not claim_submission(request, token):
-            messages.info(request, _("Ce formulaire a déjà été envoyé."))
-            return redirect("participation:manage_organisation", org_slug=organisation.slug)
-        data = form.cleaned_data
-        try:
-            process = services.process_create(
-                actor=request.user,
-                organisation=organisation,
-                template=data["template"],
-                title=data["title"],
-                summary=data["summary"],
-                description=data["description"],
-                theme=data["theme"],
-                starts_on=data["starts_on"],
-                image=data["image"],
-                image_alt=data["image_alt"],
-                communes=data.get("communes") or (),
-                districts=data.get("districts") or (),
-            )
-        except ApplicationError as error:
-            release_submission(request, token)
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("La démarche est créée en brouillon. Vérifiez ses phases avant de la publier."))
-            return redirect(_manage_url(process))
+    submitted = submit_form(
+        request,
+        ProcessCreateForm(request.POST or None, request.FILES or None, organisation=organisation, initial=initial),
+        lambda data: services.process_create(actor=request.user, organisation=organisation, **data),
+        success=_("La démarche est créée en brouillon. Vérifiez ses phases avant de la publier."),
+        redirect_to=_manage_url,
+        duplicate=_("Ce formulaire a déjà été envoyé."),
+        duplicate_redirect_to=reverse("participation:manage_organisation", kwargs={"org_slug": organisation.slug}),
+    )
+    if submitted.response:
+        return submitted.response
     guides = _guides()
+    # As before, the page answers 200 even when the form is refused.
     return render(
         request,
         "participation/processes/create.html",
         {
             "organisation": organisation,
-            "form": form,
+            "form": submitted.form,
             "blueprints": [
                 {"blueprint": b, "guides": [g for g in guides if g.related_template == b.template]}
                 for b in blueprints.BLUEPRINTS.values()
@@ -219,172 +191,148 @@ def process_create(request, org_slug: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def process_manage(request, org_slug: str, slug: str):
-    process = _process_for(request, org_slug, slug)
-    form = ProcessEditForm(request.POST or None, request.FILES or None, process=process)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.process_update(
-                actor=request.user,
-                process=process,
-                title=data["title"],
-                summary=data["summary"],
-                description=data["description"],
-                theme=data["theme"],
-                image_alt=data["image_alt"],
-                support_threshold=data["support_threshold"],
-                reports_before_hiding=data["reports_before_hiding"],
-                image=data["image"],
-                remove_image=data.get("remove_image", False),
-                communes=data.get("communes"),
-                districts=data.get("districts"),
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("La démarche est enregistrée."))
-            return redirect(_manage_url(process))
+    process = get_process(request, slug, manage=True, org_slug=org_slug, queryset=selectors.manage_process_queryset())
+    submitted = submit_form(
+        request,
+        ProcessEditForm(request.POST or None, request.FILES or None, process=process),
+        lambda data: services.process_update(actor=request.user, process=process, **data),
+        success=_("La démarche est enregistrée."),
+        redirect_to=_manage_url,
+    )
+    if submitted.response:
+        return submitted.response
     now = timezone.now()
+    # As before, the page answers 200 even when the form is refused.
     return render(
         request,
         "participation/processes/manage_process.html",
         {
             "process": process,
             "organisation": process.organisation,
-            "form": form,
+            "form": submitted.form,
             "calendar": _calendar(process, now),
             "category_form": CategoryForm(),
-            "transitions": [
-                {"name": name, "label": TRANSITION_LABELS[name]} for name in services.available_transitions(process)
-            ],
+            "transitions": lifecycle.available_transitions(process),
             "guides": [g for g in _guides() if g.related_template in ("", process.template)],
         },
     )
 
 
-TRANSITION_LABELS = {
-    "publish": gettext_lazy("Publier la démarche"),
-    "close": gettext_lazy("Clore la démarche"),
-    "reopen": gettext_lazy("Rouvrir la démarche"),
-    "archive": gettext_lazy("Archiver la démarche"),
-    "publish_results": gettext_lazy("Publier les résultats (et les données en open data)"),
-}
-
-
 @require_POST
 @login_required
 def process_transition(request, org_slug: str, slug: str):
-    process = _process_for(request, org_slug, slug)
+    process = get_process(request, slug, manage=True, org_slug=org_slug)
     name = request.POST.get("transition", "")
-    service = services.TRANSITION_SERVICES.get(name)
-    if service is None:
-        messages.error(request, _("Action inconnue."))
-        return redirect(_manage_url(process))
-    try:
-        service(actor=request.user, process=process)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("L'état de la démarche a changé."))
-    return redirect(_manage_url(process))
+    transition = lifecycle.transition_named(name)
+    return submit_action(
+        request,
+        lambda: services.process_transition(actor=request.user, process=process, name=name),
+        success=transition.message if transition else None,
+        redirect_to=_manage_url(process),
+    )
+
+
+def _phase_page(request, process: Process, phase: Phase | None):
+    """Add a phase (`phase` None) or change one. As before, the page answers 200 even when the form is refused."""
+
+    def call(data):
+        if phase is None:
+            return services.phase_add(actor=request.user, process=process, **data)
+        return services.phase_update(actor=request.user, phase=phase, **data)
+
+    submitted = submit_form(
+        request,
+        PhaseForm(request.POST or None, phase=phase),
+        call,
+        success=_("La phase est ajoutée.") if phase is None else _("La phase est enregistrée."),
+        redirect_to=_manage_url(process),
+    )
+    if submitted.response:
+        return submitted.response
+    return render(
+        request,
+        "participation/processes/phase_form.html",
+        {"process": process, "form": submitted.form, "phase": phase},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def phase_add(request, org_slug: str, slug: str):
-    process = _process_for(request, org_slug, slug)
-    form = PhaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.phase_add(actor=request.user, process=process, **form.cleaned_data)
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("La phase est ajoutée."))
-            return redirect(_manage_url(process))
-    return render(request, "participation/processes/phase_form.html", {"process": process, "form": form, "phase": None})
+    return _phase_page(request, get_process(request, slug, manage=True, org_slug=org_slug), None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def phase_edit(request, org_slug: str, slug: str, pk: int):
-    process = _process_for(request, org_slug, slug)
-    phase = get_object_or_404(Phase, process=process, pk=pk)
-    form = PhaseForm(request.POST or None, phase=phase)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.phase_update(actor=request.user, phase=phase, **form.cleaned_data)
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("La phase est enregistrée."))
-            return redirect(_manage_url(process))
-    return render(
-        request, "participation/processes/phase_form.html", {"process": process, "form": form, "phase": phase}
-    )
+    process = get_process(request, slug, manage=True, org_slug=org_slug)
+    return _phase_page(request, process, get_object_or_404(Phase, process=process, pk=pk))
 
 
 @require_POST
 @login_required
 def phase_delete(request, org_slug: str, slug: str, pk: int):
-    process = _process_for(request, org_slug, slug)
+    process = get_process(request, slug, manage=True, org_slug=org_slug)
     phase = get_object_or_404(Phase, process=process, pk=pk)
-    try:
-        services.phase_delete(actor=request.user, phase=phase)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("La phase est supprimée."))
-    return redirect(_manage_url(process))
+    return submit_action(
+        request,
+        lambda: services.phase_delete(actor=request.user, phase=phase),
+        success=_("La phase est supprimée."),
+        redirect_to=_manage_url(process),
+    )
 
 
 @require_POST
 @login_required
 def category_add(request, org_slug: str, slug: str):
-    process = _process_for(request, org_slug, slug)
+    process = get_process(request, slug, manage=True, org_slug=org_slug)
+    back = _manage_url(process) + "#categories"
     form = CategoryForm(request.POST)
-    if form.is_valid():
-        try:
-            services.category_create(actor=request.user, process=process, name=form.cleaned_data["name"])
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("La catégorie est ajoutée."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Donnez un nom à la catégorie (100 caractères au plus)."))
-    return redirect(_manage_url(process) + "#categories")
+        return redirect(back)
+    return submit_action(
+        request,
+        lambda: services.category_create(actor=request.user, process=process, name=form.cleaned_data["name"]),
+        success=_("La catégorie est ajoutée."),
+        redirect_to=back,
+    )
 
 
 @require_POST
 @login_required
 def category_delete(request, org_slug: str, slug: str, pk: int):
-    process = _process_for(request, org_slug, slug)
+    process = get_process(request, slug, manage=True, org_slug=org_slug)
     category = get_object_or_404(Category, process=process, pk=pk)
-    services.category_delete(actor=request.user, category=category)
-    messages.success(request, _("La catégorie est supprimée."))
-    return redirect(_manage_url(process) + "#categories")
+    return submit_action(
+        request,
+        lambda: services.category_delete(actor=request.user, category=category),
+        success=_("La catégorie est supprimée."),
+        redirect_to=_manage_url(process) + "#categories",
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def district_list(request, org_slug: str):
     organisation = _organisation_for(request, org_slug)
-    form = DistrictForm(request.POST or None, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.district_create(actor=request.user, organisation=organisation, **form.cleaned_data)
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Le quartier est ajouté."))
-            return redirect("participation:district_list", org_slug=organisation.slug)
+    submitted = submit_form(
+        request,
+        DistrictForm(request.POST or None, organisation=organisation),
+        lambda data: services.district_create(actor=request.user, organisation=organisation, **data),
+        success=_("Le quartier est ajouté."),
+        redirect_to=reverse("participation:district_list", kwargs={"org_slug": organisation.slug}),
+    )
+    if submitted.response:
+        return submitted.response
+    # As before, the page answers 200 even when the form is refused.
     return render(
         request,
         "participation/processes/districts.html",
         {
             "organisation": organisation,
             "districts": list(selectors.organisation_districts(organisation=organisation)),
-            "form": form,
+            "form": submitted.form,
         },
     )
 
@@ -394,38 +342,40 @@ def district_list(request, org_slug: str):
 def district_edit(request, org_slug: str, pk: int):
     organisation = _organisation_for(request, org_slug)
     district = get_object_or_404(District.objects.for_organisation(organisation), pk=pk)
+    districts_url = reverse("participation:district_list", kwargs={"org_slug": organisation.slug})
     if request.method == "POST" and request.POST.get("delete"):
-        try:
-            services.district_delete(actor=request.user, district=district)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect("participation:district_edit", org_slug=organisation.slug, pk=district.pk)
-        messages.success(request, _("Le quartier est supprimé."))
-        return redirect("participation:district_list", org_slug=organisation.slug)
-    form = DistrictForm(
-        request.POST or None,
-        organisation=organisation,
-        initial={"name": district.name, "postal_codes": district.postal_codes, "commune": district.commune},
+        return submit_action(
+            request,
+            lambda: services.district_delete(actor=request.user, district=district),
+            success=_("Le quartier est supprimé."),
+            redirect_to=districts_url,
+            error_redirect_to=request.path,
+        )
+    submitted = submit_form(
+        request,
+        DistrictForm(
+            request.POST or None,
+            organisation=organisation,
+            initial={"name": district.name, "postal_codes": district.postal_codes, "commune": district.commune},
+        ),
+        lambda data: services.district_update(actor=request.user, district=district, **data),
+        success=_("Le quartier est enregistré."),
+        redirect_to=districts_url,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.district_update(actor=request.user, district=district, **form.cleaned_data)
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Le quartier est enregistré."))
-            return redirect("participation:district_list", org_slug=organisation.slug)
+    if submitted.response:
+        return submitted.response
+    # As before, the page answers 200 even when the form is refused.
     return render(
         request,
         "participation/processes/district_edit.html",
-        {"organisation": organisation, "district": district, "form": form},
+        {"organisation": organisation, "district": district, "form": submitted.form},
     )
 
 
 # --- Blocks on shared pages ----------------------------------------------------------------------------------
 
 
-def _programme_section(request, programme) -> dict:
+def programme_section(request, programme) -> dict:
     now = timezone.now()
     current = list(selectors.public_process_list(period="current", at=now)[:5])
     return {
@@ -435,7 +385,7 @@ def _programme_section(request, programme) -> dict:
     }
 
 
-def _home_figures() -> list[Figure]:
+def home_figures() -> list[Figure]:
     figures = selectors.published_figures()
     return [
         Figure(
@@ -450,16 +400,6 @@ def image_visible(request, name: str) -> bool:
     """May this visitor see the process image stored under `name` (/media/)? When they may see the process."""
     process = Process.objects.select_related("organisation").filter(image=name).first()
     return process is not None and can(request.user, "participation.view_process", process)
-
-
-def register() -> None:
-    from auzolan.core.media import register_public_media
-
-    register_page_section(
-        "programme_participation", "participation/processes/_programme_section.html", _programme_section, order=10
-    )
-    register_home_figures(_home_figures)
-    register_public_media(Process._meta.get_field("image").upload_to, image_visible)
 
 
 P = "gerer/<slug:org_slug>/"

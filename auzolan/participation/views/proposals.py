@@ -15,11 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from auzolan.core.errors import ApplicationError
-from auzolan.core.forms import add_service_error
-from auzolan.core.http import safe_next
 from auzolan.core.permissions import can
-from auzolan.core.submissions import claim_submission, release_submission
+from auzolan.core.submissions import submit_action, submit_form
 from auzolan.core.text import file_extension
 from auzolan.participation.eligibility import eligibility
 from auzolan.participation.forms.comments import CommentForm
@@ -28,21 +25,11 @@ from auzolan.participation.models import Process, Proposal, ProposalImage
 from auzolan.participation.selectors import comments as comment_selectors
 from auzolan.participation.selectors import proposals as selectors
 from auzolan.participation.services import proposals as services
-from auzolan.participation.services.moderation import RateLimited
-from auzolan.participation.views.common import get_process
+from auzolan.participation.views.common import back_url, get_process, get_proposal
 
 PAGE_SIZE = 20
 MAP_LIMIT = 2000
 SEED_KEY = "participation_proposal_seed"
-
-
-def _get_proposal(request, process: Process, pk: int) -> Proposal:
-    try:
-        proposal = selectors.proposal_detail(process=process, pk=pk)
-    except Proposal.DoesNotExist:
-        raise Http404 from None
-    proposal.process = process
-    return proposal
 
 
 def _seed(request) -> int:
@@ -126,7 +113,7 @@ def proposal_map_data(request, slug: str):
 @require_safe
 def proposal_detail(request, slug: str, pk: int):
     process = get_process(request, slug)
-    proposal = _get_proposal(request, process, pk)
+    proposal = get_proposal(process, pk)
     is_moderator = can(request.user, "participation.moderate", process)
     # A hidden proposal hides its discussion too (moderators still see both).
     show_content = not proposal.is_hidden or is_moderator
@@ -173,8 +160,7 @@ def _form_kwargs(process: Process) -> dict:
     return selectors.proposal_filters(process)
 
 
-def _files(form) -> dict:
-    data = form.cleaned_data
+def _files(data: dict) -> dict:
     images = [services.NewImage(data["image"], data.get("image_alt", ""))] if data.get("image") else []
     attachments = (
         [services.NewAttachment(data["attachment"], data.get("attachment_title", ""))] if data.get("attachment") else []
@@ -182,8 +168,7 @@ def _files(form) -> dict:
     return {"images": images, "attachments": attachments}
 
 
-def _place(form) -> dict:
-    data = form.cleaned_data
+def _place(data: dict) -> dict:
     return {
         "category": data.get("category"),
         "district": data.get("district"),
@@ -213,10 +198,6 @@ def _form_page(request, process, form, proposal, status):
     )
 
 
-def _bot_refused(request, form) -> None:
-    form.add_error(None, _("Votre contribution n'a pas pu être enregistrée. Réessayez."))
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def proposal_create(request, slug: str):
@@ -229,43 +210,27 @@ def proposal_create(request, slug: str):
             {"process": process, "eligibility": allowed},
             status=403,
         )
-    form = ProposalForm(request.POST or None, request.FILES or None, **_form_kwargs(process))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_bot():
-            _bot_refused(request, form)
-        elif form.is_valid():
-            token = form.cleaned_data.get("submission")
-            if not claim_submission(request, token):
-                messages.info(request, _("Cette proposition a déjà été envoyée."))
-                return redirect("participation:proposal_list", slug=process.slug)
-            data = form.cleaned_data
-            try:
-                proposal = services.proposal_create(
-                    actor=request.user,
-                    process=process,
-                    title=data["title"],
-                    body=data["body"],
-                    **_place(form),
-                    **_files(form),
-                )
-            except ApplicationError as error:
-                release_submission(request, token)
-                add_service_error(form, error)
-                if isinstance(error, RateLimited):
-                    status = 429
-            else:
-                messages.success(request, _("Votre proposition est publiée. Merci !"))
-                return redirect(proposal.get_absolute_url())
-    return _form_page(request, process, form, None, status)
+    submitted = submit_form(
+        request,
+        ProposalForm(request.POST or None, request.FILES or None, **_form_kwargs(process)),
+        lambda data: services.proposal_create(
+            actor=request.user, process=process, title=data["title"], body=data["body"], **_place(data), **_files(data)
+        ),
+        success=_("Votre proposition est publiée. Merci !"),
+        redirect_to=lambda proposal: proposal.get_absolute_url(),
+        duplicate=_("Cette proposition a déjà été envoyée."),
+        duplicate_redirect_to=reverse("participation:proposal_list", kwargs={"slug": process.slug}),
+    )
+    if submitted.response:
+        return submitted.response
+    return _form_page(request, process, submitted.form, None, submitted.status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def proposal_edit(request, slug: str, pk: int):
     process = get_process(request, slug)
-    proposal = _get_proposal(request, process, pk)
+    proposal = get_proposal(process, pk)
     if proposal.author_id != request.user.pk:
         raise Http404
     if not _can_edit(request.user, proposal):
@@ -288,108 +253,95 @@ def proposal_edit(request, slug: str, pk: int):
         attachments=list(proposal.attachments.all()),
         **_form_kwargs(process),
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_bot():
-            _bot_refused(request, form)
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.proposal_update(
-                    actor=request.user,
-                    proposal=proposal,
-                    title=data["title"],
-                    body=data["body"],
-                    remove_images=data.get("remove_images") or (),
-                    remove_attachments=data.get("remove_attachments") or (),
-                    **_place(form),
-                    **_files(form),
-                )
-            except ApplicationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Votre proposition est modifiée."))
-                return redirect(proposal.get_absolute_url())
-    return _form_page(request, process, form, proposal, status)
+    submitted = submit_form(
+        request,
+        form,
+        lambda data: services.proposal_update(
+            actor=request.user,
+            proposal=proposal,
+            title=data["title"],
+            body=data["body"],
+            remove_images=data.get("remove_images") or (),
+            remove_attachments=data.get("remove_attachments") or (),
+            **_place(data),
+            **_files(data),
+        ),
+        success=_("Votre proposition est modifiée."),
+        redirect_to=proposal.get_absolute_url(),
+    )
+    if submitted.response:
+        return submitted.response
+    return _form_page(request, process, submitted.form, proposal, submitted.status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def proposal_withdraw(request, slug: str, pk: int):
     process = get_process(request, slug)
-    proposal = _get_proposal(request, process, pk)
+    proposal = get_proposal(process, pk)
     if proposal.author_id != request.user.pk:
         raise Http404
     if request.method == "POST":
-        try:
-            services.proposal_withdraw(actor=request.user, proposal=proposal)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Votre proposition est retirée."))
-        return redirect(proposal.get_absolute_url())
+        return submit_action(
+            request,
+            lambda: services.proposal_withdraw(actor=request.user, proposal=proposal),
+            success=_("Votre proposition est retirée."),
+            redirect_to=proposal.get_absolute_url(),
+        )
     return render(request, "participation/proposals/withdraw.html", {"process": process, "proposal": proposal})
-
-
-def _back(request, default: str) -> str:
-    """The page to go back to: `next` if it is a path of this site (never a view name, another site or garbage)."""
-    return safe_next(request, request.POST.get("next", ""), default)
 
 
 @require_POST
 @login_required
 def proposal_support(request, slug: str, pk: int):
     process = get_process(request, slug)
-    proposal = _get_proposal(request, process, pk)
-    remove = request.POST.get("action") == "remove"
-    try:
-        if remove:
-            services.support_remove(actor=request.user, proposal=proposal)
-            messages.success(request, _("Votre soutien est retiré."))
-        else:
-            services.support_add(actor=request.user, proposal=proposal)
-            messages.success(request, _("Merci pour votre soutien !"))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect(_back(request, proposal.get_absolute_url()))
+    proposal = get_proposal(process, pk)
+    back = back_url(request, proposal.get_absolute_url())
+    if request.POST.get("action") == "remove":
+        return submit_action(
+            request,
+            lambda: services.support_remove(actor=request.user, proposal=proposal),
+            success=_("Votre soutien est retiré."),
+            redirect_to=back,
+        )
+    return submit_action(
+        request,
+        lambda: services.support_add(actor=request.user, proposal=proposal),
+        success=_("Merci pour votre soutien !"),
+        redirect_to=back,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def proposal_answer(request, slug: str, pk: int):
-    process = get_process(request, slug)
-    if not can(request.user, "participation.change_process", process):
-        raise Http404
-    proposal = _get_proposal(request, process, pk)
-    initial = {"status": proposal.status if proposal.status in Proposal.ANSWER_STATUSES else None}
-    initial["answer"] = proposal.answer
-    form = AnswerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_answer(
-                actor=request.user,
-                proposal=proposal,
-                status=form.cleaned_data["status"],
-                answer=form.cleaned_data["answer"],
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("La réponse est publiée et l'auteur est prévenu."))
-            return redirect(proposal.get_absolute_url())
+    process = get_process(request, slug, manage=True)
+    proposal = get_proposal(process, pk)
+    initial = {
+        "status": proposal.status if proposal.status in Proposal.ANSWER_STATUSES else None,
+        "answer": proposal.answer,
+    }
+    submitted = submit_form(
+        request,
+        AnswerForm(request.POST or None, initial=initial),
+        lambda data: services.proposal_answer(actor=request.user, proposal=proposal, **data),
+        success=_("La réponse est publiée et l'auteur est prévenu."),
+        redirect_to=proposal.get_absolute_url(),
+    )
+    if submitted.response:
+        return submitted.response
     return render(
         request,
         "participation/proposals/answer.html",
-        {"process": process, "proposal": proposal, "form": form},
-        status=400 if request.method == "POST" else 200,
+        {"process": process, "proposal": proposal, "form": submitted.form},
+        status=submitted.status,
     )
 
 
 @require_safe
 def attachment_download(request, slug: str, pk: int, attachment: int):
     process = get_process(request, slug)
-    proposal = _get_proposal(request, process, pk)
+    proposal = get_proposal(process, pk)
     if proposal.is_hidden and not can(request.user, "participation.moderate", process):
         raise Http404
     item = next((a for a in proposal.attachments.all() if a.pk == attachment), None)
@@ -433,18 +385,14 @@ def image_visible(request, name: str) -> bool:
     return not proposal.is_hidden or can(request.user, "participation.moderate", process)
 
 
-def register() -> None:
-    from auzolan.core.media import register_public_media
-    from auzolan.core.registry import register_page_section
+def propose_url(process: Process) -> str:
+    """The page where a participant proposes (the "what one can do now" list of the process page)."""
+    return reverse("participation:proposal_create", kwargs={"slug": process.slug})
 
-    register_page_section("participation_process", "participation/proposals/_section.html", process_section, order=30)
-    register_public_media(ProposalImage._meta.get_field("image").upload_to, image_visible)
-    from auzolan.participation.views import processes
 
-    register_action_url = getattr(processes, "register_action_url", None)
-    if register_action_url is not None:
-        register_action_url("propose", lambda p: reverse("participation:proposal_create", kwargs={"slug": p.slug}))
-        register_action_url("support", lambda p: reverse("participation:proposal_list", kwargs={"slug": p.slug}))
+def support_url(process: Process) -> str:
+    """Where a participant supports proposals: their list."""
+    return reverse("participation:proposal_list", kwargs={"slug": process.slug})
 
 
 urlpatterns = [

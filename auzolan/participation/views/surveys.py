@@ -19,12 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from auzolan.core.errors import ApplicationError, Conflict
-from auzolan.core.errors import ValidationError as ServiceValidationError
-from auzolan.core.forms import add_service_error
-from auzolan.core.permissions import can, get_object_for
-from auzolan.core.registry import Figure, register_home_figures, register_page_section
-from auzolan.core.submissions import claim_submission, release_submission, submit_form
+from auzolan.core.errors import Conflict
+from auzolan.core.permissions import can
+from auzolan.core.registry import Figure
+from auzolan.core.submissions import submit_action, submit_form
 from auzolan.participation.charts import bar_chart
 from auzolan.participation.eligibility import eligibility
 from auzolan.participation.forms.surveys import AnswerForm, QuestionForm, SurveyForm
@@ -33,14 +31,7 @@ from auzolan.participation.selectors import statistics as statistics_selectors
 from auzolan.participation.selectors import surveys as selectors
 from auzolan.participation.services import opendata as opendata_services
 from auzolan.participation.services import surveys as services
-
-
-def _process(request, slug: str, action: str = "participation.view_process") -> Process:
-    return get_object_for(request.user, action, Process.objects.select_related("organisation"), slug=slug)
-
-
-def _manage_process(request, slug: str) -> Process:
-    return _process(request, slug, "participation.change_process")
+from auzolan.participation.views.common import get_process
 
 
 def _survey(request, process: Process, pk: int, action: str = "participation.view_survey") -> Survey:
@@ -60,7 +51,7 @@ def _manage_url(survey: Survey) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def survey_manage_list(request, slug: str):
-    process = _manage_process(request, slug)
+    process = get_process(request, slug, manage=True)
     submitted = submit_form(
         request,
         SurveyForm(request.POST or None),
@@ -85,7 +76,7 @@ def survey_manage_list(request, slug: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def survey_manage(request, slug: str, pk: int):
-    process = _manage_process(request, slug)
+    process = get_process(request, slug, manage=True)
     survey = _survey(request, process, pk, "participation.change_process")
     initial = {
         "title": survey.title,
@@ -122,42 +113,51 @@ def survey_manage(request, slug: str, pk: int):
 @require_POST
 @login_required
 def survey_state(request, slug: str, pk: int):
-    process = _manage_process(request, slug)
+    process = get_process(request, slug, manage=True)
     survey = _survey(request, process, pk, "participation.change_process")
     action = request.POST.get("action", "")
-    try:
-        if action == "publish":
-            services.survey_publish(actor=request.user, survey=survey)
-            messages.success(request, _("Le questionnaire est publié : les participants peuvent y répondre."))
-        elif action == "unpublish":
-            services.survey_unpublish(actor=request.user, survey=survey)
-            messages.success(request, _("Le questionnaire n'est plus visible des participants."))
-        elif action == "delete":
-            services.survey_delete(actor=request.user, survey=survey)
-            messages.success(request, _("Le questionnaire est supprimé."))
-            return redirect("participation:survey_manage_list", slug=process.slug)
-        else:
-            messages.error(request, _("Action inconnue."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect(_manage_url(survey))
+    back = _manage_url(survey)
+    if action == "publish":
+        return submit_action(
+            request,
+            lambda: services.survey_publish(actor=request.user, survey=survey),
+            success=_("Le questionnaire est publié : les participants peuvent y répondre."),
+            redirect_to=back,
+        )
+    if action == "unpublish":
+        return submit_action(
+            request,
+            lambda: services.survey_unpublish(actor=request.user, survey=survey),
+            success=_("Le questionnaire n'est plus visible des participants."),
+            redirect_to=back,
+        )
+    if action == "delete":
+        return submit_action(
+            request,
+            lambda: services.survey_delete(actor=request.user, survey=survey),
+            success=_("Le questionnaire est supprimé."),
+            redirect_to=reverse("participation:survey_manage_list", kwargs={"slug": process.slug}),
+            error_redirect_to=back,
+        )
+    messages.error(request, _("Action inconnue."))
+    return redirect(back)
 
 
 def _question_form_page(request, process, survey, question):
     condition_choices = selectors.condition_choices(survey=survey, before=question)
     initial = QuestionForm.initial_for(question) if question else {"kind": request.GET.get("type", "single")}
     form = QuestionForm(request.POST or None, initial=initial, condition_choices=condition_choices)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if question is None:
-                services.question_add(actor=request.user, survey=survey, **form.service_values())
-            else:
-                services.question_update(actor=request.user, question=question, **form.service_values())
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("La question est enregistrée."))
-            return redirect(_manage_url(survey))
+
+    def save(_data):
+        if question is None:
+            return services.question_add(actor=request.user, survey=survey, **form.service_values())
+        return services.question_update(actor=request.user, question=question, **form.service_values())
+
+    submitted = submit_form(
+        request, form, save, success=_("La question est enregistrée."), redirect_to=_manage_url(survey)
+    )
+    if submitted.response:
+        return submitted.response
     return render(
         request,
         "participation/surveys/question_form.html",
@@ -165,17 +165,17 @@ def _question_form_page(request, process, survey, question):
             "process": process,
             "survey": survey,
             "question": question,
-            "form": form,
+            "form": submitted.form,
             "locked": services.is_locked(survey),
         },
-        status=400 if request.method == "POST" else 200,
+        status=submitted.status,
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def question_create(request, slug: str, pk: int):
-    process = _manage_process(request, slug)
+    process = get_process(request, slug, manage=True)
     survey = _survey(request, process, pk, "participation.change_process")
     return _question_form_page(request, process, survey, None)
 
@@ -183,7 +183,7 @@ def question_create(request, slug: str, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def question_edit(request, slug: str, pk: int, question_pk: int):
-    process = _manage_process(request, slug)
+    process = get_process(request, slug, manage=True)
     survey = _survey(request, process, pk, "participation.change_process")
     question = get_object_or_404(Question.objects.prefetch_related("choices"), survey=survey, pk=question_pk)
     return _question_form_page(request, process, survey, question)
@@ -192,23 +192,26 @@ def question_edit(request, slug: str, pk: int, question_pk: int):
 @require_POST
 @login_required
 def question_action(request, slug: str, pk: int, question_pk: int):
-    process = _manage_process(request, slug)
+    process = get_process(request, slug, manage=True)
     survey = _survey(request, process, pk, "participation.change_process")
     question = get_object_or_404(Question, survey=survey, pk=question_pk)
     action = request.POST.get("action", "")
-    try:
-        if action in ("up", "down"):
-            services.question_move(actor=request.user, question=question, direction=action)
-        elif action == "delete":
-            services.question_delete(actor=request.user, question=question)
-            messages.success(request, _("La question est supprimée."))
-        else:
-            messages.error(request, _("Action inconnue."))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    return redirect(
-        _manage_url(survey) + f"#question-{question.pk}" if action in ("up", "down") else _manage_url(survey)
-    )
+    if action in ("up", "down"):
+        return submit_action(
+            request,
+            lambda: services.question_move(actor=request.user, question=question, direction=action),
+            success=None,
+            redirect_to=_manage_url(survey) + f"#question-{question.pk}",
+        )
+    if action == "delete":
+        return submit_action(
+            request,
+            lambda: services.question_delete(actor=request.user, question=question),
+            success=_("La question est supprimée."),
+            redirect_to=_manage_url(survey),
+        )
+    messages.error(request, _("Action inconnue."))
+    return redirect(_manage_url(survey))
 
 
 # --- Answering (participants) ------------------------------------------------------------------------------
@@ -216,7 +219,7 @@ def question_action(request, slug: str, pk: int, question_pk: int):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def survey_detail(request, slug: str, pk: int):
-    process = _process(request, slug)
+    process = get_process(request, slug)
     survey = _survey(request, process, pk)
     questions = selectors.survey_questions(survey=survey)
     verdict = eligibility(request.user, process, "answer")
@@ -226,37 +229,38 @@ def survey_detail(request, slug: str, pk: int):
     service_errors: dict[int, list[str]] = {}
     summary = ""
     status = 200
-    if request.method == "POST":
-        if not is_open:
-            status = 403 if not answered else 409
-            if answered:
-                messages.info(request, _("Vous avez déjà répondu à ce questionnaire : une seule réponse est comptée."))
-                return redirect(request.path)
-        elif form.is_valid():
-            token = form.cleaned_data.get("submission")
-            if not claim_submission(request, token):
-                messages.info(
-                    request, _("Ce formulaire a déjà été envoyé : votre réponse n'a pas été comptée deux fois.")
-                )
-                return redirect(request.path)
-            try:
-                services.survey_answer(actor=request.user, survey=survey, answers=form.answers())
-            except Conflict as error:
-                messages.info(request, error.message)
-                return redirect(request.path)
-            except ServiceValidationError as error:
-                release_submission(request, token)
-                summary = error.message
-                for key, texts in error.extra.items():
-                    if key.startswith("q") and key[1:].isdigit():
-                        service_errors[int(key[1:])] = list(texts)
-                status = 400
-            else:
-                messages.success(request, _("Merci ! Votre réponse est enregistrée."))
-                return redirect(request.path)
-        else:
+    if request.method == "POST" and not is_open:
+        if answered:
+            messages.info(request, _("Vous avez déjà répondu à ce questionnaire : une seule réponse est comptée."))
+            return redirect(request.path)
+        status = 403
+    elif request.method == "POST":
+
+        def refused(error):
+            # The service's refusal goes next to each question it names ("q<id>"), with a summary at the top.
+            nonlocal summary
+            summary = error.message
+            for key, texts in error.extra.items():
+                if key.startswith("q") and key[1:].isdigit():
+                    service_errors[int(key[1:])] = list(texts)
+
+        submitted = submit_form(
+            request,
+            form,
+            lambda _data: services.survey_answer(actor=request.user, survey=survey, answers=form.answers()),
+            success=_("Merci ! Votre réponse est enregistrée."),
+            redirect_to=request.path,
+            duplicate=_("Ce formulaire a déjà été envoyé : votre réponse n'a pas été comptée deux fois."),
+            on_error=refused,
+        )
+        if submitted.response:
+            return submitted.response
+        if isinstance(submitted.error, Conflict):  # answered meanwhile (another tab, a double click)
+            messages.info(request, submitted.error.message)
+            return redirect(request.path)
+        status = submitted.status
+        if submitted.error is None:
             summary = _("Votre réponse n'a pas été enregistrée : vérifiez les questions signalées.")
-            status = 400
     blocks = form.blocks(service_errors)
     return render(
         request,
@@ -341,7 +345,7 @@ def _results_page(request, process, survey, *, for_organisation: bool):
 
 @require_safe
 def survey_results(request, slug: str, pk: int):
-    process = _process(request, slug)
+    process = get_process(request, slug)
     survey = _survey(request, process, pk, "participation.view_survey_results")
     return _results_page(request, process, survey, for_organisation=False)
 
@@ -349,7 +353,7 @@ def survey_results(request, slug: str, pk: int):
 @require_safe
 @login_required
 def survey_manage_results(request, slug: str, pk: int):
-    process = _manage_process(request, slug)
+    process = get_process(request, slug, manage=True)
     survey = _survey(request, process, pk, "participation.change_process")
     return _results_page(request, process, survey, for_organisation=True)
 
@@ -357,20 +361,17 @@ def survey_manage_results(request, slug: str, pk: int):
 @require_POST
 @login_required
 def answer_moderate(request, slug: str, pk: int, answer_pk: int):
-    process = _process(request, slug, "participation.moderate")
+    process = get_process(request, slug, action="participation.moderate")
     survey = _survey(request, process, pk, "participation.moderate")
     answer = get_object_or_404(Answer, question__survey=survey, pk=answer_pk)
     publish = request.POST.get("publish") == "1"
-    try:
-        services.answer_text_moderate(actor=request.user, answer=answer, published=publish)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("La réponse est approuvée pour publication.") if publish else _("La réponse n'est plus publiée.")
-        )
     url = reverse("participation:survey_manage_results", kwargs={"slug": process.slug, "pk": survey.pk})
-    return redirect(f"{url}#answer-{answer.pk}")
+    return submit_action(
+        request,
+        lambda: services.answer_text_moderate(actor=request.user, answer=answer, published=publish),
+        success=_("La réponse est approuvée pour publication.") if publish else _("La réponse n'est plus publiée."),
+        redirect_to=f"{url}#answer-{answer.pk}",
+    )
 
 
 class _Echo:
@@ -382,7 +383,7 @@ class _Echo:
 @login_required
 def survey_export(request, slug: str, pk: int):
     """CSV for the organisation: one row per response; anonymous surveys carry no account information."""
-    process = _manage_process(request, slug)
+    process = get_process(request, slug, manage=True)
     survey = _survey(request, process, pk, "participation.change_process")
     questions = selectors.survey_questions(survey=survey)
     writer = csv.writer(_Echo())
@@ -406,7 +407,7 @@ def survey_export(request, slug: str, pk: int):
 
 @require_safe
 def process_statistics(request, slug: str):
-    process = _process(request, slug, "participation.view_statistics")
+    process = get_process(request, slug, action="participation.view_statistics")
     figures = statistics_selectors.process_statistics(process=process)
     main = [
         (_("Participants"), figures["participants"]),
@@ -441,26 +442,23 @@ def process_statistics(request, slug: str):
 @require_POST
 @login_required
 def open_data_publish(request, slug: str):
-    process = _manage_process(request, slug)
-    try:
-        job = opendata_services.process_open_data_schedule(actor=request.user, process=process)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("participation:process_statistics", slug=process.slug)
-    messages.success(
+    process = get_process(request, slug, manage=True)
+    return submit_action(
         request,
-        _(
+        lambda: opendata_services.process_open_data_schedule(actor=request.user, process=process),
+        success=_(
             "La publication des données est lancée : les fichiers sont préparés puis publiés dans le catalogue. "
             "Suivez l'avancement sur cette page."
         ),
+        redirect_to=lambda job: reverse("core:job_detail", kwargs={"job_id": job.pk}),
+        error_redirect_to=reverse("participation:process_statistics", kwargs={"slug": process.slug}),
     )
-    return redirect("core:job_detail", job_id=job.pk)
 
 
 # --- Blocks on other pages ---------------------------------------------------------------------------------
 
 
-def _process_section(request, process: Process) -> dict | None:
+def process_section(request, process: Process) -> dict | None:
     manager = can(request.user, "participation.change_process", process)
     surveys = list(selectors.process_surveys(process=process, include_unpublished=False))
     if not can(request.user, "participation.view_statistics", process):
@@ -476,29 +474,17 @@ def _process_section(request, process: Process) -> dict | None:
     return {"process": process, "surveys": survey_items, "can_manage": manager}
 
 
-def _home_figures() -> list[Figure]:
+def home_figures() -> list[Figure]:
     values = statistics_selectors.home_figures_values()
     return [Figure(label=_("personnes ont participé à une démarche"), value=values["participants"], url="")]
 
 
-def _answer_url(process: Process) -> str:
+def answer_url(process: Process) -> str:
+    """The page of the "answer" action of a phase: the process's first published survey (the process page if none)."""
     survey = selectors.process_surveys(process=process).first()
     if survey is None:
         return process.get_absolute_url()
     return reverse("participation:survey_detail", kwargs={"slug": process.slug, "pk": survey.pk})
-
-
-def register() -> None:
-    from auzolan.accounts.services import register_export_section
-
-    register_page_section("participation_process", "participation/surveys/_section.html", _process_section, order=40)
-    register_home_figures(_home_figures)
-    register_export_section("participation_survey_responses", selectors.personal_data_survey_responses)
-    try:
-        from auzolan.participation.views.processes import register_action_url
-    except ImportError:  # pragma: no cover - the processes area provides it
-        return
-    register_action_url("answer", _answer_url)
 
 
 M = "gerer/<slug:slug>/questionnaires/"
