@@ -8,6 +8,7 @@ import pytest
 from auzolan.core.errors import Conflict, NotFound, ValidationError
 from auzolan.core.models import AuditLogEntry
 from auzolan.participation.models import Answer, Question, Survey, SurveyResponse
+from auzolan.participation.selectors import surveys as selectors
 from auzolan.participation.services import surveys as services
 from tests.accounts.factories import UserFactory
 from tests.participation.factories import process_with_phase
@@ -339,6 +340,17 @@ def test_one_response_per_person(process):
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
     assert Answer.objects.filter(question=q).get().choice.label == "Oui"
     assert services.has_answered(user=user, survey=survey)
+
+
+def test_answered_survey_ids_one_query_per_process(process, django_assert_num_queries):
+    answered, other = SurveyFactory(process=process), SurveyFactory(process=process)
+    q = question(answered, "single", ["Oui", "Non"])
+    question(other, "single", ["Oui", "Non"])
+    user = UserFactory()
+    services.survey_answer(actor=user, survey=answered, answers={q.pk: q.choices.first().pk})
+    with django_assert_num_queries(1):
+        assert selectors.answered_survey_ids(user=user, process=process) == {answered.pk}
+    assert selectors.answered_survey_ids(user=UserFactory(), process=process) == set()
 
 
 @pytest.mark.parametrize(

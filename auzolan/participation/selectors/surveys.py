@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auzolan.participation.models import Answer, Choice, Process, Question, Survey, SurveyResponse
+from auzolan.participation.models.surveys import participant_key
 from auzolan.participation.small_counts import SMALL_COUNT, is_small, protect_small_counts
 
 Kind = Question.Kind
@@ -20,6 +21,16 @@ def process_surveys(*, process: Process, include_unpublished: bool = False) -> Q
     if not include_unpublished:
         surveys = surveys.filter(published_at__isnull=False)
     return surveys.order_by("created_at", "pk")
+
+
+def answered_survey_ids(*, user, process: Process) -> set[int]:
+    """The surveys of `process` the person has answered (one query; empty for a visitor)."""
+    if not (user and user.is_authenticated):
+        return set()
+    key = participant_key(process=process, user_id=user.pk)
+    return set(
+        SurveyResponse.objects.filter(survey__process=process, participant_key=key).values_list("survey_id", flat=True)
+    )
 
 
 def survey_queryset() -> QuerySet[Survey]:

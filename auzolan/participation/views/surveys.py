@@ -463,11 +463,14 @@ def process_section(request, process: Process) -> dict | None:
     surveys = list(selectors.process_surveys(process=process, include_unpublished=False))
     if not can(request.user, "participation.view_statistics", process):
         return None
+    answered = selectors.answered_survey_ids(user=request.user, process=process)
+    for survey in surveys:
+        survey.process = process  # already loaded: the permission checks read it
     survey_items = [
         {
             "survey": survey,
             "results": can(request.user, "participation.view_survey_results", survey),
-            "answered": services.has_answered(user=request.user, survey=survey),
+            "answered": survey.pk in answered,
         }
         for survey in surveys
     ]
