@@ -102,6 +102,14 @@ def table_load(*, version: ResourceVersion, actor=None) -> Table | None:
     )
 
 
+def _clean_sheet(sheet) -> str:
+    """A sheet's name as a spreadsheet can hold it (no NUL, which PostgreSQL refuses in text; 255 characters)."""
+    name = str(sheet or "").strip()
+    if "\x00" in name or len(name) > Table._meta.get_field("sheet").max_length:
+        raise ValidationError(_("Ce nom de feuille n'existe pas dans le fichier."), field="sheet")
+    return name
+
+
 @transaction.atomic
 def table_reload(
     *,
@@ -119,9 +127,10 @@ def table_reload(
         raise ValidationError(_("Ce fichier n'est pas un tableau que la plateforme sait charger."))
     types = _clean_types(column_types)
     header = _clean_header_row(header_row)
+    sheet = _clean_sheet(sheet)
     for name, type_ in types.items():
         ColumnDescription.objects.update_or_create(resource=resource, name=name, defaults={"type": type_})
-    table = _load_start(actor=actor, version=version, sheet=str(sheet or ""), column_types=types, header_row=header)
+    table = _load_start(actor=actor, version=version, sheet=sheet, column_types=types, header_row=header)
     audit_log(
         actor=actor,
         action="datastore.table.reload",

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from auzolan.catalog import services as catalog_services
-from auzolan.core.errors import ApplicationError
+from auzolan.core.errors import ApplicationError, ValidationError
 from auzolan.core.models import Job
 from auzolan.datastore import query, reading, selectors, services
 from auzolan.datastore.ingestion import casts
@@ -134,6 +134,15 @@ def test_reload_is_refused_to_others(editor, dataset):
     resource = upload(editor, dataset)
     with pytest.raises(ApplicationError):
         services.table_reload(actor=MembershipFactory(role="editor").user, version=resource.current_version)
+
+
+@pytest.mark.parametrize("sheet", ["Feuil\x001", "x" * 256])
+def test_reload_refuses_a_sheet_name_no_spreadsheet_holds(editor, dataset, sheet):
+    resource = upload(editor, dataset)
+    with pytest.raises(ValidationError) as error:
+        services.table_reload(actor=editor, version=resource.current_version, sheet=sheet)
+    assert error.value.field == "sheet"
+    assert not Table.objects.filter(resource=resource).exclude(sheet="").exists()
 
 
 @pytest.mark.django_db(transaction=True)
