@@ -42,6 +42,8 @@ demo: setup
 serve: setup
 	@$(LOCAL) $(PY) manage.py serve
 
+# The whole suite. The never-a-500 matrices (marker `exhaustive`, two thirds of the time) run on SQLite only;
+# while developing, `make test PYTEST_ARGS='-m "not exhaustive"'` leaves them out.
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

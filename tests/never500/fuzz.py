@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-#: The exhaustive matrix runs on SQLite; on PostgreSQL, only what PostgreSQL alone shows (test_postgresql.py).
+#: The exhaustive matrices (marked `exhaustive`) run on SQLite; on PostgreSQL, only what PostgreSQL alone shows
+#: (test_postgresql.py). The skip is in tests/conftest.py.
 ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
-SQLITE_ONLY = "the exhaustive matrix runs on SQLite; test_postgresql.py covers what only PostgreSQL shows"
 
 DEEP = "[" * 100_000
 #: Deeper than Python's recursion limit, small enough to send in each field in turn (rendered back by the forms).

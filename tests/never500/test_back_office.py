@@ -8,9 +8,9 @@ import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
-from tests.never500.fuzz import BIG, FIELD_GARBAGE, ON_POSTGRESQL, SQLITE_ONLY, assert_no_500, page_forms
+from tests.never500.fuzz import BIG, FIELD_GARBAGE, assert_no_500, page_forms
 
-pytestmark = pytest.mark.skipif(ON_POSTGRESQL, reason=SQLITE_ONLY)
+pytestmark = pytest.mark.exhaustive
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 

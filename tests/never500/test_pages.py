@@ -21,8 +21,6 @@ from tests.never500.fuzz import (
     DEEP,
     FIELD_GARBAGE,
     GARBAGE,
-    ON_POSTGRESQL,
-    SQLITE_ONLY,
     assert_no_500,
     garbage_files,
     page_forms,
@@ -31,7 +29,6 @@ from tests.never500.fuzz import (
 
 #: Fuzzed elsewhere: the API (from its OpenAPI document) and the back office; the participation pages (namespace).
 ELSEWHERE = ("api/v1/", "back-office/")
-pytestmark = pytest.mark.skipif(ON_POSTGRESQL, reason=SQLITE_ONLY)
 ROLES = ["anonymous", "citizen", "editor"]
 
 
@@ -153,6 +150,7 @@ def fuzz_page(client, url: str, *, thorough: bool) -> None:
             assert_no_500(client.post(url, data), f"POST {url} {field}={name}")
 
 
+@pytest.mark.exhaustive
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("pattern", PATTERNS, ids=str)
 def test_never_a_500(client, db, world, pattern, role):

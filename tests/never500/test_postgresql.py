@@ -11,9 +11,13 @@ import re
 
 import pytest
 
+from auzolan.participation.models import Phase
 from tests.never500.fuzz import ON_POSTGRESQL, assert_no_500, page_forms
+from tests.never500.test_api import DOCUMENT, OPERATIONS, assert_api_answer
+from tests.never500.test_api import _real as api_value
 from tests.never500.test_pages import PATTERNS, urls_for
 from tests.participation.security_world import kwargs_for, participation_patterns, url_for
+from tests.participation.test_never_500 import OPEN_PHASE_PATTERNS
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL only (SQLite runs the exhaustive matrix)")
 
@@ -35,47 +39,49 @@ def _fuzz_fields(client, url: str) -> None:
             assert_no_500(client.post(url, {**forms.post, field: value}), f"POST {url} {field}={value[:20]!r}")
 
 
-def _participation_urls(world, patterns) -> list[str]:
-    return [
-        url_for(p, kwargs_for(p, slug_world=world.participation, object_world=world.participation)) for p in patterns
-    ]
+def _participation_url(world, pattern) -> str:
+    return url_for(pattern, kwargs_for(pattern, slug_world=world.participation, object_world=world.participation))
 
 
+#: 500s found and not fixed yet (page, role): strict, so that the fix removes its line.
+KNOWN_500 = {
+    # datastore.views.ingestion.table_status stores the POSTed `sheet` unchecked (Table.sheet): NUL -> DataError.
+    ("datastore:table_status", "editor"): "NUL in the table page's sheet field reaches PostgreSQL",
+}
+
+
+#: One test per page and role, not one for all the pages in turn: a page's POST (deleting the resource, say) cannot
+#: hide the pages after it, and the PostgreSQL pass spreads them over its workers.
 @pytest.mark.parametrize("role", ["citizen", "editor"])
-def test_every_form_field_of_the_platform(client, db, world, role):
+@pytest.mark.parametrize("pattern", PATTERNS, ids=str)
+def test_every_form_field_of_the_platform(request, client, db, world, pattern, role):
+    if (pattern.name, role) in KNOWN_500:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_500[pattern.name, role]))
     client.force_login(world.user(role))
-    for pattern in PATTERNS:
-        _fuzz_fields(client, urls_for(pattern, world)[0])
+    _fuzz_fields(client, urls_for(pattern, world)[0])
 
 
 @pytest.mark.parametrize("role", ["citizen", "editor"])
-def test_every_form_field_of_participation(client, db, world, role):
+@pytest.mark.parametrize("pattern", participation_patterns(), ids=str)
+def test_every_form_field_of_participation(client, db, world, pattern, role):
     client.force_login(getattr(world.participation, role))
-    for url in _participation_urls(world, participation_patterns()):
-        _fuzz_fields(client, url)
+    _fuzz_fields(client, _participation_url(world, pattern))
 
 
 @pytest.mark.parametrize("kind", ["vote", "survey", "debate"])
-def test_every_form_field_while_a_phase_is_open(client, db, world, kind):
+@pytest.mark.parametrize("pattern", OPEN_PHASE_PATTERNS, ids=str)
+def test_every_form_field_while_a_phase_is_open(client, db, world, pattern, kind):
     """The forms that only appear while a vote, a survey or a debate is open (as in the participation suite)."""
-    from auzolan.participation.models import Phase
-    from tests.participation.test_never_500 import OPEN_PHASE_PATTERNS
-
     Phase.objects.filter(pk=world.participation.phase.pk).update(kind=kind, verification="account")
     client.force_login(world.participation.citizen)
-    for url in _participation_urls(world, OPEN_PHASE_PATTERNS):
-        _fuzz_fields(client, url)
+    _fuzz_fields(client, _participation_url(world, pattern))
 
 
-def test_nul_and_32_bit_overflow_in_every_api_parameter(client, db, world):
-    from tests.never500.test_api import DOCUMENT, OPERATIONS, _real, assert_api_answer
-
+@pytest.mark.parametrize(("path", "method"), [(p, m) for p, m in OPERATIONS if m == "get"], ids=lambda x: x)
+def test_nul_and_32_bit_overflow_in_every_api_parameter(client, db, world, path, method):
     client.force_login(world.editor)
-    for path, method in OPERATIONS:
-        if method != "get":
-            continue
-        url = path.format(**{name: _real(path, name, world) for name in re.findall(r"{(\w+)}", path)})
-        query = [p["name"] for p in DOCUMENT["paths"][path][method].get("parameters", []) if p["in"] == "query"]
-        for name in query:
-            for value in QUERY_VALUES:
-                assert_api_answer(client.get(url, {name: value}), f"GET {url} {name}={value[:20]!r}")
+    url = path.format(**{name: api_value(path, name, world) for name in re.findall(r"{(\w+)}", path)})
+    query = [p["name"] for p in DOCUMENT["paths"][path][method].get("parameters", []) if p["in"] == "query"]
+    for name in query:
+        for value in QUERY_VALUES:
+            assert_api_answer(client.get(url, {name: value}), f"GET {url} {name}={value[:20]!r}")

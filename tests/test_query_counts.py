@@ -1,0 +1,140 @@
+"""Exact query counts of the main list pages, with 2 and with 10 rows: the same number either way, so an N+1 (a query
+per row) fails here, and any new query on a list page shows up as a changed snapshot to look at.
+
+Each count is taken on a warm process (a first request fills Django's per-process caches: content types, sites) with
+an empty cache (facets, counters), as a visitor would find it after any write.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from auzolan.catalog.models import Dataset, DatasetTheme
+from auzolan.catalog.signals import dataset_changed
+from tests.accounts.factories import UserFactory
+from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.participation.factories import (
+    CategoryFactory,
+    DistrictFactory,
+    PhaseFactory,
+    ProcessFactory,
+    ProposalFactory,
+)
+from tests.participation.factories_surveys import QuestionFactory, SurveyFactory
+
+pytestmark = pytest.mark.django_db
+ROWS = [2, 10]
+
+
+def assert_queries(client, django_assert_num_queries, url: str, expected: int, *, shows: list[str]):
+    client.get(url)  # fills the per-process caches
+    cache.clear()
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    missing = [text for text in shows if text not in html]
+    assert not missing, f"{url} does not list {missing[:3]}"
+
+
+def _dataset(organisation, n: int) -> Dataset:
+    dataset = DatasetFactory(organisation=organisation, title=f"Budget numéro {n}", slug=f"budget-{n}")
+    DatasetTheme.objects.create(dataset=dataset, code="ECON")
+    dataset.keywords.add(KeywordFactory())
+    ResourceFactory(dataset=dataset, format="csv")
+    ResourceFactory(dataset=dataset, format="json")
+    dataset_changed.send(sender=Dataset, dataset=dataset)  # the search index and the quality score
+    return dataset
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_catalogue_search(client, django_assert_num_queries, rows):
+    organisation = OrganisationFactory()
+    datasets = [_dataset(organisation, n) for n in range(rows)]
+    assert_queries(
+        client, django_assert_num_queries, "/donnees/?q=budget", 14, shows=[d.get_absolute_url() for d in datasets]
+    )
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_datasets_of_an_organisation(client, django_assert_num_queries, rows):
+    """The organisation's page lists its latest datasets (catalog's section)."""
+    organisation = OrganisationFactory()
+    datasets = [_dataset(organisation, n) for n in range(rows)]
+    url = reverse("organisations:detail", kwargs={"slug": organisation.slug})
+    assert_queries(client, django_assert_num_queries, url, 5, shows=[d.get_absolute_url() for d in datasets])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_datasets_an_editor_publishes(client, django_assert_num_queries, rows):
+    organisation = OrganisationFactory()
+    editor = UserFactory()
+    MembershipFactory(organisation=organisation, user=editor, role="editor")
+    datasets = [_dataset(organisation, n) for n in range(rows)]
+    Dataset.objects.filter(pk=datasets[0].pk).update(state=Dataset.State.DRAFT)
+    client.force_login(editor)
+    assert_queries(
+        client, django_assert_num_queries, reverse("catalog:publish_home"), 7, shows=[d.title for d in datasets]
+    )
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_participation_processes(client, django_assert_num_queries, rows):
+    processes = []
+    for n in range(rows):
+        process = ProcessFactory(organisation=OrganisationFactory(), title=f"Démarche numéro {n}")
+        PhaseFactory(process=process, kind="ideas")
+        processes.append(process)
+    url = reverse("participation:process_list")
+    assert_queries(client, django_assert_num_queries, url, 4, shows=[p.title for p in processes])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_proposals_of_a_process(client, django_assert_num_queries, rows):
+    process = ProcessFactory()
+    PhaseFactory(process=process, kind="ideas")
+    category = CategoryFactory(process=process)
+    district = DistrictFactory(organisation=process.organisation)
+    proposals = [
+        ProposalFactory(process=process, category=category, district=district, title=f"Proposition numéro {n}")
+        for n in range(rows)
+    ]
+    citizen = UserFactory()
+    client.force_login(citizen)
+    url = reverse("participation:proposal_list", kwargs={"slug": process.slug})
+    assert_queries(client, django_assert_num_queries, url, 14, shows=[p.title for p in proposals])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_surveys_an_editor_manages(client, django_assert_num_queries, rows):
+    process = ProcessFactory()
+    PhaseFactory(process=process, kind="survey")
+    editor = UserFactory()
+    MembershipFactory(organisation=process.organisation, user=editor, role="editor")
+    surveys = [SurveyFactory(process=process, title=f"Questionnaire numéro {n}") for n in range(rows)]
+    for survey in surveys:
+        QuestionFactory(survey=survey)
+    client.force_login(editor)
+    url = reverse("participation:survey_manage_list", kwargs={"slug": process.slug})
+    assert_queries(client, django_assert_num_queries, url, 7, shows=[s.title for s in surveys])
+
+
+#: The process page's surveys section asks `can(…, "participation.view_survey_results", survey)` for each survey,
+#: which reads `survey.process` (one query per survey): 11 queries with 2 surveys, 19 with 10. Strict: once fixed
+#: (e.g. `process_surveys` selecting the process), the 2-row snapshot changes and this mark must go.
+PROCESS_PAGE_N_PLUS_1 = pytest.mark.xfail(strict=True, reason="N+1: survey.process read once per survey")
+
+
+@pytest.mark.parametrize("rows", [2, pytest.param(10, marks=PROCESS_PAGE_N_PLUS_1)])
+def test_surveys_on_the_process_page(client, django_assert_num_queries, rows):
+    """The public process page lists its open surveys (participation's sections)."""
+    process = ProcessFactory()
+    PhaseFactory(process=process, kind="survey")
+    surveys = [SurveyFactory(process=process, title=f"Questionnaire numéro {n}") for n in range(rows)]
+    for survey in surveys:
+        QuestionFactory(survey=survey)
+    url = reverse("participation:process_detail", kwargs={"slug": process.slug})
+    assert_queries(client, django_assert_num_queries, url, 11, shows=[s.title for s in surveys])
