@@ -119,16 +119,10 @@ def test_surveys_an_editor_manages(client, django_assert_num_queries, rows):
         QuestionFactory(survey=survey)
     client.force_login(editor)
     url = reverse("participation:survey_manage_list", kwargs={"slug": process.slug})
-    assert_queries(client, django_assert_num_queries, url, 7, shows=[s.title for s in surveys])
+    assert_queries(client, django_assert_num_queries, url, 8, shows=[s.title for s in surveys])
 
 
-#: The process page's surveys section asks `can(…, "participation.view_survey_results", survey)` for each survey,
-#: which reads `survey.process` (one query per survey): 11 queries with 2 surveys, 19 with 10. Strict: once fixed
-#: (e.g. `process_surveys` selecting the process), the 2-row snapshot changes and this mark must go.
-PROCESS_PAGE_N_PLUS_1 = pytest.mark.xfail(strict=True, reason="N+1: survey.process read once per survey")
-
-
-@pytest.mark.parametrize("rows", [2, pytest.param(10, marks=PROCESS_PAGE_N_PLUS_1)])
+@pytest.mark.parametrize("rows", ROWS)
 def test_surveys_on_the_process_page(client, django_assert_num_queries, rows):
     """The public process page lists its open surveys (participation's sections)."""
     process = ProcessFactory()
@@ -137,4 +131,4 @@ def test_surveys_on_the_process_page(client, django_assert_num_queries, rows):
     for survey in surveys:
         QuestionFactory(survey=survey)
     url = reverse("participation:process_detail", kwargs={"slug": process.slug})
-    assert_queries(client, django_assert_num_queries, url, 11, shows=[s.title for s in surveys])
+    assert_queries(client, django_assert_num_queries, url, 9, shows=[s.title for s in surveys])

@@ -153,6 +153,11 @@ def dictionary_update(*, actor, resource: Resource, columns: dict[str, dict]) ->
     left out keeps the stored one; an empty unit means the one found at load."""
     require(actor, "catalog.change_dataset", resource.dataset)
     for name, values in columns.items():
+        if any("\x00" in str(values.get(key) or "") for key in ("label", "description", "unit")):
+            # PostgreSQL refuses NUL in text: say which column, rather than fail.
+            raise ValidationError(
+                _("La description de la colonne « %(name)s » contient un caractère invalide.") % {"name": name}
+            )
         label = " ".join(str(values.get("label") or "").split())[:255]
         description = str(values.get("description") or "").strip()[:2000]
         defaults = {"label": label, "description": description}

@@ -145,6 +145,15 @@ def test_reload_refuses_a_sheet_name_no_spreadsheet_holds(editor, dataset, sheet
     assert not Table.objects.filter(resource=resource).exclude(sheet="").exists()
 
 
+@pytest.mark.parametrize("key", ["label", "description", "unit"])
+def test_the_data_dictionary_refuses_nul(editor, dataset, key):
+    resource = upload(editor, dataset)
+    with pytest.raises(ValidationError) as error:
+        services.dictionary_update(actor=editor, resource=resource, columns={"commune": {key: "Nom\x00"}})
+    assert "commune" in error.value.message
+    assert not ColumnDescription.objects.filter(resource=resource).exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_query_table_filters_are_parameters(editor, dataset):
     resource = upload(editor, dataset)

@@ -43,20 +43,11 @@ def _participation_url(world, pattern) -> str:
     return url_for(pattern, kwargs_for(pattern, slug_world=world.participation, object_world=world.participation))
 
 
-#: 500s found and not fixed yet (page, role): strict, so that the fix removes its line.
-KNOWN_500 = {
-    # datastore.views.ingestion.table_status stores the POSTed `sheet` unchecked (Table.sheet): NUL -> DataError.
-    ("datastore:table_status", "editor"): "NUL in the table page's sheet field reaches PostgreSQL",
-}
-
-
 #: One test per page and role, not one for all the pages in turn: a page's POST (deleting the resource, say) cannot
 #: hide the pages after it, and the PostgreSQL pass spreads them over its workers.
 @pytest.mark.parametrize("role", ["citizen", "editor"])
 @pytest.mark.parametrize("pattern", PATTERNS, ids=str)
-def test_every_form_field_of_the_platform(request, client, db, world, pattern, role):
-    if (pattern.name, role) in KNOWN_500:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_500[pattern.name, role]))
+def test_every_form_field_of_the_platform(client, db, world, pattern, role):
     client.force_login(world.user(role))
     _fuzz_fields(client, urls_for(pattern, world)[0])
 
