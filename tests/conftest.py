@@ -1,8 +1,11 @@
+import time
+
 import pytest
 from django.core.cache import cache, caches
 from django.db import connection
 from django.template import engines
 
+from auzolan.core import ratelimit
 from tests.accounts.factories import UserFactory
 
 # Django's own templates rely on these being optional (auth/widgets/read_only_password_hash.html).
@@ -63,6 +66,19 @@ def strict_templates(monkeypatch):
 def _media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+
+
+#: A day boundary (so also a minute's and an hour's), in 2027.
+_WINDOW_START = 86400 * 20834
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_clock(monkeypatch):
+    """Rate limits count per calendar window (core.ratelimit): each test starts one second into a fresh window and
+    the clock then runs, so that a test sending N requests never sees its window end half-way (a flaky 200 where a
+    429 was due, at hh:mm:59.9). The cache is cleared for each test, so the shared start leaks no count."""
+    started = time.monotonic()
+    monkeypatch.setattr(ratelimit, "_now", lambda: _WINDOW_START + 1 + (time.monotonic() - started))
 
 
 @pytest.fixture
