@@ -23,6 +23,7 @@ from tests.participation.factories import (
     ProposalFactory,
     process_with_phase,
 )
+from tests.participation.factories_processes import editor
 from tests.participation.factories_surveys import SurveyFactory, manager_of, question
 from tests.tasks import run_queued_tasks
 
@@ -206,11 +207,6 @@ def test_button_on_the_statistics_page_runs_a_background_job(client, process):
 
 @pytest.mark.django_db(transaction=True)
 def test_publishing_the_results_publishes_the_open_data_automatically(client):
-    from auzolan.catalog.models import Dataset, ResourceVersion
-    from auzolan.participation.services import processes as process_services
-    from tests.participation.factories import ProposalFactory, process_with_phase
-    from tests.participation.factories_processes import editor
-    from tests.tasks import run_queued_tasks
 
     process = process_with_phase("results")
     ProposalFactory(process=process, title="Des bancs")
@@ -227,7 +223,7 @@ def test_publishing_the_results_publishes_the_open_data_automatically(client):
     assert process.title in dataset.title
     versions = ResourceVersion.objects.filter(resource__dataset=dataset).count()
     # publishing again with unchanged data adds no version; a second results publication is refused
-    process_services.schedule_open_data(actor=actor, process=process)
+    opendata.process_open_data_schedule(actor=actor, process=process)
     run_queued_tasks()
     assert ResourceVersion.objects.filter(resource__dataset=dataset).count() == versions
     client.post(manage + "etat/", {"transition": "publish_results"})

@@ -297,11 +297,6 @@ def process_publish_results(*, actor, process: Process) -> Process:
     return process_transition(actor=actor, process=process, name=lifecycle.PUBLISH_RESULTS)
 
 
-def schedule_open_data(*, actor, process: Process) -> None:
-    """Refresh the process's open data in the catalogue: a job recorded now, enqueued once the transaction commits."""
-    opendata.process_open_data_schedule(actor=actor, process=process)
-
-
 # --- Phases --------------------------------------------------------------------------------------------------
 
 
