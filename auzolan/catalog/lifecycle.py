@@ -7,23 +7,12 @@ any move that is not in the table; the publishing pages offer the transitions of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
 from auzolan.catalog.models import Dataset
+from auzolan.core.lifecycle import Transition
 
 State = Dataset.State
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: tuple[str, ...]
-    target: str
-    label: str
-    message: str
-    audit_verb: str
 
 
 TRANSITIONS: tuple[Transition, ...] = (

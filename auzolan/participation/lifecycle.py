@@ -7,29 +7,15 @@ models, so that both may read it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
+from auzolan.core.lifecycle import Transition
 from auzolan.participation.models import Process
 
 State = Process.State
 
 
-@dataclass(frozen=True)
-class Transition:
-    """A button of the lifecycle: from one of `sources` to `target` (None: the state stays, e.g. announcing the
-    results), its `label`, the success `message`, the audit code `participation.process.<audit_verb>`, and the
-    permission it needs."""
-
-    name: str
-    sources: tuple[str, ...]
-    target: str | None
-    label: str
-    message: str
-    audit_verb: str
-    permission: str = "participation.change_process"
-
+MANAGE = "participation.change_process"
 
 CHANGED = _("L'état de la démarche a changé.")
 
@@ -42,6 +28,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         label=_("Publier la démarche"),
         message=CHANGED,
         audit_verb="published",
+        permission=MANAGE,
     ),
     Transition(
         name="reopen",
@@ -50,6 +37,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         label=_("Rouvrir la démarche"),
         message=CHANGED,
         audit_verb="reopened",
+        permission=MANAGE,
     ),
     Transition(
         name="close",
@@ -58,6 +46,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         label=_("Clore la démarche"),
         message=CHANGED,
         audit_verb="closed",
+        permission=MANAGE,
     ),
     Transition(
         name="archive",
@@ -66,6 +55,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         label=_("Archiver la démarche"),
         message=CHANGED,
         audit_verb="archived",
+        permission=MANAGE,
     ),
     # Not a change of state: announced once (Process.results_published_at); followers are told, the anonymised
     # data goes to the catalogue as open data.
@@ -76,6 +66,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         label=_("Publier les résultats (et les données en open data)"),
         message=CHANGED,
         audit_verb="results_published",
+        permission=MANAGE,
     ),
 )
 
