@@ -2,6 +2,7 @@
 an opened operation and its "Try it out" response, at a desktop width and at a phone's."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.axe import assert_no_blocking_violations
 from tests.browser.test_accessibility import visit
@@ -30,12 +31,12 @@ def test_docs_render_the_operations_and_try_one(page, live_server, width):
     page.get_by_role("button", name="Fermer").wait_for(timeout=5000)
     assert_no_blocking_violations(page)
     page.get_by_role("button", name="Fermer").click()
-    assert page.locator(".dialog-ux").count() == 0
+    expect(page.locator(".dialog-ux")).to_have_count(0)
     operation = page.locator(".opblock", has=page.locator(".opblock-summary-path", has_text="/api/v1/organisations"))
     operation = operation.first
     operation.locator(".opblock-summary-control").click()
     operation.locator(".try-out__btn").click()
-    assert operation.get_by_label("Valeur de kind").count() == 1  # Swagger UI's value lists get a name
+    expect(operation.get_by_label("Valeur de kind")).to_have_count(1)  # Swagger UI's value lists get a name
     settled(page)
     assert_no_blocking_violations(page)
     operation.locator(".execute").click()

@@ -2,6 +2,7 @@
 results, code entry and the management pages."""
 
 import pytest
+from playwright.sync_api import expect
 
 from auzolan.participation.services import budgets as services
 from tests.accounts.factories import UserFactory
@@ -68,7 +69,7 @@ def test_project_list_and_code_pages(page, live_server, voting):
     visit(page, live_server, f"/participer/{process.slug}/code/")
     page.get_by_label("Votre code").fill("AAAAA-AAAAA")
     page.get_by_role("button", name="Valider le code").click()
-    assert page.locator(".errorlist, .field-errors").count() >= 1
+    expect(page.locator(".errorlist, .field-errors").first).to_be_visible()
     assert_no_blocking_violations(page)
 
 
@@ -105,5 +106,5 @@ def test_management_pages(page, live_server, login, voting):
         assert_no_blocking_violations(page)
     page.get_by_label("Nombre de codes").fill("3")
     page.get_by_role("button", name="Créer et afficher les codes").click()
-    assert page.locator("table .sha256").count() == 3
+    expect(page.locator("table .sha256")).to_have_count(3)
     assert_no_blocking_violations(page)

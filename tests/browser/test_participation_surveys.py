@@ -49,7 +49,7 @@ def test_answer_page_conditions_errors_and_success(page, live_server, login, sur
     for label in ("Matin", "Midi", "Soir"):
         page.get_by_label(label, exact=True).check()
     page.get_by_role("button", name="Envoyer ma réponse").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert page.get_by_label("Non", exact=True).is_checked()  # answers kept
     assert_no_blocking_violations(page)
     page.get_by_label("Soir", exact=True).uncheck()
