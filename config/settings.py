@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "auzolan.organisations",
     "auzolan.catalog",
     "auzolan.datastore",
+    "auzolan.harvest",
     "auzolan.participation",
     "django.contrib.admin",
     "django.contrib.auth",
