@@ -171,7 +171,7 @@ def dcat_dataset(n: int, title: str | None = None) -> str:
     return f"""
 <https://data.bidart.fr/datasets/{n}> a dcat:Dataset ;
     dct:identifier "bidart-{n}" ;
-    dct:title "{title or f'Plages surveillées {n}'}"@fr, "Guarded beaches {n}"@en ;
+    dct:title "{title or f"Plages surveillées {n}"}"@fr, "Guarded beaches {n}"@en ;
     dct:description "Les plages surveillées et leurs horaires."@fr ;
     dcat:keyword "plages", "tourisme" ;
     dct:license <https://www.etalab.gouv.fr/licence-ouverte-open-licence> ;
@@ -189,5 +189,7 @@ def dcat_dataset(n: int, title: str | None = None) -> str:
 def dcat_page(numbers, next_url: str | None) -> str:
     view = ""
     if next_url:
-        view = f"""<https://data.bidart.fr/catalog> hydra:view [ a hydra:PartialCollectionView ; hydra:next <{next_url}> ] ."""
+        view = (
+            f"<https://data.bidart.fr/catalog> hydra:view [ a hydra:PartialCollectionView ; hydra:next <{next_url}> ] ."
+        )
     return TURTLE_PREFIXES + "".join(dcat_dataset(n) for n in numbers) + view

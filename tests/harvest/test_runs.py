@@ -23,7 +23,12 @@ def source(portal, editor, monkeypatch):
     user, organisation = editor
     monkeypatch.setattr(CkanAdapter, "page_size", 2)
     return services.source_create(
-        actor=user, organisation=organisation, name="Portail d'Anglet", kind="ckan", url=portal.base, archive_after_runs=2
+        actor=user,
+        organisation=organisation,
+        name="Portail d'Anglet",
+        kind="ckan",
+        url=portal.base,
+        archive_after_runs=2,
     )
 
 
@@ -203,7 +208,8 @@ def test_the_run_fails_when_the_creator_is_no_longer_an_editor(portal, source):
 
 def _endless(params):
     start = int(params.get("start", 0))
-    return Reply({"success": True, "result": {"count": 10**9, "results": [ckan_package(start), ckan_package(start + 1)]}})
+    results = [ckan_package(start), ckan_package(start + 1)]
+    return Reply({"success": True, "result": {"count": 10**9, "results": results}})
 
 
 def _repeating(params):
@@ -217,7 +223,10 @@ HOSTILE = {
     "error-status": (Reply({"success": False}, status=503), "Erreur 503"),
     "endless": (_endless, "plus de 4 pages"),
     "repeating": (_repeating, "deux fois la même page"),
-    "huge": (Reply({"success": True, "result": {"count": 1, "results": [ckan_package(0, notes="x" * 50_000)]}}), "trop volumineuse"),
+    "huge": (
+        Reply({"success": True, "result": {"count": 1, "results": [ckan_package(0, notes="x" * 50_000)]}}),
+        "trop volumineuse",
+    ),
     "slow": (Reply({"success": True, "result": {"count": 0, "results": []}}, delay=1.0), "Délai dépassé"),
     "redirect-inside": (Reply(b"", status=302, headers={"Location": "http://10.0.0.1/api"}), "Adresse refusée"),
     "empty": (Reply({"success": True, "result": {"count": 0, "results": []}}), "ne renvoie plus aucun jeu de données"),
@@ -228,7 +237,8 @@ HOSTILE = {
 def test_a_hostile_source_fails_cleanly_and_changes_nothing(portal, source, settings, case):
     serve(portal, [ckan_package(n) for n in range(3)])
     assert harvest(source).created == 3
-    before, records = snapshot(), sorted(HarvestRecord.objects.values_list("remote_id", "hash", "state", "missing_runs"))
+    fields = ("remote_id", "hash", "state", "missing_runs")
+    before, records = snapshot(), sorted(HarvestRecord.objects.values_list(*fields))
     settings.HARVEST_MAX_PAGES = 4
     settings.HARVEST_MAX_RESPONSE_BYTES = 20_000
     settings.HARVEST_TIMEOUT = 0.3
@@ -238,4 +248,4 @@ def test_a_hostile_source_fails_cleanly_and_changes_nothing(portal, source, sett
     assert run.state == "failed"
     assert message in run.message
     assert snapshot() == before
-    assert sorted(HarvestRecord.objects.values_list("remote_id", "hash", "state", "missing_runs")) == records
+    assert sorted(HarvestRecord.objects.values_list(*fields)) == records
