@@ -58,11 +58,11 @@ def _check(source: HarvestSource) -> None:
         raise ValidationError(_("Indiquez un nombre de moissons entre 1 et 100."), field="archive_after_runs")
     source.url = (source.url or "").strip()
     source.config = _clean_config(source.kind, source.config)
-    full_clean_or_raise(source, exclude=["organisation", "created_by"])
     try:
         safe_http.check_address(source.url)
     except safe_http.SafeHTTPError as error:
         raise ValidationError(error.message, field="url") from None
+    full_clean_or_raise(source, exclude=["organisation", "created_by"])
 
 
 @transaction.atomic
