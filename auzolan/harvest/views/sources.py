@@ -38,8 +38,9 @@ def source_list(request):
 def source_create(request):
     organisations = selectors.organisations_for_sources(request.user)
     initial = {}
-    if getattr(request, "organisation", None) is not None and organisations.filter(pk=request.organisation.pk).exists():
-        initial["organisation"] = request.organisation.pk
+    current = getattr(request, "organisation", None)  # a lazy object: None when the person acts for no organisation
+    if current and organisations.filter(pk=current.pk).exists():
+        initial["organisation"] = current.pk
     form = SourceCreateForm(request.POST or None, organisations=organisations, initial=initial)
     submitted = submit_form(
         request,
