@@ -6,7 +6,10 @@ a host that resolves to public addresses only, unless `SAFE_HTTP_ALLOWED_HOSTS`)
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auzolan.core import safe_http
@@ -26,6 +29,8 @@ CONFIG_KEYS = {
     HarvestSource.Kind.DCAT: (),
 }
 CONFIG_VALUE_MAX = 500
+#: A run queued or running for longer than this is taken as abandoned (a worker stopped in the middle).
+STALE_AFTER = datetime.timedelta(hours=6)
 
 
 def _clean_config(kind: str, config) -> dict:
@@ -136,7 +141,12 @@ def harvest_start(*, actor, source: HarvestSource, dry_run: bool = False) -> Har
     """Queue a harvest (or, `dry_run`, a preview) of `source` in the worker; the person follows it on the run page."""
     require(actor, "harvest.run_source", source)
     source = HarvestSource.objects.select_for_update().get(pk=source.pk)
-    if HarvestRun.objects.filter(source=source, state__in=(HarvestRun.State.QUEUED, HarvestRun.State.RUNNING)).exists():
+    pending = HarvestRun.objects.filter(
+        source=source,
+        state__in=(HarvestRun.State.QUEUED, HarvestRun.State.RUNNING),
+        created_at__gt=timezone.now() - STALE_AFTER,  # older: its worker died; it no longer holds the source
+    )
+    if pending.exists():
         raise Conflict(_("Une moisson de cette source est déjà en attente ou en cours."))
     run = HarvestRun.objects.create(source=source, started_by=actor, dry_run=dry_run)
     label = _("Prévisualisation de la moisson de « %(name)s »") if dry_run else _("Moisson de « %(name)s »")

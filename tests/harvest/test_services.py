@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from django.utils import timezone
 
 from auzolan.core import safe_http
 from auzolan.core.errors import Conflict, NotFound, ValidationError
@@ -94,6 +95,8 @@ def test_harvest_start_queues_one_run_at_a_time(editor, settings):
     with pytest.raises(Conflict):
         services.harvest_start(actor=editor[0], source=source)
     assert HarvestRun.objects.count() == 1
+    HarvestRun.objects.update(created_at=timezone.now() - services.STALE_AFTER)  # its worker died long ago
+    assert services.harvest_start(actor=editor[0], source=source).pk != run.pk
 
 
 def test_an_editor_takes_over_a_source_whose_creator_left(editor, settings):
