@@ -163,3 +163,14 @@ def test_the_harvest_command(portal, source, capsys):
     assert HarvestRun.objects.filter(dry_run=False).count() == 1
     call_command("harvest", "--source", str(source.pk))
     assert HarvestRun.objects.filter(dry_run=False).count() == 2
+
+
+def test_my_space_links_to_the_sources(client, source, editor):
+    from auzolan.harvest.models import HarvestRun
+
+    HarvestRun.objects.create(source=source, state=HarvestRun.State.FAILED, message="Délai dépassé")
+    client.force_login(editor[0])
+    page = client.get("/moi/").content.decode()
+    assert "1 source de moissonnage" in page and "1 en échec" in page and reverse("harvest:source_list") in page
+    client.force_login(UserFactory())
+    assert "Moissonnage de portails" not in client.get("/moi/").content.decode()

@@ -17,3 +17,11 @@ def dataset_origin(request, dataset) -> dict | None:
         "source": record.source,
         "can_manage": can(request.user, "harvest.view_source", record.source),
     }
+
+
+def dashboard_section(request) -> dict | None:
+    """ "Mon espace" of an editor (or agency staff): the harvest sources, and how many failed at their last run."""
+    if not selectors.organisations_for_sources(request.user).exists():
+        return None
+    sources = list(selectors.visible_sources(request.user).values_list("last_state", flat=True))
+    return {"sources": len(sources), "failed": sum(1 for state in sources if state == "failed")}
