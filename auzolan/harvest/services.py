@@ -97,7 +97,11 @@ def source_update(*, actor, source: HarvestSource, **fields) -> HarvestSource:
     unknown = set(fields) - set(SOURCE_FIELDS)
     if unknown:
         raise ValidationError(_("Champs inconnus : %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    current = HarvestSource.objects.select_for_update().select_related("organisation", "created_by").get(pk=source.pk)
+    current = (
+        HarvestSource.objects.select_for_update(of=("self",))
+        .select_related("organisation", "created_by")
+        .get(pk=source.pk)
+    )
     before = {key: getattr(current, key) for key in SOURCE_FIELDS}
     for key, value in fields.items():
         setattr(current, key, value)
