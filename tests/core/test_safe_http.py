@@ -186,3 +186,33 @@ def test_allow_list_by_network_and_by_name(settings):
     assert not safe_http.address_allowed("x", ipaddress.ip_address("192.168.1.1"))
     assert safe_http.address_allowed("intranet.local", ipaddress.ip_address("192.168.1.1"))
     assert safe_http.address_allowed("x", ipaddress.ip_address("93.184.215.14"))
+
+
+def test_the_name_is_resolved_once_and_the_checked_address_is_the_one_connected(local, monkeypatch):
+    """A rebinding DNS server answers a public address to the check and a private one to the connection: here there
+    is no second resolution to answer."""
+    port = int(local.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+    asked = []
+
+    def resolve(host, port_, **kwargs):
+        asked.append(host)
+        return real("127.0.0.1", port_, **kwargs)
+
+    monkeypatch.setattr(safe_http.socket, "getaddrinfo", resolve)
+    assert safe_http.get_json(f"http://portail.test:{port}/json") == {"ok": True}
+    assert asked == ["portail.test"]
+
+
+def test_the_socket_peer_is_checked_too(local, monkeypatch):
+    checks = []
+    allowed = safe_http.address_allowed
+
+    def second_check_refuses(host, ip):
+        checks.append(ip)
+        return allowed(host, ip) and len(checks) == 1
+
+    monkeypatch.setattr(safe_http, "address_allowed", second_check_refuses)
+    with pytest.raises(safe_http.AddressRefused):
+        safe_http.request(f"{local}/json")
+    assert len(checks) == 2 and Handler.seen == []
