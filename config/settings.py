@@ -309,6 +309,7 @@ SAFE_HTTP_ALLOWED_HOSTS = env.SAFE_HTTP_ALLOWED_HOSTS
 HARVEST_TIMEOUT = env.HARVEST_TIMEOUT
 HARVEST_MAX_RESPONSE_BYTES = env.HARVEST_MAX_RESPONSE_MB * 1024 * 1024
 HARVEST_MAX_PAGES = env.HARVEST_MAX_PAGES
+HARVEST_MAX_TOTAL_BYTES = env.HARVEST_MAX_TOTAL_MB * 1024 * 1024
 # Datastore queries (data API, exports, SQL endpoint): time limit per query.
 DATASTORE_QUERY_TIMEOUT = env.DATASTORE_QUERY_TIMEOUT
 # The SQL endpoint (auzolan.datastore.sql): worker processes, caps, rate and concurrency limits.

@@ -227,6 +227,7 @@ HOSTILE = {
         Reply({"success": True, "result": {"count": 1, "results": [ckan_package(0, notes="x" * 50_000)]}}),
         "trop volumineuse",
     ),
+    "too-much-in-all": (_endless, "Mo en tout"),
     "slow": (Reply({"success": True, "result": {"count": 0, "results": []}}, delay=1.0), "Délai dépassé"),
     "redirect-inside": (Reply(b"", status=302, headers={"Location": "http://10.0.0.1/api"}), "Adresse refusée"),
     "empty": (Reply({"success": True, "result": {"count": 0, "results": []}}), "ne renvoie plus aucun jeu de données"),
@@ -242,6 +243,8 @@ def test_a_hostile_source_fails_cleanly_and_changes_nothing(portal, source, sett
     settings.HARVEST_MAX_PAGES = 4
     settings.HARVEST_MAX_RESPONSE_BYTES = 20_000
     settings.HARVEST_TIMEOUT = 0.3
+    if case == "too-much-in-all":
+        settings.HARVEST_MAX_PAGES, settings.HARVEST_MAX_TOTAL_BYTES = 100, 30_000
     reply, message = HOSTILE[case]
     portal.route(SEARCH, reply)
     run = harvest(source)

@@ -98,8 +98,10 @@ class Fetcher:
     def __init__(self):
         self.max_pages = int(settings.HARVEST_MAX_PAGES)
         self.max_bytes = int(settings.HARVEST_MAX_RESPONSE_BYTES)
+        self.max_total = int(settings.HARVEST_MAX_TOTAL_BYTES)
         self.timeout = float(settings.HARVEST_TIMEOUT)
         self.pages = 0
+        self.total = 0
         self._seen: set[str] = set()
 
     def get(self, url: str, *, accept: str) -> safe_http.Response:
@@ -128,6 +130,12 @@ class Fetcher:
                 _("Le portail n'a pas pu être lu (%(reason)s) à l'adresse %(url)s.")
                 % {"reason": error.message, "url": url}
             ) from error
+        self.total += len(response.body)
+        if self.total > self.max_total:
+            raise SourceError(
+                _("La source dépasse %(size)d Mo en tout : moisson interrompue.")
+                % {"size": self.max_total // (1024 * 1024) or 1}
+            )
         digest = hashlib.sha256(response.body).hexdigest()
         if digest in self._seen:
             raise SourceError(
