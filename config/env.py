@@ -130,8 +130,15 @@ HOST: str = _env.str("HOST", "127.0.0.1")
 UPLOAD_MAX_MB: int = _env.int("UPLOAD_MAX_MB", 500)
 #: Seconds the availability check of a remote resource waits for an answer.
 LINK_CHECK_TIMEOUT: float = _env.float("LINK_CHECK_TIMEOUT", 10.0)
-#: Let the availability check reach private, loopback and link-local addresses (an intranet portal).
-LINK_CHECK_ALLOW_PRIVATE: bool = _env.bool("LINK_CHECK_ALLOW_PRIVATE", False)
+#: Host names, addresses or networks (10.0.0.0/8) that the platform's outgoing requests (link checks, harvesting)
+#: may reach although they are private, loopback or link-local (an intranet portal). Empty: none.
+SAFE_HTTP_ALLOWED_HOSTS: list[str] = _env.list("SAFE_HTTP_ALLOWED_HOSTS", [])
+#: Harvesting of members' portals: seconds per request, megabytes per response, pages per source.
+HARVEST_TIMEOUT: float = _env.float("HARVEST_TIMEOUT", 30.0)
+HARVEST_MAX_RESPONSE_MB: int = _env.int("HARVEST_MAX_RESPONSE_MB", 20)
+HARVEST_MAX_PAGES: int = _env.int("HARVEST_MAX_PAGES", 500)
+#: Megabytes a harvest reads from one source in all (every page is kept until the writes: memory).
+HARVEST_MAX_TOTAL_MB: int = _env.int("HARVEST_MAX_TOTAL_MB", 100)
 #: Seconds a data API query, aggregation or SQL query may run before it is interrupted (exports get 12×).
 DATASTORE_QUERY_TIMEOUT: float = _env.float("DATASTORE_QUERY_TIMEOUT", 5.0)
 # The read-only SQL endpoint (/api/v1/sql): queries run in worker processes, at most this many per web process.

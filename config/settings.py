@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "auzolan.organisations",
     "auzolan.catalog",
     "auzolan.datastore",
+    "auzolan.harvest",
     "auzolan.participation",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -302,7 +303,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.UPLOAD_MAX_MB * 1024 * 1024
 # Availability check of remote resources (catalog.linkcheck).
 LINK_CHECK_TIMEOUT = env.LINK_CHECK_TIMEOUT
-LINK_CHECK_ALLOW_PRIVATE = env.LINK_CHECK_ALLOW_PRIVATE
+# Outgoing requests to addresses people give (core.safe_http): non-public hosts that may be reached anyway.
+SAFE_HTTP_ALLOWED_HOSTS = env.SAFE_HTTP_ALLOWED_HOSTS
+# Harvesting of members' portals (auzolan.harvest).
+HARVEST_TIMEOUT = env.HARVEST_TIMEOUT
+HARVEST_MAX_RESPONSE_BYTES = env.HARVEST_MAX_RESPONSE_MB * 1024 * 1024
+HARVEST_MAX_PAGES = env.HARVEST_MAX_PAGES
+HARVEST_MAX_TOTAL_BYTES = env.HARVEST_MAX_TOTAL_MB * 1024 * 1024
 # Datastore queries (data API, exports, SQL endpoint): time limit per query.
 DATASTORE_QUERY_TIMEOUT = env.DATASTORE_QUERY_TIMEOUT
 # The SQL endpoint (auzolan.datastore.sql): worker processes, caps, rate and concurrency limits.

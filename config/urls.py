@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("auzolan.organisations.urls")),
     path("", include("auzolan.catalog.urls")),
     path("", include("auzolan.datastore.urls")),
+    path("", include("auzolan.harvest.urls")),
     path("participer/", include("auzolan.participation.urls")),
     path("comptes/", include("allauth.urls")),
     path("back-office/", admin.site.urls),

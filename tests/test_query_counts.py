@@ -132,3 +132,43 @@ def test_surveys_on_the_process_page(client, django_assert_num_queries, rows):
         QuestionFactory(survey=survey)
     url = reverse("participation:process_detail", kwargs={"slug": process.slug})
     assert_queries(client, django_assert_num_queries, url, 9, shows=[s.title for s in surveys])
+
+
+def _harvest_world(rows: int):
+    from auzolan.harvest.models import HarvestRun, HarvestSource
+
+    organisation = OrganisationFactory()
+    editor = UserFactory()
+    MembershipFactory(organisation=organisation, user=editor, role="editor")
+    sources = []
+    for n in range(rows):
+        source = HarvestSource.objects.create(
+            organisation=organisation,
+            name=f"Portail {n}",
+            kind="ckan",
+            url=f"https://data{n}.exemple.fr",
+            created_by=editor,
+        )
+        HarvestRun.objects.create(source=source, state=HarvestRun.State.FAILED, message="Délai dépassé")
+        sources.append(source)
+    return editor, sources
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_harvest_sources(client, django_assert_num_queries, rows):
+    editor, sources = _harvest_world(rows)
+    client.force_login(editor)
+    assert_queries(client, django_assert_num_queries, "/moissonnage/", 6, shows=[s.name for s in sources])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_harvest_runs_of_a_source(client, django_assert_num_queries, rows):
+    from auzolan.harvest.models import HarvestRun
+
+    editor, (source, *_others) = _harvest_world(1)
+    for _n in range(rows):
+        HarvestRun.objects.create(source=source, started_by=editor, created=3, updated=1)
+    client.force_login(editor)
+    assert_queries(
+        client, django_assert_num_queries, f"/moissonnage/{source.pk}/", 8, shows=["Historique des moissons"]
+    )

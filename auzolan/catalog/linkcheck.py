@@ -3,12 +3,9 @@
 udata's quality criterion `all_resources_available` needs it (an unknown availability counts as available; the
 files the platform stores are always available and never checked).
 
-`check_url(url)` asks the address with urllib (HEAD, then a one-byte GET when HEAD is refused), follows at most
-`MAX_REDIRECTS` redirects, and never raises: a network error is an unavailable link with a short French message.
-It guards against server-side request forgery: every connection — the first one and the one of each redirect —
-resolves the host name itself and refuses private, loopback, link-local, multicast and reserved addresses
-(unless `settings.LINK_CHECK_ALLOW_PRIVATE`), then connects to the very address it checked (no second resolution
-that a rebinding DNS server could answer differently). No proxy from the environment is used.
+`check_url(url)` asks the address through the platform's safe HTTP client (`core.safe_http`: private and reserved
+addresses refused unless `SAFE_HTTP_ALLOWED_HOSTS`, redirects checked at each hop, timeouts) — HEAD, then a one-byte
+GET when HEAD is refused — and never raises: a network error is an unavailable link with a short French message.
 
 The services `resource_check_availability` and `datasets_check_links` store the result (the interfaces: the
 `check_links` command, the "Vérifier les liens" button of the publish page, through `catalog.tasks`).
@@ -17,15 +14,8 @@ The services `resource_check_availability` and `datasets_check_links` store the 
 from __future__ import annotations
 
 import datetime
-import http.client
-import ipaddress
 import logging
-import socket
-import ssl
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -36,11 +26,10 @@ from django.utils.translation import ngettext
 
 from auzolan.catalog.models import Dataset, Resource
 from auzolan.catalog.signals import dataset_changed
+from auzolan.core import safe_http
 
 logger = logging.getLogger(__name__)
 
-MAX_REDIRECTS = 5
-SCHEMES = ("http", "https")
 #: HEAD refused: ask again with GET (one byte).
 HEAD_REFUSED = (405, 501)
 MESSAGE_MAX_LENGTH = 200
@@ -48,179 +37,40 @@ MESSAGE_MAX_LENGTH = 200
 Result = tuple[bool, int | None, str]
 
 
-class AddressRefused(OSError):
-    """The host resolves to an address the check must not reach."""
-
-
-class SchemeRefused(AddressRefused):
-    """A redirect to an address that is not http(s) (file:, ftp:…)."""
-
-
 def _user_agent() -> str:
     return f"{settings.PLATFORM_NAME}-linkcheck/1.0 (+{settings.SITE_URL}; vérification de la disponibilité)"
 
 
-def _forbidden(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """Is this an address of a private network, of the machine itself, or otherwise not of the public internet?"""
-    mapped = getattr(ip, "ipv4_mapped", None)
-    if mapped is not None:
-        ip = mapped
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-        or not ip.is_global
-    )
-
-
-def _guarded_connection(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
-    """socket.create_connection, but to an address checked first (used for every connection, redirects included)."""
-    host, port = address
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    if not settings.LINK_CHECK_ALLOW_PRIVATE:
-        for *_rest, sockaddr in infos:
-            if _forbidden(ipaddress.ip_address(sockaddr[0].split("%", 1)[0])):
-                raise AddressRefused(f"{host} resolves to a non-public address")
-    error: OSError | None = None
-    for family, type_, proto, _canonname, sockaddr in infos:
-        sock = None
-        try:
-            sock = socket.socket(family, type_, proto)
-            if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
-                sock.settimeout(timeout)
-            if source_address:
-                sock.bind(source_address)
-            sock.connect(sockaddr)  # the address checked above, not a new resolution
-            return sock
-        except OSError as exc:
-            error = exc
-            if sock is not None:
-                sock.close()
-    raise error or OSError(f"no address for {host}")
-
-
-class _HTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._create_connection = _guarded_connection
-
-
-class _HTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._create_connection = _guarded_connection  # TLS is then set up with the host name (SNI, certificate)
-
-
-class _HTTPHandler(urllib.request.HTTPHandler):
-    def http_open(self, req):
-        return self.do_open(_HTTPConnection, req)
-
-
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def https_open(self, req):
-        return self.do_open(_HTTPSConnection, req, context=self._context)
-
-
-class _RedirectHandler(urllib.request.HTTPRedirectHandler):
-    max_redirections = MAX_REDIRECTS
-
-    def http_error_302(self, req, fp, code, msg, headers):
-        location = headers.get("location") or headers.get("uri")
-        if location and urlsplit(urljoin(req.full_url, location)).scheme.lower() not in SCHEMES:
-            fp.close()
-            raise SchemeRefused(f"redirect to a non-http address: {location}")
-        return super().http_error_302(req, fp, code, msg, headers)
-
-    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None:
-            new.method = req.get_method()  # a HEAD stays a HEAD (urllib would turn it into a GET)
-        return new
-
-
-def _opener() -> urllib.request.OpenerDirector:
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler({}),  # never a proxy from the environment: connections are checked
-        urllib.request.UnknownHandler(),
-        _HTTPHandler(),
-        _HTTPSHandler(context=ssl.create_default_context()),
-        urllib.request.HTTPDefaultErrorHandler(),
-        _RedirectHandler(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    return opener
-
-
-def _request(opener, url: str, method: str, timeout: float) -> int:
-    """The final status code (after redirects); HTTPError for an error status."""
+def _status(url: str, method: str, timeout: float) -> int:
+    """The final status code (after redirects)."""
     headers = {"User-Agent": _user_agent(), "Accept": "*/*"}
-    request = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310 - http(s) only, checked
     if method == "GET":
-        request.add_header("Range", "bytes=0-0")
-    with opener.open(request, timeout=timeout) as response:
-        return response.status
+        headers["Range"] = "bytes=0-0"
+    response = safe_http.request(
+        url, method=method, headers=headers, connect_timeout=timeout, read_timeout=timeout, read_body=False
+    )
+    return response.status
 
 
 def _status_result(code: int) -> Result:
-    if 300 <= code < 400:  # a redirect left unresolved: too many, or a loop
-        return False, code, _("Trop de redirections")
     if code < 400 or code == 416:  # 416: the range of an empty file; the file exists
         return True, code, _("Disponible")
     return False, code, _("Erreur %(code)d") % {"code": code}
 
 
-def _error_result(error: BaseException) -> Result:
-    while isinstance(error, urllib.error.URLError) and isinstance(error.reason, BaseException):
-        error = error.reason
-    if isinstance(error, SchemeRefused):
-        return False, None, _("Redirection refusée (http ou https seulement)")
-    if isinstance(error, AddressRefused):
-        return False, None, _("Adresse refusée (réseau privé ou adresse réservée)")
-    if isinstance(error, TimeoutError | socket.timeout):
-        return False, None, _("Délai dépassé")
-    if isinstance(error, socket.gaierror):
-        return False, None, _("Nom de domaine introuvable")
-    if isinstance(error, ssl.SSLCertVerificationError):
-        return False, None, _("Certificat de sécurité invalide")
-    if isinstance(error, ssl.SSLError):
-        return False, None, _("Erreur de connexion sécurisée")
-    if isinstance(error, ConnectionRefusedError):
-        return False, None, _("Connexion refusée")
-    if isinstance(error, http.client.HTTPException | ConnectionResetError):
-        return False, None, _("Réponse invalide du serveur")
-    return False, None, _("Erreur de connexion")
-
-
 def check_url(url: str) -> Result:
     """(available, HTTP status code or None, short French message). Never raises."""
     try:
-        parts = urlsplit((url or "").strip())
-        if parts.scheme.lower() not in SCHEMES or not parts.hostname:
-            return False, None, _("Adresse non prise en charge (http ou https seulement)")
         timeout = float(getattr(settings, "LINK_CHECK_TIMEOUT", 10))
-        opener = _opener()
-        try:
-            return _status_result(_request(opener, url, "HEAD", timeout))
-        except urllib.error.HTTPError as error:
-            error.close()
-            if error.code not in HEAD_REFUSED:
-                return _status_result(error.code)
-        try:
-            return _status_result(_request(opener, url, "GET", timeout))
-        except urllib.error.HTTPError as error:
-            error.close()
-            return _status_result(error.code)
-    except Exception as error:  # a check never fails: the link is unavailable
-        if not isinstance(error, OSError | http.client.HTTPException | ValueError):
-            logger.warning("Unexpected error while checking %s", url, exc_info=True)
-        return _error_result(error)
+        code = _status(url, "HEAD", timeout)
+        if code in HEAD_REFUSED:
+            code = _status(url, "GET", timeout)
+        return _status_result(code)
+    except safe_http.SafeHTTPError as error:
+        return False, error.status, error.message
+    except Exception:  # a check never fails: the link is unavailable
+        logger.warning("Unexpected error while checking %s", url, exc_info=True)
+        return False, None, _("Erreur de connexion")
 
 
 # --- Services -----------------------------------------------------------------------------------------------

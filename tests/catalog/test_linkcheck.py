@@ -14,11 +14,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from auzolan.catalog import linkcheck, services
+from auzolan.catalog import services
 from auzolan.catalog.linkcheck import check_url, datasets_check_links, resource_check_availability
 from auzolan.catalog.models import Dataset, Resource
 from auzolan.catalog.quality import quality_report
 from auzolan.catalog.signals import dataset_changed
+from auzolan.core import safe_http
 from auzolan.core.models import Job
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import DatasetFactory, ResourceFactory
@@ -90,7 +91,7 @@ def server():
 @pytest.fixture
 def local(settings, server):
     """The local server is reachable (it is on the loopback address)."""
-    settings.LINK_CHECK_ALLOW_PRIVATE = True
+    settings.SAFE_HTTP_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.LINK_CHECK_TIMEOUT = 2
     Handler.requests.clear()
     return server
@@ -124,7 +125,7 @@ def test_redirects_are_followed_keeping_the_method(local):
 def test_too_many_redirects(local):
     available, status, message = check_url(f"{local}/loop")
     assert (available, status, message) == (False, 302, "Trop de redirections")
-    assert len(Handler.requests) <= linkcheck.MAX_REDIRECTS + 1
+    assert len(Handler.requests) <= safe_http.MAX_REDIRECTS + 1
 
 
 def test_timeout(local, settings):
@@ -145,7 +146,7 @@ def test_unknown_domain(local, monkeypatch):
     def no_such_name(*args, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    monkeypatch.setattr(linkcheck.socket, "getaddrinfo", no_such_name)
+    monkeypatch.setattr(safe_http.socket, "getaddrinfo", no_such_name)
     assert check_url("https://nexiste-pas.exemple.fr/donnees.csv") == (False, None, "Nom de domaine introuvable")
 
 
@@ -184,16 +185,16 @@ def test_redirect_to_another_scheme_is_refused(local):
     ],
 )
 def test_non_public_addresses_are_forbidden(address):
-    assert linkcheck._forbidden(ipaddress.ip_address(address))
+    assert safe_http.forbidden(ipaddress.ip_address(address))
 
 
 @pytest.mark.parametrize("address", ["93.184.215.14", "2606:4700:4700::1111", "194.5.17.1"])
 def test_public_addresses_are_allowed(address):
-    assert not linkcheck._forbidden(ipaddress.ip_address(address))
+    assert not safe_http.forbidden(ipaddress.ip_address(address))
 
 
 def test_loopback_is_refused_unless_allowed(server, settings):
-    settings.LINK_CHECK_ALLOW_PRIVATE = False
+    settings.SAFE_HTTP_ALLOWED_HOSTS = []
     Handler.requests.clear()
     port = server.rsplit(":", 1)[1]
     for url in [f"{server}/ok", f"http://localhost:{port}/ok", f"http://[::1]:{port}/ok", "http://169.254.169.254/"]:
@@ -206,10 +207,10 @@ def test_loopback_is_refused_unless_allowed(server, settings):
 @pytest.mark.parametrize("path", ["/to-private", "/to-metadata"])
 def test_redirect_to_a_private_address_is_refused(server, settings, monkeypatch, path):
     """The first address is public (the test server counts as such here), the redirect target is not."""
-    settings.LINK_CHECK_ALLOW_PRIVATE = False
-    forbidden = linkcheck._forbidden
+    settings.SAFE_HTTP_ALLOWED_HOSTS = []
+    forbidden = safe_http.forbidden
     test_server = ipaddress.ip_address("127.0.0.1")
-    monkeypatch.setattr(linkcheck, "_forbidden", lambda ip: ip != test_server and forbidden(ip))
+    monkeypatch.setattr(safe_http, "forbidden", lambda ip: ip != test_server and forbidden(ip))
     Handler.requests.clear()
     assert check_url(f"{server}{path}") == (False, None, "Adresse refusée (réseau privé ou adresse réservée)")
     assert [r[1] for r in Handler.requests] == [path]

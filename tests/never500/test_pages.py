@@ -91,6 +91,8 @@ def _real(pattern: Pattern, kwarg: str, world):
             ("notifications/", world.notification.pk),
             ("membres/", world.pending_membership.pk),
             ("reutilisations/", world.reuse_link.pk),
+            ("moissonnage/executions/", world.harvest_run.pk),
+            ("moissonnage/", world.harvest_source.pk),
         ):
             if segment in route:
                 return value

@@ -21,6 +21,7 @@ from auzolan.core.models import Job
 from auzolan.datastore import selectors as datastore_selectors
 from auzolan.datastore.conformance import run_validation
 from auzolan.datastore.ingestion.job import run_table_load
+from auzolan.harvest.models import HarvestRecord, HarvestRun, HarvestSource
 from auzolan.notifications.links import unsubscribe_token
 from auzolan.notifications.services import notify
 from tests.accounts.factories import UserFactory
@@ -70,6 +71,8 @@ class World:
     unsubscribe: str
     commune: object
     participation: object
+    harvest_source: object
+    harvest_run: object
 
     def user(self, role: str):
         return {"anonymous": None, "citizen": self.citizen, "editor": self.editor, "staff": self.staff}[role]
@@ -132,6 +135,22 @@ def build_world() -> World:
     )
 
     participation = build_participation_world("n5")
+    harvest_source = HarvestSource.objects.create(
+        organisation=organisation, name="Portail n5", kind="ckan", url="https://data.exemple.fr", created_by=editor
+    )
+    harvest_run = HarvestRun.objects.create(
+        source=harvest_source,
+        state=HarvestRun.State.SUCCEEDED,
+        dry_run=True,
+        found=2,
+        created=1,
+        failed=1,
+        errors=[{"remote_id": "n5", "title": "", "message": "Jeu de données sans titre."}],
+        preview={"created": ["Budget n5"], "updated": [], "archived": []},
+    )
+    HarvestRecord.objects.create(  # the dataset page shows where it comes from
+        source=harvest_source, remote_id="n5", dataset=dataset, hash="0" * 64, remote_url="https://data.exemple.fr/d/n5"
+    )
     return World(
         organisation=organisation,
         other_organisation=other,
@@ -154,6 +173,8 @@ def build_world() -> World:
         unsubscribe=unsubscribe_token(editor),
         commune=commune,
         participation=participation,
+        harvest_source=harvest_source,
+        harvest_run=harvest_run,
     )
 
 
