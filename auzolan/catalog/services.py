@@ -8,6 +8,8 @@ and its transition log) and sends `dataset_changed` inside its transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -56,8 +58,36 @@ State = Dataset.State
 # --- Helpers -----------------------------------------------------------------------------------------------
 
 
+# Datasets changed inside `dataset_changes_batched()`, by primary key (None outside one).
+_batched_changes: ContextVar[dict[int, Dataset] | None] = ContextVar("catalog_batched_changes", default=None)
+
+
 def _changed(dataset: Dataset) -> None:
+    pending = _batched_changes.get()
+    if pending is not None:
+        pending[dataset.pk] = dataset
+        return
     dataset_changed.send(sender=Dataset, dataset=dataset)
+
+
+@contextmanager
+def dataset_changes_batched():
+    """Several writes of these services in a row react once per dataset: inside the block, `dataset_changed` (search
+    index, quality score, the datastore's revalidation) is held and sent on leaving it, still inside the caller's
+    transaction, once per dataset with its last instance. Used by a harvest, which creates a dataset, adds its
+    resources and publishes it (4 to 6 writes: the reactions were half of its time). An error inside sends nothing
+    (the caller's transaction is rolled back anyway); nested blocks join the outer one."""
+    if _batched_changes.get() is not None:
+        yield
+        return
+    token = _batched_changes.set({})
+    try:
+        yield
+        pending = _batched_changes.get()
+    finally:
+        _batched_changes.reset(token)
+    for dataset in pending.values():
+        dataset_changed.send(sender=Dataset, dataset=dataset)
 
 
 RESERVED_SLUGS = {"nouveau", "reutilisations", "schemas"}  # words of the /publier/ addresses

@@ -167,7 +167,7 @@ def _handle(outcome: _Outcome, adapter: Adapter, actor, record, remote_id: str, 
         if run.dry_run:
             outcome.count("updated" if record is not None and record.dataset_id else "created", title)
             return
-        with transaction.atomic():
+        with transaction.atomic(), catalog_services.dataset_changes_batched():
             if record is not None and record.dataset_id:
                 _update(actor, record, run, raw, digest, data)
                 outcome.count("updated", title)

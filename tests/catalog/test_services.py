@@ -398,3 +398,32 @@ def test_conflict_names_who_changed_the_metadata_not_who_uploaded(editor, organi
     with pytest.raises(Conflict) as error:
         services.dataset_update(actor=editor, dataset=dataset, revision=1, description="Moi")
     assert "Peio Harriet" in error.value.message
+
+
+# --- dataset_changes_batched ------------------------------------------------------------------------------------
+
+
+def test_batched_changes_react_once_per_dataset_on_leaving(editor, organisation, changes):
+    with services.dataset_changes_batched():
+        dataset = make(editor, organisation)
+        services.resource_add(
+            actor=editor, dataset=dataset, kind="remote", title="Fichier", url="https://example.org/a.csv"
+        )
+        services.resource_add(actor=editor, dataset=dataset, kind="api", title="API", url="https://example.org/api")
+        with services.dataset_changes_batched():  # a nested block joins the outer one
+            published = services.dataset_publish(actor=editor, dataset=dataset)
+        assert changes == []  # held until the block ends
+    assert changes == [dataset.pk]
+    # the reactions ran: the quality score (0 until the receiver stores it) was computed
+    dataset.refresh_from_db()
+    assert dataset.state == Dataset.State.PUBLISHED and dataset.quality_score > 0
+    assert published.pk == dataset.pk
+
+
+def test_batched_changes_send_nothing_when_the_block_fails(editor, organisation, changes):
+    with pytest.raises(ValidationError), services.dataset_changes_batched():
+        make(editor, organisation)
+        make(editor, organisation, title="")
+    assert changes == []
+    make(editor, organisation, title="Après le bloc")  # outside a block, at once again
+    assert len(changes) == 1
