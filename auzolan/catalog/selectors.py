@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from auzolan.catalog.models import Dataset, Keyword, Resource, ResourceVersion, Reuse, ReuseLink
 from auzolan.core.models import AuditLogEntry
@@ -159,3 +159,43 @@ def publish_dataset_queryset() -> QuerySet[Dataset]:
 
 def resource_versions(*, resource: Resource) -> QuerySet[ResourceVersion]:
     return ResourceVersion.objects.filter(resource=resource).select_related("uploaded_by").order_by("-number")
+
+
+# --- DCAT-AP feeds (area: interoperability; catalog.dcat) ---
+
+
+def dcat_datasets(*, organisation: Organisation | None = None) -> QuerySet[Dataset]:
+    """The published datasets a DCAT feed lists (of one organisation, or all), in a stable order (creation order:
+    a harvester walking the pages while someone publishes sees each dataset once), without their relations."""
+    queryset = Dataset.objects.published()
+    if organisation is not None:
+        queryset = queryset.for_organisation(organisation)
+    return queryset.order_by("pk")
+
+
+def dcat_page(*, datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
+    """One page of `dcat_datasets` with everything the feed describes: one query per relation, whatever the size."""
+    resources = Resource.objects.select_related("current_version").order_by("position", "created_at", "pk")
+    return datasets.select_related("organisation__territory", "schema").prefetch_related(
+        Prefetch("keywords", queryset=Keyword.objects.order_by("name")),
+        "themes",
+        Prefetch("communes", queryset=Commune.objects.order_by("insee_code")),
+        Prefetch("resources", queryset=resources),
+    )
+
+
+def dcat_last_modified(*, datasets: QuerySet[Dataset]):
+    """When the feed's content last changed: the latest update of one of its datasets (None when empty)."""
+    return datasets.aggregate(latest=Max("updated_at"))["latest"]
+
+
+def dcat_publishing_organisations(*, user) -> list[tuple[Organisation, int]]:
+    """The organisations a person publishes for, each with its number of published datasets (agency staff: those
+    they belong to, not every organisation)."""
+    organisations = publishable_organisations(user=user)
+    if user.is_authenticated and user.is_staff:
+        organisations = organisations.filter(memberships__user=user)
+    rows = organisations.annotate(
+        published=Count("datasets", filter=Q(datasets__state=Dataset.State.PUBLISHED), distinct=True)
+    ).only("pk", "name", "slug")
+    return [(organisation, organisation.published) for organisation in rows]
