@@ -176,11 +176,15 @@ def dcat_datasets(*, organisation: Organisation | None = None) -> QuerySet[Datas
 def dcat_page(*, datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
     """One page of `dcat_datasets` with everything the feed describes: one query per relation, whatever the size."""
     resources = Resource.objects.select_related("current_version").order_by("position", "created_at", "pk")
-    return datasets.select_related("organisation__territory", "schema").prefetch_related(
-        Prefetch("keywords", queryset=Keyword.objects.order_by("name")),
-        "themes",
-        Prefetch("communes", queryset=Commune.objects.order_by("insee_code")),
-        Prefetch("resources", queryset=resources),
+    return (
+        datasets.select_related("organisation__territory", "schema")
+        .defer("quality", "schema__descriptor", "organisation__description")
+        .prefetch_related(
+            Prefetch("keywords", queryset=Keyword.objects.order_by("name")),
+            "themes",
+            Prefetch("communes", queryset=Commune.objects.order_by("insee_code")),
+            Prefetch("resources", queryset=resources),
+        )
     )
 
 

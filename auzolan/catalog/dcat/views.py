@@ -24,7 +24,8 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from auzolan.catalog import selectors
-from auzolan.catalog.dcat.graph import PREFIXES, CatalogInfo, Paging, catalog_graph
+from auzolan.catalog.dcat.graph import CatalogInfo, Paging, catalog_graph
+from auzolan.catalog.dcat.rdf import Graph
 from auzolan.core.http import public_url
 from auzolan.core.inputs import int_param
 from auzolan.core.pagecache import cache_public_page
@@ -36,11 +37,11 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 MAX_PAGE = 10**9
 
-#: extension -> (rdflib serializer, Content-Type)
+#: extension -> (writer of dcat.rdf.Graph, Content-Type)
 FORMATS = {
-    "ttl": ("turtle", "text/turtle; charset=utf-8"),
-    "rdf": ("xml", "application/rdf+xml; charset=utf-8"),
-    "jsonld": ("json-ld", "application/ld+json; charset=utf-8"),
+    "ttl": (Graph.turtle, "text/turtle; charset=utf-8"),
+    "rdf": (Graph.rdf_xml, "application/rdf+xml; charset=utf-8"),
+    "jsonld": (Graph.json_ld, "application/ld+json; charset=utf-8"),
 }
 #: What `/catalog` offers to content negotiation, in order of preference when the client has none (`*/*`).
 NEGOTIATED = {
@@ -50,7 +51,6 @@ NEGOTIATED = {
     "application/ld+json": "jsonld",
     "application/json": "jsonld",
 }
-JSONLD_CONTEXT = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
 def _refusal(message: str, status: int) -> HttpResponse:
@@ -119,10 +119,8 @@ def _feed(request, *, fmt: str, slug: str | None) -> HttpResponse:
     rows = selectors.dcat_page(datasets=datasets)[(page - 1) * size : page * size]
     info = _catalog_info(request, organisation, selectors.dcat_last_modified(datasets=datasets) if total else None)
     graph = catalog_graph(request=request, info=info, datasets=rows, paging=paging)
-    serializer, content_type = FORMATS[fmt]
-    options = {"context": JSONLD_CONTEXT, "auto_compact": True} if fmt == "jsonld" else {}
-    body = graph.serialize(format=serializer, encoding="utf-8", **options)
-    return HttpResponse(body, content_type=content_type)
+    writer, content_type = FORMATS[fmt]
+    return HttpResponse(writer(graph).encode("utf-8"), content_type=content_type)
 
 
 @functools.cache
