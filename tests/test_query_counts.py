@@ -15,7 +15,7 @@ from auzolan.catalog.models import Dataset, DatasetTheme
 from auzolan.catalog.signals import dataset_changed
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory
-from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from tests.participation.factories import (
     CategoryFactory,
     DistrictFactory,
@@ -132,3 +132,18 @@ def test_surveys_on_the_process_page(client, django_assert_num_queries, rows):
         QuestionFactory(survey=survey)
     url = reverse("participation:process_detail", kwargs={"slug": process.slug})
     assert_queries(client, django_assert_num_queries, url, 9, shows=[s.title for s in surveys])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_dcat_feed(client, django_assert_num_queries, rows):
+    """A page of the DCAT feed: count, latest update, the page, keywords, themes, communes, resources (with their
+    current version); the organisation's feed looks the organisation up first."""
+    organisation = OrganisationFactory()
+    datasets = [_dataset(organisation, n) for n in range(rows)]
+    for dataset in datasets:
+        dataset.communes.add(CommuneFactory())
+        ResourceFactory(dataset=dataset, kind="api", url="https://api.exemple.fr/")
+    shows = [str(dataset.identifier) for dataset in datasets]
+    assert_queries(client, django_assert_num_queries, "/catalog.ttl", 7, shows=shows)
+    url = reverse("catalog:organisation_dcat_jsonld", kwargs={"slug": organisation.slug})
+    assert_queries(client, django_assert_num_queries, url, 8, shows=shows)

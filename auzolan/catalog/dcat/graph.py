@@ -60,6 +60,7 @@ OWL = _Namespace("http://www.w3.org/2002/07/owl#")
 VCARD = _Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = _Namespace("http://spdx.org/rdf/terms#")
 HYDRA = _Namespace("http://www.w3.org/ns/hydra/core#")
+RDFS = _Namespace("http://www.w3.org/2000/01/rdf-schema#")
 
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
@@ -78,6 +79,7 @@ PREFIXES = {
     "spdx": str(SPDX),
     "hydra": str(HYDRA),
     "owl": str(OWL),
+    "rdfs": str(RDFS),
     "xsd": XSD,
 }
 
@@ -355,7 +357,7 @@ class _Builder:
             service = f"{uri}#service"
             add(service, RDF_TYPE, DCAT.DataService)
             add(service, DCTERMS.title, text(resource.title))
-            add(service, DCAT.endpointURL, address)
+            add(service, DCAT.endpointURL, self.typed(address, RDFS.Resource))
             add(service, DCAT.servesDataset, node)
             if licence:
                 add(service, DCTERMS.license, licence)

@@ -18,6 +18,8 @@ from auzolan.core.management.commands.load_demo import demo_modules
 from tests.catalog.dcat.shapes import HYDRA, feed_graph, udata_read, violations
 from tests.never500.world import world_fixture
 
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated")  # rdflib's JSON-LD parser
+
 
 def build_demo() -> None:
     for module in demo_modules():
