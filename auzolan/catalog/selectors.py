@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from auzolan.catalog.models import Dataset, Keyword, Resource, ResourceVersion, Reuse, ReuseLink
+from auzolan.catalog.models import Dataset, DatasetTheme, Keyword, Resource, ResourceVersion, Reuse, ReuseLink
 from auzolan.core.models import AuditLogEntry
 from auzolan.organisations.models import Commune, Membership, Organisation
 
@@ -173,19 +173,46 @@ def dcat_datasets(*, organisation: Organisation | None = None) -> QuerySet[Datas
     return queryset.order_by("pk")
 
 
-def dcat_page(*, datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
-    """One page of `dcat_datasets` with everything the feed describes: one query per relation, whatever the size."""
-    resources = Resource.objects.select_related("current_version").order_by("position", "created_at", "pk")
-    return (
-        datasets.select_related("organisation__territory", "schema")
-        .defer("quality", "schema__descriptor", "organisation__description")
-        .prefetch_related(
-            Prefetch("keywords", queryset=Keyword.objects.order_by("name")),
-            "themes",
-            Prefetch("communes", queryset=Commune.objects.order_by("insee_code")),
-            Prefetch("resources", queryset=resources),
-        )
+def dcat_page(*, datasets: QuerySet[Dataset], start: int, stop: int) -> list[Dataset]:
+    """Datasets `start` to `stop` of `dcat_datasets` with what the feed describes, one query per relation whatever the
+    size: each gets `dcat_keywords` (names), `dcat_themes` (codes), `dcat_communes` ((INSEE code, name) pairs) and
+    `dcat_resources` (with their current version). Plain rows rather than `prefetch_related`, whose per-dataset
+    querysets took half the time of a page of 100."""
+    rows = list(
+        datasets.select_related("organisation__territory", "schema").defer(
+            "quality", "schema__descriptor", "organisation__description"
+        )[start:stop]
     )
+    ids = [dataset.pk for dataset in rows]
+    keywords, themes, communes, resources = {}, {}, {}, {}
+    for dataset_id, name in (
+        Dataset.keywords.through.objects.filter(dataset_id__in=ids)
+        .order_by("keyword__name")
+        .values_list("dataset_id", "keyword__name")
+    ):
+        keywords.setdefault(dataset_id, []).append(name)
+    for dataset_id, code in (
+        DatasetTheme.objects.filter(dataset_id__in=ids).order_by("code").values_list("dataset_id", "code")
+    ):
+        themes.setdefault(dataset_id, []).append(code)
+    for dataset_id, code, name in (
+        Dataset.communes.through.objects.filter(dataset_id__in=ids)
+        .order_by("commune__insee_code")
+        .values_list("dataset_id", "commune__insee_code", "commune__name")
+    ):
+        communes.setdefault(dataset_id, []).append((code, name))
+    for resource in (
+        Resource.objects.filter(dataset_id__in=ids)
+        .select_related("current_version")
+        .order_by("position", "created_at", "pk")
+    ):
+        resources.setdefault(resource.dataset_id, []).append(resource)
+    for dataset in rows:
+        dataset.dcat_keywords = keywords.get(dataset.pk, [])
+        dataset.dcat_themes = themes.get(dataset.pk, [])
+        dataset.dcat_communes = communes.get(dataset.pk, [])
+        dataset.dcat_resources = resources.get(dataset.pk, [])
+    return rows
 
 
 def dcat_last_modified(*, datasets: QuerySet[Dataset]):

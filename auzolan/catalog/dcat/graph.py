@@ -256,13 +256,12 @@ class _Builder:
         issued = dataset.published_at or dataset.created_at
         add(node, DCTERMS.issued, typed(issued))
         add(node, DCTERMS.modified, typed(max(issued, dataset.last_modified or dataset.updated_at)))
-        for keyword in dataset.keywords.all():
-            add(node, DCAT.keyword, text(keyword.name))
-        for theme in dataset.themes.all():
-            concept = EU_THEME + theme.code
+        for keyword in dataset.dcat_keywords:
+            add(node, DCAT.keyword, text(keyword))
+        for code in dataset.dcat_themes:
+            concept = EU_THEME + code
             if self.once(concept, "theme"):
-                label = str(Theme(theme.code).label) if theme.code in Theme.values else theme.code
-                self.typed(concept, SKOS.Concept, label=label)
+                self.typed(concept, SKOS.Concept, label=str(Theme(code).label) if code in Theme.values else code)
             add(node, DCAT.theme, concept)
         add(node, DCTERMS.accrualPeriodicity, self.typed(EU_FREQUENCY + dataset.frequency, DCTERMS.Frequency))
         if dataset.temporal_start or dataset.temporal_end:
@@ -286,7 +285,7 @@ class _Builder:
                 if schema.version:
                     add(standard, OWL.versionInfo, Literal(schema.version))
             add(node, DCTERMS.conformsTo, standard)
-        for resource in dataset.resources.all():
+        for resource in dataset.dcat_resources:
             self.resource(dataset, resource, node, catalog, licence)
         return node
 
@@ -310,10 +309,10 @@ class _Builder:
             if territory.siren and self.once(node, "identifier"):
                 self.add(node, DCTERMS.identifier, Literal(territory.siren))
             yield node
-        for commune in dataset.communes.all():
-            node = self.typed(INSEE_COMMUNE + iri(commune.insee_code), DCTERMS.Location, label=commune.name)
+        for code, name in dataset.dcat_communes:
+            node = self.typed(INSEE_COMMUNE + iri(code), DCTERMS.Location, label=name)
             if self.once(node, "identifier"):
-                self.add(node, DCTERMS.identifier, Literal(commune.insee_code))
+                self.add(node, DCTERMS.identifier, Literal(code))
             yield node
 
     def licence(self, dataset: Dataset) -> str:
@@ -389,8 +388,9 @@ class _Builder:
 
 
 def catalog_graph(*, request, info: CatalogInfo, datasets: Iterable[Dataset], paging: Paging) -> Graph:
-    """The graph of one page of a catalogue: the `dcat:Catalog` (also the `hydra:Collection` of its datasets, with
-    their total) and the page's `hydra:PartialCollectionView` with its first, last, next and previous pages."""
+    """The graph of one page of a catalogue (`datasets` as `selectors.dcat_page` gives them): the `dcat:Catalog`
+    (also the `hydra:Collection` of its datasets, with their total) and the page's `hydra:PartialCollectionView`
+    with its first, last, next and previous pages."""
     builder = _Builder(request)
     add = builder.add
     catalog = iri(info.uri)

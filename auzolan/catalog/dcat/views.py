@@ -116,7 +116,7 @@ def _feed(request, *, fmt: str, slug: str | None) -> HttpResponse:
             % {"last": paging.last, "size": size},
             404,
         )
-    rows = selectors.dcat_page(datasets=datasets)[(page - 1) * size : page * size]
+    rows = selectors.dcat_page(datasets=datasets, start=(page - 1) * size, stop=page * size)
     info = _catalog_info(request, organisation, selectors.dcat_last_modified(datasets=datasets) if total else None)
     graph = catalog_graph(request=request, info=info, datasets=rows, paging=paging)
     writer, content_type = FORMATS[fmt]

@@ -106,6 +106,17 @@ def test_catalog_negotiates_its_format(client, catalogue, organisation, accept, 
         assert identifiers(parse(response, fmt))
 
 
+def test_the_page_cache_keeps_one_entry_per_negotiated_format(
+    client, catalogue, page_cache, django_capture_on_commit_callbacks
+):
+    for _ in range(2):
+        assert client.get("/catalog", HTTP_ACCEPT="application/ld+json")["Content-Type"].startswith("application/ld")
+        assert client.get("/catalog", HTTP_ACCEPT="text/turtle")["Content-Type"].startswith("text/turtle")
+    with django_capture_on_commit_callbacks(execute=True):
+        DatasetFactory(organisation=catalogue["other"].organisation, title="Publié après coup")
+    assert "Publié après coup" in client.get("/catalog", HTTP_ACCEPT="text/turtle").content.decode()
+
+
 def test_head_answers_the_content_type_harvesters_ask_for(client, catalogue):
     response = client.head("/catalog")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/turtle")
