@@ -43,7 +43,9 @@ class _Namespace:
     def __getattr__(self, name: str) -> str:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self._base + name
+        value = self._base + name
+        setattr(self, name, value)  # found directly next time
+        return value
 
     def __getitem__(self, name: str) -> str:
         return self._base + name

@@ -90,17 +90,21 @@ class Graph:
         names: dict[str, str] = {}
 
         def term(value) -> str:
+            name = names.get(value)
+            if name is not None:
+                return name
             if isinstance(value, Literal):
                 quoted = '"' + value.lexical.translate(_TURTLE_ESCAPES) + '"'
                 if value.lang:
-                    return f"{quoted}@{value.lang}"
-                return f"{quoted}^^{term(value.datatype)}" if value.datatype else quoted
-            if value.startswith("_:"):
-                return value
-            name = names.get(value)
-            if name is None:
+                    name = f"{quoted}@{value.lang}"
+                else:
+                    name = f"{quoted}^^{term(value.datatype)}" if value.datatype else quoted
+            elif value.startswith("_:"):
+                name = value
+            else:
                 split = self._split(value)
-                name = names[value] = f"{split[0]}:{split[1]}" if split else f"<{value}>"
+                name = f"{split[0]}:{split[1]}" if split else f"<{value}>"
+            names[value] = name
             return name
 
         lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in self.prefixes.items()]

@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -111,11 +112,12 @@ def _feed(request, *, fmt: str, slug: str | None) -> HttpResponse:
         page_url=public_url(feed_path, request) + f"?page={{page}}&page_size={size}",
     )
     if page > paging.last:
-        return _refusal(
-            _("Cette page n'existe pas : le catalogue compte %(last)d page(s) de %(size)d jeux de données.")
-            % {"last": paging.last, "size": size},
-            404,
+        message = ngettext(
+            "Cette page n'existe pas : le catalogue compte %(last)d page de %(size)d jeux de données.",
+            "Cette page n'existe pas : le catalogue compte %(last)d pages de %(size)d jeux de données.",
+            paging.last,
         )
+        return _refusal(message % {"last": paging.last, "size": size}, 404)
     rows = selectors.dcat_page(datasets=datasets, start=(page - 1) * size, stop=page * size)
     info = _catalog_info(request, organisation, selectors.dcat_last_modified(datasets=datasets) if total else None)
     graph = catalog_graph(request=request, info=info, datasets=rows, paging=paging)
