@@ -228,5 +228,5 @@ def dcat_publishing_organisations(*, user) -> list[tuple[Organisation, int]]:
         organisations = organisations.filter(memberships__user=user)
     rows = organisations.annotate(
         published=Count("datasets", filter=Q(datasets__state=Dataset.State.PUBLISHED), distinct=True)
-    ).only("pk", "name", "slug")
+    ).only("pk", "name", "slug", "membership_status")
     return [(organisation, organisation.published) for organisation in rows]

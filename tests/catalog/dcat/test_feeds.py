@@ -380,6 +380,10 @@ def test_help_page_gives_each_publisher_the_address_of_their_feed(client, editor
     page = client.get(url).content.decode()
     assert f"http://testserver/organisations/{organisation.slug}/catalog.ttl" in page
     assert "2 jeux de données publiés" in page
+    assert "pas encore public" not in page
+    organisation.membership_status = "prospect"
+    organisation.save()
+    assert "pas encore public" in client.get(url).content.decode()
     home = client.get(reverse("catalog:publish_home")).content.decode()
     assert f'href="{url}"' in home
     assert f'href="{url}"' in client.get(organisation.get_absolute_url()).content.decode()
