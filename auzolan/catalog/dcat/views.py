@@ -69,7 +69,10 @@ def _catalog_info(request, organisation: Organisation | None, modified) -> Catal
     if organisation is None:
         return CatalogInfo(
             uri=public_url(reverse("catalog:dcat"), request),
-            title=_("Catalogue des données ouvertes de %(platform)s") % {"platform": settings.PLATFORM_NAME},
+            title=elide(
+                _("Catalogue des données ouvertes de %(platform)s") % {"platform": settings.PLATFORM_NAME},
+                settings.PLATFORM_NAME,
+            ),
             description=_(
                 "Les jeux de données publiés par les organisations membres du territoire, décrits selon DCAT-AP 3."
             ),

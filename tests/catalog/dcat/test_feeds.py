@@ -161,8 +161,11 @@ def test_negotiated_pages_link_to_the_format_chosen(client, organisation):
     assert str(next(graph.objects(None, HYDRA.next))) == "http://testserver/catalog.rdf?page=2&page_size=2"
 
 
-def test_an_empty_catalogue_is_one_empty_page(client, db):
+def test_an_empty_catalogue_is_one_empty_page(client, settings):
+    settings.PLATFORM_NAME = "Auzolan"
     graph = parse(client.get("/catalog.ttl"), "ttl")
+    title = graph.value(URIRef("http://testserver/catalog"), DCTERMS.title)
+    assert title == Literal("Catalogue des données ouvertes d'Auzolan", lang="fr")
     assert identifiers(graph) == set()
     assert graph.value(URIRef("http://testserver/catalog"), HYDRA.totalItems) == Literal(0)
     assert client.get("/catalog.ttl?page=2").status_code == 404
