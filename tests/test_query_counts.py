@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from auzolan.catalog.models import Dataset, DatasetTheme
 from auzolan.catalog.signals import dataset_changed
+from auzolan.harvest.models import HarvestRun, HarvestSource
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory
-from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from tests.participation.factories import (
     CategoryFactory,
     DistrictFactory,
@@ -135,8 +136,6 @@ def test_surveys_on_the_process_page(client, django_assert_num_queries, rows):
 
 
 def _harvest_world(rows: int):
-    from auzolan.harvest.models import HarvestRun, HarvestSource
-
     organisation = OrganisationFactory()
     editor = UserFactory()
     MembershipFactory(organisation=organisation, user=editor, role="editor")
@@ -163,8 +162,6 @@ def test_harvest_sources(client, django_assert_num_queries, rows):
 
 @pytest.mark.parametrize("rows", ROWS)
 def test_harvest_runs_of_a_source(client, django_assert_num_queries, rows):
-    from auzolan.harvest.models import HarvestRun
-
     editor, (source, *_others) = _harvest_world(1)
     for _n in range(rows):
         HarvestRun.objects.create(source=source, started_by=editor, created=3, updated=1)
@@ -172,3 +169,18 @@ def test_harvest_runs_of_a_source(client, django_assert_num_queries, rows):
     assert_queries(
         client, django_assert_num_queries, f"/moissonnage/{source.pk}/", 8, shows=["Historique des moissons"]
     )
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_dcat_feed(client, django_assert_num_queries, rows):
+    """A page of the DCAT feed: count, latest update, the page, keywords, themes, communes, resources (with their
+    current version); the organisation's feed looks the organisation up first."""
+    organisation = OrganisationFactory()
+    datasets = [_dataset(organisation, n) for n in range(rows)]
+    for dataset in datasets:
+        dataset.communes.add(CommuneFactory())
+        ResourceFactory(dataset=dataset, kind="api", url="https://api.exemple.fr/")
+    shows = [str(dataset.identifier) for dataset in datasets]
+    assert_queries(client, django_assert_num_queries, "/catalog.ttl", 7, shows=shows)
+    url = reverse("catalog:organisation_dcat_jsonld", kwargs={"slug": organisation.slug})
+    assert_queries(client, django_assert_num_queries, url, 8, shows=shows)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from auzolan.catalog.models import Dataset, Keyword, Resource, ResourceVersion, Reuse, ReuseLink
+from auzolan.catalog.models import Dataset, DatasetTheme, Keyword, Resource, ResourceVersion, Reuse, ReuseLink
 from auzolan.core.models import AuditLogEntry
 from auzolan.organisations.models import Commune, Membership, Organisation
 
@@ -159,3 +159,74 @@ def publish_dataset_queryset() -> QuerySet[Dataset]:
 
 def resource_versions(*, resource: Resource) -> QuerySet[ResourceVersion]:
     return ResourceVersion.objects.filter(resource=resource).select_related("uploaded_by").order_by("-number")
+
+
+# --- DCAT-AP feeds (area: interoperability; catalog.dcat) ---
+
+
+def dcat_datasets(*, organisation: Organisation | None = None) -> QuerySet[Dataset]:
+    """The published datasets a DCAT feed lists (of one organisation, or all), in a stable order (creation order:
+    a harvester walking the pages while someone publishes sees each dataset once), without their relations."""
+    queryset = Dataset.objects.published()
+    if organisation is not None:
+        queryset = queryset.for_organisation(organisation)
+    return queryset.order_by("pk")
+
+
+def dcat_page(*, datasets: QuerySet[Dataset], start: int, stop: int) -> list[Dataset]:
+    """Datasets `start` to `stop` of `dcat_datasets` with what the feed describes, one query per relation whatever the
+    size: each gets `dcat_keywords` (names), `dcat_themes` (codes), `dcat_communes` ((INSEE code, name) pairs) and
+    `dcat_resources` (with their current version). Plain rows rather than `prefetch_related`, whose per-dataset
+    querysets took half the time of a page of 100."""
+    rows = list(
+        datasets.select_related("organisation__territory", "schema").defer(
+            "quality", "schema__descriptor", "organisation__description"
+        )[start:stop]
+    )
+    ids = [dataset.pk for dataset in rows]
+    keywords, themes, communes, resources = {}, {}, {}, {}
+    for dataset_id, name in (
+        Dataset.keywords.through.objects.filter(dataset_id__in=ids)
+        .order_by("keyword__name")
+        .values_list("dataset_id", "keyword__name")
+    ):
+        keywords.setdefault(dataset_id, []).append(name)
+    for dataset_id, code in (
+        DatasetTheme.objects.filter(dataset_id__in=ids).order_by("code").values_list("dataset_id", "code")
+    ):
+        themes.setdefault(dataset_id, []).append(code)
+    for dataset_id, code, name in (
+        Dataset.communes.through.objects.filter(dataset_id__in=ids)
+        .order_by("commune__insee_code")
+        .values_list("dataset_id", "commune__insee_code", "commune__name")
+    ):
+        communes.setdefault(dataset_id, []).append((code, name))
+    for resource in (
+        Resource.objects.filter(dataset_id__in=ids)
+        .select_related("current_version")
+        .order_by("position", "created_at", "pk")
+    ):
+        resources.setdefault(resource.dataset_id, []).append(resource)
+    for dataset in rows:
+        dataset.dcat_keywords = keywords.get(dataset.pk, [])
+        dataset.dcat_themes = themes.get(dataset.pk, [])
+        dataset.dcat_communes = communes.get(dataset.pk, [])
+        dataset.dcat_resources = resources.get(dataset.pk, [])
+    return rows
+
+
+def dcat_last_modified(*, datasets: QuerySet[Dataset]):
+    """When the feed's content last changed: the latest update of one of its datasets (None when empty)."""
+    return datasets.aggregate(latest=Max("updated_at"))["latest"]
+
+
+def dcat_publishing_organisations(*, user) -> list[tuple[Organisation, int]]:
+    """The organisations a person publishes for, each with its number of published datasets (agency staff: those
+    they belong to, not every organisation)."""
+    organisations = publishable_organisations(user=user)
+    if user.is_authenticated and user.is_staff:
+        organisations = organisations.filter(memberships__user=user)
+    rows = organisations.annotate(
+        published=Count("datasets", filter=Q(datasets__state=Dataset.State.PUBLISHED), distinct=True)
+    ).only("pk", "name", "slug", "membership_status")
+    return [(organisation, organisation.published) for organisation in rows]

@@ -48,6 +48,7 @@ class StaticSitemap(SiteUrlSitemap):
         "organisations:list",
         "organisations:territory",
         "catalog:search",
+        "catalog:dcat_help",
     )
 
     def items(self):

@@ -1,5 +1,6 @@
 """The catalogue's pages. Each views module declares its own `urlpatterns`."""
 
+from auzolan.catalog.dcat import views as dcat
 from auzolan.catalog.views import dataset, links, publish, reuses, schemas, search
 
 app_name = "catalog"
@@ -11,4 +12,5 @@ urlpatterns = [
     *publish.urlpatterns,
     *reuses.urlpatterns,
     *dataset.urlpatterns,
+    *dcat.urlpatterns,
 ]

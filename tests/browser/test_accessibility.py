@@ -18,6 +18,7 @@ PUBLIC_PAGES = [
     "/donnees-personnelles/",
     "/accessibilite/",
     "/plan-du-site/",
+    "/aide/data-gouv-fr/",
     "/comptes/login/",
     "/comptes/signup/",
     "/comptes/password/reset/",

@@ -19,6 +19,7 @@ def organisation_section(request, organisation) -> dict:
     summary["organisation"] = organisation
     summary["search_url"] = f"/donnees/?organisation={organisation.slug}"
     summary["publish_url"] = reverse("catalog:publish_home") if include_drafts else ""
+    summary["data_gouv_url"] = reverse("catalog:dcat_help")
     return summary
 
 
