@@ -1,6 +1,6 @@
 """The CKAN Action API's addresses: `/api/3/action/<name>` and `/api/action/<name>` (ckanapi's default)."""
 
-from django.urls import path, re_path
+from django.urls import path
 
 from auzolan.catalog.ckan import views
 
@@ -8,5 +8,5 @@ app_name = "ckan"
 
 urlpatterns = [
     path("api/3/action/<str:name>", views.action, name="action"),
-    re_path(r"^api/action/(?P<name>[^/]+)$", views.action, name="action_unversioned"),
+    path("api/action/<str:name>", views.action, name="action_unversioned"),
 ]
