@@ -30,6 +30,7 @@ from auzolan.catalog.models import Dataset, DatasetFormat, DatasetTheme, Keyword
 from auzolan.catalog.vocabularies import LICENCES, Theme
 from auzolan.core import ratelimit
 from auzolan.core.errors import NotFound
+from auzolan.core.inputs import MAX_OFFSET
 from auzolan.core.permissions import can
 from auzolan.organisations.models import Membership, Organisation
 
@@ -181,8 +182,8 @@ def package_list(context: Context, data: dict) -> list[str]:
     :type offset: int
     :rtype: list of strings
     """
-    limit = params.integer(data, "limit", 0, minimum=0)
-    offset = params.integer(data, "offset", 0, minimum=0)
+    limit = params.integer(data, "limit", 0, minimum=0, maximum=MAX_OFFSET)
+    offset = params.integer(data, "offset", 0, minimum=0, maximum=MAX_OFFSET)
     names = Dataset.objects.published().order_by("slug").values_list("slug", flat=True)
     return list(names[offset : offset + limit] if limit else names[offset:])
 
@@ -260,7 +261,10 @@ def _date(value: str, field: str) -> dt.datetime | None:
             _("Date illisible pour %(field)s : %(value)s (attendu : 2024-01-01T00:00:00Z).")
             % {"field": field, "value": value[:40]}
         ) from None
-    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC) if timezone.is_aware(parsed) else parsed.replace(tzinfo=dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+05:00 is before year 1 in UTC
+        raise params.search_error(_("Date hors limites pour %(field)s.") % {"field": field}) from None
 
 
 def _through(model, **lookup) -> Q:
@@ -363,7 +367,8 @@ def _split_q(node) -> tuple[list[str], list]:
 def package_search(context: Context, data: dict) -> dict:
     """Search the datasets: full text, filters, facets, sorts and pages.
 
-    :param q: text searched (French: accents and plurals ignored); `field:value` clauses are filters
+    :param q: text searched (French: accents and plurals ignored; every word is required, an OR between words
+        included); `field:value` clauses are filters, as in `fq`
     :type q: string
     :param fq: filters: `organization:x`, `tags:x`, `res_format:CSV`, `license_id:x`, `groups:x`, `name:x`, `id:x`,
         `metadata_modified:[2024-01-01T00:00:00Z TO *]`, `-organization:x`, `A OR B`, quoted values
@@ -479,7 +484,9 @@ def _facet_item(field: str, value: str, label: str, count: int) -> dict:
 def _list_window(data: dict, all_fields: bool) -> tuple[int, int]:
     maximum = LIST_MAX_ALL_FIELDS if all_fields else LIST_MAX
     limit = params.integer(data, "limit", maximum, minimum=0, maximum=LIST_MAX)
-    return min(limit, maximum) if all_fields else limit, params.integer(data, "offset", 0, minimum=0)
+    return min(limit, maximum) if all_fields else limit, params.integer(
+        data, "offset", 0, minimum=0, maximum=MAX_OFFSET
+    )
 
 
 def _list_sort(data: dict) -> tuple[str, bool]:

@@ -13,6 +13,7 @@ Other apps add keys to resource dictionaries with `register_resource_extras(prov
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import mimetypes
 import uuid
 from collections.abc import Callable, Iterable
@@ -63,6 +64,7 @@ def register_resource_extras(provider: Callable[[list[Resource]], dict[int, dict
         _resource_extras.append(provider)
 
 
+@functools.lru_cache(maxsize=4096)
 def derived_id(kind: str, key) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
 
@@ -81,11 +83,15 @@ def timestamp(value: dt.datetime | None) -> str | None:
 
 def package_queryset() -> QuerySet[Dataset]:
     resources = Resource.objects.select_related("current_version").order_by("position", "created_at")
-    return Dataset.objects.select_related("organisation__territory", "schema").prefetch_related(
-        Prefetch("keywords", queryset=Keyword.objects.order_by("name")),
-        "themes",
-        Prefetch("communes", queryset=Commune.objects.order_by("name").only("id", "name", "insee_code")),
-        Prefetch("resources", queryset=resources),
+    return (
+        Dataset.objects.select_related("organisation__territory", "schema")
+        .defer("quality")
+        .prefetch_related(
+            Prefetch("keywords", queryset=Keyword.objects.order_by("name")),
+            "themes",
+            Prefetch("communes", queryset=Commune.objects.order_by("name").only("id", "name", "insee_code")),
+            Prefetch("resources", queryset=resources),
+        )
     )
 
 
@@ -148,9 +154,14 @@ def tag_dict(keyword: Keyword) -> dict:
     }
 
 
-def group_dict(code: str, *, package_count: int | None = None) -> dict:
+@functools.lru_cache(maxsize=64)
+def _theme_title(code: str) -> str:
     with translation.override("fr"):
-        title = str(Theme(code).label)
+        return str(Theme(code).label)
+
+
+def group_dict(code: str, *, package_count: int | None = None) -> dict:
+    title = _theme_title(code)
     data = {
         "id": derived_id("theme", code),
         "name": code.lower(),
@@ -170,11 +181,20 @@ def group_dict(code: str, *, package_count: int | None = None) -> dict:
     return data
 
 
+_PLACEHOLDER = uuid.UUID(int=0)
+
+
+@functools.lru_cache(maxsize=1)
+def _download_path_template() -> str:
+    """The download address with `{slug}` and `{resource}` (one `reverse` per process, not one per resource)."""
+    path = reverse("catalog:resource_download", kwargs={"slug": "slug-placeholder", "resource": _PLACEHOLDER})
+    return path.replace("slug-placeholder", "{slug}").replace(str(_PLACEHOLDER), "{resource}")
+
+
 def _download_url(resource: Resource, dataset: Dataset, request) -> str:
     if resource.kind != Resource.Kind.FILE:
         return resource.url
-    path = reverse("catalog:resource_download", kwargs={"slug": dataset.slug, "resource": resource.identifier})
-    return public_url(path, request)
+    return public_url(_download_path_template().format(slug=dataset.slug, resource=resource.identifier), request)
 
 
 def resource_dict(resource: Resource, dataset: Dataset, position: int, request, extras: dict | None = None) -> dict:
@@ -236,7 +256,9 @@ def _extras(dataset: Dataset, communes: list) -> list[dict]:
     return [{"key": key, "value": value} for key, value in sorted(values.items()) if value]
 
 
-def package_dict(dataset: Dataset, request, *, extras: dict[int, dict] | None = None) -> dict:
+def package_dict(
+    dataset: Dataset, request, *, extras: dict[int, dict] | None = None, organisations: dict | None = None
+) -> dict:
     """A dataset (loaded with `package_queryset`) as a CKAN package; `extras` from `resource_extras` (computed for
     the whole page at once), else computed for this dataset's resources."""
     resources = list(dataset.resources.all())
@@ -267,7 +289,9 @@ def package_dict(dataset: Dataset, request, *, extras: dict[int, dict] | None = 
         "license_url": dataset.licence_url or licence.url or None,
         "isopen": dataset.licence in OPEN_LICENCES,
         "owner_org": derived_id("organisation", organisation.pk),
-        "organization": organisation_dict(organisation, request),
+        "organization": organisations[organisation.pk]
+        if organisations and organisation.pk in organisations
+        else organisation_dict(organisation, request),
         "creator_user_id": None,
         "metadata_created": timestamp(dataset.created_at),
         "metadata_modified": timestamp(dataset.updated_at),
@@ -288,4 +312,5 @@ def package_dicts(datasets: Iterable[Dataset], request) -> list[dict]:
     """Package dictionaries of a page of datasets, the resource extras computed once for all of them."""
     datasets = list(datasets)
     extras = resource_extras([r for d in datasets for r in d.resources.all()])
-    return [package_dict(d, request, extras=extras) for d in datasets]
+    organisations = {d.organisation_id: organisation_dict(d.organisation, request) for d in datasets}
+    return [package_dict(d, request, extras=extras, organisations=organisations) for d in datasets]
