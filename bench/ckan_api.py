@@ -8,7 +8,9 @@ Run on demand (not part of the test suite), after bench/ingestion.py (its Parque
 It reuses the bench database of bench/catalog_search.py (var/bench: 10,000 published datasets, 30,000 resources, 150
 organisations, prepared by its `prepare`) and registers the ingested table as a published resource the way
 bench/data_api.py does (`register_table`), starts gunicorn (2 sync workers) on a free port with the CKAN API's rate
-limits off, warms up, then measures p50/p95/p99 with 1 and 2 concurrent clients (keep-alive) of:
+limits and the anonymous page cache off (every request is computed: a repeated question would otherwise be served
+from the cache in about a millisecond), warms up, then measures p50/p95/p99 with 1 and 2 concurrent clients
+(keep-alive) of:
 
 - package_search: pages of 10 to 50 results with a mix of full text, `fq` (organisation, tags, format, licence,
   negation, OR, date range), facets (`facet.field`), sorts (`score desc`, `metadata_modified desc`, `name asc`,
@@ -180,6 +182,7 @@ def main() -> None:
             "CKAN_API_RATE_IP": "",
             "CKAN_API_CONCURRENCY_IP": "0",
             "DATASTORE_QUERY_TIMEOUT": "30",
+            "PAGE_CACHE_SECONDS": "0",
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

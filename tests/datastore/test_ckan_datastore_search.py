@@ -29,8 +29,8 @@ def result(response) -> dict:
     return response.json()["result"]
 
 
-def test_datastore_search(client, loaded, settings):
-    editor, dataset, resource, table = loaded
+def test_datastore_search(client, loaded):
+    _editor, dataset, resource, _table = loaded
     rid = str(resource.identifier)
     answer = result(search(client, resource_id=rid))
     assert [f["id"] for f in answer["fields"]] == ["_id", "commune", "montant", "date", "nombre", "libelle"]

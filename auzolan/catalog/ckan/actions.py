@@ -292,11 +292,13 @@ def _term_q(term: Term, context: Context) -> Q:
     if value == "*":
         return Q()
     keywords = Dataset.keywords.through
-    if field == "organization":
-        return Q(organisation__slug=value)
+    if field == "organization":  # a subquery rather than a join: each facet's count repeats the condition
+        return Q(organisation_id__in=Organisation.objects.filter(slug=value[:80]).values("pk"))
     if field == "owner_org":
         ids = {dictize.derived_id("organisation", pk): pk for pk in Organisation.objects.values_list("pk", flat=True)}
-        return Q(organisation_id=ids[value]) if value in ids else Q(organisation__slug=value)
+        if value in ids:
+            return Q(organisation_id=ids[value])
+        return Q(organisation_id__in=Organisation.objects.filter(slug=value[:80]).values("pk"))
     if field == "tags":
         return _through(keywords, keyword__name__iexact=value) | _through(keywords, keyword__slug=value)
     if field == "res_format":

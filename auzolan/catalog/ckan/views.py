@@ -6,7 +6,8 @@ by the actions); POST reads a JSON object or form data. Answers are CKAN's envel
 `"error": {"__type", "message", <field>: [messages]}` and CKAN's status (Not Found Error 404, Validation Error 409,
 Authorization Error 403, Search Query Error 400; 429 past the rate limits, with Retry-After). An unknown action is
 a 400 whose body is a JSON string, as CKAN answers. POST is exempt from CSRF: the actions only read, and nothing
-depends on the session but who is asking (`request_user`).
+depends on the session but who is asking (`request_user`). Anonymous GETs go through the anonymous page cache
+(`core.pagecache`), as the catalogue's pages and the data API do: any committed write refreshes it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from auzolan.catalog.ckan.params import ActionError
 from auzolan.core.errors import ApplicationError, NotFound, PermissionDenied
 from auzolan.core.http import public_url
 from auzolan.core.inputs import JSONTooDeep, load_json
+from auzolan.core.pagecache import cache_public_page
 from auzolan.core.ratelimit import RateLimited
 
 MAX_BODY = 1024 * 1024
@@ -83,6 +85,7 @@ def _error(request, name: str, error: ApplicationError) -> JsonResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@cache_public_page("ckan.action")
 def action(request, name: str):
     function = actions.get_action(name)
     if function is None:

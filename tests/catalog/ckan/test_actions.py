@@ -320,3 +320,13 @@ def test_udata_required_keys(client, world):
 def test_derived_identifiers_are_stable(world):
     assert dictize.derived_id("organisation", 1) == dictize.derived_id("organisation", 1)
     assert dictize.derived_id("organisation", 1) != dictize.derived_id("keyword", 1)
+
+
+def test_page_cache_never_serves_a_members_answer_to_others(client, world, page_cache):
+    url = "/api/3/action/package_search?include_private=true&rows=100"
+    names = lambda response: [p["name"] for p in ok(response)["results"]]  # noqa: E731
+    assert "brouillon" not in names(client.get(url))
+    client.force_login(world.editor)
+    assert "brouillon" in names(client.get(url))
+    client.logout()
+    assert "brouillon" not in names(client.get(url))

@@ -48,7 +48,7 @@ def test_ckanapi_client_works_unchanged(portal, get_only):
         assert shown["id"] == str(resource.identifier) and shown["datastore_active"] is True
 
         organisations = remote.action.organization_list(all_fields=True)
-        assert [(o["name"], o["package_count"]) for o in organisations][0] == ("bayonne", 2)
+        assert (organisations[0]["name"], organisations[0]["package_count"]) == ("bayonne", 2)
 
         filters = {"commune": ["Bayonne", "Anglet"]}
         rows = remote.action.datastore_search(
