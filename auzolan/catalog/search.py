@@ -510,7 +510,7 @@ def search_datasets(
     """Search the published datasets. `base` narrows the set (an organisation's datasets), never widens it.
 
     `actor` is accepted for the day when search covers what a person may see beyond published datasets;
-    today every caller gets the published ones only.
+    today every caller gets the published ones only, unless it passes `include` (below).
 
     For other interfaces (the CKAN API, `catalog.ckan`): `base_key`, a text that determines `base`, keeps the facet
     cache for a narrowed set; `include` adds datasets that are not published (a member's drafts; the index holds

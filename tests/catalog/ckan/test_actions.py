@@ -153,6 +153,12 @@ def test_package_search_sort_rows_start_post_and_facet_options(client, world):
     assert len(result["search_facets"]["license_id"]["items"]) == 1
     result = ok(get(client, "package_search", **{"facet.field": ["groups", "organization"]}))
     assert set(result["facets"]) == {"groups", "organization"}
+    # the facet cache keeps each filter's counts apart
+    for organisation, count in (("bayonne", 1), ("anglet", 2), ("bayonne", 1)):
+        result = ok(
+            get(client, "package_search", fq=f"organization:{organisation}", **{"facet.field": '["organization"]'})
+        )
+        assert result["facets"]["organization"] == {organisation: count}
 
 
 def test_organizations_groups_and_tags(client, world):
