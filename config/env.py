@@ -158,7 +158,15 @@ DATASTORE_SQL_CONCURRENCY_ACCOUNT: int = _env.int("DATASTORE_SQL_CONCURRENCY_ACC
 #: New background exports (too large for the request) per address (anonymous) and per account: count/period.
 DATASTORE_EXPORT_RATE_IP: str = _env.str("DATASTORE_EXPORT_RATE_IP", "6/h")
 DATASTORE_EXPORT_RATE_ACCOUNT: str = _env.str("DATASTORE_EXPORT_RATE_ACCOUNT", "20/h")
+#: CKAN API searches (`package_search`, `datastore_search`) per address (anonymous) and per account: count/period.
+CKAN_API_RATE_IP: str = _env.str("CKAN_API_RATE_IP", "120/m")
+CKAN_API_RATE_ACCOUNT: str = _env.str("CKAN_API_RATE_ACCOUNT", "240/m")
+#: CKAN API searches running at once per address (anonymous) and per account; 0: no limit.
+CKAN_API_CONCURRENCY_IP: int = _env.int("CKAN_API_CONCURRENCY_IP", 4)
+CKAN_API_CONCURRENCY_ACCOUNT: int = _env.int("CKAN_API_CONCURRENCY_ACCOUNT", 4)
 for _rate_name in (
+    "CKAN_API_RATE_IP",
+    "CKAN_API_RATE_ACCOUNT",
     "DATASTORE_SQL_RATE_IP",
     "DATASTORE_SQL_RATE_ACCOUNT",
     "DATASTORE_EXPORT_RATE_IP",

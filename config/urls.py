@@ -11,6 +11,7 @@ admin.site.site_title = settings.PLATFORM_NAME
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("", include("auzolan.catalog.ckan.urls")),
     path("sitemap.xml", sitemap, name="sitemap_xml"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("auzolan.core.urls")),

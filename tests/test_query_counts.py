@@ -61,6 +61,14 @@ def test_catalogue_search(client, django_assert_num_queries, rows):
 
 
 @pytest.mark.parametrize("rows", ROWS)
+def test_ckan_package_search(client, django_assert_num_queries, rows):
+    organisation = OrganisationFactory()
+    datasets = [_dataset(organisation, n) for n in range(rows)]
+    url = '/api/3/action/package_search?q=budget&rows=20&facet.field=["organization","tags","res_format"]'
+    assert_queries(client, django_assert_num_queries, url, 11, shows=[f'"name": "{d.slug}"' for d in datasets])
+
+
+@pytest.mark.parametrize("rows", ROWS)
 def test_datasets_of_an_organisation(client, django_assert_num_queries, rows):
     """The organisation's page lists its latest datasets (catalog's section)."""
     organisation = OrganisationFactory()

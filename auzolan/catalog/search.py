@@ -21,7 +21,7 @@ import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -467,10 +467,14 @@ FACETS_CACHE_SECONDS = 300
 _VERSION_KEY = "catalog:search:version"
 
 
-def _facets_cache_key(prepared, filters: dict) -> str:
-    """Facet counts are cached per (query, filters) and per catalogue version: any indexed change bumps it."""
+def _facets_cache_key(prepared, filters: dict, scope=None) -> str:
+    """Facet counts are cached per (query, filters, narrowed set) and per catalogue version: any indexed change
+    bumps it."""
     version = cache.get_or_set(_VERSION_KEY, 1, None)
-    digest = hashlib.sha256(repr((prepared, sorted(filters.items()))).encode()).hexdigest()[:32]
+    described = (prepared, sorted(filters.items()))
+    if scope is not None and scope != ("", FACETS):
+        described = (*described, scope)
+    digest = hashlib.sha256(repr(described).encode()).hexdigest()[:32]
     return f"catalog:facets:{version}:{digest}"
 
 
@@ -495,23 +499,37 @@ def search_datasets(
     actor=None,
     facets: bool = True,
     base: QuerySet[Dataset] | None = None,
+    base_key: str = "",
+    include: Q | None = None,
+    offset: int | None = None,
+    max_page_size: int = MAX_PAGE_SIZE,
+    order_by: Sequence = (),
+    facet_names: Iterable[str] | None = None,
+    load: Callable[[list[int]], list] | None = None,
 ) -> SearchResult:
     """Search the published datasets. `base` narrows the set (an organisation's datasets), never widens it.
 
     `actor` is accepted for the day when search covers what a person may see beyond published datasets;
-    today every caller gets the published ones only.
+    today every caller gets the published ones only, unless it passes `include` (below).
+
+    For other interfaces (the CKAN API, `catalog.ckan`): `base_key`, a text that determines `base`, keeps the facet
+    cache for a narrowed set; `include` adds datasets that are not published (a member's drafts; the index holds
+    published datasets only, so `q` never finds them); `offset` replaces `page`; `max_page_size` raises the page
+    size's bound; `order_by` (model orderings, trusted code only) replaces `sort` unless the sort is by relevance;
+    `facet_names` computes only these facets; `load` loads the page's datasets from their ids (`list_datasets`).
     """
     q = (q or "")[:MAX_QUERY_LENGTH].strip()
     filters = clean_filters(filters)
     sort = sort if sort in SORTS else "relevance"
-    page_size = max(1, min(int(page_size or 20), MAX_PAGE_SIZE))
+    page_size = max(1, min(int(page_size or 20), max_page_size))
     page = max(1, int(page or 1))
     backend = _backend()
     prepared = backend.prepare(q) if q else ""
     if sort == "relevance" and not prepared:
         sort = "updated"
 
-    root = (base if base is not None else Dataset.objects.all()).filter(state=Dataset.State.PUBLISHED).order_by()
+    visible = Q(state=Dataset.State.PUBLISHED) if include is None else Q(state=Dataset.State.PUBLISHED) | include
+    root = (base if base is not None else Dataset.objects.all()).filter(visible).order_by()
     if prepared:
         match_sql, match_params = backend.match(prepared)
         root = root.filter(pk__in=RawSQL(match_sql, match_params))  # noqa: S611
@@ -522,7 +540,10 @@ def search_datasets(
 
     total = filtered.count()
     num_pages = max(1, math.ceil(total / page_size))
-    offset = (page - 1) * page_size
+    if offset is None:
+        offset = (page - 1) * page_size
+    else:
+        page = offset // page_size + 1
 
     if total == 0 or offset >= total:
         ids: list[int] = []
@@ -532,6 +553,8 @@ def search_datasets(
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             ids = [row[0] for row in cursor.fetchall()]
+    elif order_by:
+        ids = list(filtered.order_by(*order_by, "pk").values_list("pk", flat=True)[offset : offset + page_size])
     else:
         ordering = {
             "updated": ["-last_modified", "-pk"],
@@ -542,16 +565,21 @@ def search_datasets(
             ordering = [F("last_modified").desc(nulls_last=True), "-pk"]
         ids = list(filtered.order_by(*ordering).values_list("pk", flat=True)[offset : offset + page_size])
 
-    results = list_datasets(ids)
+    results = (load or list_datasets)(ids)
 
+    names = FACETS if facet_names is None else tuple(n for n in FACETS if n in set(facet_names))
+    facets = facets and bool(names)
     facet_values: dict[str, list[tuple[str, str, int]]] = {}
     cache_seconds = getattr(settings, "CATALOG_FACETS_CACHE_SECONDS", FACETS_CACHE_SECONDS)
-    cache_key = _facets_cache_key(prepared, filters) if facets and base is None and cache_seconds > 0 else ""
+    cacheable = (base is None or base_key) and include is None
+    cache_key = (
+        _facets_cache_key(prepared, filters, (base_key, names)) if facets and cacheable and cache_seconds > 0 else ""
+    )
     cached = cache.get(cache_key) if cache_key else None
     if cached is not None:
         facet_values = cached
     elif facets:
-        for name in FACETS:
+        for name in names:
             others = root
             for other, condition in conditions.items():
                 if other != name:

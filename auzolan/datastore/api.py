@@ -132,7 +132,7 @@ def resource_version_validation(request, identifier: uuid.UUID, number: BoundedI
 
 
 # --- Data API: rows, aggregations, exports and read-only SQL over resource tables (datastore.query) -----------
-# One engine (auzolan.datastore.query) serves these endpoints, the preview and the future CKAN datastore_search.
+# One engine (auzolan.datastore.query) serves these endpoints, the preview and CKAN datastore_search (datastore.ckan).
 
 
 _FILTERS_DOC = (

@@ -145,6 +145,8 @@ class Page:
     next_cursor: str | None
     limit: int
     offset: int
+    #: Each row's number in the table's file (from 0), in the order of `rows` (the CKAN API's `_id`).
+    row_numbers: list[int] = field(default_factory=list)
 
 
 def _int(value, name: str, *, default: int, minimum: int = 0, maximum: int | None = None) -> int:
@@ -631,6 +633,7 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
         next_cursor=next_cursor,
         limit=limit,
         offset=offset,
+        row_numbers=[int(row[ROW]) for row in rows],
     )
 
 

@@ -29,3 +29,8 @@ def test_docs_page_loads_swagger_ui_from_the_platform_only(client):
 def test_the_assets_are_found_by_staticfiles():
     for name in ("vendor/swagger-ui/swagger-ui-bundle.js", "vendor/swagger-ui/swagger-ui.css", "js/api-docs.js"):
         assert finders.find(name), name
+
+
+def test_docs_page_presents_the_ckan_api(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "API compatible CKAN" in html and "/api/3/action/package_search?" in html

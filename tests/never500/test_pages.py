@@ -82,6 +82,8 @@ def _real(pattern: Pattern, kwarg: str, world):
         return world.job.pk
     if kwarg == "export":
         return world.export.pk
+    if kwarg == "name" and route.startswith("api/"):  # a CKAN action (catalog.ckan)
+        return "package_search"
     if kwarg == "name":  # a file under /media/: only public images are served, anything else is a 404
         return "participation/proposals/n5.jpg"
     if kwarg == "token":
