@@ -90,7 +90,17 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
-    return _error(request, 401, "unauthorized", _("Authentification requise."))
+    response = _error(
+        request,
+        401,
+        "unauthorized",
+        _(
+            "Authentification requise : envoyez un jeton d'API personnel dans l'en-tête « Authorization: Bearer "
+            "<jeton> » (à créer depuis « Mon espace », page Jetons d'API)."
+        ),
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 @api.exception_handler(RateLimited)

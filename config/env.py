@@ -151,7 +151,15 @@ DATASTORE_SQL_CONCURRENCY_ACCOUNT: int = _env.int("DATASTORE_SQL_CONCURRENCY_ACC
 #: New background exports (too large for the request) per address (anonymous) and per account: count/period.
 DATASTORE_EXPORT_RATE_IP: str = _env.str("DATASTORE_EXPORT_RATE_IP", "6/h")
 DATASTORE_EXPORT_RATE_ACCOUNT: str = _env.str("DATASTORE_EXPORT_RATE_ACCOUNT", "20/h")
+#: Writes to the platform API (/api/v1/: datasets, resources, uploads) per token, per account logged in on the site,
+#: and per address whoever sends them: count/period; empty or 0: no limit.
+API_WRITE_RATE_TOKEN: str = _env.str("API_WRITE_RATE_TOKEN", "60/m")
+API_WRITE_RATE_ACCOUNT: str = _env.str("API_WRITE_RATE_ACCOUNT", "60/m")
+API_WRITE_RATE_IP: str = _env.str("API_WRITE_RATE_IP", "120/m")
 for _rate_name in (
+    "API_WRITE_RATE_TOKEN",
+    "API_WRITE_RATE_ACCOUNT",
+    "API_WRITE_RATE_IP",
     "DATASTORE_SQL_RATE_IP",
     "DATASTORE_SQL_RATE_ACCOUNT",
     "DATASTORE_EXPORT_RATE_IP",

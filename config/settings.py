@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Personal API tokens on /api/… (accounts.api_auth): the request is the token owner's.
+    "auzolan.accounts.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -303,6 +305,10 @@ UPLOAD_MAX_BYTES = env.UPLOAD_MAX_MB * 1024 * 1024
 # Availability check of remote resources (catalog.linkcheck).
 LINK_CHECK_TIMEOUT = env.LINK_CHECK_TIMEOUT
 LINK_CHECK_ALLOW_PRIVATE = env.LINK_CHECK_ALLOW_PRIVATE
+# Writes to the platform API per personal API token, per account (session) and per address (auzolan.catalog.api).
+API_WRITE_RATE_TOKEN = env.API_WRITE_RATE_TOKEN
+API_WRITE_RATE_ACCOUNT = env.API_WRITE_RATE_ACCOUNT
+API_WRITE_RATE_IP = env.API_WRITE_RATE_IP
 # Datastore queries (data API, exports, SQL endpoint): time limit per query.
 DATASTORE_QUERY_TIMEOUT = env.DATASTORE_QUERY_TIMEOUT
 # The SQL endpoint (auzolan.datastore.sql): worker processes, caps, rate and concurrency limits.

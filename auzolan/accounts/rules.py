@@ -8,3 +8,12 @@ from auzolan.core.rules import is_authenticated, is_job_owner
 rules.add_perm("accounts.view_own_space", is_authenticated)
 # An export holds personal data: only its owner downloads it (not even the agency's staff).
 rules.add_perm("accounts.download_export", is_job_owner)
+
+
+@rules.predicate
+def is_token_owner(user, token) -> bool:
+    return bool(token is not None and user and user.is_authenticated and token.user_id == user.pk)
+
+
+# A personal API token: only its owner sees and revokes it.
+rules.add_perm("accounts.revoke_api_token", is_token_owner)

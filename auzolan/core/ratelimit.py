@@ -12,10 +12,11 @@ Use it around an expensive operation::
 Past a limit it raises `RateLimited` (an `ApplicationError`: HTTP 429, code `rate-limited` or `concurrency-limited`,
 a French message, `details.retry_after`); the API adds the `Retry-After` header (config/api.py).
 
-- Who is counted: `requester(request)` — `user:<pk>` for a logged-in account, else `ip:<address>` (through
-  `core.http.client_ip`; an IPv6 client by its /64, the network one subscriber gets). API tokens (issue 11) will come
-  first: `token:<id>`, with a `"token"` entry in the callers' `rates` and `concurrency`. A kind missing from a mapping
-  is not limited.
+- Who is counted: `requester(request)` — `token:<id>` for a request authenticated by a personal API token
+  (`request.api_token`, set by `accounts.api_auth`), `user:<pk>` for a logged-in account, else `ip:<address>` (through
+  `core.http.client_ip`; an IPv6 client by its /64, the network one subscriber gets). A kind missing from a mapping
+  is not limited. `limit(…, per_address=True)` also counts every request by its address (the `"ip"` rate), whoever
+  sends it: one address cannot spread its requests over many tokens or accounts.
 - `hit(scope, who, rate)`: one more request in the rate's fixed window (`30/m`: 30 per calendar minute); Retry-After is
   the time left in the window. One cache key per window, created with `add` and increased with `incr`: atomic with
   Redis and the local-memory cache; the database cache's `incr` reads then writes, so it runs in a transaction that
@@ -89,19 +90,27 @@ class ServerBusy(RateLimited):
 
 
 def requester(request) -> str:
-    """Whom the limits count: `user:<pk>` for a logged-in account, else `ip:<address>` (`ip:` alone when unknown).
-    Issue 11 adds API tokens here, first: `token:<id>`."""
+    """Whom the limits count: `token:<id>` for a request with a personal API token, `user:<pk>` for a logged-in
+    account, else `ip:<address>` (`ip:` alone when unknown)."""
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        return f"token:{token.pk}"
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    address = client_ip(request)
-    if ":" in address:  # IPv6: one subscriber gets a /64, count it as one client
-        address = str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return f"ip:{address}"
+    return address(request)
+
+
+def address(request) -> str:
+    """`ip:<address>` of the request's client (an IPv6 client by its /64)."""
+    ip = client_ip(request)
+    if ":" in ip:  # IPv6: one subscriber gets a /64, count it as one client
+        ip = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return f"ip:{ip}"
 
 
 def kind(who: str) -> str:
-    """`ip`, `user` (and later `token`): the key of `rates` and `concurrency` that applies to `who`."""
+    """`ip`, `user` or `token`: the key of `rates` and `concurrency` that applies to `who`."""
     return who.partition(":")[0]
 
 
@@ -208,9 +217,13 @@ def limit(
     concurrency: Mapping[str, int],
     hold: int,
     retry_after: int = 1,
+    per_address: bool = False,
 ) -> Iterator[str]:
-    """`hit` then `slot` for the request's requester, with the rate and the number of slots of its kind."""
+    """`hit` then `slot` for the request's requester, with the rate and the number of slots of its kind;
+    `per_address`: the address's `"ip"` rate counts the request too when the requester is a token or an account."""
     who = requester(request)
     hit(scope, who, rates.get(kind(who)))
+    if per_address and kind(who) != "ip":
+        hit(scope, address(request), rates.get("ip"))
     with slot(scope, who, concurrency.get(kind(who), 0), hold=hold, retry_after=retry_after):
         yield who
