@@ -27,7 +27,41 @@ class BoundedJSONParser(Parser):
         return load_json(request.body)
 
 
-api = NinjaAPI(
+#: What the platform itself may answer to any operation, whatever its router declares (the guards and the handlers
+#: below): 400 (a NUL character anywhere, a body that is not JSON), 422 (a parameter or a field out of its type or
+#: bounds), 404 for an operation with an object in its address (unknown, or out of the caller's reach), 401 for an
+#: operation that needs authentication.
+PLATFORM_ERRORS = {
+    "400": _("Requête invalide (caractère nul, corps qui n'est pas du JSON…)."),
+    "422": _("Paramètre ou champ invalide : le message le nomme."),
+    "404": _("Introuvable, ou hors de votre portée."),
+    "401": _("Authentification requise (jeton d'API absent, inconnu, expiré ou révoqué)."),
+}
+
+
+class PlatformAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The document, with the errors every operation may answer declared on each one (`PLATFORM_ERRORS`)."""
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for methods in document["paths"].values():
+            for operation in methods.values():
+                parameters = operation.get("parameters", [])
+                wanted = ["400"]
+                if parameters or "requestBody" in operation:
+                    wanted.append("422")
+                if any(parameter["in"] == "path" for parameter in parameters):
+                    wanted.append("404")
+                if operation.get("security"):
+                    wanted.append("401")
+                for status in wanted:
+                    operation["responses"].setdefault(
+                        status, {"description": str(PLATFORM_ERRORS[status]), "content": error}
+                    )
+        return document
+
+
+api = PlatformAPI(
     parser=BoundedJSONParser(),
     title="Auzolan API",
     version="1",

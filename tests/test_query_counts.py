@@ -11,10 +11,11 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from auzolan.accounts.services import api_token_create
 from auzolan.catalog.models import Dataset, DatasetTheme
 from auzolan.catalog.signals import dataset_changed
 from tests.accounts.factories import UserFactory
-from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory
+from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory, ReuseLinkFactory
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.participation.factories import (
     CategoryFactory,
@@ -132,3 +133,18 @@ def test_surveys_on_the_process_page(client, django_assert_num_queries, rows):
         QuestionFactory(survey=survey)
     url = reverse("participation:process_detail", kwargs={"slug": process.slug})
     assert_queries(client, django_assert_num_queries, url, 9, shows=[s.title for s in surveys])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_api_tokens_of_a_person(client, django_assert_num_queries, rows):
+    person = UserFactory()
+    tokens = [api_token_create(actor=person, name=f"Script {n}", lifetime_days=30)[0] for n in range(rows)]
+    client.force_login(person)
+    assert_queries(client, django_assert_num_queries, "/moi/jetons-api/", 5, shows=[t.name for t in tokens])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_reuses_in_the_api(client, django_assert_num_queries, rows):
+    dataset = DatasetFactory()
+    reuses = [ReuseLinkFactory(dataset=dataset, state="published").reuse for _n in range(rows)]
+    assert_queries(client, django_assert_num_queries, "/api/v1/reuses", 3, shows=[r.url for r in reuses])

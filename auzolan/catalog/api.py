@@ -23,7 +23,7 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
@@ -590,7 +590,7 @@ def dataset_create(request, payload: DatasetCreateIn):
         dataset = services.dataset_create(
             actor=request.user, organisation=organisation, title=fields.pop("title"), **fields
         )
-    return 201, _dataset_out(request, dataset)
+    return Status(201, _dataset_out(request, dataset))
 
 
 @router.patch(
@@ -607,7 +607,7 @@ def dataset_update(request, slug_or_identifier: str, payload: DatasetUpdateIn):
         dataset = _editable_dataset(request, slug_or_identifier)
         fields = _dataset_fields(request, payload, dataset.organisation, only_set=True)
         dataset = services.dataset_update(actor=request.user, dataset=dataset, revision=payload.revision, **fields)
-    return 200, _dataset_out(request, dataset)
+    return Status(200, _dataset_out(request, dataset))
 
 
 def _transition_operation(transition) -> None:
@@ -624,7 +624,7 @@ def _transition_operation(transition) -> None:
                     extra={"state": dataset.state},
                 )
             dataset = services.dataset_transition(actor=request.user, dataset=dataset, to=transition.target)
-        return 200, _dataset_out(request, dataset)
+        return Status(200, _dataset_out(request, dataset))
 
     operation.__name__ = f"dataset_{transition.name}"
     sources = ", ".join(str(Dataset.State(state).label).lower() for state in transition.sources)
@@ -678,7 +678,7 @@ def resource_create(
             file=file,
             **payload.dict(),
         )
-    return 201, _resource_out(request, resource)
+    return Status(201, _resource_out(request, resource))
 
 
 @router.post(
@@ -697,7 +697,7 @@ def resource_version_create(request, identifier: uuid.UUID, file: File[UploadedF
         if file is None:
             raise ValidationError(_("Choisissez le fichier à déposer."), field="file")
         services.resource_upload_version(actor=request.user, resource=resource, file=file)
-    return 201, _resource_out(request, resource)
+    return Status(201, _resource_out(request, resource))
 
 
 class ResourceUpdateIn(Schema):
@@ -722,4 +722,4 @@ def resource_update(request, identifier: uuid.UUID, payload: ResourceUpdateIn):
     with _write_limit(request):
         resource = _editable_resource(request, identifier)
         resource = services.resource_update(actor=request.user, resource=resource, **payload.dict(exclude_unset=True))
-    return 200, _resource_out(request, resource)
+    return Status(200, _resource_out(request, resource))
