@@ -65,7 +65,21 @@ api = PlatformAPI(
     parser=BoundedJSONParser(),
     title="Auzolan API",
     version="1",
-    description=_("API de la plateforme Auzolan : territoire, organisations, tâches de fond."),
+    description=_(
+        "API de la plateforme Auzolan : territoire, organisations, catalogue de données (recherche, jeux de "
+        "données, ressources, réutilisations), données tabulaires, participation, tâches de fond.\n\n"
+        "**Lecture** : libre, sans authentification (les brouillons sont visibles de leur organisation).\n\n"
+        "**Écriture** (créer, modifier, publier, archiver des jeux de données ; déposer des fichiers) : avec un jeton "
+        "d'API personnel, créé depuis « Mon espace » (page Jetons d'API, /moi/jetons-api/), envoyé dans l'en-tête "
+        "`Authorization: Bearer <jeton>`. Le jeton agit avec vos droits : il écrit dans les organisations dont vous "
+        'êtes éditeur ou administrateur. Exemple : `curl -X POST …/api/v1/datasets -H "Authorization: Bearer '
+        'auz_…" -H "Content-Type: application/json" -d \'{"organisation": "ma-commune", "title": '
+        '"Subventions 2026"}\'`.\n\n'
+        '**Erreurs** : toujours `{"error": {"code", "message", "field"?, "details"?}}`, message en '
+        "français ; 401 sans jeton valide, 404 pour ce qui n'existe pas ou est hors de votre portée, 409 pour une "
+        "révision périmée ou un changement d'état impossible, 413 pour un fichier trop gros, 429 (avec "
+        "`Retry-After`) au-delà des limites de débit."
+    ),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -29,7 +29,7 @@ from ninja.files import UploadedFile
 
 from auzolan.accounts.api_auth import api_auth
 from auzolan.catalog import lifecycle, search, selectors, services
-from auzolan.catalog.models import Dataset, Resource, Reuse
+from auzolan.catalog.models import Dataset, Resource, Reuse, ReuseLink
 from auzolan.catalog.uploads import limit_api_upload_size, refuse_oversized_upload
 from auzolan.catalog.vocabularies import LICENCES, Frequency, Licence, Theme
 from auzolan.core import ratelimit
@@ -378,6 +378,11 @@ def organisation_datasets(request, slug: str, params: Query[Page]):
 # --- Re-uses (reads) ---------------------------------------------------------------------------------------
 
 
+class DatasetRef(Schema):
+    slug: str
+    title: str
+
+
 class ReuseOut(Schema):
     id: int
     title: str
@@ -386,7 +391,7 @@ class ReuseOut(Schema):
     kind_label: str
     url: str = Field(description="Adresse de la réutilisation (application, article, visualisation…).")
     created_at: datetime
-    datasets: list[OrganisationRef] = Field(description="Jeux de données publiés réutilisés (slug et titre).")
+    datasets: list[DatasetRef] = Field(description="Jeux de données publiés réutilisés.")
 
     @staticmethod
     def resolve_kind_label(obj: Reuse) -> str:
@@ -395,7 +400,7 @@ class ReuseOut(Schema):
     @staticmethod
     def resolve_datasets(obj: Reuse) -> list[dict]:
         return [
-            {"slug": link.dataset.slug, "name": link.dataset.title}
+            {"slug": link.dataset.slug, "title": link.dataset.title}
             for link in obj.published_links
             if link.dataset.state == Dataset.State.PUBLISHED
         ]
@@ -454,7 +459,7 @@ def reuse_detail(request, reuse_id: Id):
 )
 def dataset_reuses(request, slug_or_identifier: str, params: Query[ReusePage]):
     dataset = _dataset_for(request, slug_or_identifier)
-    reuses = selectors.reuse_public_list().filter(links__dataset=dataset, links__state="published")
+    reuses = selectors.reuse_public_list().filter(links__dataset=dataset, links__state=ReuseLink.State.PUBLISHED)
     return _reuse_page(reuses, params)
 
 
@@ -522,7 +527,7 @@ class DatasetUpdateIn(DatasetFieldsIn):
     title: str = Field("", min_length=1, max_length=200, description="Titre.")
 
 
-def _dataset_fields(request, payload: DatasetFieldsIn, organisation, *, only_set: bool) -> dict:
+def _dataset_fields(payload: DatasetFieldsIn, organisation, *, only_set: bool) -> dict:
     """The services' keyword arguments from a body: the schema by its name, communes by INSEE code."""
     data = payload.dict(exclude_unset=only_set, by_alias=False)
     data.pop("organisation", None)
@@ -547,7 +552,7 @@ def _dataset_fields(request, payload: DatasetFieldsIn, organisation, *, only_set
     return data
 
 
-def _dataset_out(request, dataset: Dataset) -> Dataset:
+def _dataset_out(dataset: Dataset) -> Dataset:
     dataset = selectors.api_dataset_queryset().get(pk=dataset.pk)
     dataset.format_list = sorted({r.format.upper() for r in dataset.resources.all() if r.format})
     return dataset
@@ -586,11 +591,11 @@ def _resource_out(request, resource: Resource) -> Resource:
 def dataset_create(request, payload: DatasetCreateIn):
     with _write_limit(request):
         organisation = get_object_for(request.user, "catalog.create_dataset", Organisation, slug=payload.organisation)
-        fields = _dataset_fields(request, payload, organisation, only_set=False)
+        fields = _dataset_fields(payload, organisation, only_set=False)
         dataset = services.dataset_create(
             actor=request.user, organisation=organisation, title=fields.pop("title"), **fields
         )
-    return Status(201, _dataset_out(request, dataset))
+    return Status(201, _dataset_out(dataset))
 
 
 @router.patch(
@@ -605,9 +610,9 @@ def dataset_create(request, payload: DatasetCreateIn):
 def dataset_update(request, slug_or_identifier: str, payload: DatasetUpdateIn):
     with _write_limit(request):
         dataset = _editable_dataset(request, slug_or_identifier)
-        fields = _dataset_fields(request, payload, dataset.organisation, only_set=True)
+        fields = _dataset_fields(payload, dataset.organisation, only_set=True)
         dataset = services.dataset_update(actor=request.user, dataset=dataset, revision=payload.revision, **fields)
-    return Status(200, _dataset_out(request, dataset))
+    return Status(200, _dataset_out(dataset))
 
 
 def _transition_operation(transition) -> None:
@@ -624,7 +629,7 @@ def _transition_operation(transition) -> None:
                     extra={"state": dataset.state},
                 )
             dataset = services.dataset_transition(actor=request.user, dataset=dataset, to=transition.target)
-        return Status(200, _dataset_out(request, dataset))
+        return Status(200, _dataset_out(dataset))
 
     operation.__name__ = f"dataset_{transition.name}"
     sources = ", ".join(str(Dataset.State(state).label).lower() for state in transition.sources)

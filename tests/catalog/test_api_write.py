@@ -303,7 +303,7 @@ def test_reuses_show_only_published_links_to_published_datasets(client, world):
     listing = client.get("/api/v1/reuses").json()
     assert listing["total"] == 1
     assert listing["results"][0]["id"] == shown.pk
-    assert listing["results"][0]["datasets"] == [{"slug": published.slug, "name": "Vélos"}]
+    assert listing["results"][0]["datasets"] == [{"slug": published.slug, "title": "Vélos"}]
     assert client.get(f"/api/v1/reuses/{shown.pk}").json()["title"] == shown.title
     pending = ReuseLinkFactory(dataset=published, state="pending").reuse
     assert client.get(f"/api/v1/reuses/{pending.pk}").status_code == 404

@@ -91,6 +91,7 @@ def _real(pattern: Pattern, kwarg: str, world):
             ("notifications/", world.notification.pk),
             ("membres/", world.pending_membership.pk),
             ("reutilisations/", world.reuse_link.pk),
+            ("jetons-api/", world.api_token.pk),
         ):
             if segment in route:
                 return value
