@@ -36,7 +36,7 @@ from auzolan.core import ratelimit
 from auzolan.core.api import ErrorOut
 from auzolan.core.errors import Conflict, ValidationError
 from auzolan.core.http import public_url
-from auzolan.core.inputs import MAX_OFFSET, Id, Text
+from auzolan.core.inputs import MAX_OFFSET, Id, Text, refuse_nul
 from auzolan.core.permissions import can, get_object_for
 from auzolan.organisations.models import Organisation
 
@@ -675,6 +675,7 @@ def resource_create(
     file: File[UploadedFile | None] = None,
 ):
     refuse_oversized_upload(request)
+    refuse_nul(payload.dict())
     with _write_limit(request):
         dataset = _editable_dataset(request, slug_or_identifier)
         resource = services.resource_add(

@@ -224,6 +224,16 @@ def test_add_a_remote_resource_and_update_it(client, world):
     assert updated.json()["format"] == "json"
 
 
+def test_nul_in_a_multipart_field_is_a_400_not_a_database_error(client, world):
+    response = client.post(
+        f"/api/v1/datasets/{world['draft'].slug}/resources",
+        {"title": "a\x00b", "kind": "api", "url": "https://api.exemple.fr/"},
+        **bearer(world["editor"]),
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "nul-character" and response.json()["error"]["field"] == "title"
+
+
 def test_upload_a_file_then_a_new_version(client, world):
     headers = bearer(world["editor"])
     response = client.post(
