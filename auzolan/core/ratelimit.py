@@ -12,11 +12,12 @@ Use it around an expensive operation::
 Past a limit it raises `RateLimited` (an `ApplicationError`: HTTP 429, code `rate-limited` or `concurrency-limited`,
 a French message, `details.retry_after`); the API adds the `Retry-After` header (config/api.py).
 
-- Who is counted: `requester(request)` — `token:<id>` for a request authenticated by a personal API token
-  (`request.api_token`, set by `accounts.api_auth`), `user:<pk>` for a logged-in account, else `ip:<address>` (through
-  `core.http.client_ip`; an IPv6 client by its /64, the network one subscriber gets). A kind missing from a mapping
-  is not limited. `limit(…, per_address=True)` also counts every request by its address (the `"ip"` rate), whoever
-  sends it: one address cannot spread its requests over many tokens or accounts.
+- Who is counted: `requester(request)` — `user:<pk>` for a logged-in account (a request with a personal API token,
+  `request.api_token` set by `accounts.api_auth`, is its owner's), else `ip:<address>` (through `core.http.client_ip`;
+  an IPv6 client by its /64, the network one subscriber gets). When `rates` has a `"token"` entry, `limit` counts
+  each token apart (`token:<id>`). A kind missing from a mapping is not limited. `limit(…, per_address=True)` also
+  counts every request by its address (the `"ip"` rate), whoever sends it: one address cannot spread its requests
+  over many tokens or accounts.
 - `hit(scope, who, rate)`: one more request in the rate's fixed window (`30/m`: 30 per calendar minute); Retry-After is
   the time left in the window. One cache key per window, created with `add` and increased with `incr`: atomic with
   Redis and the local-memory cache; the database cache's `incr` reads then writes, so it runs in a transaction that
@@ -89,11 +90,12 @@ class ServerBusy(RateLimited):
     status = 503
 
 
-def requester(request) -> str:
-    """Whom the limits count: `token:<id>` for a request with a personal API token, `user:<pk>` for a logged-in
-    account, else `ip:<address>` (`ip:` alone when unknown)."""
+def requester(request, *, tokens: bool = False) -> str:
+    """Whom the limits count: `user:<pk>` for a logged-in account, else `ip:<address>` (`ip:` alone when unknown).
+    A request with a personal API token is its owner's account (`user:<pk>`: a token is never a way around the
+    account's limits), or the token itself (`token:<id>`) when the caller limits tokens apart (`tokens=True`)."""
     token = getattr(request, "api_token", None)
-    if token is not None:
+    if token is not None and tokens:
         return f"token:{token.pk}"
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -221,7 +223,7 @@ def limit(
 ) -> Iterator[str]:
     """`hit` then `slot` for the request's requester, with the rate and the number of slots of its kind;
     `per_address`: the address's `"ip"` rate counts the request too when the requester is a token or an account."""
-    who = requester(request)
+    who = requester(request, tokens="token" in rates)
     hit(scope, who, rates.get(kind(who)))
     if per_address and kind(who) != "ip":
         hit(scope, address(request), rates.get("ip"))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from auzolan.accounts import selectors, services
 from auzolan.accounts.api_auth import authenticate_request, token_from_request
 from auzolan.accounts.models import ApiToken
+from auzolan.core import ratelimit
 from auzolan.core.errors import Conflict, NotFound, ValidationError
 from auzolan.core.models import AuditLogEntry
 from tests.accounts.factories import UserFactory
@@ -208,3 +209,12 @@ def test_nobody_revokes_another_persons_token(client, person):
     assert client.post(f"/moi/jetons-api/{token.pk}/revoquer/").status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_a_token_counts_as_its_account_unless_the_limit_counts_tokens_apart(person):
+    token, raw = services.api_token_create(actor=person, name="t", lifetime_days=30)
+    request = RequestFactory().get("/api/v1/sql", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    authenticate_request(request)
+    assert ratelimit.requester(request) == f"user:{person.pk}"  # the SQL and export limits of the account
+    assert ratelimit.requester(request, tokens=True) == f"token:{token.pk}"
+    assert ratelimit.address(request) == "ip:127.0.0.1"
