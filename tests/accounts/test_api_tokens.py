@@ -218,3 +218,19 @@ def test_a_token_counts_as_its_account_unless_the_limit_counts_tokens_apart(pers
     assert ratelimit.requester(request) == f"user:{person.pk}"  # the SQL and export limits of the account
     assert ratelimit.requester(request, tokens=True) == f"token:{token.pk}"
     assert ratelimit.address(request) == "ip:127.0.0.1"
+
+
+def test_agency_staff_revoke_a_leaked_token_in_the_back_office(client, person):
+    token, _raw = services.api_token_create(actor=person, name="Fuite", lifetime_days=30)
+    staff = UserFactory(is_staff=True, is_superuser=True, territory_role="agency")
+    client.force_login(staff)
+    listing = client.get("/back-office/accounts/apitoken/")
+    assert listing.status_code == 200 and "Fuite" in listing.content.decode()
+    assert token.key_hash not in listing.content.decode()
+    response = client.post(
+        "/back-office/accounts/apitoken/", {"action": "revoke_api_tokens", "_selected_action": [token.pk]}
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditLogEntry.objects.get(action="accounts.api_token.revoked").actor == staff
