@@ -15,11 +15,13 @@ a dataset out of the caller's reach is a 404 — and are limited per token (or a
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import uuid
 from datetime import date, datetime
 from typing import Literal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -582,20 +584,76 @@ def _resource_out(request, resource: Resource) -> Resource:
 @router.post(
     "/datasets",
     auth=api_auth,
-    response={201: DatasetDetailOut, **WRITE_ERRORS},
+    response={201: DatasetDetailOut, 200: DatasetDetailOut, **WRITE_ERRORS},
     summary="Créer un jeu de données (brouillon)",
     description="Crée un brouillon dans une organisation dont vous êtes éditeur ou administrateur (sinon 404). "
     "Son identifiant dans l'adresse (slug) vient du titre et ne change plus ; deux envois du même titre créent deux "
-    "brouillons (`…-2`). Publiez-le ensuite avec `POST /datasets/{slug}/publish`.",
+    "brouillons (`…-2`), sauf avec l'en-tête `Idempotency-Key` (une valeur unique choisie par le client, 200 "
+    "caractères au plus) : renvoyée avec le même corps dans les 24 heures, la requête ne crée rien et la réponse est "
+    "200 avec le jeu de données déjà créé (409 si la même clé accompagne un autre corps). Publiez-le ensuite avec "
+    "`POST /datasets/{slug}/publish`.",
 )
 def dataset_create(request, payload: DatasetCreateIn):
     with _write_limit(request):
         organisation = get_object_for(request.user, "catalog.create_dataset", Organisation, slug=payload.organisation)
         fields = _dataset_fields(payload, organisation, only_set=False)
-        dataset = services.dataset_create(
-            actor=request.user, organisation=organisation, title=fields.pop("title"), **fields
-        )
+        key = _idempotency_key(request)
+        if key and (known := _idempotent_replay(request, key)) is not None:
+            return Status(200, _dataset_out(known))
+        try:
+            dataset = services.dataset_create(
+                actor=request.user, organisation=organisation, title=fields.pop("title"), **fields
+            )
+        except BaseException:
+            if key:
+                cache.delete(key)
+            raise
+        if key:
+            cache.set(key, {"dataset": dataset.pk, "body": _body_digest(request)}, IDEMPOTENCY_SECONDS)
     return Status(201, _dataset_out(dataset))
+
+
+#: How long a creation's `Idempotency-Key` is remembered.
+IDEMPOTENCY_SECONDS = 24 * 3600
+
+
+def _body_digest(request) -> str:
+    return hashlib.sha256(request.body).hexdigest()
+
+
+def _idempotency_key(request) -> str:
+    """The cache key of the request's `Idempotency-Key` header (per person), or "" without one."""
+    value = (request.headers.get("Idempotency-Key") or "").strip()
+    if not value:
+        return ""
+    if len(value) > 200:
+        raise ValidationError(_("L'en-tête Idempotency-Key compte 200 caractères au plus."), field="Idempotency-Key")
+    return f"api-idempotency:datasets:{request.user.pk}:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
+def _idempotent_replay(request, key: str) -> Dataset | None:
+    """None when the key is new (it is then claimed, atomically: `cache.add`); the dataset the same key created before
+    (same body); a Conflict when the key is in use by a request still running or was sent with another body."""
+    if cache.add(key, {"pending": True}, IDEMPOTENCY_SECONDS):
+        return None
+    known = cache.get(key) or {}
+    if known.get("pending"):
+        raise Conflict(
+            _("Une requête avec la même clé Idempotency-Key est en cours : attendez sa réponse."),
+            code="idempotency-in-progress",
+        )
+    if known.get("body") != _body_digest(request):
+        raise Conflict(
+            _("Cette clé Idempotency-Key a déjà servi pour une autre création : choisissez une nouvelle clé."),
+            code="idempotency-key-reused",
+        )
+    dataset = Dataset.objects.filter(pk=known.get("dataset")).first()
+    if dataset is None or not can(request.user, "catalog.change_dataset", dataset):
+        raise Conflict(
+            _("Le jeu de données créé avec cette clé Idempotency-Key n'existe plus : choisissez une nouvelle clé."),
+            code="idempotency-key-reused",
+        )
+    return dataset
 
 
 @router.patch(

@@ -92,6 +92,30 @@ def test_a_double_creation_makes_two_drafts_never_a_500(client, world):
     assert [first.json()["slug"], second.json()["slug"]] == ["budget", "budget-2"]
 
 
+def test_an_idempotency_key_makes_a_repeated_creation_harmless(client, world):
+    headers = {**bearer(world["editor"]), "HTTP_IDEMPOTENCY_KEY": "publication-2026-03-01"}
+    body = {"organisation": "bayonne", "title": "Budget"}
+    first = post_json(client, "/api/v1/datasets", body, **headers)
+    again = post_json(client, "/api/v1/datasets", body, **headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["identifier"] == first.json()["identifier"]
+    assert Dataset.objects.filter(title="Budget").count() == 1
+    other = post_json(client, "/api/v1/datasets", {**body, "title": "Autre"}, **headers)
+    assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency-key-reused"
+    # The key is the person's: another editor's same key creates their own dataset.
+    colleague = MembershipFactory(organisation=world["organisation"], role="editor").user
+    mine = post_json(
+        client, "/api/v1/datasets", body, **bearer(colleague), HTTP_IDEMPOTENCY_KEY="publication-2026-03-01"
+    )
+    assert mine.status_code == 201 and mine.json()["slug"] == "budget-2"
+    # A refused creation does not keep the key: corrected, the same key creates.
+    retry = {**bearer(world["editor"]), "HTTP_IDEMPOTENCY_KEY": "essai"}
+    assert post_json(client, "/api/v1/datasets", {**body, "title": " "}, **retry).status_code == 400
+    assert post_json(client, "/api/v1/datasets", body, **retry).status_code == 201
+    long_key = {**bearer(world["editor"]), "HTTP_IDEMPOTENCY_KEY": "k" * 201}
+    assert post_json(client, "/api/v1/datasets", body, **long_key).status_code == 400
+
+
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [
