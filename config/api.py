@@ -27,11 +27,59 @@ class BoundedJSONParser(Parser):
         return load_json(request.body)
 
 
-api = NinjaAPI(
+#: What the platform itself may answer to any operation, whatever its router declares (the guards and the handlers
+#: below): 400 (a NUL character anywhere, a body that is not JSON), 422 (a parameter or a field out of its type or
+#: bounds), 404 for an operation with an object in its address (unknown, or out of the caller's reach), 401 for an
+#: operation that needs authentication.
+PLATFORM_ERRORS = {
+    "400": _("Requête invalide (caractère nul, corps qui n'est pas du JSON…)."),
+    "422": _("Paramètre ou champ invalide : le message le nomme."),
+    "404": _("Introuvable, ou hors de votre portée."),
+    "401": _("Authentification requise (jeton d'API absent, inconnu, expiré ou révoqué)."),
+}
+
+
+class PlatformAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The document, with the errors every operation may answer declared on each one (`PLATFORM_ERRORS`)."""
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for methods in document["paths"].values():
+            for operation in methods.values():
+                parameters = operation.get("parameters", [])
+                wanted = ["400"]
+                if parameters or "requestBody" in operation:
+                    wanted.append("422")
+                if any(parameter["in"] == "path" for parameter in parameters):
+                    wanted.append("404")
+                if operation.get("security"):
+                    wanted.append("401")
+                for status in wanted:
+                    operation["responses"].setdefault(
+                        status, {"description": str(PLATFORM_ERRORS[status]), "content": error}
+                    )
+        return document
+
+
+api = PlatformAPI(
     parser=BoundedJSONParser(),
     title="Auzolan API",
     version="1",
-    description=_("API de la plateforme Auzolan : territoire, organisations, tâches de fond."),
+    description=_(
+        "API de la plateforme Auzolan : territoire, organisations, catalogue de données (recherche, jeux de "
+        "données, ressources, réutilisations), données tabulaires, participation, tâches de fond.\n\n"
+        "**Lecture** : libre, sans authentification (les brouillons sont visibles de leur organisation).\n\n"
+        "**Écriture** (créer, modifier, publier, archiver des jeux de données ; déposer des fichiers) : avec un jeton "
+        "d'API personnel, créé depuis « Mon espace » (page Jetons d'API, /moi/jetons-api/), envoyé dans l'en-tête "
+        "`Authorization: Bearer <jeton>`. Le jeton agit avec vos droits : il écrit dans les organisations dont vous "
+        'êtes éditeur ou administrateur. Exemple : `curl -X POST …/api/v1/datasets -H "Authorization: Bearer '
+        'auz_…" -H "Content-Type: application/json" -d \'{"organisation": "ma-commune", "title": '
+        '"Subventions 2026"}\'`.\n\n'
+        '**Erreurs** : toujours `{"error": {"code", "message", "field"?, "details"?}}`, message en '
+        "français ; 401 sans jeton valide, 404 pour ce qui n'existe pas ou est hors de votre portée, 409 pour une "
+        "révision périmée ou un changement d'état impossible, 413 pour un fichier trop gros, 429 (avec "
+        "`Retry-After`) au-delà des limites de débit."
+    ),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -90,7 +138,17 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
-    return _error(request, 401, "unauthorized", _("Authentification requise."))
+    response = _error(
+        request,
+        401,
+        "unauthorized",
+        _(
+            "Authentification requise : envoyez un jeton d'API personnel dans l'en-tête « Authorization: Bearer "
+            "<jeton> » (à créer depuis « Mon espace », page Jetons d'API)."
+        ),
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 @api.exception_handler(RateLimited)

@@ -164,9 +164,17 @@ CKAN_API_RATE_ACCOUNT: str = _env.str("CKAN_API_RATE_ACCOUNT", "240/m")
 #: CKAN API searches running at once per address (anonymous) and per account; 0: no limit.
 CKAN_API_CONCURRENCY_IP: int = _env.int("CKAN_API_CONCURRENCY_IP", 4)
 CKAN_API_CONCURRENCY_ACCOUNT: int = _env.int("CKAN_API_CONCURRENCY_ACCOUNT", 4)
+#: Writes to the platform API (/api/v1/: datasets, resources, uploads) per token, per account logged in on the site,
+#: and per address whoever sends them: count/period; empty or 0: no limit.
+API_WRITE_RATE_TOKEN: str = _env.str("API_WRITE_RATE_TOKEN", "60/m")
+API_WRITE_RATE_ACCOUNT: str = _env.str("API_WRITE_RATE_ACCOUNT", "60/m")
+API_WRITE_RATE_IP: str = _env.str("API_WRITE_RATE_IP", "120/m")
 for _rate_name in (
     "CKAN_API_RATE_IP",
     "CKAN_API_RATE_ACCOUNT",
+    "API_WRITE_RATE_TOKEN",
+    "API_WRITE_RATE_ACCOUNT",
+    "API_WRITE_RATE_IP",
     "DATASTORE_SQL_RATE_IP",
     "DATASTORE_SQL_RATE_ACCOUNT",
     "DATASTORE_EXPORT_RATE_IP",

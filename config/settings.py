@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Personal API tokens on /api/… (accounts.api_auth): the request is the token owner's.
+    "auzolan.accounts.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -310,6 +312,10 @@ HARVEST_TIMEOUT = env.HARVEST_TIMEOUT
 HARVEST_MAX_RESPONSE_BYTES = env.HARVEST_MAX_RESPONSE_MB * 1024 * 1024
 HARVEST_MAX_PAGES = env.HARVEST_MAX_PAGES
 HARVEST_MAX_TOTAL_BYTES = env.HARVEST_MAX_TOTAL_MB * 1024 * 1024
+# Writes to the platform API per personal API token, per account (session) and per address (auzolan.catalog.api).
+API_WRITE_RATE_TOKEN = env.API_WRITE_RATE_TOKEN
+API_WRITE_RATE_ACCOUNT = env.API_WRITE_RATE_ACCOUNT
+API_WRITE_RATE_IP = env.API_WRITE_RATE_IP
 # Datastore queries (data API, exports, SQL endpoint): time limit per query.
 DATASTORE_QUERY_TIMEOUT = env.DATASTORE_QUERY_TIMEOUT
 # The SQL endpoint (auzolan.datastore.sql): worker processes, caps, rate and concurrency limits.

@@ -11,11 +11,12 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from auzolan.accounts.services import api_token_create
 from auzolan.catalog.models import Dataset, DatasetTheme
 from auzolan.catalog.signals import dataset_changed
 from auzolan.harvest.models import HarvestRun, HarvestSource
 from tests.accounts.factories import UserFactory
-from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory
+from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory, ReuseLinkFactory
 from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from tests.participation.factories import (
     CategoryFactory,
@@ -192,3 +193,18 @@ def test_dcat_feed(client, django_assert_num_queries, rows):
     assert_queries(client, django_assert_num_queries, "/catalog.ttl", 7, shows=shows)
     url = reverse("catalog:organisation_dcat_jsonld", kwargs={"slug": organisation.slug})
     assert_queries(client, django_assert_num_queries, url, 8, shows=shows)
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_api_tokens_of_a_person(client, django_assert_num_queries, rows):
+    person = UserFactory()
+    tokens = [api_token_create(actor=person, name=f"Script {n}", lifetime_days=30)[0] for n in range(rows)]
+    client.force_login(person)
+    assert_queries(client, django_assert_num_queries, "/moi/jetons-api/", 5, shows=[t.name for t in tokens])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_reuses_in_the_api(client, django_assert_num_queries, rows):
+    dataset = DatasetFactory()
+    reuses = [ReuseLinkFactory(dataset=dataset, state="published").reuse for _n in range(rows)]
+    assert_queries(client, django_assert_num_queries, "/api/v1/reuses", 3, shows=[r.url for r in reuses])

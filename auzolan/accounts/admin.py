@@ -5,9 +5,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from auzolan.accounts.models import User
-from auzolan.accounts.services import user_delete
+from auzolan.accounts.models import ApiToken, User
+from auzolan.accounts.services import api_token_revoke, user_delete
 from auzolan.core.errors import ApplicationError
 
 
@@ -75,3 +76,44 @@ class UserAdmin(BaseUserAdmin):
     def delete_queryset(self, request, queryset):
         for user in queryset:
             self.delete_model(request, user)
+
+
+@admin.action(description=_("Révoquer les jetons choisis"))
+def revoke_api_tokens(modeladmin, request, queryset):
+    count = 0
+    for token in queryset.filter(revoked_at__isnull=True):
+        try:
+            api_token_revoke(actor=request.user, token=token)
+        except ApplicationError as error:
+            modeladmin.message_user(request, f"{token} : {error.message}", messages.WARNING)
+        else:
+            count += 1
+    if count:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d jeton révoqué.", "%(count)d jetons révoqués.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Personal API tokens: agency staff see them (never the token: only its hash is stored) and revoke a leaked one."""
+
+    list_display = ("name", "user", "display_prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "user__email")
+    list_select_related = ("user",)
+    actions = (revoke_api_tokens,)
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+    exclude = ("key_hash",)
+
+    def has_add_permission(self, request):
+        return False  # created by their owner, at /moi/jetons-api/
+
+    def has_change_permission(self, request, obj=None):
+        # The list and its revoke action; the change form is read-only.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

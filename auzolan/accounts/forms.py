@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from auzolan.accounts.models import TerritoryRole
+from auzolan.accounts.models import ApiToken, TerritoryRole
 from auzolan.accounts.services import SELF_SERVICE_ROLES, territory_role_check
 from auzolan.core.errors import ApplicationError
+from auzolan.core.submissions import SubmissionTokenMixin
 
 CONFIRMATION_WORD = "SUPPRIMER"
 
@@ -88,3 +89,19 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Ce mot de passe n'est pas le bon."))
         return password
+
+
+class ApiTokenForm(SubmissionTokenMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Nom du jeton"),
+        max_length=100,
+        help_text=_("Pour le reconnaître dans la liste : le logiciel ou le script qui l'utilisera."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    lifetime_days = forms.TypedChoiceField(
+        label=_("Durée de validité"),
+        choices=ApiToken.Lifetime.choices,
+        coerce=int,
+        initial=ApiToken.Lifetime.DAYS_90,
+        help_text=_("Passé ce délai, le jeton ne fonctionne plus : créez-en un autre."),
+    )

@@ -86,3 +86,43 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+class ApiToken(models.Model):
+    """A personal token for the platform's API (`Authorization: Bearer auz_…`).
+
+    Only a SHA-256 hash of the token is stored: the secret has 256 random bits, so no dictionary or brute-force attack
+    applies and a fast hash is as safe as a slow one — while a password hash (argon2, ~50 ms and tens of megabytes)
+    on every API request would be a denial-of-service lever. `prefix` (the first characters after `auz_`) finds the
+    row and is what lists show; the clear token is shown once, when it is created.
+    """
+
+    class Lifetime(models.IntegerChoices):
+        DAYS_30 = 30, _("30 jours")
+        DAYS_90 = 90, _("90 jours")
+        DAYS_365 = 365, _("1 an")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("personne"))
+    name = models.CharField(_("nom"), max_length=100)
+    prefix = models.CharField(_("préfixe"), max_length=12, db_index=True, editable=False)
+    key_hash = models.CharField(_("empreinte"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expire le"))
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.display_prefix})"
+
+    @property
+    def display_prefix(self) -> str:
+        return f"auz_{self.prefix}…"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import json
+import secrets
+import string
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auzolan.accounts import tasks
-from auzolan.accounts.models import TerritoryRole, User
+from auzolan.accounts.models import ApiToken, TerritoryRole, User
+from auzolan.accounts.selectors import (
+    API_TOKEN_MARK,
+    API_TOKEN_PREFIX_LENGTH,
+    API_TOKEN_SECRET_LENGTH,
+    api_token_hash,
+)
 from auzolan.core.audit import audit_log
-from auzolan.core.errors import ValidationError
+from auzolan.core.errors import Conflict, ValidationError
 from auzolan.core.jobs import job_start
 from auzolan.core.models import Job
+from auzolan.core.permissions import require
 
 PROFILE_FIELDS = ("full_name", "territory_role")
 #: The roles a person may declare themselves (sign-up, profile). The agency role is given by agency staff only,
@@ -82,6 +91,17 @@ def user_export_data(*, user: User) -> dict:
         "email_addresses": [
             {"email": e.email, "verified": e.verified, "primary": e.primary}
             for e in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "api_tokens": [
+            {
+                "name": token.name,
+                "prefix": token.display_prefix,
+                "created_at": token.created_at.isoformat(),
+                "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+                "expires_at": token.expires_at.isoformat(),
+                "revoked_at": token.revoked_at.isoformat() if token.revoked_at else None,
+            }
+            for token in ApiToken.objects.filter(user=user).order_by("created_at", "pk")
         ],
         "activity": [
             {
@@ -178,6 +198,7 @@ def user_delete(*, actor: User, user: User) -> None:
         if default_storage.exists(_export_path(job)):
             default_storage.delete(_export_path(job))
     Job.objects.filter(owner=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     user.email = f"supprime-{user.pk}@invalid.invalid"
     user.full_name = ""
@@ -191,3 +212,77 @@ def user_delete(*, actor: User, user: User) -> None:
     user.groups.clear()
     user.user_permissions.clear()
     audit_log(actor=None, action="accounts.user.deleted", obj=user)
+
+
+# --- API tokens ---------------------------------------------------------------------------------------------
+
+#: Usable tokens a person may hold at once (one per program that publishes is the intended use).
+MAX_API_TOKENS = 20
+#: `last_used_at` is written at most this often per token (a busy script must not write on every request).
+API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+_ALPHABET = string.ascii_letters + string.digits
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str, lifetime_days: int) -> tuple[ApiToken, str]:
+    """Create a personal API token for `actor`; returns the row and the clear token, which is never stored (the page
+    shows it once). The token acts with the person's own rights, never more."""
+    require(actor, "accounts.view_own_space")
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError(_("Donnez un nom au jeton (le programme qui l'utilisera, par exemple)."), field="name")
+    if len(name) > 100:
+        raise ValidationError(_("Le nom du jeton compte 100 caractères au plus."), field="name")
+    if lifetime_days not in ApiToken.Lifetime.values:
+        raise ValidationError(_("Choisissez une durée de validité dans la liste."), field="lifetime_days")
+    now = timezone.now()
+    # Locks the person's row: two creations at once cannot both pass the count.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    usable = ApiToken.objects.filter(user=actor, revoked_at__isnull=True, expires_at__gt=now).count()
+    if usable >= MAX_API_TOKENS:
+        raise Conflict(
+            _("Vous avez déjà %(count)d jetons valides : révoquez ceux qui ne servent plus avant d'en créer un autre.")
+            % {"count": usable},
+            field="name",
+        )
+    secret = "".join(secrets.choice(_ALPHABET) for _index in range(API_TOKEN_SECRET_LENGTH))
+    raw = API_TOKEN_MARK + secret
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name,
+        prefix=secret[:API_TOKEN_PREFIX_LENGTH],
+        key_hash=api_token_hash(raw),
+        created_at=now,
+        expires_at=now + timedelta(days=lifetime_days),
+    )
+    audit_log(
+        actor=actor,
+        action="accounts.api_token.created",
+        obj=token,
+        data={"name": name, "prefix": token.display_prefix, "expires_at": token.expires_at.isoformat()},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke a token at once (its next request is refused); revoking twice changes nothing."""
+    require(actor, "accounts.revoke_api_token", token)
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_log(actor=actor, action="accounts.api_token.revoked", obj=token, data={"name": token.name})
+    return token
+
+
+def api_token_touch(*, token: ApiToken, now: datetime | None = None) -> None:
+    """Note that the token was just used: at most one write a minute per token, by a conditional UPDATE (two web
+    processes at once write once)."""
+    now = now or timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < API_TOKEN_TOUCH_INTERVAL:
+        return
+    ApiToken.objects.filter(pk=token.pk).filter(
+        models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lt=now - API_TOKEN_TOUCH_INTERVAL)
+    ).update(last_used_at=now)
+    token.last_used_at = now

@@ -1,4 +1,4 @@
-"""The person's own pages: "Mon espace", profile, RGPD export and account deletion."""
+"""The person's own pages: "Mon espace", profile, API tokens, RGPD export and account deletion."""
 
 from __future__ import annotations
 
@@ -11,18 +11,24 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.accounts import selectors
-from auzolan.accounts.forms import DeleteAccountForm, ProfileForm
+from auzolan.accounts.forms import ApiTokenForm, DeleteAccountForm, ProfileForm
+from auzolan.accounts.models import ApiToken
 from auzolan.accounts.services import (
     EXPORT_RETENTION,
+    MAX_API_TOKENS,
+    api_token_create,
+    api_token_revoke,
     user_delete,
     user_export_file_path,
     user_export_start,
     user_update_profile,
 )
 from auzolan.core.errors import ApplicationError
+from auzolan.core.http import public_url
 from auzolan.core.models import Job
 from auzolan.core.permissions import get_object_for, require
 from auzolan.core.registry import dashboard_sections
@@ -66,6 +72,53 @@ def profile(request):
         return submitted.response
     # A refused form keeps the 200 this page has always answered.
     return render(request, "accounts/profile.html", {"form": submitted.form})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def api_tokens(request):
+    """Create (the clear token is shown once, on the answer to the creation: it is never stored), list and revoke
+    personal API tokens."""
+    require(request.user, "accounts.view_own_space")
+    submitted = submit_form(
+        request,
+        ApiTokenForm(request.POST or None),
+        lambda data: api_token_create(actor=request.user, **data),
+        success=None,
+        # Followed only by a repeated submission: after a success the answer is the page with the new token.
+        redirect_to=reverse("accounts:api_tokens"),
+        duplicate=_("Ce jeton a déjà été créé : il figure dans la liste, mais sa valeur ne peut plus être affichée."),
+    )
+    if submitted.response and submitted.result is None:
+        return submitted.response
+    created, raw = submitted.result if submitted.result is not None else (None, "")
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": ApiTokenForm() if created else submitted.form,
+            "created": created,
+            "raw_token": raw,
+            "tokens": selectors.user_api_tokens(user=request.user),
+            "now": timezone.now(),
+            "max_tokens": MAX_API_TOKENS,
+            "api_url": public_url("/api/v1/", request),
+        },
+        status=submitted.status,
+    )
+
+
+@require_POST
+@login_required
+def revoke_api_token(request, pk: int):
+    token = get_object_for(request.user, "accounts.revoke_api_token", ApiToken, pk=pk)
+    return submit_action(
+        request,
+        lambda: api_token_revoke(actor=request.user, token=token),
+        success=_("Le jeton « %(name)s » est révoqué : il ne fonctionne plus.") % {"name": token.name},
+        redirect_to=reverse("accounts:api_tokens"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from auzolan.catalog.models import Dataset, DatasetTheme, Keyword, Resource, ResourceVersion, Reuse, ReuseLink
+from auzolan.catalog.models import (
+    Dataset,
+    DatasetTheme,
+    Keyword,
+    Resource,
+    ResourceVersion,
+    Reuse,
+    ReuseLink,
+    TableSchema,
+)
 from auzolan.core.models import AuditLogEntry
 from auzolan.organisations.models import Commune, Membership, Organisation
 
@@ -117,6 +126,19 @@ def api_resource_queryset() -> QuerySet[Resource]:
     return Resource.objects.select_related("dataset__organisation", "current_version").prefetch_related(
         Prefetch("versions", queryset=ResourceVersion.objects.order_by("-number"))
     )
+
+
+def api_schema_by_name(name: str) -> TableSchema | None:
+    """A schema named in an API request (the service checks it belongs to the dataset's organisation or to all)."""
+    return TableSchema.objects.filter(name=name).first()
+
+
+def api_communes_by_code(*, organisation, codes) -> dict[str, Commune]:
+    """The communes of the organisation's territory among these INSEE codes, by code."""
+    return {
+        commune.insee_code: commune
+        for commune in Commune.objects.filter(territory_id=organisation.territory_id, insee_code__in=list(codes))
+    }
 
 
 # --- Publishing: the pages of the agents who publish (area: publishing) ---

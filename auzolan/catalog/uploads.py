@@ -22,6 +22,8 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from auzolan.core.errors import ApplicationError
+
 #: Room for the other fields of the form and the multipart boundaries when judging CONTENT_LENGTH alone
 #: (the publishing forms' text fields are a few kilobytes at most).
 ENVELOPE_MARGIN = 256 * 1024
@@ -99,3 +101,38 @@ def limit_upload_size(view):
         return protected(request, *args, **kwargs)
 
     return csrf_exempt(wrapper)
+
+
+class UploadTooLarge(ApplicationError):
+    """An uploaded file over UPLOAD_MAX_BYTES (the API answers 413)."""
+
+    code = "too-large"
+    status = 413
+
+
+def install_upload_limit(request) -> UploadSizeLimitHandler:
+    """Put UploadSizeLimitHandler first for this request (before anything reads its body)."""
+    handler = UploadSizeLimitHandler(request)
+    request.upload_handlers.insert(0, handler)
+    request.upload_size_limit = handler
+    return handler
+
+
+def limit_api_upload_size(run):
+    """For a django-ninja operation (`@decorate_view(limit_api_upload_size)`): the handler is installed before
+    ninja authenticates and parses the body; the operation then calls `refuse_oversized_upload(request)` (its file
+    parameter must be optional: a refused file is missing from the parsed body)."""
+
+    @wraps(run)
+    def wrapper(request, *args, **kwargs):
+        install_upload_limit(request)
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+def refuse_oversized_upload(request, field: str = "file") -> None:
+    """`UploadTooLarge` (413) when the request's upload handler refused a file."""
+    handler = getattr(request, "upload_size_limit", None)
+    if handler is not None and handler.refused:
+        raise UploadTooLarge(handler.message(), field=field, extra={"max_bytes": handler.limit})

@@ -24,6 +24,12 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """`response={200: Out, **errors(409, 429)}`: the error statuses an operation declares (config/api.py adds the
+    ones the platform may answer to every operation: 400, 422, 404 with an object in the address, 401)."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
 class ProgressOut(Schema):
     """The progress of background work, as the job page's script reads it (static/js/auzolan.js)."""
 

@@ -15,18 +15,13 @@ from __future__ import annotations
 import json
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 
-from auzolan.core.inputs import BIGINT_MAX
+from auzolan.core.inputs import BIGINT_MAX, nul_message
 from auzolan.core.inputs import carries_nul as json_carries_nul
 from auzolan.core.views.errors import api_error, bad_request, is_api, status_error
 
 NUL = "\x00"
 FORM = "application/x-www-form-urlencoded"
-
-
-def _nul_message() -> str:
-    return _("La requête contient un caractère nul (U+0000), qui n'est accepté dans aucun texte.")
 
 
 def carries_nul(request) -> bool:
@@ -59,7 +54,7 @@ class InputGuardMiddleware:
 
     def __call__(self, request):
         if carries_nul(request):
-            return bad_request(request, message=_nul_message())
+            return bad_request(request, message=nul_message())
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

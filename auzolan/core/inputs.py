@@ -21,6 +21,8 @@ from typing import Annotated
 from django.utils.translation import gettext as _
 from pydantic import Field
 
+from auzolan.core.errors import ValidationError
+
 #: The largest integer that SQLite and PostgreSQL both store (signed 64 bits): the largest possible id.
 BIGINT_MAX = 2**63 - 1
 #: The largest offset (rows or items to skip) anywhere: far beyond any list, far below any overflow.
@@ -122,3 +124,15 @@ def _depth_exceeds(value, max_depth: int) -> bool:
             if isinstance(child, dict | list):
                 stack.append((child, depth + 1))
     return False
+
+
+def nul_message() -> str:
+    return _("La requête contient un caractère nul (U+0000), qui n'est accepté dans aucun texte.")
+
+
+def refuse_nul(values: dict) -> None:
+    """`ValidationError` naming the first text of `values` that holds NUL: for the text fields of an API's multipart
+    form, which `InputGuardMiddleware` does not read (reading an upload there would bypass its size limit)."""
+    for name, value in values.items():
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(nul_message(), field=name, code="nul-character")

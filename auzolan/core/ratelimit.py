@@ -12,10 +12,12 @@ Use it around an expensive operation::
 Past a limit it raises `RateLimited` (an `ApplicationError`: HTTP 429, code `rate-limited` or `concurrency-limited`,
 a French message, `details.retry_after`); the API adds the `Retry-After` header (config/api.py).
 
-- Who is counted: `requester(request)` — `user:<pk>` for a logged-in account, else `ip:<address>` (through
-  `core.http.client_ip`; an IPv6 client by its /64, the network one subscriber gets). API tokens (issue 11) will come
-  first: `token:<id>`, with a `"token"` entry in the callers' `rates` and `concurrency`. A kind missing from a mapping
-  is not limited.
+- Who is counted: `requester(request)` — `user:<pk>` for a logged-in account (a request with a personal API token,
+  `request.api_token` set by `accounts.api_auth`, is its owner's), else `ip:<address>` (through `core.http.client_ip`;
+  an IPv6 client by its /64, the network one subscriber gets). When `rates` has a `"token"` entry, `limit` counts
+  each token apart (`token:<id>`). A kind missing from a mapping is not limited. `limit(…, per_address=True)` also
+  counts every request by its address (the `"ip"` rate), whoever sends it: one address cannot spread its requests
+  over many tokens or accounts.
 - `hit(scope, who, rate)`: one more request in the rate's fixed window (`30/m`: 30 per calendar minute); Retry-After is
   the time left in the window. One cache key per window, created with `add` and increased with `incr`: atomic with
   Redis and the local-memory cache; the database cache's `incr` reads then writes, so it runs in a transaction that
@@ -88,20 +90,29 @@ class ServerBusy(RateLimited):
     status = 503
 
 
-def requester(request) -> str:
+def requester(request, *, tokens: bool = False) -> str:
     """Whom the limits count: `user:<pk>` for a logged-in account, else `ip:<address>` (`ip:` alone when unknown).
-    Issue 11 adds API tokens here, first: `token:<id>`."""
+    A request with a personal API token is its owner's account (`user:<pk>`: a token is never a way around the
+    account's limits), or the token itself (`token:<id>`) when the caller limits tokens apart (`tokens=True`)."""
+    token = getattr(request, "api_token", None)
+    if token is not None and tokens:
+        return f"token:{token.pk}"
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    address = client_ip(request)
-    if ":" in address:  # IPv6: one subscriber gets a /64, count it as one client
-        address = str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return f"ip:{address}"
+    return address(request)
+
+
+def address(request) -> str:
+    """`ip:<address>` of the request's client (an IPv6 client by its /64)."""
+    ip = client_ip(request)
+    if ":" in ip:  # IPv6: one subscriber gets a /64, count it as one client
+        ip = str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return f"ip:{ip}"
 
 
 def kind(who: str) -> str:
-    """`ip`, `user` (and later `token`): the key of `rates` and `concurrency` that applies to `who`."""
+    """`ip`, `user` or `token`: the key of `rates` and `concurrency` that applies to `who`."""
     return who.partition(":")[0]
 
 
@@ -208,9 +219,13 @@ def limit(
     concurrency: Mapping[str, int],
     hold: int,
     retry_after: int = 1,
+    per_address: bool = False,
 ) -> Iterator[str]:
-    """`hit` then `slot` for the request's requester, with the rate and the number of slots of its kind."""
-    who = requester(request)
+    """`hit` then `slot` for the request's requester, with the rate and the number of slots of its kind;
+    `per_address`: the address's `"ip"` rate counts the request too when the requester is a token or an account."""
+    who = requester(request, tokens="token" in rates)
     hit(scope, who, rates.get(kind(who)))
+    if per_address and kind(who) != "ip":
+        hit(scope, address(request), rates.get("ip"))
     with slot(scope, who, concurrency.get(kind(who), 0), hold=hold, retry_after=retry_after):
         yield who

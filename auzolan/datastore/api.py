@@ -12,7 +12,7 @@ from ninja.responses import NinjaJSONEncoder
 from auzolan.catalog.models import Resource, ResourceVersion
 from auzolan.catalog.uploads import megabytes, upload_max_bytes
 from auzolan.core import ratelimit
-from auzolan.core.api import ProgressOut
+from auzolan.core.api import ProgressOut, errors
 from auzolan.core.errors import Conflict, ValidationError
 from auzolan.core.inputs import BIGINT_MAX, MAX_OFFSET, BoundedInt
 from auzolan.core.pagecache import cache_public_page
@@ -50,7 +50,7 @@ class TableOut(Schema):
 
 @router.get(
     "/resources/{identifier}/table",
-    response=TableOut,
+    response={200: TableOut, **errors(404)},
     summary="Table d'une ressource : colonnes, types, dictionnaire des données, nombre de lignes",
 )
 def resource_table(request, identifier: uuid.UUID):
@@ -77,7 +77,7 @@ def resource_table(request, identifier: uuid.UUID):
 @router.post(
     "/validate",
     summary="Valider un fichier CSV contre un schéma (SCDL ou Table Schema) ; le fichier n'est pas conservé",
-    response=dict,
+    response={200: dict, **errors(404)},
 )
 def validate_file(
     request,
@@ -205,7 +205,7 @@ def _ready_table(request, identifier: uuid.UUID) -> tuple[Resource, Table]:
 
 @router.get(
     "/resources/{identifier}/data",
-    response=DataPageOut,
+    response={200: DataPageOut, **errors(409, 503)},
     summary="Lignes d'une ressource tabulaire : filtres, tri, champs, recherche, pagination",
     description=_FILTERS_DOC,
 )
@@ -247,7 +247,7 @@ def resource_data(
 
 @router.get(
     "/resources/{identifier}/data/aggregate",
-    response=AggregateOut,
+    response={200: AggregateOut, **errors(409, 503)},
     summary="Agrégation d'une ressource tabulaire : regroupement et nombre, somme, moyenne, minimum, maximum",
     description=_FILTERS_DOC,
 )
@@ -318,7 +318,7 @@ class ExportStatusOut(ProgressOut):
     "/resources/{identifier}/data/export",
     summary="Export d'un résultat filtré et trié d'une ressource tabulaire (CSV, JSON, Parquet ou XLSX)",
     description=_FILTERS_DOC + _EXPORT_DOC,
-    response={200: None, 202: ExportStatusOut, 303: ExportStatusOut},
+    response={200: None, 202: ExportStatusOut, 303: ExportStatusOut, **errors(409, 429, 503)},
 )
 def resource_data_export(
     request,
@@ -365,7 +365,7 @@ def resource_data_export(
 
 @router.get(
     "/exports/{export_id}",
-    response=ExportStatusOut,
+    response={200: ExportStatusOut, **errors(410)},
     summary="État de la préparation d'un export volumineux (progression, adresse du fichier une fois prêt)",
     description=(
         "L'identifiant est donné par la réponse 202 de l'export ; seul qui le détient peut suivre l'export. La "
@@ -384,7 +384,7 @@ def export_status(request, export_id: uuid.UUID):
         "La visibilité du jeu de données est vérifiée à nouveau à chaque téléchargement (404 sinon). 409 tant que "
         "l'export est en préparation, 410 quand il a échoué ou expiré."
     ),
-    response={200: None},
+    response={200: None, **errors(409, 410)},
 )
 def export_file(request, export_id: uuid.UUID):
     export = selectors.visible_export(request.user, export_id)
@@ -401,7 +401,7 @@ def _sql_tables(request, identifiers: list[uuid.UUID]) -> list[Table]:
 
 @router.get(
     "/sql",
-    response=SqlOut,
+    response={200: SqlOut, **errors(404, 409, 429, 503)},
     summary="Requête SQL en lecture seule (un seul SELECT) sur les tables de ressources",
     description=(
         "La première ressource est la vue `data` ; chaque ressource est aussi la vue `t_<8 premiers caractères "
@@ -421,7 +421,11 @@ def sql_query(
     return _sql_run(request, sql, resource, limit)
 
 
-@router.post("/sql", response=SqlOut, summary="Requête SQL en lecture seule (corps JSON : sql, resources, limit)")
+@router.post(
+    "/sql",
+    response={200: SqlOut, **errors(404, 409, 429, 503)},
+    summary="Requête SQL en lecture seule (corps JSON : sql, resources, limit)",
+)
 def sql_query_post(request, payload: SqlIn):
     return _sql_run(request, payload.sql, payload.resources, payload.limit)
 

@@ -42,6 +42,7 @@ def _real(path: str, name: str, world) -> str:
         "export_id": world.export.pk,
         "insee_code": world.commune.insee_code,
         "number": world.version.number,
+        "reuse_id": world.reuse_link.reuse_id,
     }
     if name == "slug":
         return world.participation.process.slug if "/participation/" in path else world.organisation.slug

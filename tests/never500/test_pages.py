@@ -95,6 +95,7 @@ def _real(pattern: Pattern, kwarg: str, world):
             ("reutilisations/", world.reuse_link.pk),
             ("moissonnage/executions/", world.harvest_run.pk),
             ("moissonnage/", world.harvest_source.pk),
+            ("jetons-api/", world.api_token.pk),
         ):
             if segment in route:
                 return value

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 
+from auzolan.accounts.services import api_token_create
 from auzolan.catalog import services as catalog_services
 from auzolan.catalog.models import Dataset, ReuseLink, TableSchema
 from auzolan.core.models import Job
@@ -73,6 +74,7 @@ class World:
     participation: object
     harvest_source: object
     harvest_run: object
+    api_token: object
 
     def user(self, role: str):
         return {"anonymous": None, "citizen": self.citizen, "editor": self.editor, "staff": self.staff}[role]
@@ -175,6 +177,7 @@ def build_world() -> World:
         participation=participation,
         harvest_source=harvest_source,
         harvest_run=harvest_run,
+        api_token=api_token_create(actor=editor, name="Script de publication", lifetime_days=90)[0],
     )
 
 
