@@ -32,7 +32,10 @@ MAX_BODY = 1024 * 1024
 
 
 def request_user(request):
-    """Who is asking: the session's person for now (API tokens will be recognised here)."""
+    """Who is asking: the session's person, or the owner of the personal API token the request presents
+    (`X-CKAN-API-Key` or `Authorization`, as ckanapi sends it), which `accounts.middleware.ApiTokenMiddleware` has
+    already put in `request.user` for every /api/ path. A token that is not usable leaves the request anonymous here,
+    as CKAN does (only /api/v1/ refuses it with a 401)."""
     return request.user
 
 

@@ -9,6 +9,7 @@ import json
 import ckanapi
 import pytest
 
+from auzolan.accounts.services import api_token_create
 from auzolan.catalog import search
 from tests.catalog.factories import DatasetFactory, KeywordFactory
 from tests.datastore.tabledata import load
@@ -69,3 +70,22 @@ def test_ckanapi_client_works_unchanged(portal, get_only):
             remote.action.package_search(rows=5000)
         with pytest.raises(ckanapi.SearchQueryError):
             remote.action.package_search(fq="colour:blue")
+
+
+def test_ckanapi_with_an_api_key_sees_its_organisations_private_datasets(portal):
+    """ckanapi sends the key as `X-CKAN-API-Key` and `Authorization`: the platform's personal API token is that key, so
+    `include_private` lists a member's drafts (and only to them)."""
+    url, dataset, _resource = portal
+    editor = dataset.organisation.memberships.get().user
+    DatasetFactory(organisation=dataset.organisation, slug="brouillon", title="Brouillon interne", state="draft")
+    DatasetFactory(slug="brouillon-d-ailleurs", title="Brouillon d'ailleurs", state="draft")
+    _token, raw = api_token_create(actor=editor, name="ckanapi", lifetime_days=30)
+    with ckanapi.RemoteCKAN(url, apikey=raw, user_agent="auzolan-tests") as remote:
+        names = {p["name"] for p in remote.action.package_search(include_private=True, rows=50)["results"]}
+        assert "brouillon" in names and "brouillon-d-ailleurs" not in names
+        assert remote.action.package_show(id="brouillon")["private"] is True
+    with ckanapi.RemoteCKAN(url, user_agent="auzolan-tests") as anonymous:
+        names = {p["name"] for p in anonymous.action.package_search(include_private=True, rows=50)["results"]}
+        assert "brouillon" not in names
+        with pytest.raises(ckanapi.NotFound):
+            anonymous.action.package_show(id="brouillon")
