@@ -54,10 +54,11 @@ class PlatformAPI(NinjaAPI):
                     wanted.append("404")
                 if operation.get("security"):
                     wanted.append("401")
+                responses = operation["responses"]
+                declared = {str(code) for code in responses}  # ninja's keys are ints: "404" and 404 would both print
                 for status in wanted:
-                    operation["responses"].setdefault(
-                        status, {"description": str(PLATFORM_ERRORS[status]), "content": error}
-                    )
+                    if status not in declared:
+                        responses[int(status)] = {"description": str(PLATFORM_ERRORS[status]), "content": error}
         return document
 
 

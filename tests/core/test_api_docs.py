@@ -1,6 +1,7 @@
 """/api/v1/docs, linked from every footer: Swagger UI served by the platform itself (django-ninja's copy of
 swagger-ui-dist, pinned with it), started by a static script — nothing from another host, nothing inline."""
 
+import json
 import re
 
 import pytest
@@ -34,3 +35,20 @@ def test_the_assets_are_found_by_staticfiles():
 def test_docs_page_presents_the_ckan_api(client):
     html = client.get("/api/v1/docs").content.decode()
     assert "API compatible CKAN" in html and "/api/3/action/package_search?" in html
+
+
+def test_openapi_document_has_no_duplicate_keys(client):
+    """Swagger UI reads the document with a YAML parser, which refuses a key written twice (a status declared as the
+    int 404 by a router and as the text "404" by the platform-wide errors printed both): the page then shows no
+    operation at all."""
+    duplicates = []
+
+    def pairs(items):
+        keys = [key for key, _value in items]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    response = client.get("/api/v1/openapi.json")
+    document = json.loads(response.content, object_pairs_hook=pairs)
+    assert duplicates == []
+    assert "404" in document["paths"]["/api/v1/datasets/{slug_or_identifier}"]["get"]["responses"]
