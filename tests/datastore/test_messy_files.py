@@ -110,11 +110,13 @@ def test_an_empty_file_still_fails(tmp_path):
 
 
 def test_a_very_long_header_line_loads(tmp_path):
-    """A header longer than the sniffed head (256 KB): 3,000 columns with long names."""
-    header = ";".join(f"indicateur {i} " + "z" * 90 for i in range(3000))
-    content = (header + "\n" + ";".join(str(i) for i in range(3000)) + "\n").encode()
+    """A header longer than the sniffed head (256 KB): 500 columns with very long names (the cost of the test is in the
+    number of columns, the case in the header's length)."""
+    header = ";".join(f"indicateur {i} " + "z" * 600 for i in range(500))
+    assert len(header) > 256 * 1024
+    content = (header + "\n" + ";".join(str(i) for i in range(500)) + "\n").encode()
     result, rows, _types = load(tmp_path, "large.csv", content)
-    assert len(result.columns) == 3000 and rows[0][2999] == 2999
+    assert len(result.columns) == 500 and rows[0][499] == 499
 
 
 def test_a_line_longer_than_the_limit_is_named_not_no_data(tmp_path):
