@@ -67,7 +67,8 @@ def ensure_file_versions() -> int:
 
     from auzolan.catalog.models import Resource, ResourceVersion
 
-    firsts = Resource.objects.filter(position=0, current_version__isnull=True)
+    # (a resource that already has versions, such as the table bench/ckan_api.py registers, is left as it is)
+    firsts = Resource.objects.filter(position=0, current_version__isnull=True, versions__isnull=True)
     if not firsts.exists():
         return 0
     with transaction.atomic():
