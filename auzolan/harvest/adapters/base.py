@@ -15,6 +15,7 @@ import hashlib
 import ipaddress
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -159,12 +160,15 @@ class Fetcher:
 # --- Adapters -------------------------------------------------------------------------------------------------
 
 
-class Adapter:
+class Adapter(ABC):
     """One type of portal. Subclasses define `pages()`, `remote_id()` and `normalise()`."""
 
     kind = ""
     #: Records asked per page.
     page_size = 100
+    #: Ends of an address that name the portal's API rather than the portal (`/api/3/action`): `base` drops them, so
+    #: that a person may paste either.
+    api_tails: tuple[str, ...] = ()
 
     def __init__(self, url: str, config: dict | None = None, fetcher: Fetcher | None = None):
         self.url = url.strip()
@@ -173,16 +177,23 @@ class Adapter:
 
     @property
     def base(self) -> str:
-        return self.url.rstrip("/")
+        url = self.url.rstrip("/")
+        for tail in self.api_tails:
+            if url.endswith(tail):
+                return url[: -len(tail)]
+        return url
 
+    @abstractmethod
     def pages(self) -> Iterator[list[dict]]:
-        raise NotImplementedError
+        """The records of the portal, a page at a time."""
 
+    @abstractmethod
     def remote_id(self, raw: dict) -> str:
-        raise NotImplementedError
+        """The record's identifier on its portal."""
 
+    @abstractmethod
     def normalise(self, raw: dict) -> RemoteDataset:
-        raise NotImplementedError
+        """The record as the catalogue's fields."""
 
     def gather(self) -> list[tuple[str, dict]]:
         """Every (remote id, raw record) of the source, each id once (the first one wins). Raises SourceError."""

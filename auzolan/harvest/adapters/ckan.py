@@ -31,14 +31,7 @@ RESOURCE_KINDS = {"api": Resource.Kind.API, "documentation": Resource.Kind.DOCUM
 class CkanAdapter(Adapter):
     kind = "ckan"
     page_size = 100
-
-    @property
-    def base(self) -> str:
-        url = self.url.rstrip("/")
-        for tail in ("/api/3/action/package_search", "/api/3/action", "/api/action", "/api/3", "/api"):
-            if url.endswith(tail):
-                return url[: -len(tail)]
-        return url
+    api_tails = ("/api/3/action/package_search", "/api/3/action", "/api/action", "/api/3", "/api")
 
     def _fq(self) -> str:
         if text(self.config.get("fq")):

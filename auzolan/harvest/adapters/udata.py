@@ -32,14 +32,7 @@ RESOURCE_KINDS = {"api": Resource.Kind.API, "documentation": Resource.Kind.DOCUM
 class UdataAdapter(Adapter):
     kind = "udata"
     page_size = 100
-
-    @property
-    def base(self) -> str:
-        url = self.url.rstrip("/")
-        for tail in ("/api/1/datasets", "/api/1", "/api"):
-            if url.endswith(tail):
-                return url[: -len(tail)]
-        return url
+    api_tails = ("/api/1/datasets", "/api/1", "/api")
 
     def pages(self) -> Iterator[list[dict]]:
         page = 1
