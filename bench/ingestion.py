@@ -10,7 +10,7 @@ median reported), with its peak RSS taken from `getrusage` in a parent that wait
 
 - Auzolan: what the `datastore.ingest` job does (`ingestion.run_table_load`) without its database rows: the stored
   file read in place (local storage), `ingestion.load_file` (sniff, check the encoding, infer the types on the
-  head, one guarded `COPY` from the CSV to ZSTD Parquet), `stats.safe_compute` (column statistics), save the
+  head, one guarded `COPY` from the CSV to LZ4 Parquet), `stats.safe_compute` (column statistics), save the
   Parquet to the storage (MEDIA_ROOT of var/bench). The load_file part alone is also reported.
 - raw DuckDB: `COPY (SELECT * FROM read_csv('file')) TO 'x.parquet' (FORMAT PARQUET)`, default settings: the
   issue's baseline, the one the 1.5x target is judged against. On this file its sniffer picks `|` as the delimiter
@@ -327,7 +327,7 @@ def main() -> None:
     summary = (
         f"Auzolan: {inner['rows_loaded']:,} rows loaded, {inner['rows_rejected']:,} rejected (cells that do not "
         f"cast to the inferred type), Parquet {inner['parquet_mb']:.0f} MB "
-        f"(ZSTD; raw DuckDB {raw['inner']['parquet_mb']:.0f} MB Snappy); best run split: "
+        f"(LZ4; raw DuckDB {raw['inner']['parquet_mb']:.0f} MB Snappy); best run split: "
         f"copy {inner['copy']:.2f} s, load_file {inner['load_file']:.2f} s, stats {inner['stats']:.2f} s, "
         f"store {inner['store']:.2f} s. Runs (s): Auzolan {[round(s, 2) for s in ours['runs']]}, "
         f"raw DuckDB {[round(s, 2) for s in raw['runs']]}, real dialect {[round(s, 2) for s in fair['runs']]}"
@@ -353,7 +353,7 @@ def write_docs(table: str, summary: str, rows: int, size: float, repeat: int) ->
         "process (best and median); peak RSS from `getrusage` of a parent that waits for that process alone. "
         "*Auzolan* is what the `datastore.ingest` job does (`run_table_load`) minus its database rows: the stored "
         "file read in place, `ingestion.load_file` (sniff, encoding check, types inferred on the head, one guarded "
-        "`COPY` from the CSV to ZSTD Parquet), `stats.safe_compute`, save the Parquet to the storage. *raw DuckDB* "
+        "`COPY` from the CSV to LZ4 Parquet), `stats.safe_compute`, save the Parquet to the storage. *raw DuckDB* "
         "is `COPY (SELECT * FROM read_csv('file')) TO 'x.parquet' (FORMAT PARQUET)` with default settings, the "
         "issue's baseline (the 1.5× target is judged against it); on this file it sniffs `|` and copies each line "
         "as one text column. *Real dialect* reads the 16 columns (`delim=','`, `null_padding`): the like-for-like "

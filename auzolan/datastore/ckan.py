@@ -181,18 +181,17 @@ def _datastore_search(context: Context, data: dict) -> dict:
     names = [f["name"] for f in page.fields]
     rows = page.rows[:limit]
     numbers = page.row_numbers[:limit]
-    described = {c["name"]: c for c in engine.table_columns(table)}
     out_fields = [{"id": ROW_ID, "type": "int"}] + [
         {
-            "id": name,
-            "type": TYPES.get(described[name].get("type", "text"), "text"),
+            "id": field["name"],
+            "type": TYPES.get(field["type"], "text"),
             "info": {
-                "label": described[name].get("label") or "",
-                "notes": described[name].get("description") or "",
-                "unit": described[name].get("unit") or "",
+                "label": field["given_label"],
+                "notes": field["description"],
+                "unit": field["unit"],
             },
         }
-        for name in names
+        for field in page.fields
     ]
     if records_format == "lists":
         records = [[number + 1, *(row[n] for n in names)] for row, number in zip(rows, numbers, strict=True)]

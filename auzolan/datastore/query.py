@@ -489,9 +489,19 @@ def run(con, sql: str | None, params: list | None = None, *, timeout: float | No
 
 
 def _fields(compiler: Compiler, names: list[str]) -> list[dict]:
+    """The page's columns with their data dictionary (label — the name when none was given —, the label as given,
+    description, unit), so that callers need not read it again."""
     described = {c["name"]: c for c in table_columns(compiler.table)}
     return [
-        {"name": n, "type": described[n].get("type", "text"), "label": described[n].get("label") or n} for n in names
+        {
+            "name": n,
+            "type": described[n].get("type", "text"),
+            "label": described[n].get("label") or n,
+            "given_label": described[n].get("label") or "",
+            "description": described[n].get("description") or "",
+            "unit": described[n].get("unit") or "",
+        }
+        for n in names
     ]
 
 
