@@ -33,7 +33,7 @@ class PilotGroup(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("opendata_programme:group_detail", kwargs={"pk": self.pk})
+        return reverse("opendata_programme:group_detail", kwargs={"group": self.pk})
 
 
 class PilotGroupMember(TimeStampedModel):

@@ -3,6 +3,7 @@ next), its legal obligation, its pilot groups and referents; the agency checks s
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -160,7 +161,7 @@ def referents(request, slug: str, member: int):
     member = get_object_or_404(
         PilotGroupMember.objects.for_organisation(organisation).select_related("group", "organisation"), pk=member
     )
-    candidates = type(request.user).objects.filter(pk__in=selectors.referent_candidates(organisation).values("user_id"))
+    candidates = get_user_model().objects.filter(pk__in=selectors.referent_candidates(organisation).values("user_id"))
     form = ReferentsForm(
         request.POST or None,
         candidates=candidates,
