@@ -15,8 +15,18 @@ from auzolan.accounts.services import api_token_create
 from auzolan.catalog.models import Dataset, DatasetTheme
 from auzolan.catalog.signals import dataset_changed
 from auzolan.harvest.models import HarvestRun, HarvestSource
+from auzolan.opendata_programme.services import roadmap_template_seed
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory, ReuseLinkFactory
+from tests.opendata_programme.factories import (
+    InventoryLineFactory,
+    MeetingFactory,
+    PilotGroupFactory,
+    PilotGroupMemberFactory,
+    SupportActionFactory,
+    scdl_schema,
+    validated_dataset,
+)
 from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from tests.participation.factories import (
     CategoryFactory,
@@ -214,16 +224,7 @@ def test_reuses_in_the_api(client, django_assert_num_queries, rows):
 
 
 def _programme_world(rows: int):
-    from tests.opendata_programme.factories import (  # noqa: PLC0415 — only these tests need the programme's world
-        InventoryLineFactory,
-        MeetingFactory,
-        PilotGroupFactory,
-        PilotGroupMemberFactory,
-        SupportActionFactory,
-        scdl_schema,
-        validated_dataset,
-    )
-
+    roadmap_template_seed()  # a transactional test may have flushed the migration's steps
     group = PilotGroupFactory()
     schema = scdl_schema()
     scdl_schema("scdl/budget", "Budget")

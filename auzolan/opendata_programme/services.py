@@ -19,6 +19,7 @@ from auzolan.core.errors import Conflict, ValidationError, full_clean_or_raise
 from auzolan.core.permissions import require
 from auzolan.notifications.services import notify
 from auzolan.opendata_programme import observers, selectors
+from auzolan.opendata_programme.defaults import DEFAULT_STEPS
 from auzolan.opendata_programme.models import (
     ExpectedSchema,
     InventoryLine,
@@ -182,6 +183,27 @@ def roadmap_step_save(*, actor, step: RoadmapStep | None = None, code: str = "",
         data={"code": step.code, "observer": step.observer},
     )
     return step
+
+
+@transaction.atomic
+def roadmap_template_seed() -> int:
+    """Create the default steps (`defaults.DEFAULT_STEPS`) when the template is empty: a fresh database has them from
+    the migration; this is for the demo and for tests whose database was flushed. Returns how many were created."""
+    if RoadmapStep.objects.exists():
+        return 0
+    for position, (code, title, short, help_text, evidence, observer, link) in enumerate(DEFAULT_STEPS, start=1):
+        RoadmapStep.objects.create(
+            code=code,
+            position=position * 10,
+            title=title,
+            short_label=short,
+            help_text=help_text,
+            evidence_hint=evidence,
+            observer=observer,
+            threshold=3 if code == "inventory_done" else 1,
+            link=link,
+        )
+    return len(DEFAULT_STEPS)
 
 
 @transaction.atomic

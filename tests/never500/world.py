@@ -188,6 +188,7 @@ def _programme_world(organisation, editor) -> dict:
     """The open data programme's objects (issue 12): a pilot group with the organisation, a checked step, an
     inventory line, a meeting and an action."""
     from auzolan.opendata_programme.models import RoadmapStep
+    from auzolan.opendata_programme.services import roadmap_template_seed
     from tests.opendata_programme.factories import (
         InventoryLineFactory,
         MeetingFactory,
@@ -196,6 +197,7 @@ def _programme_world(organisation, editor) -> dict:
         SupportActionFactory,
     )
 
+    roadmap_template_seed()  # a transactional test may have flushed the migration's steps
     member = PilotGroupMemberFactory(organisation=organisation, elected_referent=editor)
     step = RoadmapStep.objects.get(code="commitment")
     StepCheckFactory(organisation=organisation, step=step)

@@ -68,9 +68,17 @@ def _world(n: int):
 
 def test_facts_and_matrix_do_not_grow_with_the_organisations():
     _world(2)
-    small = (_queries(selectors.observatory_facts), _queries(selectors.coverage_matrix), _queries(selectors.followed_organisations))
+    small = (
+        _queries(selectors.observatory_facts),
+        _queries(selectors.coverage_matrix),
+        _queries(selectors.followed_organisations),
+    )
     _world(5)
-    large = (_queries(selectors.observatory_facts), _queries(selectors.coverage_matrix), _queries(selectors.followed_organisations))
+    large = (
+        _queries(selectors.observatory_facts),
+        _queries(selectors.coverage_matrix),
+        _queries(selectors.followed_organisations),
+    )
     assert small == large
 
 

@@ -228,7 +228,9 @@ def test_overdue_actions_notified_once():
     owner = _editor(organisation, role="member")
     today = timezone.localdate()
     SupportActionFactory(organisation=organisation, owner=owner, due_date=today - datetime.timedelta(days=3))
-    SupportActionFactory(organisation=organisation, owner_name="Secrétaire", due_date=today - datetime.timedelta(days=1))
+    SupportActionFactory(
+        organisation=organisation, owner_name="Secrétaire", due_date=today - datetime.timedelta(days=1)
+    )
     SupportActionFactory(organisation=organisation, owner=owner, due_date=today)  # not yet overdue
     SupportActionFactory(organisation=organisation, owner=owner, due_date=today - datetime.timedelta(days=9), done=True)
     assert services.overdue_actions_notify() == 2
