@@ -15,7 +15,6 @@ import io
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from auzolan.opendata_programme import observers
 from auzolan.opendata_programme.models import InventoryLine
@@ -98,7 +97,7 @@ def catalogue_rows(organisation, lines: list[InventoryLine], *, url_of) -> list[
                 "ID": dataset.slug if dataset is not None else f"inventaire-{line.pk}-{slugify(line.title)[:60]}",
                 "TITRE": line.title,
                 "DESCRIPTION": _one_line(line.description) or line.title,
-                "THEME": (line.theme or _("Administration locale"))[:140],
+                "THEME": (line.theme or "Administration locale")[:140],  # the SCDL file stays in French
                 "PRODUCTEUR_NOM": line.owner_service,
                 "PRODUCTEUR_SIRET": siret,
                 "COUV_SPAT_MAILLE": SPATIAL_LEVEL.get(organisation.kind, "Autre"),
