@@ -1,8 +1,10 @@
 """Back office (agency staff): the roadmap template, the SCDL datasets expected per kind of organisation, and read
 access to the programme's records (their writes go through the pages, which audit them)."""
 
+from django import forms
 from django.contrib import admin
 
+from auzolan.opendata_programme import selectors
 from auzolan.opendata_programme.models import (
     ExpectedSchema,
     InventoryLine,
@@ -16,8 +18,23 @@ from auzolan.opendata_programme.models import (
 )
 
 
+class RoadmapStepAdminForm(forms.ModelForm):
+    class Meta:
+        model = RoadmapStep
+        fields = ["code", "position", "title", "short_label", "help_text", "evidence_hint", "observer", "threshold"]
+        fields += ["link", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["observer"]
+        self.fields["observer"] = forms.ChoiceField(
+            label=field.label, help_text=field.help_text, choices=selectors.observer_choices(), required=False
+        )
+
+
 @admin.register(RoadmapStep)
 class RoadmapStepAdmin(admin.ModelAdmin):
+    form = RoadmapStepAdminForm
     list_display = ("position", "title", "short_label", "observer", "link", "active")
     list_display_links = ("title",)
     list_editable = ("position", "active")

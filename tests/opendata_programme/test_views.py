@@ -322,3 +322,12 @@ def test_inventory_csv_download(client, world):
     response = client.get(reverse("opendata_programme:inventory_csv", args=[world.organisation.slug]))
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.decode().splitlines()[0].startswith("COLL_NOM,COLL_SIRET,ID")
+
+
+def test_organisation_page_links_to_the_programme_for_members_only(client, world):
+    url = world.organisation.get_absolute_url()
+    roadmap = reverse("opendata_programme:roadmap", args=[world.organisation.slug])
+    client.force_login(world.users["member"])
+    assert roadmap in client.get(url).content.decode()
+    client.force_login(world.users["other"])
+    assert roadmap not in client.get(url).content.decode()

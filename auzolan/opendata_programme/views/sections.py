@@ -1,5 +1,5 @@
-"""The blocks the programme puts on other apps' pages: "Mon espace" (overdue support actions, the organisation's
-programme page)."""
+"""The blocks the programme puts on other apps' pages: "Mon espace" (overdue support actions) and the organisation's
+page (its stage in the roadmap and the links to its programme pages, for its members and the agency)."""
 
 from __future__ import annotations
 
@@ -20,3 +20,11 @@ def dashboard_section(request) -> dict | None:
         "operator": operator,
         "all_overdue": selectors.overdue_actions().count() if operator else 0,
     }
+
+
+def organisation_section(request, organisation) -> dict | None:
+    """The organisation's page, for its members and the agency: the stage reached and the next step."""
+    if not can(request.user, "opendata_programme.view_roadmap", organisation):
+        return None
+    road = selectors.roadmap(organisation)
+    return {"organisation": organisation, "roadmap": road, "next_step": road.next_step}
