@@ -7,9 +7,10 @@ The learning module (issue 13) plugs in here the other way round: its own hooks.
 
 from __future__ import annotations
 
+from auzolan.accounts.services import register_export_section
 from auzolan.core.registry import register_dashboard_section, register_page_section
 from auzolan.notifications.registry import register_daily_check
-from auzolan.opendata_programme import services
+from auzolan.opendata_programme import selectors, services
 from auzolan.opendata_programme.views import sections
 
 
@@ -19,6 +20,9 @@ def register() -> None:
 
     # --- The organisation's page: its stage and links to its programme pages (members and the agency) --------
     register_page_section("organisation_detail", "opendata_programme/_organisation.html", sections.organisation_section)
+
+    # --- RGPD export: the person's referent roles and the support actions they own ---------------------------
+    register_export_section("opendata_programme", selectors.personal_data)
 
     # --- Daily notifications: each overdue action once ---------------------------------------------------------
     register_daily_check("opendata_programme.overdue_actions", services.overdue_actions_notify)

@@ -398,3 +398,27 @@ def observatory_facts() -> dict[int, dict]:
             "bound": bound,
         }
     return facts
+
+
+# --- Personal data (RGPD export) -----------------------------------------------------------------------------
+
+
+def personal_data(user) -> dict:
+    """What the programme holds about a person: the groups where they are a referent, the actions they own."""
+    referent = PilotGroupMember.objects.filter(Q(elected_referent=user) | Q(agent_referent=user)).select_related(
+        "group", "organisation"
+    )
+    return {
+        "referent_of": [
+            {
+                "group": member.group.name,
+                "organisation": member.organisation.name,
+                "role": "elected" if member.elected_referent_id == user.pk else "agent",
+            }
+            for member in referent
+        ],
+        "support_actions": [
+            {"title": action.title, "due_date": action.due_date.isoformat(), "done": action.done}
+            for action in SupportAction.objects.filter(owner=user).order_by("due_date", "pk")
+        ],
+    }

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from auzolan.accounts.services import user_export_data
 from auzolan.catalog.models import Dataset
 from auzolan.core.errors import Conflict, NotFound, ValidationError
 from auzolan.core.models import AuditLogEntry
@@ -270,3 +271,16 @@ def test_expected_schemas_seed_is_idempotent():
     assert services.expected_schemas_seed() == 2
     assert services.expected_schemas_seed() == 0
     assert PilotGroupFactory()
+
+
+def test_personal_data_export_lists_referent_roles_and_actions():
+    member = PilotGroupMemberFactory()
+    person = _editor(member.organisation, role="admin")
+    member.agent_referent = person
+    member.save()
+    SupportActionFactory(organisation=member.organisation, owner=person, title="Former les agents")
+    data = user_export_data(user=person)["opendata_programme"]
+    assert data["referent_of"] == [
+        {"group": member.group.name, "organisation": member.organisation.name, "role": "agent"}
+    ]
+    assert data["support_actions"][0]["title"] == "Former les agents"
