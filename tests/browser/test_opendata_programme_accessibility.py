@@ -56,6 +56,9 @@ def test_programme_pages(page, live_server, world):
         base + "inventaire/",
         base + "accompagnement/",
         base + f"accompagnement/reunions/{meeting.pk}/",
+        base + f"etapes/{RoadmapStep.objects.get(code='harvested').pk}/valider/",
+        organisation.get_absolute_url(),  # the programme's block
+        "/moi/",  # the overdue actions' block
     ):
         check(page, live_server, path)
 
