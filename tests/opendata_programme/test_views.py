@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from auzolan.catalog.models import Dataset
@@ -331,3 +332,37 @@ def test_organisation_page_links_to_the_programme_for_members_only(client, world
     assert roadmap in client.get(url).content.decode()
     client.force_login(world.users["other"])
     assert roadmap not in client.get(url).content.decode()
+
+
+def test_step_check_with_a_document_then_download(client, world):
+    client.force_login(world.users["staff"])
+    step = RoadmapStep.objects.get(code="referents_trained")
+    url = reverse("opendata_programme:step_check", args=[world.organisation.slug, step.pk])
+    document = SimpleUploadedFile("attestation.pdf", b"%PDF-1.4 attestation", content_type="application/pdf")
+    response = client.post(url, {"done_on": "2026-03-10", "evidence_file": document})
+    assert response.status_code == 302
+    client.force_login(world.users["member"])
+    download = client.get(reverse("opendata_programme:step_evidence", args=[world.organisation.slug, step.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 attestation"
+    client.force_login(world.users["other"])
+    assert (
+        client.get(reverse("opendata_programme:step_evidence", args=[world.organisation.slug, step.pk])).status_code
+        == 404
+    )
+
+
+def test_step_check_refuses_an_executable(client, world):
+    client.force_login(world.users["staff"])
+    step = RoadmapStep.objects.get(code="referents_trained")
+    url = reverse("opendata_programme:step_check", args=[world.organisation.slug, step.pk])
+    response = client.post(url, {"done_on": "2026-03-10", "evidence_file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert response.status_code == 400
+    assert not StepCheck.objects.filter(step=step).exists()
+
+
+def test_coverage_csv_follows_the_filters(client, world):
+    client.force_login(world.users["staff"])
+    other_group_member = PilotGroupMemberFactory()
+    url = reverse("opendata_programme:coverage_csv")
+    body = client.get(url, {"groupe": world.member.group_id}).content.decode()
+    assert world.organisation.name in body and other_group_member.organisation.name not in body
