@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "auzolan.catalog",
     "auzolan.datastore",
     "auzolan.harvest",
+    "auzolan.opendata_programme",
     "auzolan.participation",
     "django.contrib.admin",
     "django.contrib.auth",

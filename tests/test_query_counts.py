@@ -15,8 +15,18 @@ from auzolan.accounts.services import api_token_create
 from auzolan.catalog.models import Dataset, DatasetTheme
 from auzolan.catalog.signals import dataset_changed
 from auzolan.harvest.models import HarvestRun, HarvestSource
+from auzolan.opendata_programme.services import roadmap_template_seed
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory, ReuseLinkFactory
+from tests.opendata_programme.factories import (
+    InventoryLineFactory,
+    MeetingFactory,
+    PilotGroupFactory,
+    PilotGroupMemberFactory,
+    SupportActionFactory,
+    scdl_schema,
+    validated_dataset,
+)
 from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from tests.participation.factories import (
     CategoryFactory,
@@ -208,3 +218,67 @@ def test_reuses_in_the_api(client, django_assert_num_queries, rows):
     dataset = DatasetFactory()
     reuses = [ReuseLinkFactory(dataset=dataset, state="published").reuse for _n in range(rows)]
     assert_queries(client, django_assert_num_queries, "/api/v1/reuses", 3, shows=[r.url for r in reuses])
+
+
+# --- The open data programme (issue 12) ----------------------------------------------------------------------
+
+
+def _programme_world(rows: int):
+    roadmap_template_seed()  # a transactional test may have flushed the migration's steps
+    group = PilotGroupFactory()
+    schema = scdl_schema()
+    scdl_schema("scdl/budget", "Budget")
+    organisations = []
+    for n in range(rows):
+        organisation = OrganisationFactory(population=5000 + n, agents_count=60)
+        PilotGroupMemberFactory(group=group, organisation=organisation, elected_referent=UserFactory())
+        validated_dataset(organisation, schema, valid=bool(n % 2))
+        organisations.append(organisation)
+    first = organisations[0]
+    lines = InventoryLineFactory.create_batch(rows, organisation=first)
+    meetings = MeetingFactory.create_batch(rows, organisation=first)
+    actions = [
+        SupportActionFactory(organisation=first, meeting=meetings[n], owner=UserFactory(is_staff=True))
+        for n in range(rows)
+    ]
+    return group, organisations, lines, meetings, actions
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_programme_dashboard(client, django_assert_num_queries, rows):
+    _group, organisations, _lines, _meetings, actions = _programme_world(rows)
+    client.force_login(UserFactory(is_staff=True))
+    shows = [o.name for o in organisations] + [a.title for a in actions]
+    assert_queries(client, django_assert_num_queries, "/programme-open-data/", 22, shows=shows)
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_programme_coverage_matrix(client, django_assert_num_queries, rows):
+    _group, organisations, _lines, _meetings, _actions = _programme_world(rows)
+    client.force_login(UserFactory(is_staff=True))
+    url = "/programme-open-data/couverture-scdl/"
+    assert_queries(client, django_assert_num_queries, url, 10, shows=[o.name for o in organisations])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_programme_pilot_group(client, django_assert_num_queries, rows):
+    group, organisations, _lines, _meetings, _actions = _programme_world(rows)
+    client.force_login(UserFactory(is_staff=True))
+    url = f"/programme-open-data/groupes/{group.pk}/"
+    assert_queries(client, django_assert_num_queries, url, 16, shows=[o.name for o in organisations])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_programme_inventory(client, django_assert_num_queries, rows):
+    _group, organisations, lines, _meetings, _actions = _programme_world(rows)
+    client.force_login(MembershipFactory(organisation=organisations[0], role="admin").user)
+    url = f"/organisations/{organisations[0].slug}/programme-open-data/inventaire/"
+    assert_queries(client, django_assert_num_queries, url, 7, shows=[line.title for line in lines])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_programme_support(client, django_assert_num_queries, rows):
+    _group, organisations, _lines, _meetings, actions = _programme_world(rows)
+    client.force_login(MembershipFactory(organisation=organisations[0], role="admin").user)
+    url = f"/organisations/{organisations[0].slug}/programme-open-data/accompagnement/"
+    assert_queries(client, django_assert_num_queries, url, 9, shows=[a.title for a in actions])

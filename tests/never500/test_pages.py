@@ -99,6 +99,8 @@ def _real(pattern: Pattern, kwarg: str, world):
         ):
             if segment in route:
                 return value
+    if kwarg in world.programme:  # the open data programme's objects (group, member, step, line, meeting, action)
+        return world.programme[kwarg]
     if kwarg in ("key", "uidb36"):  # allauth's e-mail confirmation and password reset keys
         return "abc"
     raise AssertionError(f"{pattern.name}: teach test_pages what <{kwarg}> designates in {route!r}")

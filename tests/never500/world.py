@@ -75,6 +75,7 @@ class World:
     harvest_source: object
     harvest_run: object
     api_token: object
+    programme: dict
 
     def user(self, role: str):
         return {"anonymous": None, "citizen": self.citizen, "editor": self.editor, "staff": self.staff}[role]
@@ -153,6 +154,7 @@ def build_world() -> World:
     HarvestRecord.objects.create(  # the dataset page shows where it comes from
         source=harvest_source, remote_id="n5", dataset=dataset, hash="0" * 64, remote_url="https://data.exemple.fr/d/n5"
     )
+    programme = _programme_world(organisation, editor)
     return World(
         organisation=organisation,
         other_organisation=other,
@@ -178,7 +180,36 @@ def build_world() -> World:
         harvest_source=harvest_source,
         harvest_run=harvest_run,
         api_token=api_token_create(actor=editor, name="Script de publication", lifetime_days=90)[0],
+        programme=programme,
     )
+
+
+def _programme_world(organisation, editor) -> dict:
+    """The open data programme's objects (issue 12): a pilot group with the organisation, a checked step, an
+    inventory line, a meeting and an action."""
+    from auzolan.opendata_programme.models import RoadmapStep
+    from auzolan.opendata_programme.services import roadmap_template_seed
+    from tests.opendata_programme.factories import (
+        InventoryLineFactory,
+        MeetingFactory,
+        PilotGroupMemberFactory,
+        StepCheckFactory,
+        SupportActionFactory,
+    )
+
+    roadmap_template_seed()  # a transactional test may have flushed the migration's steps
+    member = PilotGroupMemberFactory(organisation=organisation, elected_referent=editor)
+    step = RoadmapStep.objects.get(code="commitment")
+    StepCheckFactory(organisation=organisation, step=step)
+    meeting = MeetingFactory(organisation=organisation)
+    return {
+        "group": member.group_id,
+        "member": member.pk,
+        "step": step.pk,
+        "line": InventoryLineFactory(organisation=organisation).pk,
+        "meeting": meeting.pk,
+        "action": SupportActionFactory(organisation=organisation, meeting=meeting, owner=editor).pk,
+    }
 
 
 def world_fixture(django_db_setup, django_db_blocker, build=build_world):

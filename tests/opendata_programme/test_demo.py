@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from auzolan.opendata_programme import selectors
+from auzolan.opendata_programme.models import InventoryLine, Meeting, PilotGroup, SupportAction
+from tests.core.test_demo import snapshot
+
+
+@pytest.mark.django_db
+def test_demo_tells_the_story_of_a_pilot_group():
+    call_command("load_demo")
+    group = PilotGroup.objects.get(name="Groupe pilote 2026")
+    members = selectors.group_members(group)
+    assert len(members) == 12
+    facts = selectors.observatory_facts()
+    stages = {facts[m.organisation_id]["stage"] for m in members}
+    assert len(stages) >= 5, stages  # clearly different stages
+    assert min(stages) == 0
+    bayonne = next(m.organisation for m in members if m.organisation.slug == "commune-de-bayonne")
+    road = selectors.roadmap(bayonne)
+    assert {s.step.code for s in road.steps if s.done} >= {"commitment", "referents_named", "first_reuse"}
+    assert InventoryLine.objects.values("title").distinct().count() >= 10  # real lines, not near-duplicates
+    assert Meeting.objects.exclude(decisions="").exists()
+    assert SupportAction.objects.filter(done=False, due_date__lt=timezone.localdate()).exists()
+    first = snapshot(labels=("opendata_programme",))
+    call_command("load_demo")
+    assert snapshot(labels=("opendata_programme",)) == first
