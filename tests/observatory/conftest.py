@@ -4,12 +4,10 @@ re-uses, and a programme provider registered for the test only (restored afterwa
 from __future__ import annotations
 
 import pytest
-from django.core.files.base import ContentFile
 
-from auzolan.catalog.models import Resource, ResourceVersion
-from auzolan.datastore.models import ValidationReport
 from auzolan.observatory import registry
 from tests.catalog.factories import DatasetFactory, ReuseLinkFactory, TableSchemaFactory
+from tests.observatory.factories import version
 from tests.organisations.factories import CommuneFactory, OrganisationFactory, TerritoryFactory
 
 
@@ -30,30 +28,6 @@ def _no_programme():
     registry.register_programme_facts(None)
     yield
     registry.register_programme_facts(previous)
-
-
-def version(dataset, name="data.csv", *, report: bool | None = None, schema=None):
-    """A file resource of `dataset` with a current version named `name`; `report` True/False adds a finished
-    validation report (valid or not) against `schema` (the dataset's by default)."""
-    resource = Resource.objects.create(dataset=dataset, title=name, kind=Resource.Kind.FILE, format="csv")
-    item = ResourceVersion.objects.create(
-        resource=resource,
-        number=1,
-        file=ContentFile(b"id\n1\n", name=name),
-        original_name=name,
-        size=5,
-        sha256="0" * 64,
-    )
-    resource.current_version = item
-    resource.save(update_fields=["current_version"])
-    if report is not None:
-        ValidationReport.objects.create(
-            version=item,
-            schema=schema or dataset.schema,
-            state=ValidationReport.State.DONE,
-            valid=report,
-        )
-    return item
 
 
 class KnownWorld:

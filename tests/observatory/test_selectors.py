@@ -7,7 +7,7 @@ import pytest
 from auzolan.datastore.models import ValidationReport
 from auzolan.observatory import selectors
 from tests.catalog.factories import DatasetFactory, ReuseLinkFactory, TableSchemaFactory
-from tests.observatory.conftest import version
+from tests.observatory.factories import version
 
 pytestmark = pytest.mark.django_db
 
