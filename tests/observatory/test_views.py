@@ -116,7 +116,8 @@ def test_the_page_links_to_the_dataset_once_published(client, world):
 def test_the_programme_page_links_to_the_observatory(client, world):
     ObservatorySnapshotFactory(month=datetime.date(2026, 1, 1), organisations_publishing=7, datasets_published=40)
     html = client.get(reverse("core:programme_opendata")).content.decode()
-    assert URL in html and "7 organisations publient 40 jeux de données" in html
+    assert URL in html and "Derniers chiffres relevés (janvier 2026)" in html
+    assert '<span class="stat__value">40</span>' in html
 
 
 def test_the_outlines_are_projected_once(settings, tmp_path):
