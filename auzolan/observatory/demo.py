@@ -4,8 +4,10 @@ Runs after the catalogue's and participation's demos (ORDER 90), so that "today"
 files' validations are queued for the worker; the pending ones are run here first (the datastore's own validator,
 `conformance.run_validation`), so that today's SCDL figure is the real one. The eleven months before are
 back-filled (`backfilled=True`): a plausible growth towards today's figures, different every month, never above
-them; months that already have a snapshot are left as they are (idempotent). Stage figures appear only when the
-programme provider is registered (with the programme app), back-filled by moving each commune a few steps back.
+them; months that already have a snapshot are left as they are. Idempotent: when this month has a snapshot, nothing
+is written (running `load_demo` again changes no row; the scheduled command keeps the month current). Stage
+figures appear only when the programme provider is registered (with the programme app), back-filled by moving each
+commune a few steps back.
 """
 
 from __future__ import annotations
@@ -92,10 +94,12 @@ def _validate_pending() -> int:
 
 
 def load(*, stdout) -> list[str]:
+    month = services.month_start(timezone.localdate())
+    if ObservatorySnapshot.objects.filter(month=month).exists():
+        # Loaded already this month: left as it is (the scheduled `observatory_snapshot` keeps it current).
+        return [f"Observatoire : {ObservatorySnapshot.objects.count()} relevés mensuels (déjà chargés)."]
     _validate_pending()
-    today = timezone.localdate()
     current = services.snapshot_values(selectors.indicators())
-    month = services.month_start(today)
     rng = random.Random("auzolan-demo-observatory")  # the same history on every run
     created = 0
     for months_ago in range(MONTHS - 1, 0, -1):
