@@ -127,3 +127,8 @@ def test_the_outlines_are_projected_once(settings, tmp_path):
     assert geo._project.cache_info().hits >= 1
     projection = geo.projection()
     assert len(projection.outlines) == 158 and 0 < projection.height < 1000
+
+
+def test_the_site_maps_list_the_observatory(client, db):
+    assert URL in client.get(reverse("core:sitemap")).content.decode()
+    assert URL in client.get("/sitemap.xml").content.decode()
