@@ -240,6 +240,6 @@ def test_observatory(client, django_assert_num_queries, rows):
     previous = registry.current_provider()
     registry.register_programme_facts(lambda: facts)
     try:
-        assert_queries(client, django_assert_num_queries, "/observatoire/", 13, shows=names)
+        assert_queries(client, django_assert_num_queries, "/observatoire/", 12, shows=names)
     finally:
         registry.register_programme_facts(previous)

@@ -80,12 +80,17 @@ class Indicators:
         return self.bound_publishing / self.bound_total if self.bound_total else None
 
 
-def scdl_conformity() -> dict[int, bool]:
-    """Published dataset pk -> conformant (see the module's docstring), for every published dataset that declares an
-    SCDL schema (three queries: the datasets, their current versions, the latest reports)."""
-    datasets = dict(
-        Dataset.objects.published().filter(schema__is_scdl=True).values_list("pk", "schema_id").order_by("pk")
-    )
+def scdl_conformity_by_organisation() -> dict[int, tuple[int, bool]]:
+    """Published dataset pk -> (its organisation pk, conformant: see the module's docstring), for every published
+    dataset that declares an SCDL schema (three queries: the datasets, their current versions, the latest
+    reports)."""
+    datasets = {
+        pk: (schema_id, organisation_id)
+        for pk, schema_id, organisation_id in Dataset.objects.published()
+        .filter(schema__is_scdl=True)
+        .values_list("pk", "schema_id", "organisation_id")
+        .order_by("pk")
+    }
     if not datasets:
         return {}
     resources = (
@@ -99,16 +104,25 @@ def scdl_conformity() -> dict[int, bool]:
             versions[resource.dataset_id].append(resource.current_version.pk)
     reports = datastore_selectors.latest_reports(pk for ids in versions.values() for pk in ids)
     result = {}
-    for pk, schema_id in datasets.items():
+    for pk, (schema_id, organisation_id) in datasets.items():
         ids = versions[pk]
-        result[pk] = bool(ids) and all(
-            (report := reports.get(version)) is not None
-            and report.schema_id == schema_id
-            and report.state == ValidationReport.State.DONE
-            and report.valid
-            for version in ids
+        result[pk] = (
+            organisation_id,
+            bool(ids)
+            and all(
+                (report := reports.get(version)) is not None
+                and report.schema_id == schema_id
+                and report.state == ValidationReport.State.DONE
+                and report.valid
+                for version in ids
+            ),
         )
     return result
+
+
+def scdl_conformity() -> dict[int, bool]:
+    """Published dataset pk -> conformant, for every published dataset that declares an SCDL schema."""
+    return {pk: ok for pk, (_organisation, ok) in scdl_conformity_by_organisation().items()}
 
 
 def _published_counts() -> dict[int, int]:
@@ -143,13 +157,11 @@ def indicators() -> Indicators:
     """The current figures of the territory (a bounded number of queries, whatever the size of the catalogue)."""
     territory = organisation_selectors.territory_current()
     published = _published_counts()
-    conformity = scdl_conformity()
+    conformity = scdl_conformity_by_organisation()
     valid_per_organisation: dict[int, int] = {}
-    if conformity:
-        owners = dict(Dataset.objects.filter(pk__in=list(conformity)).values_list("pk", "organisation_id"))
-        for pk, ok in conformity.items():
-            if ok:
-                valid_per_organisation[owners[pk]] = valid_per_organisation.get(owners[pk], 0) + 1
+    for organisation_id, ok in conformity.values():
+        if ok:
+            valid_per_organisation[organisation_id] = valid_per_organisation.get(organisation_id, 0) + 1
     reuses, reuses_per_organisation = _reuse_counts()
     facts = programme_facts()
     bound_total = bound_publishing = None
@@ -164,7 +176,7 @@ def indicators() -> Indicators:
         organisations_publishing=sum(1 for n in published.values() if n),
         datasets_published=sum(published.values()),
         scdl_declared=len(conformity),
-        scdl_valid=sum(1 for ok in conformity.values() if ok),
+        scdl_valid=sum(1 for _organisation, ok in conformity.values() if ok),
         reuses=reuses,
         bound_total=bound_total,
         bound_publishing=bound_publishing,

@@ -4,11 +4,19 @@ re-uses, and a programme provider registered for the test only (restored afterwa
 from __future__ import annotations
 
 import pytest
+from django.urls import get_resolver
 
 from auzolan.observatory import registry
 from tests.catalog.factories import DatasetFactory, ReuseLinkFactory, TableSchemaFactory
 from tests.observatory.factories import version
 from tests.organisations.factories import CommuneFactory, OrganisationFactory, TerritoryFactory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _urls_loaded_before_time_is_frozen():
+    """Load the URLconf (and with it the API's pydantic schemas) before any test freezes time: built under freezegun,
+    the schemas would meet its FakeDatetime instead of datetime (the publication reverses URLs)."""
+    assert get_resolver().url_patterns
 
 
 @pytest.fixture
