@@ -217,3 +217,14 @@ def test_the_task_runs_in_the_worker_and_the_datastore_ingests_the_files(world, 
     run_queued_tasks()  # the ingestion jobs enqueued by the uploads
     tables = Table.objects.filter(resource__dataset=link.dataset, state=Table.State.READY)
     assert tables.count() == 2
+
+
+@freeze_time("2026-03-10")
+def test_the_published_dataset_is_in_the_dcat_feed_and_the_ckan_api(client, world, agency):
+    services.snapshot_take()
+    dataset = services.observatory_publish(actor=agency.admin)
+    assert str(dataset.identifier) in client.get("/catalog.ttl").content.decode()
+    response = client.get("/api/3/action/package_show", {"id": str(dataset.identifier)})
+    assert response.status_code == 200
+    names = {r["name"] for r in response.json()["result"]["resources"]}
+    assert names == {"Indicateurs mois par mois", "Tableau actuel par organisation"}
