@@ -234,6 +234,12 @@ def indicator_charts(history: list) -> list[LineChart]:
             percent=True,
         ),
         line_chart(
+            slug="stages",
+            title=_("Étape moyenne des organisations suivies par le programme"),
+            unit=_("étape"),
+            series=series([None if s.mean_stage is None else round(s.mean_stage, 2) for s in history]),
+        ),
+        line_chart(
             slug="reuses",
             title=_("Réutilisations"),
             unit=_("réutilisations"),

@@ -48,6 +48,14 @@ class ObservatorySnapshot(TimeStampedModel):
     def bound_share(self) -> float | None:
         return self.bound_publishing / self.bound_total if self.bound_total else None
 
+    @property
+    def mean_stage(self) -> float | None:
+        """The mean roadmap stage of the organisations the programme followed that month (None without them)."""
+        followed = sum(item["count"] for item in self.stages or [])
+        if not followed:
+            return None
+        return sum(item["stage"] * item["count"] for item in self.stages) / followed
+
 
 class ObservatoryDataset(models.Model):
     """The one open dataset of the agency that publishes the observatory (a single row): the dataset and, per file

@@ -45,6 +45,7 @@ HISTORY_HEADER = [
     "organisations_soumises",
     "organisations_soumises_publiant",
     "reutilisations",
+    "etape_moyenne",
 ]
 ORGANISATIONS_HEADER = [
     "organisation",
@@ -151,6 +152,7 @@ def history_csv() -> bytes:
             snapshot.bound_total,
             snapshot.bound_publishing,
             snapshot.reuses,
+            None if snapshot.mean_stage is None else round(snapshot.mean_stage, 2),
         ]
         for snapshot in selectors.snapshot_history()
     )

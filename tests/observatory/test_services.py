@@ -104,7 +104,7 @@ def test_publishing_creates_the_agency_dataset_with_two_csv_files(world, agency)
     assert set(resources) == {services.HISTORY_FILE, services.ORGANISATIONS_FILE}
     history = _rows(resources[services.HISTORY_FILE])
     assert history[0] == services.HISTORY_HEADER
-    assert history[1] == ["2026-03", "3", "5", "3", "1", "33.3", "", "", "2"]
+    assert history[1] == ["2026-03", "3", "5", "3", "1", "33.3", "", "", "2", ""]
     organisations = _rows(resources[services.ORGANISATIONS_FILE])
     assert organisations[0] == services.ORGANISATIONS_HEADER
     bayonne = next(row for row in organisations if row[0] == "Commune de Bayonne")
@@ -140,6 +140,7 @@ def test_after_the_next_snapshot_the_same_resources_get_new_versions(world, agen
     history = _rows(Resource.objects.get(dataset=dataset, current_version__original_name=services.HISTORY_FILE))
     assert [row[0] for row in history[1:]] == ["2026-03", "2026-04"]
     assert history[2][6:8] == ["1", "1"]
+    assert history[2][9] == "3.0"  # the mean stage of the one organisation followed
 
 
 def test_only_someone_who_may_publish_for_the_agency_publishes(world, agency):

@@ -90,10 +90,10 @@ def test_the_charts_each_followed_by_its_table(client, world):
     for month, datasets in ((1, 4), (2, 5), (3, 7)):
         ObservatorySnapshotFactory(month=datetime.date(2026, month, 1), datasets_published=datasets)
     html = _page(client)
-    for slug in ("organisations", "datasets", "scdl", "bound", "reuses"):
+    for slug in ("organisations", "datasets", "scdl", "bound", "stages", "reuses"):
         assert f'id="obs-chart-{slug}-caption"' in html
         assert f'id="obs-table-{slug}-caption"' in html
-    assert html.count("<polyline") == 4  # the obligation chart has no value without a programme
+    assert html.count("<polyline") == 4  # the obligation and stage charts have no value without a programme
     assert "aucune valeur disponible" in html
     assert "Données du graphique : Jeux de données publiés" in html
     assert "75 %" in html  # the SCDL share of each month (3 of 4)
@@ -132,3 +132,12 @@ def test_the_outlines_are_projected_once(settings, tmp_path):
 def test_the_site_maps_list_the_observatory(client, db):
     assert URL in client.get(reverse("core:sitemap")).content.decode()
     assert URL in client.get("/sitemap.xml").content.decode()
+
+
+def test_the_mean_stage_chart_reads_the_snapshots_stages(client, world):
+    stages = [{"stage": 2, "label": "", "count": 1}, {"stage": 4, "label": "", "count": 3}]
+    ObservatorySnapshotFactory(month=datetime.date(2026, 1, 1), stages=stages)
+    ObservatorySnapshotFactory(month=datetime.date(2026, 2, 1), stages=[])
+    html = _page(client)
+    table = html.split('id="obs-table-stages-caption"', 1)[1].split("</table>", 1)[0]
+    assert "3,5" in table and "non disponible" in table
