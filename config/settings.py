@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "auzolan.harvest",
     "auzolan.opendata_programme",
     "auzolan.participation",
+    "auzolan.observatory",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -336,6 +337,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads stream to a temp
 # Map tiles of the data preview (auzolan.datastore.maps); empty: no base map.
 MAP_TILE_URL = env.MAP_TILE_URL
 MAP_TILE_ATTRIBUTION = env.MAP_TILE_ATTRIBUTION
+# The communes' outlines of the observatory's map (auzolan.observatory.geo; a file shipped with the project, see
+# data/geo/SOURCES.md). Another territory replaces the file (same shape: INSEE code in properties.code).
+OBSERVATORY_OUTLINES = BASE_DIR / "data" / "geo" / "communes-capb.geojson"
 # Datastore exports: above this weighted size a background job; how many at once; queue cap; file retention.
 DATASTORE_EXPORT_INLINE_CELLS = env.DATASTORE_EXPORT_INLINE_CELLS
 DATASTORE_EXPORT_CONCURRENCY = env.DATASTORE_EXPORT_CONCURRENCY

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("auzolan.datastore.urls")),
     path("", include("auzolan.harvest.urls")),
     path("", include("auzolan.opendata_programme.urls")),
+    path("", include("auzolan.observatory.urls")),
     path("participer/", include("auzolan.participation.urls")),
     path("comptes/", include("allauth.urls")),
     path("back-office/", admin.site.urls),

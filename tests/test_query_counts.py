@@ -7,6 +7,8 @@ an empty cache (facets, counters), as a visitor would find it after any write.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -15,9 +17,17 @@ from auzolan.accounts.services import api_token_create
 from auzolan.catalog.models import Dataset, DatasetTheme
 from auzolan.catalog.signals import dataset_changed
 from auzolan.harvest.models import HarvestRun, HarvestSource
+from auzolan.observatory import registry
 from auzolan.opendata_programme.services import roadmap_template_seed
 from tests.accounts.factories import UserFactory
-from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory, ReuseLinkFactory
+from tests.catalog.factories import (
+    DatasetFactory,
+    KeywordFactory,
+    ResourceFactory,
+    ReuseLinkFactory,
+    TableSchemaFactory,
+)
+from tests.observatory.factories import ObservatorySnapshotFactory, version
 from tests.opendata_programme.factories import (
     InventoryLineFactory,
     MeetingFactory,
@@ -282,3 +292,28 @@ def test_programme_support(client, django_assert_num_queries, rows):
     client.force_login(MembershipFactory(organisation=organisations[0], role="admin").user)
     url = f"/organisations/{organisations[0].slug}/programme-open-data/accompagnement/"
     assert_queries(client, django_assert_num_queries, url, 9, shows=[a.title for a in actions])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_observatory(client, django_assert_num_queries, rows):
+    """The observatory: indicators, communes map and table, one chart per indicator (rows = communes with their
+    commune organisation and datasets, SCDL datasets, re-uses and monthly snapshots)."""
+    schema = TableSchemaFactory(name="scdl/subventions", is_scdl=True)
+    names = []
+    facts = {}
+    for n in range(rows):
+        commune = CommuneFactory(name=f"Herri {n}")
+        organisation = OrganisationFactory(territory=commune.territory, kind="commune", name=f"Commune Herri {n}")
+        organisation.communes.set([commune])
+        dataset = DatasetFactory(organisation=organisation, schema=schema)
+        version(dataset, f"d{n}.csv", report=n % 2 == 0)
+        ReuseLinkFactory(dataset=dataset, state="published")
+        ObservatorySnapshotFactory(month=datetime.date(2025, n % 12 + 1, 1))
+        facts[organisation.pk] = {"stage": n % 4, "stage_total": 8, "stage_label": "", "bound": True}
+        names.append(commune.name)
+    previous = registry.current_provider()
+    registry.register_programme_facts(lambda: facts)
+    try:
+        assert_queries(client, django_assert_num_queries, "/observatoire/", 12, shows=names)
+    finally:
+        registry.register_programme_facts(previous)

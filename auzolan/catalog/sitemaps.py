@@ -49,6 +49,7 @@ class StaticSitemap(SiteUrlSitemap):
         "organisations:territory",
         "catalog:search",
         "catalog:dcat_help",
+        "observatory:observatory",
     )
 
     def items(self):

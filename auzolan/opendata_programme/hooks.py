@@ -1,5 +1,6 @@
 """Everything the open data programme adds to the rest of the platform, in one place: the block of "Mon espace"
-(overdue support actions), the block of the organisation's page and the daily check that notifies overdue actions.
+(overdue support actions), the block of the organisation's page, the daily check that notifies overdue actions and
+the facts the public observatory draws (stages and obligations).
 Called once from `OpendataProgrammeConfig.ready`.
 
 The learning module (issue 13) plugs in here the other way round: its own hooks.py calls
@@ -10,6 +11,7 @@ from __future__ import annotations
 from auzolan.accounts.services import register_export_section
 from auzolan.core.registry import register_dashboard_section, register_page_section
 from auzolan.notifications.registry import register_daily_check
+from auzolan.observatory.registry import register_programme_facts
 from auzolan.opendata_programme import selectors, services
 from auzolan.opendata_programme.views import sections
 
@@ -26,3 +28,6 @@ def register() -> None:
 
     # --- Daily notifications: each overdue action once ---------------------------------------------------------
     register_daily_check("opendata_programme.overdue_actions", services.overdue_actions_notify)
+
+    # --- The public observatory: each organisation's roadmap stage and obligation (map, stage indicators) ------
+    register_programme_facts(selectors.observatory_facts)
