@@ -446,7 +446,8 @@ def validate_modules(modules, topic_slugs, codes):
 # --- Paths ---------------------------------------------------------------------------------------------------
 
 
-def validate_paths(paths, module_slugs):
+def validate_paths(paths, module_audiences):
+    """`module_audiences` maps each module slug to the audiences the module is written for."""
     if not isinstance(paths, list):
         return ["paths: expected a list"]
     errors = []
@@ -472,8 +473,10 @@ def validate_paths(paths, module_slugs):
         listed = []
         for j, item in enumerate(items):
             if isinstance(item, str):
-                if item not in module_slugs:
+                if item not in module_audiences:
                     errors.append(f"{where}.modules[{j}]: unknown module {item!r}")
+                elif path.get("audience") not in module_audiences[item]:
+                    errors.append(f"{where}.modules[{j}]: module {item!r} is not written for {path.get('audience')!r}")
                 listed.append(item)
             else:
                 errors += check_keys(
@@ -550,8 +553,12 @@ def test_modules(digcomp, topics, modules):
     assert_valid(validate_modules(modules, {t["slug"] for t in topics}, competence_codes(digcomp)))
 
 
+def module_audiences(modules):
+    return {m["slug"]: set(m["audiences"]) for m in modules.values()}
+
+
 def test_paths(modules, paths):
-    assert_valid(validate_paths(paths, {m["slug"] for m in modules.values()}))
+    assert_valid(validate_paths(paths, module_audiences(modules)))
 
 
 def test_every_topic_has_a_module(topics, modules):
@@ -601,6 +608,10 @@ def test_validators_reject_broken_paths(modules, paths):
     broken = copy.deepcopy(paths)
     broken[0]["modules"].append("module-inexistant")
     broken[1]["audience"] = "maire"
-    errors = validate_paths(broken, {m["slug"] for m in modules.values()})
+    audiences = module_audiences(modules)
+    audiences[broken[2]["modules"][0]] = {"elu"}
+    broken[2]["audience"] = "agent"
+    errors = validate_paths(broken, audiences)
     assert any("unknown module 'module-inexistant'" in e for e in errors)
     assert any("bad value for 'audience'" in e for e in errors)
+    assert any("is not written for 'agent'" in e for e in errors)
