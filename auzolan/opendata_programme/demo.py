@@ -167,11 +167,11 @@ class Stage:
 
 #: Per pilot commune, in the order of organisations.demo.PILOT_COMMUNES.
 STAGES = [
-    Stage(True, True, True, 9, True, True, 2),  # Bayonne
-    Stage(True, True, True, 7, True, False, 2),  # Anglet
+    Stage(True, True, True, 9, True, True, 3),  # Bayonne
+    Stage(True, True, True, 7, True, False, 3),  # Anglet
     Stage(True, True, True, 6, False, False, 2),  # Biarritz
-    Stage(True, True, True, 5, False, False, 1),  # Hendaye
-    Stage(True, True, False, 6, False, False, 1),  # SJdL
+    Stage(True, True, True, 5, False, False, 2),  # Hendaye
+    Stage(True, True, False, 6, False, False, 2),  # SJdL
     Stage(True, True, True, 4, False, False, 1),  # Urrugne
     Stage(True, True, False, 3, False, False, 1),  # Boucau
     Stage(True, True, False, 2, False, False, 1),  # Ustaritz
@@ -261,34 +261,110 @@ def _inventory(actor, organisation: Organisation, count: int, offset: int) -> No
             InventoryLine.objects.filter(pk=line.pk).update(dataset=dataset)
 
 
-MEETINGS = [
+#: Support meetings: (summary, notes, decisions, [(action, due in days from today, done)]); a follow-up first says
+#: which communes it fits (by their stage). Each commune gets its own
+#: meetings (the first is always a launch, then points that follow its progress), so no two communes share the same
+#: follow-up — and only some actions are overdue.
+LAUNCHES = [
     (
         "Lancement : périmètre, référents et calendrier.",
         "Présentation du programme et de la feuille de route. La commune choisit de commencer par ses délibérations "
         "et ses subventions, déjà tenues dans des tableurs.",
-        "Désigner les deux référents avant la fin du mois. Réaliser l'inventaire avec les chefs de service.",
-        [("Envoyer la délibération d'engagement signée", -20, True), ("Réunir les chefs de service", -12, False)],
+        "Désigner les deux référents avant la fin du mois.",
+        [
+            ("Envoyer la délibération d'engagement signée", -40, True),
+            ("Lister les tableurs tenus par chaque service", -25, True),
+        ],
     ),
     (
+        "Lancement avec le maire et la DGS.",
+        "Le maire souhaite publier d'abord les équipements sportifs et culturels, très demandés par les associations. "
+        "La DGS s'inquiète du temps des agents : l'agence propose de préparer les fichiers avec eux.",
+        "Commencer par les équipements, puis les subventions au second semestre.",
+        [("Transmettre la liste des équipements tenue par les services techniques", -30, True)],
+    ),
+    (
+        "Réunion de lancement en conseil municipal restreint.",
+        "Questions des élus sur les données personnelles : l'agence rappelle que seuls les documents sans données "
+        "personnelles, ou anonymisés, sont publiés.",
+        "Présenter la démarche en conseil municipal ; nommer un agent référent au secrétariat de mairie.",
+        [("Inscrire la délibération d'engagement à l'ordre du jour du conseil", -18, True)],
+    ),
+]
+FOLLOW_UPS = [
+    (
+        lambda stage: stage.lines >= 5,
         "Point d'étape : premier jeu et validation SCDL.",
         "Revue de l'inventaire. Le fichier des subventions a été validé : deux colonnes de date à reformater.",
-        "Publier les subventions corrigées. Déclarer le catalogue sur data.gouv.fr.",
-        [("Corriger les dates du fichier des subventions", -5, False), ("Créer le compte data.gouv.fr", 20, False)],
+        "Publier les subventions corrigées.",
+        [("Corriger les dates du fichier des subventions", -6, False)],
+    ),
+    (
+        lambda stage: stage.lines > 0,
+        "Atelier inventaire avec les chefs de service.",
+        "Chaque service a décrit ses fichiers : la restauration scolaire tient les menus dans un tableur partagé, "
+        "l'état civil peut fournir les prénoms agrégés.",
+        "Prioriser les menus de la cantine et les prénoms des nouveau-nés.",
+        [
+            ("Compléter l'inventaire avec la médiathèque", 12, False),
+            ("Vérifier le seuil de diffusion des prénoms", 25, False),
+        ],
+    ),
+    (
+        lambda stage: stage.referents,
+        "Point sur la publication des délibérations.",
+        "Les délibérations sont publiées sur le site de la commune en PDF ; l'agence montre comment en tirer le "
+        "fichier SCDL à partir du registre.",
+        "Produire le fichier des délibérations de 2025 au format SCDL.",
+        [("Extraire le registre des délibérations 2025", -3, False)],
+    ),
+    (
+        lambda stage: stage.lines >= 5 and not stage.harvested,
+        "Préparation du moissonnage par data.gouv.fr.",
+        "Le catalogue de la commune est prêt ; il reste à créer l'organisation sur data.gouv.fr et à y déclarer le "
+        "flux DCAT de la plateforme.",
+        "Déclarer le catalogue sur data.gouv.fr.",
+        [("Créer le compte de la commune sur data.gouv.fr", 10, False)],
+    ),
+    (
+        lambda stage: stage.reused,
+        "Retour sur la première réutilisation.",
+        "Une association de médiation numérique a publié une carte des associations soutenues ; la commune veut la "
+        "présenter dans son bulletin municipal.",
+        "Mettre à jour les subventions chaque trimestre.",
+        [("Rédiger un article pour le bulletin municipal", 21, False)],
+    ),
+    (
+        lambda stage: stage.lines >= 3,
+        "Point budget : préparer le compte administratif.",
+        "Le service finances exporte le budget depuis son logiciel ; les libellés des comptes doivent suivre la "
+        "nomenclature M57.",
+        "Publier le budget primitif 2026 avant l'été.",
+        [("Demander l'export du budget à l'éditeur du logiciel financier", -9, False)],
+    ),
+    (
+        lambda stage: stage.trained,
+        "Point d'étape à distance.",
+        "Les référents ont suivi la formation de l'agence ; la mairie manque de temps en période budgétaire.",
+        "Reporter la publication des marchés après le vote du budget.",
+        [("Fixer la date du prochain atelier", 7, False)],
     ),
 ]
 
 
-def _meetings(operator, organisation: Organisation, count: int, index: int) -> None:
-    if count == 0 or Meeting.objects.for_organisation(organisation).exists():
+def _meetings(operator, organisation: Organisation, stage: Stage, index: int) -> None:
+    if stage.meetings == 0 or Meeting.objects.for_organisation(organisation).exists():
         return
     today = timezone.localdate()
     referent = _admin(organisation)
-    for number in range(count):
-        summary, notes, decisions, actions = MEETINGS[number]
+    fitting = [rest for when, *rest in FOLLOW_UPS if when(stage)]
+    follow_ups = fitting[index % len(fitting) :] + fitting[: index % len(fitting)] if fitting else []
+    plan = [LAUNCHES[index % len(LAUNCHES)], *follow_ups[: stage.meetings - 1]]
+    for number, (summary, notes, decisions, actions) in enumerate(plan):
         meeting = services.meeting_save(
             actor=operator,
             organisation=organisation,
-            date=today - datetime.timedelta(days=60 - 30 * number + index),
+            date=today - datetime.timedelta(days=75 - 28 * number + index),
             participants=f"{referent.display_name if referent else 'Référent'}, DGS, "
             f"Maite Etxeberri (agence) — {summary}",
             notes=notes,
@@ -302,7 +378,7 @@ def _meetings(operator, organisation: Organisation, count: int, index: int) -> N
                 title=title,
                 owner=referent if number == 0 else None,
                 owner_name="" if number == 0 and referent else "Secrétariat général",
-                due_date=today + datetime.timedelta(days=due_in),
+                due_date=today + datetime.timedelta(days=due_in + index % 3),
             )
             if done:
                 services.action_set_done(actor=operator, action=action, done=True)
@@ -383,7 +459,7 @@ def load(*, stdout) -> list[str]:
             )
         if stage.reused:
             _reuse(organisation)
-        _meetings(operator, organisation, stage.meetings, index)
+        _meetings(operator, organisation, stage, index)
 
     mauleon = next((o for o in pilots if "maul" in o.slug), None)
     if mauleon is not None and not ObligationOverride.objects.filter(organisation=mauleon).exists():
