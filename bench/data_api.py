@@ -58,6 +58,7 @@ def register_table(rows: int) -> str:
     from django.db import transaction
 
     from auzolan.catalog.models import Dataset, Resource, ResourceVersion
+    from auzolan.datastore.ingestion.job import build_row_file
     from auzolan.datastore.models import Table
     from auzolan.organisations.models import Organisation, Territory
 
@@ -103,7 +104,7 @@ def register_table(rows: int) -> str:
             sha256="0" * 64,
             mime_type="text/csv",
         )
-        Table.objects.create(
+        table = Table.objects.create(
             resource=resource,
             version=version,
             state=Table.State.READY,
@@ -115,6 +116,19 @@ def register_table(rows: int) -> str:
             stats=meta["stats"],
             finished_at=now,
         )
+    # The row file the ingestion job writes once the table is ready (pages read their rows from it); kept while the
+    # Parquet file is unchanged.
+    rows_name = meta["parquet"].rsplit(".", 1)[0] + ".rows"
+    media = VAR_DIR / "media"  # MEDIA_ROOT of the bench settings (AUZOLAN_VAR_DIR=var/bench)
+    parquet_file, rows_file = media / meta["parquet"], media / rows_name
+    if rows_file.exists() and rows_file.stat().st_mtime >= parquet_file.stat().st_mtime:
+        Table.objects.filter(pk=table.pk).update(rows_file=rows_name)
+    else:
+        rows_file.unlink(missing_ok=True)
+        started = time.perf_counter()
+        if not build_row_file(table):
+            sys.exit("the row file could not be written (see the log)")
+        print(f"Fichier des lignes écrit en {time.perf_counter() - started:.1f} s.")
     return str(resource.identifier)
 
 

@@ -48,6 +48,12 @@ class Table(TimeStampedModel):
     header_row = models.PositiveIntegerField(_("ligne des noms de colonnes"), null=True, blank=True)
     requested_types = models.JSONField(_("types demandés"), default=dict, blank=True)
     parquet = models.CharField(_("fichier Parquet"), max_length=500, blank=True)
+    rows_file = models.CharField(
+        _("fichier des lignes"),
+        max_length=500,
+        blank=True,
+        help_text=_("Les lignes par blocs, pour lire vite celles d'une page (écrit après le chargement)."),
+    )
     row_count = models.PositiveBigIntegerField(_("lignes"), default=0)
     columns = models.JSONField(_("colonnes"), default=list, blank=True)
     report = models.JSONField(_("rapport"), default=dict, blank=True)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import tempfile
 import threading
@@ -50,9 +51,12 @@ from django.utils.translation import gettext as _
 
 from auzolan.core.errors import Conflict, ValidationError
 from auzolan.core.inputs import BIGINT_MAX, MAX_OFFSET
+from auzolan.datastore import rowstore
 from auzolan.datastore.duck import connect, quote
 from auzolan.datastore.errors import explain
 from auzolan.datastore.models import ColumnDescription, Table
+
+logger = logging.getLogger(__name__)
 
 OPERATORS = ("exact", "not", "contains", "in", "gt", "gte", "lt", "lte", "isnull")
 RESERVED = {"sort", "fields", "q", "limit", "offset", "cursor", "group_by", "agg", "format", "total"}
@@ -81,19 +85,37 @@ def timeout_seconds() -> float:
 # --- The table read: its Parquet file and its columns ---------------------------------------------------------
 
 
-def parquet_path(table: Table) -> str:
-    """A local path DuckDB can read (the storage's own path when local, else a cached copy)."""
+def _local_path(name: str, cached_as: str) -> str:
+    """A local path of a stored file (the storage's own path when local, else a copy cached under that name)."""
     try:
-        return default_storage.path(table.parquet)
+        return default_storage.path(name)
     except NotImplementedError:
-        target = os.path.join(tempfile.gettempdir(), "auzolan-tables", f"{table.identifier.hex}.parquet")
+        target = os.path.join(tempfile.gettempdir(), "auzolan-tables", cached_as)
         if not os.path.exists(target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            with default_storage.open(table.parquet, "rb") as source, open(target + ".part", "wb") as out:
+            part = f"{target}.{os.getpid()}.{threading.get_ident()}.part"
+            with default_storage.open(name, "rb") as source, open(part, "wb") as out:
                 while chunk := source.read(1024 * 1024):
                     out.write(chunk)
-            os.replace(target + ".part", target)
+            os.replace(part, target)
         return target
+
+
+def parquet_path(table: Table) -> str:
+    """A local path DuckDB can read (the storage's own path when local, else a cached copy)."""
+    return _local_path(table.parquet, f"{table.identifier.hex}.parquet")
+
+
+def _page_rows(table: Table, numbers: list[int], names: list[str]) -> dict[int, tuple] | None:
+    """The rows with these numbers from the table's row file, or None when it has none (yet) or cannot be read —
+    the caller then reads them from the Parquet file."""
+    if not table.rows_file:
+        return None
+    try:
+        return rowstore.read(_local_path(table.rows_file, f"{table.identifier.hex}.rows"), numbers, names)
+    except (OSError, ValueError, KeyError, rowstore.RowFileError):
+        logger.warning("Row file of table %s unreadable: rows read from the Parquet file", table.identifier)
+        return None
 
 
 def table_columns(table: Table) -> list[dict]:
@@ -618,12 +640,17 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
             return [int(r[0]) for r in found]
 
         numbers = run(con, top, [path, *page_params], fetch=numbered)
-        records, columns = [], [ROW]
-        if numbers:
-            wanted = ", ".join(str(n) for n in numbers)  # integers read back from DuckDB, never user input
-            sql = f"SELECT {select} FROM {source_sql()} WHERE {ROW} IN ({wanted}){order_sql}"  # noqa: S608
-            records, columns = run(con, sql, [path], fetch=lambda c: (c.fetchall(), [d[0] for d in c.description]))
-        rows = [dict(zip(columns, record, strict=True)) for record in records]
+        wanted_names = [*names, *extra]
+        stored = _page_rows(table, numbers, wanted_names) if numbers else None
+        if stored is not None:  # the row file: one small block per row (see rowstore)
+            rows = [{**dict(zip(wanted_names, stored[n], strict=True)), ROW: n} for n in numbers]
+        else:
+            records, columns = [], [ROW]
+            if numbers:
+                wanted = ", ".join(str(n) for n in numbers)  # integers read back from DuckDB, never user input
+                sql = f"SELECT {select} FROM {source_sql()} WHERE {ROW} IN ({wanted}){order_sql}"  # noqa: S608
+                records, columns = run(con, sql, [path], fetch=lambda c: (c.fetchall(), [d[0] for d in c.description]))
+            rows = [dict(zip(columns, record, strict=True)) for record in records]
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = make_cursor(keys, rows[-1], rows[-1][ROW]) if more and rows else None

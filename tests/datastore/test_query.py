@@ -213,7 +213,8 @@ def test_the_total_is_counted_once_per_table_and_filters(table, monkeypatch):
 
     first = query.search(table, query.parse_params({"montant__gte": "0", "sort": "commune", "limit": "2"}))
     assert first.total == 4 and first.total_estimated is False
-    assert len(statements) == 2 and "count(*)" in statements[0] and not alone
+    # one statement: the page's rows come from the table's row file (without it, a second statement reads them)
+    assert table.rows_file and len(statements) == 1 and "count(*)" in statements[0] and not alone
     statements.clear()
     params = {"montant__gte": "0", "sort": "commune", "limit": "2", "cursor": first.next_cursor}
     following = query.search(table, query.parse_params(params))

@@ -1,11 +1,13 @@
 """The work of the `datastore.ingest` job (`tasks.ingest`, and `manage.py ingest`): load the file of a `Table`'s version
 with the pipeline, store the Parquet file, compute the column statistics, and mark the table ready (it becomes the
 resource's current table, in one transaction, unless a newer one already is) or failed with the French reason (the
-previous table stays current).
+previous table stays current). Then, the table being already queryable, write its row file (`rowstore`), which
+pages read their rows from once it is there.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -18,10 +20,13 @@ from django.utils.translation import gettext as _
 
 from auzolan.catalog.models import Resource, ResourceVersion
 from auzolan.core.text import file_extension
-from auzolan.datastore import reading, stats
+from auzolan.datastore import query, reading, rowstore, stats
+from auzolan.datastore.duck import connect
 from auzolan.datastore.ingestion.pipeline import Progress, load_file
 from auzolan.datastore.ingestion.result import LoadResult
 from auzolan.datastore.models import ColumnDescription, Table
+
+logger = logging.getLogger(__name__)
 
 
 def is_tabular(version: ResourceVersion) -> bool:
@@ -129,3 +134,32 @@ def _mark_ready(table: Table, stored: str, result: LoadResult, column_stats: dic
 
 def _mark_failed(table: Table, message: str) -> None:
     Table.objects.filter(pk=table.pk).update(state=Table.State.FAILED, error=message, finished_at=timezone.now())
+
+
+def build_row_file(table: Table) -> bool:
+    """Write the row file of a ready table and record it (`Table.rows_file`). Returns whether it was written. A
+    failure is logged and changes nothing: pages then read their rows from the Parquet file, as before."""
+    if table.state != Table.State.READY or not table.parquet or table.rows_file:
+        return False
+    workdir = tempfile.mkdtemp(prefix="auzolan-rows-")
+    stored = ""
+    try:
+        local = os.path.join(workdir, "table.rows")
+        con = connect(threads=1)
+        try:
+            rowstore.write_from_parquet(con, query.parquet_path(table), local)
+        finally:
+            con.close()
+        name = f"{os.path.splitext(table.parquet)[0]}.rows"
+        with open(local, "rb") as file:
+            stored = default_storage.save(name, File(file, name=os.path.basename(name)))
+        Table.objects.filter(pk=table.pk).update(rows_file=stored)
+        table.rows_file = stored
+        return True
+    except Exception:
+        logger.exception("Row file of table %s not written", table.identifier)
+        if stored:
+            default_storage.delete(stored)
+        return False
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
