@@ -91,7 +91,8 @@ def _media_and_cache(world, db):
 
 def _urls(pattern, world) -> tuple[list[str], list[str]]:
     """The addresses naming the world's objects (each `kind` for a comment-or-proposal route), and those naming
-    nothing: an unknown object, and one beyond the database's integers."""
+    nothing: an unknown organisation or process, an unknown object in the world's process, an id beyond the
+    database's integers."""
     kinds = ("proposition", "commentaire", "nimporte") if "kind" in pattern.kwargs else ("proposition",)
     real = [url_for(pattern, kwargs_for(pattern, slug_world=world, object_world=world, kind=kind)) for kind in kinds]
     absent = []
@@ -105,6 +106,11 @@ def _urls(pattern, world) -> tuple[list[str], list[str]]:
             else:
                 fake[kwarg] = 999_999_999
         absent.append(reverse(f"participation:{pattern.name}", kwargs=fake))
+        # The world's organisation and process with unknown objects in them (the lookup after the process's).
+        ids = [kwarg for kwarg in pattern.kwargs if kwarg not in ("slug", "org_slug", "kind")]
+        if ids:
+            known = kwargs_for(pattern, slug_world=world, object_world=world)
+            absent.append(reverse(f"participation:{pattern.name}", kwargs={**known, **dict.fromkeys(ids, 999_999_999)}))
         huge = {k: (v if not isinstance(v, int) else 10**30) for k, v in fake.items()}
         huge.update({k: world.process.slug for k in pattern.kwargs if k == "slug"})
         absent.append(reverse(f"participation:{pattern.name}", kwargs=huge))
