@@ -42,10 +42,12 @@ demo: setup
 serve: setup
 	@$(LOCAL) $(PY) manage.py serve
 
-# The whole suite. The never-a-500 matrices (marker `exhaustive`, two thirds of the time) run on SQLite only;
-# while developing, `make test PYTEST_ARGS='-m "not exhaustive"'` leaves them out. One worker more than this
+# The whole suite. The never-a-500 matrices (marker `exhaustive`, about half of the SQLite pass's test time) run on
+# SQLite only; while developing, `make test PYTEST_ARGS='-m "not exhaustive"'` leaves them out. On PostgreSQL
+# (DATABASE_URL), tests that ask for no database skip themselves too (tests/conftest.py). One worker more than this
 # machine's 2 cores: the suite also waits on browsers, DuckDB worker processes and sockets (measured: pytest 6 min 47 s
-# with 3 workers, 7 min 54 s with 2). TEST_WORKERS=2 make test on a smaller machine.
+# with 3 workers, 7 min 54 s with 2). TEST_WORKERS=2 make test on a smaller machine. Where the time goes and what was
+# cut: docs/performance.md, "Test suite time".
 TEST_WORKERS ?= 3
 test: install-dev
 	$(BIN)/ruff check .

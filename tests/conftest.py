@@ -12,15 +12,37 @@ from tests.accounts.factories import UserFactory
 DJANGO_OWN_OPTIONAL_VARIABLES = {"password_url"}
 
 
+#: The fixtures through which a test reaches the database (pytest-django refuses any other access).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def _uses_the_database(item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(fixtures & DATABASE_FIXTURES) or item.get_closest_marker("django_db") is not None
+
+
 def pytest_collection_modifyitems(config, items):
-    """`exhaustive` tests (the never-a-500 matrices) run once, on SQLite: the PostgreSQL pass of .ci/run runs
-    tests/never500/test_postgresql.py instead, the few values only PostgreSQL refuses, in every form field."""
+    """The PostgreSQL pass of .ci/run runs what PostgreSQL can answer differently, not the rest again:
+    - `exhaustive` tests (the never-a-500 matrices) run once, on SQLite; tests/never500/test_postgresql.py sends
+      instead the few values only PostgreSQL refuses, in every form field;
+    - a test that asks for no database (no `db`, `transactional_db`, `live_server`, `django_db` marker: pytest-django
+      blocks any query) runs the same code on either database: parsers, DuckDB, files, settings in a child process
+      (which gets its own database). It ran on SQLite."""
     if connection.vendor != "postgresql":
         return
-    skip = pytest.mark.skip(reason="exhaustive: runs on SQLite; test_postgresql.py covers what only PostgreSQL shows")
+    exhaustive = pytest.mark.skip(reason="exhaustive: ran on SQLite; test_postgresql.py has what only PostgreSQL shows")
+    no_database = pytest.mark.skip(reason="uses no database: ran on SQLite, the same code on either database")
     for item in items:
         if item.get_closest_marker("exhaustive"):
-            item.add_marker(skip)
+            item.add_marker(exhaustive)
+        elif not _uses_the_database(item):
+            item.add_marker(no_database)
 
 
 class InvalidTemplateVariable(str):

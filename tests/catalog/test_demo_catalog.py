@@ -4,19 +4,34 @@ import json
 import math
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from auzolan.catalog import demo_data
 from auzolan.catalog.models import Dataset, ResourceVersion, TableSchema
 from auzolan.datastore.validation.french import siret_valid
+from tests.never500.world import world_fixture
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(capsys):
-    call_command("load_demo")
-    return capsys.readouterr().out
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module's tests (each in a savepoint of its own) with its files in a media folder
+    of its own: loading it is the expensive part (about 12 s on PostgreSQL, once instead of once a test)."""
+
+    def load():
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        return out.getvalue()
+
+    yield from world_fixture(django_db_setup, django_db_blocker, build=load)
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(demo, db):
+    """Replaces the suite's own (a media folder per test): the demo's files live as long as the module."""
+    cache.clear()
 
 
 def test_demo_publishes_realistic_datasets(demo, client):

@@ -95,33 +95,24 @@ def test_serve_runs_web_and_worker_and_stops_cleanly(tmp_path):
         )
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/donnees/", timeout=10) as response:
             assert "Bancs publics du port" in response.read().decode()
-        # The worker runs a job enqueued by another process.
+        # The worker runs a job enqueued by another process (which then waits for it: one process, not one a poll).
         script = (
+            "import time\n"
             "from django.db import transaction\n"
             "from auzolan.accounts.models import User\n"
             "from auzolan.accounts.services import user_export_start\n"
+            "from auzolan.core.models import Job\n"
             "u = User.objects.create_user(email='serve@exemple.fr', password='x'*12, full_name='Serve')\n"
             "with transaction.atomic():\n"
             "    job = user_export_start(user=u)\n"
-            "print(job.pk)\n"
+            "for _ in range(240):\n"
+            "    state = Job.objects.get(pk=job.pk).state\n"
+            "    if state in ('succeeded', 'failed'):\n"
+            "        break\n"
+            "    time.sleep(0.25)\n"
+            "print(state)\n"
         )
-        job_id = manage("shell", "-c", script, env=env).stdout.strip().splitlines()[-1]
-        state = ""
-        for _ in range(60):
-            state = (
-                manage(
-                    "shell",
-                    "-c",
-                    f"from auzolan.core.models import Job; print(Job.objects.get(pk='{job_id}').state)",
-                    env=env,
-                )
-                .stdout.strip()
-                .splitlines()[-1]
-            )
-            if state in ("succeeded", "failed"):
-                break
-            time.sleep(0.5)
-        assert state == "succeeded"
+        assert manage("shell", "-c", script, env=env).stdout.strip().splitlines()[-1] == "succeeded"
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)
