@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "auzolan.datastore",
     "auzolan.harvest",
     "auzolan.participation",
+    "auzolan.learning",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("auzolan.catalog.urls")),
     path("", include("auzolan.datastore.urls")),
     path("", include("auzolan.harvest.urls")),
+    path("", include("auzolan.learning.urls")),
     path("participer/", include("auzolan.participation.urls")),
     path("comptes/", include("allauth.urls")),
     path("back-office/", admin.site.urls),

@@ -1,0 +1,20 @@
+"""Everything learning adds to the rest of the platform, in one place: a person's data export and account deletion,
+and the block of the "Se former" programme page. Called once from `LearningConfig.ready`."""
+
+from __future__ import annotations
+
+from auzolan.accounts.services import register_deletion_hooks, register_export_section
+from auzolan.core.registry import register_page_section
+from auzolan.learning import selectors, services
+from auzolan.learning.views import catalogue
+
+
+def register() -> None:
+    # --- A person's data export (RGPD): progress, quiz attempts, feedback, the sharing consent ---------------------
+    register_export_section("learning", selectors.personal_data)
+
+    # --- Deleting an account: progress, attempts, feedback and the learner profile go with it ---------------------
+    register_deletion_hooks(cleanup=services.deletion_cleanup)
+
+    # --- The "Se former" programme page: the catalogue's figures and links ----------------------------------------
+    register_page_section("programme_learning", "learning/_programme_section.html", catalogue.programme_section)
