@@ -14,7 +14,7 @@ from auzolan.core.submissions import submit_form
 from auzolan.learning import selectors, services
 from auzolan.learning.forms import FeedbackForm, SharingForm
 from auzolan.learning.models import Audience, Module, Path, Topic
-from auzolan.learning.views.common import get_module
+from auzolan.learning.views.common import get_module, posted
 
 
 def _choice(value: str, allowed) -> str:
@@ -60,7 +60,7 @@ def module_detail(request, module_slug: str):
             if feedback
             else None
         )
-        form = FeedbackForm(request.POST or None, initial=initial)
+        form = FeedbackForm(posted(request), initial=initial)
         submitted = submit_form(
             request,
             form,
@@ -114,7 +114,7 @@ def path_detail(request, path_slug: str):
 def my_training(request):
     profile = selectors.learner_profile(request.user)
     form = SharingForm(
-        request.POST or None,
+        posted(request),
         initial={"share_progress_with_organisation": bool(profile and profile.share_progress_with_organisation)},
     )
     submitted = submit_form(

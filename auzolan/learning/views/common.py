@@ -18,3 +18,12 @@ def get_piece(module: Module, key: str) -> Piece:
     if piece is None:
         raise Http404
     return piece
+
+
+def posted(request):
+    """The form's data: None on GET (an unbound form), the POST (even empty: an unchecked box) otherwise."""
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request) -> tuple:
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)

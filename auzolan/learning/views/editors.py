@@ -23,7 +23,7 @@ from auzolan.learning.forms import (
     QuestionForm,
 )
 from auzolan.learning.models import Piece
-from auzolan.learning.views.common import get_module, get_piece
+from auzolan.learning.views.common import get_module, get_piece, posted, posted_files
 
 
 def _require_editor(request) -> None:
@@ -50,7 +50,7 @@ def manage_list(request):
 def module_create(request):
     _require_editor(request)
     form = ModuleCreateForm(
-        request.POST or None, organisations=selectors.editor_organisations(request.user), staff=request.user.is_staff
+        posted(request), organisations=selectors.editor_organisations(request.user), staff=request.user.is_staff
     )
     submitted = submit_form(
         request,
@@ -68,7 +68,7 @@ def module_create(request):
 @login_required
 def module_edit(request, module_slug: str):
     module = get_module(request, module_slug, "learning.change_module")
-    form = ModuleForm(request.POST or None, initial=ModuleForm.initial_for(module))
+    form = ModuleForm(posted(request), initial=ModuleForm.initial_for(module))
     submitted = submit_form(
         request,
         form,
@@ -123,7 +123,7 @@ def piece_create(request, module_slug: str):
     kind = request.GET.get("type", "")
     if kind not in Piece.Kind.values:
         raise Http404
-    form = PieceCreateForm(request.POST or None, request.FILES or None, kind=kind)
+    form = PieceCreateForm(*posted_files(request), kind=kind)
     submitted = submit_form(
         request,
         form,
@@ -154,7 +154,7 @@ def _piece_fields(form, *, keep_files: bool = False) -> dict:
 def piece_edit(request, module_slug: str, piece_key: str):
     module = get_module(request, module_slug, "learning.change_module")
     piece = get_piece(module, piece_key)
-    form = PieceForm(request.POST or None, request.FILES or None, kind=piece.kind, initial=PieceForm.initial_for(piece))
+    form = PieceForm(*posted_files(request), kind=piece.kind, initial=PieceForm.initial_for(piece))
     submitted = submit_form(
         request,
         form,
@@ -221,7 +221,7 @@ def _piece_edit_url(module, piece) -> str:
 @login_required
 def question_create(request, module_slug: str, piece_key: str):
     module, piece = _quiz(request, module_slug, piece_key)
-    form = QuestionCreateForm(request.POST or None)
+    form = QuestionCreateForm(posted(request))
     submitted = submit_form(
         request,
         form,
@@ -246,7 +246,7 @@ def question_edit(request, module_slug: str, piece_key: str, question_key: str):
     question = piece.questions.prefetch_related("answers").filter(key=question_key).first()
     if question is None:
         raise Http404
-    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
+    form = QuestionForm(posted(request), initial=QuestionForm.initial_for(question))
     submitted = submit_form(
         request,
         form,

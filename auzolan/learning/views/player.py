@@ -19,7 +19,7 @@ from auzolan.core.permissions import can
 from auzolan.core.submissions import submit_action, submit_form
 from auzolan.learning import selectors, services, workshops
 from auzolan.learning.forms import QuizForm
-from auzolan.learning.views.common import get_module, get_piece
+from auzolan.learning.views.common import get_module, get_piece, posted
 
 
 def piece_url(module, piece) -> str:
@@ -65,7 +65,7 @@ def piece(request, module_slug: str, piece_key: str):
     form = None
     status = 200
     if current.is_quiz:
-        form = QuizForm(request.POST or None, questions=questions)
+        form = QuizForm(posted(request), questions=questions)
         if takes:
             submitted = submit_form(
                 request,
