@@ -15,8 +15,10 @@ from auzolan.accounts.services import api_token_create
 from auzolan.catalog.models import Dataset, DatasetTheme
 from auzolan.catalog.signals import dataset_changed
 from auzolan.harvest.models import HarvestRun, HarvestSource
+from auzolan.learning import services as learning_services
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import DatasetFactory, KeywordFactory, ResourceFactory, ReuseLinkFactory
+from tests.learning.factories import PathFactory, PathItemFactory, TopicFactory, module_with_pieces
 from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory
 from tests.participation.factories import (
     CategoryFactory,
@@ -208,3 +210,39 @@ def test_reuses_in_the_api(client, django_assert_num_queries, rows):
     dataset = DatasetFactory()
     reuses = [ReuseLinkFactory(dataset=dataset, state="published").reuse for _n in range(rows)]
     assert_queries(client, django_assert_num_queries, "/api/v1/reuses", 3, shows=[r.url for r in reuses])
+
+
+def _learning_rows(rows: int, user=None):
+    """`rows` published modules in `rows` topics, each in a path, with progress of `user` when given."""
+    modules = []
+    for n in range(rows):
+        module, pieces = module_with_pieces(2, title=f"Module numéro {n}", topic=TopicFactory(title=f"Thème {n}"))
+        PathItemFactory(path=PathFactory(title=f"Parcours numéro {n}"), module=module)
+        if user is not None:
+            learning_services.progress_record_view(user=user, module=module, piece=pieces[0])
+            learning_services.piece_complete(user=user, module=module, piece=pieces[0])
+            if n % 2:
+                learning_services.piece_complete(user=user, module=module, piece=pieces[1])
+        modules.append(module)
+    return modules
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_learning_catalogue(client, django_assert_num_queries, rows):
+    modules = _learning_rows(rows)
+    assert_queries(client, django_assert_num_queries, "/formation/", 3, shows=[m.get_absolute_url() for m in modules])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_learning_catalogue_by_audience(client, django_assert_num_queries, rows):
+    modules = _learning_rows(rows)
+    shows = [m.get_absolute_url() for m in modules]
+    assert_queries(client, django_assert_num_queries, "/formation/?public=elu", 4, shows=shows)
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_my_training(client, django_assert_num_queries, rows):
+    user = UserFactory()
+    modules = _learning_rows(rows, user=user)
+    client.force_login(user)
+    assert_queries(client, django_assert_num_queries, "/moi/formation/", 8, shows=[m.title for m in modules])
