@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from auzolan.core.forms import BoundedModelChoiceField, BoundedModelMultipleChoiceField
 from auzolan.core.submissions import SubmissionTokenMixin
+from auzolan.core.text import file_extension
 from auzolan.learning.models import (
     COMMENT_MAX,
     MAX_MINUTES,
@@ -130,7 +131,7 @@ class PieceForm(forms.Form):
         upload = self.cleaned_data.get(name)
         if upload:
             allowed = self.EXTENSIONS[name].get(self.kind, ())
-            extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+            extension = file_extension(upload.name)
             if extension not in allowed:
                 raise forms.ValidationError(
                     _("Formats acceptés : %(formats)s.") % {"formats": ", ".join(allowed)}, code="extension"

@@ -485,3 +485,42 @@ def test_piece_kinds_render(client):
     for kind in ("resource", "workshop", "video"):
         assert client.get(piece_url(module, kind)).status_code == 200
     assert "Texte de la vidéo" in client.get(piece_url(module, "video")).content.decode()
+
+
+def test_uploaded_files_are_served_to_who_may_see_the_module(client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    module = ModuleFactory(state=Module.State.DRAFT)
+    url = reverse("learning:piece_create", kwargs={"module_slug": module.slug}) + "?type=document"
+    pdf = SimpleUploadedFile("diaporama.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    assert client.post(url, {"title": "Le diaporama", "file": pdf}).status_code == 302
+    assert client.post(url, {"title": "Sans fichier"}).status_code == 400  # a document needs its file
+    video_url = reverse("learning:piece_create", kwargs={"module_slug": module.slug}) + "?type=video"
+    video = SimpleUploadedFile("video.mp4", b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4")
+    captions = SimpleUploadedFile("video.vtt", b"WEBVTT\n", content_type="text/vtt")
+    assert client.post(video_url, {"title": "La vidéo", "file": video, "captions": captions}).status_code == 302
+    document = module.pieces.get(kind="document")
+    kwargs = {"module_slug": module.slug, "piece_key": document.key}
+    file_url = reverse("learning:piece_file", kwargs=kwargs)
+    response = client.get(file_url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert (
+        reverse("learning:piece_file", kwargs=kwargs)
+        in client.get(reverse("learning:piece", kwargs=kwargs)).content.decode()
+    )
+    video_piece = module.pieces.get(kind="video")
+    video_kwargs = {"module_slug": module.slug, "piece_key": video_piece.key}
+    page = client.get(reverse("learning:piece", kwargs=video_kwargs)).content.decode()
+    assert '<track kind="captions"' in page and reverse("learning:piece_captions", kwargs=video_kwargs) in page
+    response = client.get(reverse("learning:piece_captions", kwargs=video_kwargs))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/vtt")
+    # a text piece has no file; a draft's files are not served to others
+    assert client.get(reverse("learning:piece_file", kwargs={**kwargs, "piece_key": "nexiste-pas"})).status_code == 404
+    client.logout()
+    assert client.get(file_url).status_code == 404
+    module.state = Module.State.PUBLISHED
+    module.save()
+    assert client.get(file_url).status_code == 200

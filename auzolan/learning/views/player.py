@@ -8,15 +8,17 @@ previous view, bounded (`services.PIECE_SECONDS_CAP`). Editors preview drafts he
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from auzolan.core.markdown import render_markdown
 from auzolan.core.permissions import can
 from auzolan.core.submissions import submit_action, submit_form
+from auzolan.core.text import file_extension
 from auzolan.learning import selectors, services, workshops
 from auzolan.learning.forms import QuizForm
 from auzolan.learning.views.common import get_module, get_piece, posted
@@ -127,6 +129,57 @@ def piece(request, module_slug: str, piece_key: str):
     )
 
 
+#: What a piece's uploaded files are served as (anything else is a 404). Videos and captions play in the page;
+#: documents and resources are downloaded.
+FILE_TYPES = {
+    "mp4": ("video/mp4", False),
+    "webm": ("video/webm", False),
+    "vtt": ("text/vtt; charset=utf-8", False),
+    "pdf": ("application/pdf", True),
+    "odt": ("application/vnd.oasis.opendocument.text", True),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", True),
+    "odp": ("application/vnd.oasis.opendocument.presentation", True),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", True),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", True),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", True),
+    "csv": ("text/csv; charset=utf-8", True),
+    "zip": ("application/zip", True),
+}
+
+
+def _serve(request, module_slug: str, piece_key: str, field: str):
+    """A piece's file (or captions), to whoever may see the module (drafts: their editors only)."""
+    module = get_module(request, module_slug)
+    upload = getattr(get_piece(module, piece_key), field)
+    extension = file_extension(upload.name) if upload else ""
+    if extension not in FILE_TYPES:
+        raise Http404
+    content_type, attachment = FILE_TYPES[extension]
+    try:
+        handle = upload.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=attachment, filename=f"{module.slug}-{piece_key}.{extension}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_safe
+def piece_file(request, module_slug: str, piece_key: str):
+    return _serve(request, module_slug, piece_key, "file")
+
+
+@require_safe
+def piece_captions(request, module_slug: str, piece_key: str):
+    return _serve(request, module_slug, piece_key, "captions")
+
+
+P = "formation/modules/<slug:module_slug>/etapes/<slug:piece_key>/"
 urlpatterns = [
-    path("formation/modules/<slug:module_slug>/etapes/<slug:piece_key>/", piece, name="piece"),
+    path(P, piece, name="piece"),
+    path(P + "fichier/", piece_file, name="piece_file"),
+    path(P + "sous-titres/", piece_captions, name="piece_captions"),
 ]
