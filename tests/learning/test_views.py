@@ -227,7 +227,7 @@ def test_path_page(client):
         piece=module_with_pieces(0)[0].pieces.create(key="x", kind="text", title="x", body="x"),
     ) if False else None
     client.force_login(user)
-    assert "Vous avez terminé 0 module(s) sur 1." in client.get(path.get_absolute_url()).content.decode()
+    assert "Vous avez terminé 0 module sur 1." in client.get(path.get_absolute_url()).content.decode()
 
 
 # --- Ma formation -----------------------------------------------------------------------------------------------------
