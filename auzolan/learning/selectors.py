@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Avg, Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, F, Min, Prefetch, Q, QuerySet
 
 from auzolan.learning.models import (
     Audience,
@@ -148,7 +148,9 @@ def my_training(user) -> MyTraining:
     """ "Ma formation": the modules started (in progress, completed) and the paths the person has begun, with their next
     step. Only this person's own rows: nobody else's progress is ever read here."""
     progress = list(
-        Progress.objects.filter(user=user).select_related("module__topic").order_by("-last_seen_at", "-started_at")
+        Progress.objects.filter(user=user)
+        .select_related("module__topic")
+        .order_by(F("last_seen_at").desc(nulls_last=True), "-started_at")
     )
     by_module = {p.module_id: p for p in progress}
     items = PathItem.objects.select_related("module__topic").order_by("position", "pk")
