@@ -4,7 +4,7 @@ and the block of the "Se former" programme page. Called once from `LearningConfi
 from __future__ import annotations
 
 from auzolan.accounts.services import register_deletion_hooks, register_export_section
-from auzolan.core.registry import register_page_section
+from auzolan.core.registry import register_dashboard_section, register_page_section
 from auzolan.learning import selectors, services
 from auzolan.learning.views import catalogue
 
@@ -15,6 +15,9 @@ def register() -> None:
 
     # --- Deleting an account: progress, attempts, feedback and the learner profile go with it ---------------------
     register_deletion_hooks(cleanup=services.deletion_cleanup)
+
+    # --- "Mon espace": the person's modules in progress and completed -------------------------------------------
+    register_dashboard_section("learning/_dashboard.html", catalogue.dashboard_section, order=30)
 
     # --- The "Se former" programme page: the catalogue's figures and links ----------------------------------------
     register_page_section("programme_learning", "learning/_programme_section.html", catalogue.programme_section)

@@ -164,6 +164,13 @@ def my_training(user) -> MyTraining:
     )
 
 
+def progress_counts(user) -> dict[str, int]:
+    figures = Progress.objects.filter(user=user).aggregate(
+        started=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False))
+    )
+    return {**figures, "in_progress": figures["started"] - figures["completed"]}
+
+
 # --- Editors ----------------------------------------------------------------------------------------------------------
 def editable_modules(user) -> QuerySet[Module]:
     modules = Module.objects.select_related("topic", "organisation").order_by("state", "title")

@@ -524,3 +524,16 @@ def test_uploaded_files_are_served_to_who_may_see_the_module(client, settings, t
     module.state = Module.State.PUBLISHED
     module.save()
     assert client.get(file_url).status_code == 200
+
+
+def test_dashboard_block(client):
+    user = UserFactory()
+    client.force_login(user)
+    content = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("learning:my_training") in content and "Des modules courts" in content
+    module, pieces = module_with_pieces(1)
+    other, other_pieces = module_with_pieces(2)
+    services.piece_complete(user=user, module=module, piece=pieces[0])
+    services.piece_complete(user=user, module=other, piece=other_pieces[0])
+    content = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "1 module en cours" in content and "1 module terminé" in content

@@ -134,6 +134,11 @@ def my_training(request):
     )
 
 
+def dashboard_section(request) -> dict:
+    """ "Mon espace": the person's modules in progress and completed, and a link to "Ma formation"."""
+    return selectors.progress_counts(request.user)
+
+
 def programme_section(request, programme) -> dict:
     """The "Se former" programme page: figures and links to the catalogue."""
     return {
