@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "auzolan.opendata_programme",
     "auzolan.participation",
     "auzolan.observatory",
+    "auzolan.learning",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

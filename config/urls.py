@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("auzolan.harvest.urls")),
     path("", include("auzolan.opendata_programme.urls")),
     path("", include("auzolan.observatory.urls")),
+    path("", include("auzolan.learning.urls")),
     path("participer/", include("auzolan.participation.urls")),
     path("comptes/", include("allauth.urls")),
     path("back-office/", admin.site.urls),

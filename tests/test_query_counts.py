@@ -17,6 +17,7 @@ from auzolan.accounts.services import api_token_create
 from auzolan.catalog.models import Dataset, DatasetTheme
 from auzolan.catalog.signals import dataset_changed
 from auzolan.harvest.models import HarvestRun, HarvestSource
+from auzolan.learning import services as learning_services
 from auzolan.observatory import registry
 from auzolan.opendata_programme.services import roadmap_template_seed
 from tests.accounts.factories import UserFactory
@@ -27,6 +28,7 @@ from tests.catalog.factories import (
     ReuseLinkFactory,
     TableSchemaFactory,
 )
+from tests.learning.factories import PathFactory, PathItemFactory, TopicFactory, module_with_pieces
 from tests.observatory.factories import ObservatorySnapshotFactory, version
 from tests.opendata_programme.factories import (
     InventoryLineFactory,
@@ -259,7 +261,8 @@ def test_programme_dashboard(client, django_assert_num_queries, rows):
     _group, organisations, _lines, _meetings, actions = _programme_world(rows)
     client.force_login(UserFactory(is_staff=True))
     shows = [o.name for o in organisations] + [a.title for a in actions]
-    assert_queries(client, django_assert_num_queries, "/programme-open-data/", 22, shows=shows)
+    # 25: with the learning module's "referents trained" (3 queries: progress, paths and their items)
+    assert_queries(client, django_assert_num_queries, "/programme-open-data/", 25, shows=shows)
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -275,7 +278,9 @@ def test_programme_pilot_group(client, django_assert_num_queries, rows):
     group, organisations, _lines, _meetings, _actions = _programme_world(rows)
     client.force_login(UserFactory(is_staff=True))
     url = f"/programme-open-data/groupes/{group.pk}/"
-    assert_queries(client, django_assert_num_queries, url, 16, shows=[o.name for o in organisations])
+    assert_queries(
+        client, django_assert_num_queries, url, 19, shows=[o.name for o in organisations]
+    )  # with learning: +3
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -317,3 +322,39 @@ def test_observatory(client, django_assert_num_queries, rows):
         assert_queries(client, django_assert_num_queries, "/observatoire/", 12, shows=names)
     finally:
         registry.register_programme_facts(previous)
+
+
+def _learning_rows(rows: int, user=None):
+    """`rows` published modules in `rows` topics, each in a path, with progress of `user` when given."""
+    modules = []
+    for n in range(rows):
+        module, pieces = module_with_pieces(2, title=f"Module numéro {n}", topic=TopicFactory(title=f"Thème {n}"))
+        PathItemFactory(path=PathFactory(title=f"Parcours numéro {n}"), module=module)
+        if user is not None:
+            learning_services.progress_record_view(user=user, module=module, piece=pieces[0])
+            learning_services.piece_complete(user=user, module=module, piece=pieces[0])
+            if n % 2:
+                learning_services.piece_complete(user=user, module=module, piece=pieces[1])
+        modules.append(module)
+    return modules
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_learning_catalogue(client, django_assert_num_queries, rows):
+    modules = _learning_rows(rows)
+    assert_queries(client, django_assert_num_queries, "/formation/", 3, shows=[m.get_absolute_url() for m in modules])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_learning_catalogue_by_audience(client, django_assert_num_queries, rows):
+    modules = _learning_rows(rows)
+    shows = [m.get_absolute_url() for m in modules]
+    assert_queries(client, django_assert_num_queries, "/formation/?public=elu", 4, shows=shows)
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_my_training(client, django_assert_num_queries, rows):
+    user = UserFactory()
+    modules = _learning_rows(rows, user=user)
+    client.force_login(user)
+    assert_queries(client, django_assert_num_queries, "/moi/formation/", 8, shows=[m.title for m in modules])

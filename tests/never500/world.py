@@ -23,10 +23,12 @@ from auzolan.datastore import selectors as datastore_selectors
 from auzolan.datastore.conformance import run_validation
 from auzolan.datastore.ingestion.job import run_table_load
 from auzolan.harvest.models import HarvestRecord, HarvestRun, HarvestSource
+from auzolan.learning import services as learning_services
 from auzolan.notifications.links import unsubscribe_token
 from auzolan.notifications.services import notify
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import DatasetFactory, ResourceFactory, ReuseFactory, TableSchemaFactory
+from tests.learning.factories import AuthorisedEditorFactory, ModuleFactory, PathItemFactory, PieceFactory, quiz
 from tests.organisations.factories import CommuneFactory, MembershipFactory, OrganisationFactory, TerritoryFactory
 from tests.participation.security_world import build_world as build_participation_world
 
@@ -76,6 +78,7 @@ class World:
     harvest_run: object
     api_token: object
     programme: dict
+    learning_module: object
 
     def user(self, role: str):
         return {"anonymous": None, "citizen": self.citizen, "editor": self.editor, "staff": self.staff}[role]
@@ -155,6 +158,14 @@ def build_world() -> World:
         source=harvest_source, remote_id="n5", dataset=dataset, hash="0" * 64, remote_url="https://data.exemple.fr/d/n5"
     )
     programme = _programme_world(organisation, editor)
+    # learning: a published module of the organisation (authorised to write modules), a text piece and a quiz
+    # (questions "single", "multiple", "tf"), in a path; the citizen started it
+    AuthorisedEditorFactory(organisation=organisation)
+    learning_module = ModuleFactory(slug="n5-module", organisation=organisation)
+    text_piece = PieceFactory(module=learning_module, key="texte", position=1)
+    quiz(learning_module, key="quiz", max_attempts=3)
+    PathItemFactory(path__slug="n5-parcours", module=learning_module)
+    learning_services.piece_complete(user=citizen, module=learning_module, piece=text_piece)
     return World(
         organisation=organisation,
         other_organisation=other,
@@ -181,6 +192,7 @@ def build_world() -> World:
         harvest_run=harvest_run,
         api_token=api_token_create(actor=editor, name="Script de publication", lifetime_days=90)[0],
         programme=programme,
+        learning_module=learning_module,
     )
 
 

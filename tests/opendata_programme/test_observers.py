@@ -123,7 +123,8 @@ def test_manual_step_is_done_by_a_check_only():
     assert not _done(organisation, "commitment")
 
 
-def test_referents_trained_is_manual_until_the_learning_module_registers():
+def test_referents_trained_is_manual_until_the_learning_module_registers(monkeypatch):
+    monkeypatch.setattr(observers, "_training_observers", [])  # as before the learning app registers its observer
     member = PilotGroupMemberFactory()
     organisation = member.organisation
     member.elected_referent, member.agent_referent = UserFactory(), UserFactory()

@@ -1,0 +1,313 @@
+"""Reads of learning: the catalogue, a module with its pieces, a person's progress, paths, editors' lists, and the
+trained people the open data programme asks for (`trained_users`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Avg, Count, F, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from auzolan.learning.models import (
+    Audience,
+    AuthorisedEditor,
+    Feedback,
+    LearnerProfile,
+    Module,
+    Path,
+    PathItem,
+    Piece,
+    Progress,
+    Question,
+    QuizAttempt,
+    Topic,
+)
+from auzolan.organisations.models import Organisation
+
+OPEN_DATA_TOPIC = "open-data"
+DATA_REFERENT_AUDIENCE = Audience.REFERENT_DONNEES
+
+
+# --- Catalogue --------------------------------------------------------------------------------------------------------
+def topics() -> QuerySet[Topic]:
+    return Topic.objects.annotate(
+        published_count=Count("modules", filter=Q(modules__state=Module.State.PUBLISHED))
+    ).order_by("position", "title")
+
+
+def published_modules(*, topic: str = "", audience: str = "", level: str = "") -> QuerySet[Module]:
+    modules = Module.objects.filter(state=Module.State.PUBLISHED).select_related("topic", "organisation")
+    if topic:
+        modules = modules.filter(topic__slug=topic)
+    if level:
+        modules = modules.filter(level=level)
+    modules = modules.order_by("topic__position", "title")
+    if audience:
+        # audiences is a JSON list; filtered in Python to stay the same on SQLite and PostgreSQL (a few dozen modules)
+        return (
+            Module.objects.filter(pk__in=[m.pk for m in modules if audience in m.audiences])
+            .select_related("topic", "organisation")
+            .order_by("topic__position", "title")
+        )
+    return modules
+
+
+def published_paths() -> QuerySet[Path]:
+    return Path.objects.filter(published=True).annotate(item_count=Count("items")).order_by("position", "title")
+
+
+def module_pieces(module: Module) -> list[Piece]:
+    return list(module.pieces.order_by("position", "pk"))
+
+
+def quiz_questions(piece: Piece) -> list[Question]:
+    return list(piece.questions.prefetch_related("answers").order_by("position", "pk"))
+
+
+# --- A person's progress ----------------------------------------------------------------------------------------------
+def progress_for(*, user, module: Module) -> Progress | None:
+    if not (user and user.is_authenticated):
+        return None
+    return Progress.objects.filter(user=user, module=module).first()
+
+
+def completed_keys(progress: Progress | None) -> set[str]:
+    if progress is None:
+        return set()
+    return set(progress.completions.values_list("piece_key", flat=True))
+
+
+def attempts_for(*, user, piece: Piece) -> list[QuizAttempt]:
+    if not (user and user.is_authenticated):
+        return []
+    return list(QuizAttempt.objects.filter(user=user, piece=piece).order_by("number"))
+
+
+def attempts_left(piece: Piece, used: int) -> int | None:
+    """None: unlimited."""
+    if piece.max_attempts is None:
+        return None
+    return max(piece.max_attempts - used, 0)
+
+
+def learner_profile(user) -> LearnerProfile | None:
+    return LearnerProfile.objects.filter(user=user).first()
+
+
+@dataclass
+class PathProgress:
+    path: Path
+    items: list = field(default_factory=list)  # (item, progress or None)
+    done: int = 0
+    total: int = 0
+
+    @property
+    def next_item(self):
+        return next(
+            (item for item, progress in self.items if item.module_id and not (progress and progress.completed_at)), None
+        )
+
+    @property
+    def completed(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+
+def _path_progress(path: Path, progress_by_module: dict[int, Progress]) -> PathProgress:
+    result = PathProgress(path=path)
+    for item in path.items.all():
+        progress = progress_by_module.get(item.module_id) if item.module_id else None
+        result.items.append((item, progress))
+        if item.module_id:
+            result.total += 1
+            if progress and progress.completed_at:
+                result.done += 1
+    return result
+
+
+def path_with_items(slug: str) -> Path:
+    items = PathItem.objects.select_related("module__topic").order_by("position", "pk")
+    return Path.objects.prefetch_related(Prefetch("items", queryset=items)).get(slug=slug, published=True)
+
+
+def path_progress(*, user, path: Path) -> PathProgress:
+    progress = {}
+    if user and user.is_authenticated:
+        progress = {p.module_id: p for p in Progress.objects.filter(user=user, module__path_items__path=path)}
+    return _path_progress(path, progress)
+
+
+@dataclass
+class MyTraining:
+    in_progress: list[Progress]
+    completed: list[Progress]
+    paths: list[PathProgress]
+    seconds_total: int
+
+
+def my_training(user) -> MyTraining:
+    """ "Ma formation": the modules started (in progress, completed) and the paths the person has begun, with their next
+    step. Only this person's own rows: nobody else's progress is ever read here."""
+    progress = list(
+        Progress.objects.filter(user=user)
+        .select_related("module__topic")
+        .order_by(F("last_seen_at").desc(nulls_last=True), "-started_at")
+    )
+    by_module = {p.module_id: p for p in progress}
+    items = PathItem.objects.select_related("module__topic").order_by("position", "pk")
+    paths = Path.objects.filter(published=True, items__module__in=list(by_module)).distinct()
+    paths = paths.prefetch_related(Prefetch("items", queryset=items)).order_by("position", "title")
+    return MyTraining(
+        in_progress=[p for p in progress if not p.completed_at],
+        completed=[p for p in progress if p.completed_at],
+        paths=[_path_progress(path, by_module) for path in paths],
+        seconds_total=sum(p.seconds_spent for p in progress),
+    )
+
+
+def progress_counts(user) -> dict[str, int]:
+    figures = Progress.objects.filter(user=user).aggregate(
+        started=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False))
+    )
+    return {**figures, "in_progress": figures["started"] - figures["completed"]}
+
+
+# --- Editors ----------------------------------------------------------------------------------------------------------
+def editable_modules(user) -> QuerySet[Module]:
+    modules = Module.objects.select_related("topic", "organisation").order_by("state", "title")
+    if user.is_staff:
+        return modules
+    organisations = AuthorisedEditor.objects.filter(
+        organisation__memberships__user=user,
+        organisation__memberships__state="active",
+        organisation__memberships__role__in=("admin", "editor"),
+    ).values("organisation")
+    return modules.filter(organisation__in=organisations)
+
+
+def editor_organisations(user):
+    """The organisations a person may write modules for (None for agency staff, who write for the agency)."""
+    return Organisation.objects.filter(
+        learning_authorisation__isnull=False,
+        memberships__user=user,
+        memberships__state="active",
+        memberships__role__in=("admin", "editor"),
+    ).distinct()
+
+
+@dataclass
+class FeedbackSummary:
+    count: int
+    useful: int
+    clear_average: float | None
+    comments: list[Feedback]
+    completed: int
+    started: int
+
+
+def feedback_summary(module: Module) -> FeedbackSummary:
+    figures = Feedback.objects.filter(module=module).aggregate(
+        count=Count("pk"), useful=Count("pk", filter=Q(useful=True)), clear=Avg("clear")
+    )
+    progress = Progress.objects.filter(module=module).aggregate(
+        started=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False))
+    )
+    comments = list(Feedback.objects.filter(module=module).exclude(comment="").order_by("-created_at")[:100])
+    return FeedbackSummary(
+        count=figures["count"],
+        useful=figures["useful"],
+        clear_average=round(figures["clear"], 1) if figures["clear"] is not None else None,
+        comments=comments,
+        completed=progress["completed"],
+        started=progress["started"],
+    )
+
+
+def own_feedback(*, user, module: Module) -> Feedback | None:
+    if not (user and user.is_authenticated):
+        return None
+    return Feedback.objects.filter(user=user, module=module).first()
+
+
+# --- For other programmes ---------------------------------------------------------------------------------------------
+def trained_users(*, user_ids) -> dict[int, datetime]:
+    """The people among `user_ids` who completed at least one published module of the topic "open data"
+    (`open-data`) or a published path for data referents, with the date they first did so. A path counts as completed
+    on the day its last module was completed."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return {}
+    result: dict[int, datetime] = dict(
+        Progress.objects.filter(
+            user_id__in=user_ids,
+            completed_at__isnull=False,
+            module__state=Module.State.PUBLISHED,
+            module__topic__slug=OPEN_DATA_TOPIC,
+        )
+        .values("user_id")
+        .annotate(first=Min("completed_at"))
+        .values_list("user_id", "first")
+    )
+    paths = Path.objects.filter(published=True, audience=DATA_REFERENT_AUDIENCE).prefetch_related("items")
+    for path in paths:
+        modules = {item.module_id for item in path.items.all() if item.module_id}
+        if not modules:
+            continue
+        done: dict[int, list[datetime]] = {}
+        for user_id, _module_id, completed_at in Progress.objects.filter(
+            user_id__in=user_ids, module_id__in=modules, completed_at__isnull=False
+        ).values_list("user_id", "module_id", "completed_at"):
+            done.setdefault(user_id, []).append(completed_at)
+        for user_id, dates in done.items():
+            if len(dates) == len(modules):
+                finished = max(dates)
+                if user_id not in result or finished < result[user_id]:
+                    result[user_id] = finished
+    return result
+
+
+# --- Personal data (RGPD export) --------------------------------------------------------------------------------------
+def personal_data(user) -> dict:
+    profile = learner_profile(user)
+    return {
+        "share_progress_with_organisation": bool(profile and profile.share_progress_with_organisation),
+        "progress": [
+            {
+                "module": p.module.slug,
+                "started_at": p.started_at.isoformat(),
+                "completed_at": p.completed_at.isoformat() if p.completed_at else None,
+                "seconds_spent": p.seconds_spent,
+                "last_piece": p.last_piece_key,
+                "completed_pieces": sorted(c.piece_key for c in p.completions.all()),
+            }
+            for p in Progress.objects.filter(user=user).select_related("module").prefetch_related("completions")
+        ],
+        "quiz_attempts": [
+            {
+                "module": a.piece.module.slug,
+                "quiz": a.piece.key,
+                "number": a.number,
+                "answers": a.answers,
+                "score": a.score,
+                "passed": a.passed,
+                "at": a.created_at.isoformat(),
+            }
+            for a in QuizAttempt.objects.filter(user=user).select_related("piece__module")
+        ],
+        "feedback": [
+            {"module": f.module.slug, "useful": f.useful, "clear": f.clear, "comment": f.comment}
+            for f in Feedback.objects.filter(user=user).select_related("module")
+        ],
+    }
+
+
+def referents_trained(referents: dict[int, list[int]]) -> dict[int, date]:
+    """The open data programme's "referents trained" step (registered in hooks.py): per organisation pk, its named
+    referents' user pks → the organisations whose referents have all been trained (`trained_users`), with the day the
+    last of them was."""
+    trained = trained_users(user_ids={pk for pks in referents.values() for pk in pks})
+    facts = {}
+    for organisation_id, pks in referents.items():
+        if pks and all(pk in trained for pk in pks):
+            facts[organisation_id] = timezone.localdate(max(trained[pk] for pk in pks))
+    return facts

@@ -1,0 +1,692 @@
+"""Writes of learning: modules and their pieces (editors), the lifecycle, learners' progress and quizzes, feedback,
+the learner profile, the authorisation of partner editors, and the content loader.
+
+Progress is keyed by piece `key`: editing a piece keeps learners' completions, deleting a piece drops that piece's
+completion only. Editing a published module (or one of its pieces) bumps its revision."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path as FilePath
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from auzolan.core.audit import audit_log
+from auzolan.core.errors import Conflict, NotFound, ValidationError, full_clean_or_raise
+from auzolan.core.permissions import require
+from auzolan.learning import lifecycle, selectors
+from auzolan.learning.models import (
+    Answer,
+    Area,
+    Audience,
+    AuthorisedEditor,
+    Competence,
+    Feedback,
+    Framework,
+    LearnerProfile,
+    Level,
+    Module,
+    Path,
+    PathItem,
+    Piece,
+    PieceCompletion,
+    Progress,
+    Question,
+    QuizAttempt,
+    Topic,
+)
+
+#: The most a single page view of the player adds to a person's time spent (someone who leaves the tab open).
+PIECE_SECONDS_CAP = 10 * 60
+DEFAULT_FRAMEWORK = ("digcomp", "2.2")
+#: The starter content shipped with the platform (written by the agency, loaded by `learning_load_content` and the
+#: demo).
+CONTENT_DIR = FilePath(__file__).resolve().parent / "content"
+MODULE_FIELDS = ("topic", "title", "title_eu", "summary", "level", "minutes", "audiences", "objectives")
+PIECE_FIELDS = (
+    "title",
+    "body",
+    "description",
+    "url",
+    "file",
+    "transcript",
+    "captions",
+    "starts_at",
+    "place",
+    "pass_mark",
+    "max_attempts",
+    "quiz_role",
+)
+
+
+# --- Editors: modules -------------------------------------------------------------------------------------------------
+def _bump(module: Module) -> None:
+    if module.state == Module.State.PUBLISHED:
+        module.revision += 1
+        module.save(update_fields=["revision", "updated_at"])
+
+
+def _check_audiences(audiences) -> list[str]:
+    allowed = set(Audience.values)
+    audiences = list(audiences or [])
+    unknown = [a for a in audiences if a not in allowed]
+    if unknown:
+        raise ValidationError(_("Public inconnu : %(value)s.") % {"value": ", ".join(unknown)}, field="audiences")
+    return audiences
+
+
+@transaction.atomic
+def module_create(*, actor, slug: str = "", organisation=None, competences=(), **fields) -> Module:
+    require(actor, "learning.add_module", hide=False)
+    if organisation is None and not actor.is_staff:
+        raise ValidationError(_("Choisissez l'organisation autrice du module."), field="organisation")
+    if (
+        organisation is not None
+        and not actor.is_staff
+        and organisation.pk not in {o.pk for o in selectors.editor_organisations(actor)}
+    ):
+        raise ValidationError(_("Vous ne pouvez pas rédiger pour cette organisation."), field="organisation")
+    slug = slug or slugify(fields.get("title", ""))[:90]
+    if not slug:
+        raise ValidationError(_("Donnez un titre au module."), field="title")
+    if Module.objects.filter(slug=slug).exists():
+        raise Conflict(_("Un module porte déjà cet identifiant : choisissez-en un autre."), field="slug")
+    fields["audiences"] = _check_audiences(fields.get("audiences"))
+    module = Module(slug=slug, organisation=organisation, **fields)
+    full_clean_or_raise(module)
+    module.save()
+    module.competences.set(competences)
+    audit_log(actor=actor, action="learning.module.created", obj=module, organisation=organisation)
+    return module
+
+
+@transaction.atomic
+def module_update(*, actor, module: Module, competences=None, **fields) -> Module:
+    require(actor, "learning.change_module", module)
+    module = Module.objects.select_for_update().get(pk=module.pk)
+    if "audiences" in fields:
+        fields["audiences"] = _check_audiences(fields["audiences"])
+    changed = [name for name, value in fields.items() if getattr(module, name) != value]
+    for name, value in fields.items():
+        setattr(module, name, value)
+    full_clean_or_raise(module)
+    module.save()
+    if competences is not None and set(module.competences.all()) != set(competences):
+        module.competences.set(competences)
+        changed.append("competences")
+    if changed:
+        _bump(module)
+        audit_log(
+            actor=actor,
+            action="learning.module.updated",
+            obj=module,
+            organisation=module.organisation,
+            data={"fields": changed, "revision": module.revision},
+        )
+    return module
+
+
+@transaction.atomic
+def module_transition(*, actor, module: Module, name: str) -> Module:
+    move = lifecycle.transition(name)
+    require(actor, "learning.view_module", module)
+    if move is None or module.state not in move.sources:
+        raise Conflict(_("Cette action n'est pas possible dans l'état actuel du module."))
+    require(actor, move.permission, module, hide=False)
+    if move.name == "publish" and not module.pieces.exists():
+        raise ValidationError(_("Ajoutez au moins une étape avant de publier le module."))
+    module.state = move.target
+    if move.target == Module.State.PUBLISHED and module.published_at is None:
+        module.published_at = timezone.now()
+    module.save(update_fields=["state", "published_at", "updated_at"])
+    audit_log(actor=actor, action=f"learning.module.{move.audit_verb}", obj=module, organisation=module.organisation)
+    return module
+
+
+# --- Editors: pieces and questions ------------------------------------------------------------------------------------
+def _unique_key(module: Module, wanted: str) -> str:
+    base = slugify(wanted)[:70] or "etape"
+    key, n = base, 2
+    while module.pieces.filter(key=key).exists():
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+@transaction.atomic
+def piece_create(*, actor, module: Module, kind: str, key: str = "", **fields) -> Piece:
+    require(actor, "learning.change_module", module)
+    if key and module.pieces.filter(key=key).exists():
+        raise Conflict(_("Une étape de ce module porte déjà cette clé."), field="key")
+    last = module.pieces.order_by("-position").values_list("position", flat=True).first()
+    piece = Piece(module=module, kind=kind, key=key or _unique_key(module, fields.get("title", "")), **fields)
+    piece.position = (last or 0) + 1
+    full_clean_or_raise(piece)
+    piece.save()
+    _bump(module)
+    audit_log(actor=actor, action="learning.piece.created", obj=piece, organisation=module.organisation)
+    return piece
+
+
+@transaction.atomic
+def piece_update(*, actor, piece: Piece, **fields) -> Piece:
+    """Edit a piece; its key never changes, so learners keep their completion."""
+    require(actor, "learning.change_module", piece.module)
+    for name, value in fields.items():
+        if name not in PIECE_FIELDS:
+            raise ValidationError(_("Champ inconnu."), field=name)
+        setattr(piece, name, value)
+    full_clean_or_raise(piece)
+    piece.save()
+    _bump(piece.module)
+    audit_log(actor=actor, action="learning.piece.updated", obj=piece, organisation=piece.module.organisation)
+    return piece
+
+
+def _drop_piece(piece: Piece) -> None:
+    PieceCompletion.objects.filter(progress__module_id=piece.module_id, piece_key=piece.key).delete()
+    piece.delete()
+
+
+@transaction.atomic
+def piece_delete(*, actor, piece: Piece) -> None:
+    """Remove a piece: learners lose that piece's completion only (and its quiz attempts)."""
+    module = piece.module
+    require(actor, "learning.change_module", module)
+    audit_log(actor=actor, action="learning.piece.deleted", obj=piece, organisation=module.organisation)
+    _drop_piece(piece)
+    _bump(module)
+
+
+@transaction.atomic
+def piece_move(*, actor, piece: Piece, direction: str) -> Piece:
+    module = piece.module
+    require(actor, "learning.change_module", module)
+    pieces = list(module.pieces.order_by("position", "pk"))
+    index = next(i for i, p in enumerate(pieces) if p.pk == piece.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(pieces):
+        raise ValidationError(_("Cette étape est déjà à cette extrémité du module."))
+    pieces[index], pieces[other] = pieces[other], pieces[index]
+    for position, p in enumerate(pieces, start=1):
+        Piece.objects.filter(pk=p.pk).update(position=position)
+    _bump(module)
+    return piece
+
+
+def _validate_answers(kind: str, answers: list[dict]) -> None:
+    correct = sum(1 for a in answers if a["correct"])
+    if kind == Question.Kind.TRUE_FALSE and len(answers) != 2:
+        raise ValidationError(_("Une question vrai ou faux a exactement deux réponses."), field="answers")
+    if len(answers) < 2:
+        raise ValidationError(_("Une question a au moins deux réponses."), field="answers")
+    if kind in (Question.Kind.SINGLE, Question.Kind.TRUE_FALSE) and correct != 1:
+        raise ValidationError(_("Cette question doit avoir exactement une bonne réponse."), field="answers")
+    if kind == Question.Kind.MULTIPLE and correct < 1:
+        raise ValidationError(_("Indiquez au moins une bonne réponse."), field="answers")
+
+
+def _save_answers(question: Question, answers: list[dict]) -> None:
+    kept = set()
+    for position, data in enumerate(answers, start=1):
+        key = data.get("key") or f"r{position}"
+        Answer.objects.update_or_create(
+            question=question,
+            key=key,
+            defaults={
+                "position": position,
+                "text": data["text"],
+                "correct": data["correct"],
+                "feedback": data.get("feedback", ""),
+            },
+        )
+        kept.add(key)
+    question.answers.exclude(key__in=kept).delete()
+
+
+@transaction.atomic
+def question_save(
+    *, actor, piece: Piece, kind: str, text: str, explanation: str = "", answers: list[dict], question=None
+) -> Question:
+    """Create or replace a quiz question; `answers` = [{"text", "correct", "feedback"}] in order."""
+    require(actor, "learning.change_module", piece.module)
+    if not piece.is_quiz:
+        raise ValidationError(_("Seul un quiz a des questions."))
+    _validate_answers(kind, answers)
+    if question is None:
+        last = piece.questions.order_by("-position").values_list("position", flat=True).first()
+        base = slugify(text)[:60] or "question"
+        key, n = base, 2
+        while piece.questions.filter(key=key).exists():
+            key, n = f"{base}-{n}", n + 1
+        question = Question(piece=piece, key=key, position=(last or 0) + 1)
+    question.kind, question.text, question.explanation = kind, text, explanation
+    full_clean_or_raise(question)
+    question.save()
+    _save_answers(question, answers)
+    _bump(piece.module)
+    audit_log(actor=actor, action="learning.question.saved", obj=question, organisation=piece.module.organisation)
+    return question
+
+
+@transaction.atomic
+def question_delete(*, actor, question: Question) -> None:
+    module = question.piece.module
+    require(actor, "learning.change_module", module)
+    audit_log(actor=actor, action="learning.question.deleted", obj=question, organisation=module.organisation)
+    question.delete()
+    _bump(module)
+
+
+# --- Learners: progress -----------------------------------------------------------------------------------------------
+def _progress(user, module: Module) -> Progress:
+    require(user, "learning.take_module", module, hide=False)
+    progress, _created = Progress.objects.get_or_create(user=user, module=module)
+    return progress
+
+
+@transaction.atomic
+def progress_record_view(*, user, module: Module, piece: Piece) -> Progress:
+    """The player showed `piece`: remember it (for "Reprendre") and add the time since the previous view, bounded."""
+    progress = _progress(user, module)
+    progress = Progress.objects.select_for_update().get(pk=progress.pk)
+    now = timezone.now()
+    if progress.last_seen_at is not None:
+        elapsed = (now - progress.last_seen_at).total_seconds()
+        progress.seconds_spent += int(min(max(elapsed, 0), PIECE_SECONDS_CAP))
+    progress.last_seen_at = now
+    progress.last_piece_key = piece.key
+    progress.save(update_fields=["seconds_spent", "last_seen_at", "last_piece_key"])
+    return progress
+
+
+def _refresh_completion(progress: Progress) -> None:
+    required = set(progress.module.pieces.filter(kind__in=_required_kinds()).values_list("key", flat=True))
+    done = set(progress.completions.values_list("piece_key", flat=True))
+    if progress.completed_at is None and required <= done:
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["completed_at"])
+
+
+def _required_kinds() -> list[str]:
+    return [k for k in Piece.Kind.values if k != Piece.Kind.WORKSHOP]
+
+
+def _complete(progress: Progress, piece: Piece) -> None:
+    PieceCompletion.objects.get_or_create(progress=progress, piece_key=piece.key)
+    _refresh_completion(progress)
+
+
+@transaction.atomic
+def piece_complete(*, user, module: Module, piece: Piece) -> Progress:
+    """The person read a text, watched a video, opened a document or a resource ("Suivant")."""
+    if piece.is_quiz:
+        raise ValidationError(_("Un quiz est validé en y répondant."))
+    if piece.kind == Piece.Kind.WORKSHOP:
+        raise ValidationError(_("Un atelier est validé par votre présence, enregistrée par ses organisateurs."))
+    progress = _progress(user, module)
+    _complete(progress, piece)
+    return progress
+
+
+@transaction.atomic
+def workshop_attendance_record(*, user, piece: Piece) -> Progress:
+    """Called by a workshop provider (the events module) when a person attended a session of `piece`."""
+    if piece.kind != Piece.Kind.WORKSHOP:
+        raise ValidationError(_("Cette étape n'est pas un atelier."))
+    progress = _progress(user, piece.module)
+    _complete(progress, piece)
+    return progress
+
+
+def score_answers(questions: list[Question], chosen: dict[str, list[str]]) -> tuple[int, dict[str, bool]]:
+    """The score in percent of questions answered right. A question is right only when the chosen answers are exactly
+    its correct answers (all or nothing: for a multiple choice, one missing or one extra answer makes it wrong)."""
+    results = {}
+    for question in questions:
+        correct = {a.key for a in question.answers.all() if a.correct}
+        results[question.key] = set(chosen.get(question.key, [])) == correct
+    if not questions:
+        return 0, results
+    return round(100 * sum(results.values()) / len(questions)), results
+
+
+@transaction.atomic
+def quiz_submit(*, user, piece: Piece, answers: dict[str, list[str]]) -> QuizAttempt:
+    """Record an attempt. Refused after the last allowed attempt; two simultaneous submissions count once (the
+    attempt number is unique per person and quiz)."""
+    if not piece.is_quiz:
+        raise NotFound(_("Page introuvable."))
+    progress = _progress(user, piece.module)
+    questions = selectors.quiz_questions(piece)
+    for question in questions:
+        valid = {a.key for a in question.answers.all()}
+        picked = answers.get(question.key, [])
+        if not picked:
+            raise ValidationError(
+                _("Répondez à toutes les questions (question %(number)s sans réponse).")
+                % {"number": questions.index(question) + 1},
+                field=f"q-{question.key}",
+            )
+        if not set(picked) <= valid or (question.kind != Question.Kind.MULTIPLE and len(picked) != 1):
+            raise ValidationError(_("Réponse non valable."), field=f"q-{question.key}")
+    used = QuizAttempt.objects.filter(user=user, piece=piece).count()
+    if piece.max_attempts is not None and used >= piece.max_attempts:
+        raise Conflict(
+            _("Vous avez utilisé vos %(count)s tentatives pour ce quiz : votre dernier résultat est conservé.")
+            % {"count": piece.max_attempts}
+        )
+    score, _results = score_answers(questions, answers)
+    passed = score >= piece.pass_mark
+    try:
+        with transaction.atomic():
+            attempt = QuizAttempt.objects.create(
+                user=user,
+                piece=piece,
+                number=used + 1,
+                answers={key: sorted(value) for key, value in answers.items() if key in {q.key for q in questions}},
+                score=score,
+                passed=passed,
+            )
+    except IntegrityError:
+        raise Conflict(_("Cette réponse a déjà été enregistrée.")) from None
+    if passed or piece.quiz_role == Piece.QuizRole.PRE:
+        _complete(progress, piece)
+    return attempt
+
+
+@transaction.atomic
+def feedback_submit(*, user, module: Module, useful: bool, clear: int, comment: str = "") -> Feedback:
+    require(user, "learning.take_module", module, hide=False)
+    feedback, _created = Feedback.objects.update_or_create(
+        user=user, module=module, defaults={"useful": useful, "clear": clear, "comment": comment}
+    )
+    full_clean_or_raise(feedback, validate_unique=False)
+    return feedback
+
+
+@transaction.atomic
+def learner_profile_update(*, user, share_progress_with_organisation: bool) -> LearnerProfile:
+    if not (user and user.is_authenticated):
+        raise NotFound(_("Page introuvable."))
+    profile, _created = LearnerProfile.objects.get_or_create(user=user)
+    if profile.share_progress_with_organisation != share_progress_with_organisation:
+        profile.share_progress_with_organisation = share_progress_with_organisation
+        profile.save()
+        audit_log(
+            actor=user,
+            action="learning.sharing.changed",
+            obj=profile,
+            data={"share_progress_with_organisation": share_progress_with_organisation},
+        )
+    return profile
+
+
+def deletion_cleanup(user) -> None:
+    """The account goes: so does everything learning holds about the person."""
+    QuizAttempt.objects.filter(user=user).delete()
+    Progress.objects.filter(user=user).delete()
+    Feedback.objects.filter(user=user).delete()
+    LearnerProfile.objects.filter(user=user).delete()
+
+
+# --- Staff: partner editors -------------------------------------------------------------------------------------------
+@transaction.atomic
+def editor_authorise(*, actor, organisation) -> AuthorisedEditor:
+    require(actor, "learning.authorise_editors", hide=False)
+    authorisation, created = AuthorisedEditor.objects.get_or_create(
+        organisation=organisation, defaults={"authorised_by": actor}
+    )
+    if created:
+        audit_log(actor=actor, action="learning.editor.authorised", obj=authorisation, organisation=organisation)
+    return authorisation
+
+
+@transaction.atomic
+def editor_revoke(*, actor, organisation) -> None:
+    require(actor, "learning.authorise_editors", hide=False)
+    deleted, _rows = AuthorisedEditor.objects.filter(organisation=organisation).delete()
+    if deleted:
+        audit_log(actor=actor, action="learning.editor.revoked", organisation=organisation)
+
+
+# --- The content loader -----------------------------------------------------------------------------------------------
+def _read(path: FilePath):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValidationError(
+            _("Fichier illisible %(file)s : %(error)s") % {"file": path.name, "error": error}
+        ) from None
+
+
+def _need(data: dict, key: str, where: str):
+    if key not in data:
+        raise ValidationError(_("%(where)s : la clé « %(key)s » manque.") % {"where": where, "key": key})
+    return data[key]
+
+
+def _load_framework(data: dict) -> Framework:
+    framework, _created = Framework.objects.update_or_create(
+        code=_need(data, "code", "framework"),
+        version=_need(data, "version", "framework"),
+        defaults={
+            "title": data.get("title", ""),
+            "source": json.dumps(data["source"], ensure_ascii=False)
+            if isinstance(data.get("source"), dict | list)
+            else data.get("source", ""),
+            "licence": json.dumps(data["licence"], ensure_ascii=False)
+            if isinstance(data.get("licence"), dict | list)
+            else data.get("licence", ""),
+        },
+    )
+    for level in _need(data, "levels", "framework"):
+        Level.objects.update_or_create(
+            framework=framework,
+            number=level["number"],
+            defaults={"name": level.get("name", ""), "description": level.get("description", "")},
+        )
+    for area_data in _need(data, "areas", "framework"):
+        area, _created = Area.objects.update_or_create(
+            framework=framework,
+            code=area_data["code"],
+            defaults={"title": area_data["title"], "title_en": area_data.get("title_en", "")},
+        )
+        for competence in area_data.get("competences", []):
+            Competence.objects.update_or_create(
+                framework=framework,
+                code=competence["code"],
+                defaults={
+                    "area": area,
+                    "title": competence["title"],
+                    "title_en": competence.get("title_en", ""),
+                    "description": competence.get("description", ""),
+                },
+            )
+    return framework
+
+
+def _competences(codes, framework: Framework | None, where: str) -> list[Competence]:
+    codes = list(codes or [])
+    if not codes:
+        return []
+    if framework is None:
+        raise ValidationError(_("%(where)s : aucun référentiel chargé pour les compétences.") % {"where": where})
+    found = {c.code: c for c in Competence.objects.filter(framework=framework, code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationError(
+            _("%(where)s : compétences inconnues %(codes)s.") % {"where": where, "codes": ", ".join(missing)}
+        )
+    return [found[c] for c in codes]
+
+
+def _load_piece(module: Module, position: int, data: dict) -> Piece:
+    where = f"{module.slug}/{data.get('key', '?')}"
+    key, kind = _need(data, "key", where), _need(data, "kind", where)
+    if kind not in Piece.Kind.values:
+        raise ValidationError(_("%(where)s : type d'étape inconnu « %(kind)s ».") % {"where": where, "kind": kind})
+    defaults = {
+        "position": position,
+        "kind": kind,
+        "title": _need(data, "title", where),
+        "body": data.get("body", ""),
+        "description": data.get("description", ""),
+        "url": data.get("url", ""),
+        "transcript": data.get("transcript", ""),
+        "place": data.get("place", ""),
+        "pass_mark": data.get("pass_mark", 60),
+        "max_attempts": data.get("max_attempts"),
+        "quiz_role": data.get("quiz_role", ""),
+    }
+    piece = Piece.objects.filter(module=module, key=key).first() or Piece(module=module, key=key)
+    for name, value in defaults.items():
+        setattr(piece, name, value)
+    full_clean_or_raise(piece)
+    piece.save()
+    if kind == Piece.Kind.QUIZ:
+        kept = []
+        for q_position, q_data in enumerate(_need(data, "questions", where), start=1):
+            q_where = f"{where}/{q_data.get('key', '?')}"
+            answers = [
+                {
+                    "key": a["key"],
+                    "text": a["text"],
+                    "correct": bool(a.get("correct")),
+                    "feedback": a.get("feedback", ""),
+                }
+                for a in _need(q_data, "answers", q_where)
+            ]
+            kind_q = _need(q_data, "kind", q_where)
+            if kind_q not in Question.Kind.values:
+                raise ValidationError(_("%(where)s : type de question inconnu.") % {"where": q_where})
+            _validate_answers(kind_q, answers)
+            question, _created = Question.objects.update_or_create(
+                piece=piece,
+                key=q_data["key"],
+                defaults={
+                    "position": q_position,
+                    "kind": kind_q,
+                    "text": _need(q_data, "text", q_where),
+                    "explanation": q_data.get("explanation", ""),
+                },
+            )
+            _save_answers(question, answers)
+            kept.append(question.key)
+        piece.questions.exclude(key__in=kept).delete()
+    return piece
+
+
+def _load_module(data: dict, framework: Framework | None) -> tuple[Module, bool]:
+    slug = _need(data, "slug", "module")
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    module = Module.objects.filter(slug=slug).first()
+    if module is not None and module.source_hash == digest:
+        return module, False
+    topic = Topic.objects.filter(slug=_need(data, "topic", slug)).first()
+    if topic is None:
+        raise ValidationError(_("%(where)s : thème inconnu « %(topic)s ».") % {"where": slug, "topic": data["topic"]})
+    fields = {
+        "topic": topic,
+        "title": _need(data, "title", slug),
+        "title_eu": data.get("title_eu", ""),
+        "summary": _need(data, "summary", slug),
+        "level": _need(data, "level", slug),
+        "minutes": _need(data, "minutes", slug),
+        "audiences": _check_audiences(data.get("audiences", [])),
+        "objectives": list(data.get("objectives", [])),
+        "source_hash": digest,
+    }
+    existed = module is not None
+    if module is None:
+        module = Module(slug=slug, state=Module.State.PUBLISHED, published_at=timezone.now())
+    for name, value in fields.items():
+        setattr(module, name, value)
+    if existed and module.state == Module.State.PUBLISHED:
+        module.revision += 1
+    full_clean_or_raise(module)
+    module.save()
+    module.competences.set(_competences(data.get("competences"), framework, slug))
+    keys = []
+    for position, piece_data in enumerate(_need(data, "pieces", slug), start=1):
+        keys.append(_load_piece(module, position, piece_data).key)
+    if len(set(keys)) != len(keys):
+        raise ValidationError(_("%(where)s : deux étapes ont la même clé.") % {"where": slug})
+    for gone in module.pieces.exclude(key__in=keys):
+        _drop_piece(gone)
+    for progress in module.progress.all():
+        _refresh_completion(progress)
+    return module, True
+
+
+@transaction.atomic
+def content_load(*, directory: FilePath) -> dict[str, int]:
+    """Load the competence frameworks, topics, modules and paths from `directory` (the format of
+    `auzolan/learning/content/`). Idempotent: rows are updated in place by code, slug and key; a piece no longer in
+    its file is removed (learners lose that piece's completion only); nothing else of learners' progress is touched.
+    Modules written by editors (not in the files) are left alone."""
+    directory = FilePath(directory)
+    counts = {"frameworks": 0, "topics": 0, "modules": 0, "modules_changed": 0, "paths": 0}
+    for file in sorted((directory / "frameworks").glob("*.json")):
+        _load_framework(_read(file))
+        counts["frameworks"] += 1
+    framework = Framework.objects.filter(code=DEFAULT_FRAMEWORK[0], version=DEFAULT_FRAMEWORK[1]).first()
+    topics_file = directory / "topics.json"
+    if topics_file.exists():
+        for position, data in enumerate(_read(topics_file), start=1):
+            slug = _need(data, "slug", "topics.json")
+            topic, _created = Topic.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "title": _need(data, "title", slug),
+                    "title_eu": data.get("title_eu", ""),
+                    "description": data.get("description", ""),
+                    "position": position,
+                },
+            )
+            topic.competences.set(_competences(data.get("competences"), framework, slug))
+            counts["topics"] += 1
+    for file in sorted((directory / "modules").glob("*.json")):
+        _module, changed = _load_module(_read(file), framework)
+        counts["modules"] += 1
+        counts["modules_changed"] += int(changed)
+    paths_file = directory / "paths.json"
+    if paths_file.exists():
+        for position, data in enumerate(_read(paths_file), start=1):
+            slug = _need(data, "slug", "paths.json")
+            audience = _need(data, "audience", slug)
+            if audience not in Audience.values:
+                raise ValidationError(
+                    _("%(where)s : public inconnu « %(value)s ».") % {"where": slug, "value": audience}
+                )
+            path, _created = Path.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "title": _need(data, "title", slug),
+                    "title_eu": data.get("title_eu", ""),
+                    "audience": audience,
+                    "description": data.get("description", ""),
+                    "position": position,
+                },
+            )
+            path.items.all().delete()
+            for item_position, item in enumerate(_need(data, "modules", slug), start=1):
+                if isinstance(item, dict):
+                    PathItem.objects.create(
+                        path=path,
+                        position=item_position,
+                        workshop_title=_need(item, "workshop", slug),
+                        workshop_description=item.get("description", ""),
+                    )
+                    continue
+                module = Module.objects.filter(slug=item).first()
+                if module is None:
+                    raise ValidationError(
+                        _("%(where)s : module inconnu « %(module)s ».") % {"where": slug, "module": item}
+                    )
+                PathItem.objects.create(path=path, position=item_position, module=module)
+            counts["paths"] += 1
+    return counts
