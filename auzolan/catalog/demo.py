@@ -22,6 +22,7 @@ from auzolan.catalog.management.commands.load_schemas import load_scdl_schemas
 from auzolan.catalog.models import Dataset, Resource, TableSchema
 from auzolan.catalog.quality import refresh_quality
 from auzolan.core.text import de
+from auzolan.core.validators import luhn_complete, siret_of
 from auzolan.organisations.models import Membership, Organisation
 
 ORDER = 30
@@ -30,24 +31,10 @@ ORDER = 30
 CLOSING_TEXT = " Publié dans le cadre de la démarche collective d'ouverture des données du territoire."
 
 
-def luhn_complete(digits: str) -> str:
-    """`digits` followed by the check digit that makes the whole number pass the Luhn check (SIREN, SIRET)."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return digits + str((10 - total % 10) % 10)
-
-
-def siret(siren: str, establishment: int = 1) -> str:
-    """A SIRET of `siren` (the establishment number's last digit makes the whole SIRET pass its check)."""
-    return luhn_complete(f"{siren}{establishment:04d}")
-
-
 def _random_siret(rng: random.Random) -> str:
     """An association's SIRET, well formed (associations' SIREN mostly start with 3, 4, 5, 7 or 8)."""
     siren = luhn_complete(rng.choice("34578") + "".join(str(rng.randrange(10)) for _ in range(7)))
-    return siret(siren, rng.choice([1, 1, 1, 2, 3]))
+    return siret_of(siren, rng.choice([1, 1, 1, 2, 3]))
 
 
 def _commune(organisation: Organisation):
@@ -99,7 +86,7 @@ def _subventions(rng: random.Random, organisation: Organisation) -> list[dict]:
         rows.append(
             {
                 "nomAttribuant": organisation.name,
-                "idAttribuant": siret(organisation.siren),
+                "idAttribuant": siret_of(organisation.siren),
                 "dateConvention": day.isoformat(),
                 "referenceDecision": f"DEL-2025-{rng.randrange(1, 120):03d}",
                 **beneficiary,
@@ -150,7 +137,7 @@ def _deliberations(rng: random.Random, organisation: Organisation) -> list[dict]
         rows.append(
             {
                 "COLL_NOM": organisation.name,
-                "COLL_SIRET": siret(organisation.siren),
+                "COLL_SIRET": siret_of(organisation.siren),
                 "DELIB_ID": delib_id,
                 "DELIB_DATE": day.isoformat(),
                 "DELIB_MATIERE_CODE": code,
@@ -194,7 +181,7 @@ def _equipements(rng: random.Random, organisation: Organisation) -> list[dict]:
         rows.append(
             {
                 "COLL_NOM": organisation.name,
-                "COLL_SIRET": siret(organisation.siren),
+                "COLL_SIRET": siret_of(organisation.siren),
                 "EQUIP_UID": f"{place.insee}-{equip_code}",
                 "EQUIP_THEME": theme,
                 "EQUIP_CODE": equip_code,

@@ -24,6 +24,21 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
+def luhn_complete(digits: str) -> str:
+    """`digits` followed by the check digit that makes the whole number pass the Luhn check (SIREN, SIRET)."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return digits + str((10 - total % 10) % 10)
+
+
+def siret_of(siren: str, establishment: int = 1) -> str:
+    """The SIRET of establishment n° `establishment` of `siren` (its NIC's last digit is the key of the whole SIRET):
+    a commune's town hall is usually its first, e.g. Bayonne 216401022 → 21640102200014."""
+    return luhn_complete(f"{siren}{establishment:04d}")
+
+
 def validate_siren(value: str) -> None:
     if not ascii_digits(value, 9):
         raise ValidationError(_("Un SIREN compte exactement 9 chiffres."), code="siren-format")

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from auzolan.accounts.demo import demo_email, ensure_demo_user
 from auzolan.accounts.models import TerritoryRole
 from auzolan.core.text import de
+from auzolan.core.validators import siret_of
 from auzolan.organisations.models import College, Commune, Membership, MembershipStatus, Organisation, OrganisationKind
 from auzolan.organisations.services import territory_load
 
@@ -108,6 +109,7 @@ def load(*, stdout) -> list[str]:
         kind=OrganisationKind.EPCI,
         college=College.LOCAL_AUTHORITIES,
         siren=territory.siren,
+        siret=siret_of(territory.siren),
         population=sum(c.population or 0 for c in territory.communes.all()),
         agents_count=1500,
         member_since=datetime.date(2021, 1, 1),
@@ -127,6 +129,7 @@ def load(*, stdout) -> list[str]:
             kind=OrganisationKind.COMMUNE,
             college=College.LOCAL_AUTHORITIES,
             siren=commune.siren,
+            siret=siret_of(commune.siren) if commune.siren else "",
             population=commune.population,
             agents_count=agents,
             member_since=datetime.date(year, 1, 15),

@@ -1,8 +1,14 @@
+import csv
+import io
+import json
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from auzolan.opendata_programme import selectors
+from auzolan.datastore.validation import validate_rows
+from auzolan.opendata_programme import exports, selectors
 from auzolan.opendata_programme.models import InventoryLine, Meeting, PilotGroup, SupportAction
 from tests.core.test_demo import snapshot
 
@@ -23,6 +29,21 @@ def test_demo_tells_the_story_of_a_pilot_group():
     assert InventoryLine.objects.values("title").distinct().count() >= 10  # real lines, not near-duplicates
     assert Meeting.objects.exclude(decisions="").exists()
     assert SupportAction.objects.filter(done=False, due_date__lt=timezone.localdate()).exists()
+    # no two communes share the same follow-up
+    assert Meeting.objects.values("notes").distinct().count() >= 8
+    # each pilot commune's inventory, exported in the SCDL catalogue format, passes the platform's own validator
+    descriptor = json.loads((settings.BASE_DIR / "data/schemas/scdl/catalogue.json").read_text())
+    exported = 0
+    for member in members:
+        organisation = member.organisation
+        lines = selectors.inventory_for_export(organisation)
+        if not lines:
+            continue
+        text = exports.catalogue_csv(organisation, lines, url_of=lambda path: "https://auzolan.example.org" + path)
+        report = validate_rows(list(csv.reader(io.StringIO(text))), descriptor)
+        assert report.valid, (organisation.name, report.errors[:3])
+        exported += 1
+    assert exported >= 8
     first = snapshot(labels=("opendata_programme",))
     call_command("load_demo")
     assert snapshot(labels=("opendata_programme",)) == first
