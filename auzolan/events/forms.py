@@ -165,6 +165,7 @@ class SessionForm(forms.Form):
     venue = BoundedModelChoiceField(label=_("Lieu"), queryset=None, required=False, help_text=_("Vide : en ligne."))
     online_url = forms.URLField(
         label=_("Lien de la séance en ligne"),
+        assume_scheme="https",
         required=False,
         max_length=200,
         help_text=_("Montré seulement aux personnes dont l'inscription est confirmée."),
