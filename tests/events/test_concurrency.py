@@ -50,7 +50,10 @@ def test_last_seat_goes_to_exactly_one_of_simultaneous_requests():
     session = SessionFactory(capacity=1)
     users = [UserFactory() for _ in range(PARALLEL)]
     outcomes = run_parallel(
-        [lambda user=user: services.registration_create(actor=user, event=session.event, session=session) for user in users]
+        [
+            lambda user=user: services.registration_create(actor=user, event=session.event, session=session)
+            for user in users
+        ]
     )
     assert sorted(outcomes) == ["seat"] + ["waiting"] * (PARALLEL - 1), outcomes
     assert Registration.objects.filter(session=session).count() == 1

@@ -268,7 +268,7 @@ def offers_expire(*, now: dt.datetime | None = None, event: Event | None = None)
         def call(entry=entry) -> int:
             locked_event, locked_session = _lock(entry.event, entry.session)
             locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
-            if locked.state != W.OFFERED or locked.offer_expires_at > now:
+            if locked.state != W.OFFERED or locked.offer_open(now):
                 return 0
             _expire(locked, locked_event, locked_session)
             return 1
@@ -285,7 +285,7 @@ def offer_accept(*, actor, entry: WaitingListEntry, now: dt.datetime | None = No
     def call():
         event, session = _lock(entry.event, entry.session)
         locked = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
-        if locked.state == W.OFFERED and locked.offer_expires_at <= now:
+        if locked.state == W.OFFERED and not locked.offer_open(now):
             _expire(locked, event, session)
             return None
         if not allowed(waiting_transition("accept"), locked.state):

@@ -75,7 +75,9 @@ def event_create(request):
     )
     if submitted.response:
         return submitted.response
-    return render(request, "events/manage/event_form.html", {"form": submitted.form}, status=submitted.status)
+    return render(
+        request, "events/manage/event_form.html", {"form": submitted.form, "event": None}, status=submitted.status
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
