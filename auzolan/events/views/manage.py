@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.core.permissions import get_object_for
@@ -335,7 +336,14 @@ def feedback_send(request, slug: str):
     return submit_action(
         request,
         lambda: registration_services.feedback_request_send(actor=request.user, event=event),
-        success=lambda sent: _("Questionnaire envoyé à %(count)d personne(s) présente(s).") % {"count": sent},
+        success=lambda sent: (
+            ngettext(
+                "Questionnaire envoyé à %(count)d personne présente.",
+                "Questionnaire envoyé à %(count)d personnes présentes.",
+                sent,
+            )
+            % {"count": sent}
+        ),
         redirect_to=manage_url(event),
         error_redirect_to=manage_url(event),
     )
