@@ -6,4 +6,4 @@ from django.urls import get_resolver
 def _urls_loaded_before_time_is_frozen():
     """Load the URL configuration (and the API schemas it builds with pydantic) before any test freezes time:
     pydantic cannot build a schema for freezegun's datetime class."""
-    get_resolver().url_patterns
+    assert get_resolver().url_patterns

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _events(content: bytes):
     calendar = Calendar.from_ical(content)
-    return [component for component in calendar.walk("VEVENT")]
+    return list(calendar.walk("VEVENT"))
 
 
 def test_event_calendar_is_valid_and_stable_across_edits(client):

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from auzolan.core.permissions import can
 from tests.accounts.factories import UserFactory
 from tests.events.factories import EventFactory, RegistrationFactory, SessionFactory, staff
+from tests.never500.world import world_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,6 @@ GRID = {
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    from tests.never500.world import world_fixture  # noqa: PLC0415 — the shared helper that builds a module's world
-
     def build():
         events = {state: EventFactory(state=state) for state in ("published", "cancelled", "draft")}
         organisation = EventFactory(state="draft").organisation

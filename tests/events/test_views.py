@@ -223,17 +223,12 @@ def test_organiser_pages(client, event):
     edit = reverse("events:session_edit", kwargs={"slug": slug, "pk": session.pk})
     assert client.get(edit).status_code == 200
     data = {
-        **{
-            k: v
-            for k, v in {
-                "title": "Table ronde des lycéens",
-                "format": "round_table",
-                "venue": venue.pk,
-                "starts_at": "2027-05-10T10:00",
-                "ends_at": "2027-05-10T11:30",
-                "capacity": "40",
-            }.items()
-        }
+        "title": "Table ronde des lycéens",
+        "format": "round_table",
+        "venue": venue.pk,
+        "starts_at": "2027-05-10T10:00",
+        "ends_at": "2027-05-10T11:30",
+        "capacity": "40",
     }
     assert client.post(edit, data).status_code == 302
     session.refresh_from_db()

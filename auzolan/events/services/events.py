@@ -117,7 +117,7 @@ def event_move(*, actor, event: Event, name: str) -> Event:
     if transition is None:
         raise ValidationError(_("Action inconnue."))
     require(actor, transition.permission, event)
-    event = Event.objects.select_for_update().select_related("organisation").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=event.pk)
     if not allowed(transition, event.state):
         raise ValidationError(_("Cette action n'est pas possible dans l'état actuel de l'événement."))
     event.state = transition.target

@@ -70,7 +70,7 @@ def _lock(event: Event, session: Session | None) -> tuple[Event, Session | None]
     """Lock the rows that guard the seats of `session` (and its quota) or of the whole `event`; fresh copies."""
     if session is None:
         return Event.objects.select_for_update().get(pk=event.pk), None
-    session = Session.objects.select_for_update().select_related("event", "quota").get(pk=session.pk)
+    session = Session.objects.select_for_update(of=("self",)).select_related("event", "quota").get(pk=session.pk)
     if session.quota_id is not None:
         Quota.objects.select_for_update().get(pk=session.quota_id)
     return session.event, session
@@ -190,7 +190,11 @@ def _free_seat(event: Event, session: Session | None) -> None:
 
 
 def _get_registration(registration: Registration) -> Registration:
-    return Registration.objects.select_for_update().select_related("event", "session", "user").get(pk=registration.pk)
+    return (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event", "session", "user")
+        .get(pk=registration.pk)
+    )
 
 
 def _move(actor, registration: Registration, name: str, **changes) -> Registration:
