@@ -333,7 +333,7 @@ def _events_world(rows: int):
 @pytest.mark.parametrize("rows", ROWS)
 def test_events_agenda(client, django_assert_num_queries, rows):
     _event, sessions, _registrations = _events_world(rows)
-    assert_queries(client, django_assert_num_queries, reverse("events:agenda"), 2, shows=[s.title for s in sessions])
+    assert_queries(client, django_assert_num_queries, reverse("events:agenda"), 3, shows=[s.title for s in sessions])
 
 
 @pytest.mark.parametrize("rows", ROWS)

@@ -4,7 +4,7 @@ happens when an account is deleted, and the block of "Mon espace". Called once f
 from __future__ import annotations
 
 from auzolan.accounts.services import register_deletion_hooks, register_export_section
-from auzolan.core.registry import register_dashboard_section
+from auzolan.core.registry import register_dashboard_section, register_page_section
 from auzolan.events.services import personal_data
 from auzolan.events.views import sections
 
@@ -16,3 +16,6 @@ def register() -> None:
 
     # --- "Mon espace": the person's next sessions, and the organisers' events ------------------------------------
     register_dashboard_section("events/_dashboard.html", sections.dashboard_section, order=30)
+
+    # --- The programme page "Jeunesse et événements": the next sessions of the agenda ------------------------------
+    register_page_section("programme_youth", "events/_programme_section.html", sections.programme_section, order=10)

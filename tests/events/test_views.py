@@ -54,6 +54,19 @@ def test_agenda_lists_published_sessions_and_filters(client, event):
     assert client.get(reverse("events:agenda"), {"start": "2026-02-30"}).status_code == 400
 
 
+def test_agenda_pages_and_programme_page(client, event):
+    for n in range(31):
+        SessionFactory(event=event, title=f"Séance {n:02d}")
+    first = client.get(reverse("events:agenda"), {"format": "workshop"})
+    assert first.status_code == 200 and "page=2" in first.text and "format=workshop" in first.text
+    second = client.get(reverse("events:agenda"), {"format": "workshop", "page": "2"})
+    assert second.status_code == 200 and "Page 2" in second.text
+    assert client.get(reverse("events:agenda"), {"page": "abc"}).status_code == 200
+    programme = client.get(reverse("core:programme_youth"))
+    assert programme.status_code == 200 and "Prochaines séances" in programme.text
+    assert "Atelier données ouvertes" in programme.text
+
+
 def test_event_page_shows_programme_accessibility_and_hides_webinar_link(client, event):
     response = client.get(event.get_absolute_url())
     assert response.status_code == 200

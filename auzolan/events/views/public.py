@@ -5,6 +5,7 @@ files of an event and of a session."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -24,6 +25,9 @@ def get_event(request, slug: str, action: str = "events.view_event") -> Event:
     return get_object_for(request.user, action, Event.objects.select_related("organisation"), slug=slug)
 
 
+PAGE_SIZE = 30
+
+
 @require_safe
 def agenda(request):
     communes = selectors.agenda_communes()
@@ -37,11 +41,13 @@ def agenda(request):
             end=data.get("end"),
             format=data.get("format") or "",
         )
-    sessions = list(selectors.agenda_sessions(filters)[:200])
+    page = Paginator(selectors.agenda_sessions(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "events/agenda.html",
-        {"form": form, "sessions": sessions, "filtered": form.is_bound},
+        {"form": form, "page": page, "sessions": list(page), "filtered": form.is_bound, "query": query.urlencode()},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
