@@ -161,12 +161,23 @@ def test_accepting_after_the_deadline_without_a_run_moves_on_lazily(session):
         first = register(UserFactory(), session)
         second = register(UserFactory(), session)
         services.registration_cancel(actor=holder.user, registration=holder)
-    with freeze_time(NOW + dt.timedelta(days=30)):
+    with freeze_time(NOW + dt.timedelta(days=3)):  # past the 48-hour offer, before the session
         with pytest.raises(ValidationError) as error:
             services.offer_accept(actor=first.user, entry=WaitingListEntry.objects.get(pk=first.pk))
         assert error.value.code == "expired"
     second.refresh_from_db()
     assert second.state == "offered"
+
+
+def test_no_offer_once_the_session_has_started(session):
+    with freeze_time(NOW):
+        holder = register(UserFactory(), session)
+        register(UserFactory(), session)
+        waiting = register(UserFactory(), session)
+    with freeze_time(session.starts_at + dt.timedelta(minutes=5)):
+        services.registration_cancel(actor=holder.user, registration=holder)
+    waiting.refresh_from_db()
+    assert waiting.state == "waiting"
 
 
 def test_withdrawing_an_offer_moves_it_on(session):

@@ -170,8 +170,11 @@ def registration_create(
 
 
 def _free_seat(event: Event, session: Session | None) -> None:
-    """Offer the freed seat(s) to the next people of the waiting list (inside the locked transaction)."""
+    """Offer the freed seat(s) to the next people of the waiting list (inside the locked transaction) — unless the
+    session (or the event) has started, is cancelled or no longer open: then nobody could use the seat."""
     now = timezone.now()
+    if registration_refusal(event=event, session=session, now=now):
+        return
     hours = settings.EVENTS_OFFER_HOURS
     while True:
         left = selectors.seats_left(event=event, session=session)
