@@ -27,7 +27,7 @@ from auzolan.events.services import registrations as services
 
 def _message(registration, already: bool) -> str:
     name = registration.user.get_full_name() or registration.user.email
-    at = time_format(timezone.localtime(registration.attended_at), "G \\h i")
+    at = time_format(timezone.localtime(registration.attended_at), "TIME_FORMAT")
     what = registration.session.title if registration.session_id else registration.event.title
     if already:
         return _("%(name)s : déjà enregistré à %(time)s (%(what)s).") % {"name": name, "time": at, "what": what}
@@ -38,7 +38,7 @@ def _message(registration, already: bool) -> str:
 @login_required
 def check_in(request, slug: str):
     """Handwritten rather than `submit_form`: the page answers on itself (the next scan comes at once), and a known
-    code already checked in is not an error but an information ("déjà enregistré à 9 h 12")."""
+    code already checked in is not an error but an information ("déjà enregistré à 09:12")."""
     event = get_object_for(request.user, "events.check_in", Event.objects.select_related("organisation"), slug=slug)
     url = reverse("events:check_in", kwargs={"slug": event.slug})
     form = CheckInForm(request.POST or None)
