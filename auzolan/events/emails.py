@@ -12,10 +12,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from auzolan.core.http import public_url
+from auzolan.events import ical
 from auzolan.events.models import Registration, WaitingListEntry
 
 
-def _send(to: str, subject: str, template: str, context: dict) -> None:
+def _send(to: str, subject: str, template: str, context: dict, *, calendar: bytes | None = None) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             **context,
@@ -30,6 +31,8 @@ def _send(to: str, subject: str, template: str, context: dict) -> None:
             to=[to],
             headers={"Auto-Submitted": "auto-generated"},
         )
+        if calendar is not None:
+            message.attach("evenement.ics", calendar, "text/calendar")
         message.send()
 
 
@@ -55,7 +58,15 @@ def send_registration(registration: Registration) -> None:
         if pending
         else _("Inscription confirmée : %(title)s")
     ) % {"title": _title(registration)}
-    _send(registration.user.email, subject, "registration", {**_registration_context(registration), "pending": pending})
+    calendar = None
+    if not pending:  # the entry for the person's calendar (the same UID as the public and personal feeds)
+        calendar = (
+            ical.session_calendar(registration.session)
+            if registration.session_id
+            else ical.event_calendar(registration.event, [])
+        )
+    context = {**_registration_context(registration), "pending": pending}
+    _send(registration.user.email, subject, "registration", context, calendar=calendar)
 
 
 def send_cancelled(registration: Registration) -> None:

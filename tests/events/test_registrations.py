@@ -50,6 +50,8 @@ def test_registration_confirmed_while_seats_left_then_waiting_list(session, djan
     assert sum("Inscription confirmée" in s for s in subjects) == 2
     assert sum("Liste d'attente" in s for s in subjects) == 1
     assert "/moi/inscriptions/" in mail.outbox[0].body and "annuler" in mail.outbox[0].body
+    [(name, content, mimetype)] = mail.outbox[0].attachments
+    assert name == "evenement.ics" and mimetype == "text/calendar" and f"UID:{session.uid}@auzolan" in content
     assert AuditLogEntry.objects.filter(action="events.registration.created").count() == 2
 
 
