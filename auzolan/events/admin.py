@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from auzolan.events.models import Event, Question, Quota, Registration, Session, Venue, WaitingListEntry
+from auzolan.events.models import Event, Feedback, Question, Quota, Registration, Session, Venue, WaitingListEntry
 
 
 @admin.register(Venue)
@@ -67,4 +67,14 @@ class WaitingListEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ("registration", "rating", "created_at")
+    list_select_related = ("registration", "registration__user", "registration__event", "registration__session")
+    readonly_fields = ("registration", "rating", "useful", "improve")
+
+    def has_add_permission(self, request):
         return False

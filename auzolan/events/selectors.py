@@ -6,10 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from auzolan.events.models import Answer, CalendarFeed, Event, Question, Registration, Session, WaitingListEntry
+from auzolan.events.models import (
+    Answer,
+    CalendarFeed,
+    Event,
+    Feedback,
+    Question,
+    Registration,
+    Session,
+    WaitingListEntry,
+)
 from auzolan.organisations.models import Commune, Membership
 
 R = Registration.State
@@ -255,6 +264,23 @@ def attendance_statistics(event: Event, *, now: dt.datetime | None = None) -> li
             )
         )
     return result
+
+
+def feedback_summary(event: Event) -> dict:
+    """The answers to the feedback questionnaire: per session, how many and the mean rating; the latest texts."""
+    rows = list(
+        Feedback.objects.filter(registration__event=event)
+        .values("registration__session__title")
+        .annotate(count=Count("pk"), mean=Avg("rating"))
+        .order_by("registration__session__title")
+    )
+    texts = list(
+        Feedback.objects.filter(registration__event=event)
+        .exclude(useful="", improve="")
+        .select_related("registration__session")
+        .order_by("-created_at", "-pk")[:50]
+    )
+    return {"rows": rows, "texts": texts}
 
 
 def checkin_search(event: Event, query: str) -> list[Registration]:

@@ -149,6 +149,9 @@ def test_feedback_page_for_attendees(client, event):
     assert client.post(url, {"rating": "9"}).status_code == 400
     assert client.post(url, {"rating": "5", "useful": "Tout"}).status_code == 302
     assert registration.feedback.rating == 5
+    client.force_login(staff(event.organisation))
+    page = client.get(reverse("events:manage_event", kwargs={"slug": event.slug}))
+    assert "Note moyenne" in page.text and "Utile : Tout" in page.text
 
 
 def test_check_in_page_scan_search_and_again(client, event):

@@ -112,6 +112,7 @@ def manage_event(request, slug: str):
             "sessions": selectors.event_programme(event),
             "buttons": lifecycle.event_buttons(event),
             "statistics": selectors.attendance_statistics(event),
+            "feedback": selectors.feedback_summary(event),
             "questions": selectors.event_questions(event),
             "quotas": list(event.quotas.all()),
         },
