@@ -139,6 +139,8 @@ HARVEST_MAX_RESPONSE_MB: int = _env.int("HARVEST_MAX_RESPONSE_MB", 20)
 HARVEST_MAX_PAGES: int = _env.int("HARVEST_MAX_PAGES", 500)
 #: Megabytes a harvest reads from one source in all (every page is kept until the writes: memory).
 HARVEST_MAX_TOTAL_MB: int = _env.int("HARVEST_MAX_TOTAL_MB", 100)
+#: Events: hours a seat freed for the next person of a waiting list stays offered before it goes to the one after.
+EVENTS_OFFER_HOURS: int = _env.int("EVENTS_OFFER_HOURS", 48)
 #: Seconds a data API query, aggregation or SQL query may run before it is interrupted (exports get 12×).
 DATASTORE_QUERY_TIMEOUT: float = _env.float("DATASTORE_QUERY_TIMEOUT", 5.0)
 # The read-only SQL endpoint (/api/v1/sql): queries run in worker processes, at most this many per web process.

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "auzolan.harvest",
     "auzolan.opendata_programme",
     "auzolan.participation",
+    "auzolan.events",
     "auzolan.observatory",
     "auzolan.learning",
     "django.contrib.admin",
@@ -315,6 +316,7 @@ HARVEST_TIMEOUT = env.HARVEST_TIMEOUT
 HARVEST_MAX_RESPONSE_BYTES = env.HARVEST_MAX_RESPONSE_MB * 1024 * 1024
 HARVEST_MAX_PAGES = env.HARVEST_MAX_PAGES
 HARVEST_MAX_TOTAL_BYTES = env.HARVEST_MAX_TOTAL_MB * 1024 * 1024
+EVENTS_OFFER_HOURS = env.EVENTS_OFFER_HOURS
 # Writes to the platform API per personal API token, per account (session) and per address (auzolan.catalog.api).
 API_WRITE_RATE_TOKEN = env.API_WRITE_RATE_TOKEN
 API_WRITE_RATE_ACCOUNT = env.API_WRITE_RATE_ACCOUNT

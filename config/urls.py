@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("auzolan.observatory.urls")),
     path("", include("auzolan.learning.urls")),
     path("participer/", include("auzolan.participation.urls")),
+    path("", include("auzolan.events.urls")),
     path("comptes/", include("allauth.urls")),
     path("back-office/", admin.site.urls),
 ]

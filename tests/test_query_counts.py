@@ -28,6 +28,7 @@ from tests.catalog.factories import (
     ReuseLinkFactory,
     TableSchemaFactory,
 )
+from tests.events import factories as events_factories
 from tests.learning.factories import PathFactory, PathItemFactory, TopicFactory, module_with_pieces
 from tests.observatory.factories import ObservatorySnapshotFactory, version
 from tests.opendata_programme.factories import (
@@ -358,3 +359,35 @@ def test_my_training(client, django_assert_num_queries, rows):
     modules = _learning_rows(rows, user=user)
     client.force_login(user)
     assert_queries(client, django_assert_num_queries, "/moi/formation/", 8, shows=[m.title for m in modules])
+
+
+# --- Events (issue 14) -------------------------------------------------------------------------------------------
+
+
+def _events_world(rows: int):
+    event = events_factories.EventFactory(title="Rencontres Numériques")
+    sessions = [events_factories.SessionFactory(event=event, title=f"Atelier {n}", capacity=5) for n in range(rows)]
+    registrations = [events_factories.RegistrationFactory(session=session) for session in sessions]
+    return event, sessions, registrations
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_events_agenda(client, django_assert_num_queries, rows):
+    _event, sessions, _registrations = _events_world(rows)
+    assert_queries(client, django_assert_num_queries, reverse("events:agenda"), 3, shows=[s.title for s in sessions])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_events_event_page(client, django_assert_num_queries, rows):
+    event, sessions, _registrations = _events_world(rows)
+    client.force_login(UserFactory())
+    assert_queries(client, django_assert_num_queries, event.get_absolute_url(), 10, shows=[s.title for s in sessions])
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_events_registrations_list(client, django_assert_num_queries, rows):
+    event, _sessions, registrations = _events_world(rows)
+    organiser = MembershipFactory(organisation=event.organisation, role="editor").user
+    client.force_login(organiser)
+    url = reverse("events:registrations", kwargs={"slug": event.slug})
+    assert_queries(client, django_assert_num_queries, url, 10, shows=[r.code for r in registrations])

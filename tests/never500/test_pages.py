@@ -70,6 +70,8 @@ PATTERNS = [p for p in all_patterns() if not _elsewhere(p)]
 
 def _real(pattern: Pattern, kwarg: str, world):
     route = pattern.route
+    if route.startswith(("evenements/", "moi/inscriptions/")):
+        return _real_events(pattern, kwarg, world)
     if kwarg == "slug":
         return world.organisation.slug if route.startswith("organisations/") else world.dataset.slug
     if kwarg == "publish_slug":
@@ -108,6 +110,26 @@ def _real(pattern: Pattern, kwarg: str, world):
         return "archive"
     if kwarg in ("key", "uidb36"):  # allauth's e-mail confirmation and password reset keys
         return "abc"
+    raise AssertionError(f"{pattern.name}: teach test_pages what <{kwarg}> designates in {route!r}")
+
+
+def _real_events(pattern: Pattern, kwarg: str, world):
+    """The events' pages (issue 14)."""
+    events, route = world.events, pattern.route
+    if kwarg == "pk":
+        if "attente/" in route:
+            return events["entry"]
+        return events["session"] if "seances/" in route else events["registration"]
+    values = {
+        "slug": events["slug"],
+        "uid": events["uid"],
+        "token": events["token"],
+        "name": "publish",
+        "decision": "valider",
+        "extension": "csv",
+    }
+    if kwarg in values:
+        return values[kwarg]
     raise AssertionError(f"{pattern.name}: teach test_pages what <{kwarg}> designates in {route!r}")
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from auzolan.accounts.services import api_token_create
 from auzolan.catalog import services as catalog_services
@@ -79,6 +81,7 @@ class World:
     api_token: object
     programme: dict
     learning_module: object
+    events: dict
 
     def user(self, role: str):
         return {"anonymous": None, "citizen": self.citizen, "editor": self.editor, "staff": self.staff}[role]
@@ -166,6 +169,7 @@ def build_world() -> World:
     quiz(learning_module, key="quiz", max_attempts=3)
     PathItemFactory(path__slug="n5-parcours", module=learning_module)
     learning_services.piece_complete(user=citizen, module=learning_module, piece=text_piece)
+    events = _events_world(organisation, editor, commune)
     return World(
         organisation=organisation,
         other_organisation=other,
@@ -193,6 +197,7 @@ def build_world() -> World:
         api_token=api_token_create(actor=editor, name="Script de publication", lifetime_days=90)[0],
         programme=programme,
         learning_module=learning_module,
+        events=events,
     )
 
 
@@ -221,6 +226,39 @@ def _programme_world(organisation, editor) -> dict:
         "line": InventoryLineFactory(organisation=organisation).pk,
         "meeting": meeting.pk,
         "action": SupportActionFactory(organisation=organisation, meeting=meeting, owner=editor).pk,
+    }
+
+
+def _events_world(organisation, editor, commune) -> dict:
+    """The events' objects (issue 14): a published event with a session, the editor's attended registration, an
+    offered place on a waiting list and a calendar address."""
+    from auzolan.events.models import CalendarFeed
+    from tests.events.factories import (
+        EventFactory,
+        RegistrationFactory,
+        SessionFactory,
+        VenueFactory,
+        WaitingListEntryFactory,
+    )
+
+    event = EventFactory(organisation=organisation, slug="n5-rencontres")
+    venue = VenueFactory(organisation=organisation, commune=commune)
+    session = SessionFactory(event=event, venue=venue)
+    registration = RegistrationFactory(session=session, user=editor, state="attended")
+    entry = WaitingListEntryFactory(
+        session=SessionFactory(event=event, venue=venue),
+        user=editor,
+        state="offered",
+        offer_expires_at=timezone.now() + timedelta(days=2),
+    )
+    feed = CalendarFeed.objects.create(user=editor)
+    return {
+        "slug": event.slug,
+        "uid": session.uid,
+        "registration": registration.pk,
+        "entry": entry.pk,
+        "session": session.pk,
+        "token": feed.token,
     }
 
 
