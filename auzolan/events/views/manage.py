@@ -196,16 +196,15 @@ def session_cancel(request, slug: str, pk: int):
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def venue_create(request, slug: str):
+def _event_form(request, slug: str, form_class, call, *, success: str, title: str):
+    """A small form of an event's management (a venue, a shared quota, a question): `call(event, data)` is the
+    service; back to the event's management page."""
     event = _event(request, slug)
-    form = VenueForm(request.POST or None)
     submitted = submit_form(
         request,
-        form,
-        lambda data: event_services.venue_create(actor=request.user, organisation=event.organisation, **data),
-        success=_("Le lieu est enregistré."),
+        form_class(request.POST or None),
+        lambda data: call(event, data),
+        success=success,
         redirect_to=manage_url(event),
     )
     if submitted.response:
@@ -213,52 +212,47 @@ def venue_create(request, slug: str):
     return render(
         request,
         "events/manage/simple_form.html",
-        {"form": submitted.form, "event": event, "title": _("Nouveau lieu")},
+        {"form": submitted.form, "event": event, "title": title},
         status=submitted.status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def venue_create(request, slug: str):
+    return _event_form(
+        request,
+        slug,
+        VenueForm,
+        lambda event, data: event_services.venue_create(actor=request.user, organisation=event.organisation, **data),
+        success=_("Le lieu est enregistré."),
+        title=_("Nouveau lieu"),
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def quota_create(request, slug: str):
-    event = _event(request, slug)
-    form = QuotaForm(request.POST or None)
-    submitted = submit_form(
+    return _event_form(
         request,
-        form,
-        lambda data: event_services.quota_create(actor=request.user, event=event, **data),
+        slug,
+        QuotaForm,
+        lambda event, data: event_services.quota_create(actor=request.user, event=event, **data),
         success=_("Le quota est créé ; choisissez-le dans les séances qui le partagent."),
-        redirect_to=manage_url(event),
-    )
-    if submitted.response:
-        return submitted.response
-    return render(
-        request,
-        "events/manage/simple_form.html",
-        {"form": submitted.form, "event": event, "title": _("Nouveau quota partagé")},
-        status=submitted.status,
+        title=_("Nouveau quota partagé"),
     )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def question_create(request, slug: str):
-    event = _event(request, slug)
-    form = QuestionForm(request.POST or None)
-    submitted = submit_form(
+    return _event_form(
         request,
-        form,
-        lambda data: event_services.question_create(actor=request.user, event=event, **data),
+        slug,
+        QuestionForm,
+        lambda event, data: event_services.question_create(actor=request.user, event=event, **data),
         success=_("La question est ajoutée au formulaire d'inscription."),
-        redirect_to=manage_url(event),
-    )
-    if submitted.response:
-        return submitted.response
-    return render(
-        request,
-        "events/manage/simple_form.html",
-        {"form": submitted.form, "event": event, "title": _("Nouvelle question aux participants")},
-        status=submitted.status,
+        title=_("Nouvelle question aux participants"),
     )
 
 
