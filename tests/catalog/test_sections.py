@@ -1,6 +1,7 @@
 """What the catalogue adds to the open data programme page and to "Mon espace"."""
 
 import pytest
+from django.urls import reverse
 
 from auzolan.catalog.models import Dataset
 from tests.catalog.factories import DatasetFactory, ReuseLinkFactory
@@ -20,8 +21,10 @@ def test_programme_page_shows_the_catalogue(client):
     assert "ouvrent progressivement" not in html
 
 
-def test_other_programme_pages_keep_their_notice(client):
-    assert "ouvrent progressivement" in client.get("/se-former/").content.decode()
+@pytest.mark.parametrize("name", ["programme_learning", "programme_youth", "programme_participation"])
+def test_every_programme_page_shows_its_module(client, name):
+    response = client.get(reverse(f"core:{name}"))
+    assert response.status_code == 200 and "ouvrent progressivement" not in response.content.decode()
 
 
 def test_dashboard_shows_publishing_for_editors(client):
