@@ -3,12 +3,14 @@ file, giving exactly the same rows; unreadable or absent, the Parquet file answe
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import io
 import logging
 
 import pytest
+from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
@@ -47,6 +49,11 @@ QUESTIONS = [
 ]
 
 
+def _decoded(page):
+    cursor = page.next_cursor and signing.loads(page.next_cursor, salt=query.CURSOR_SALT)
+    return dataclasses.replace(page, next_cursor=cursor)
+
+
 def test_the_load_writes_the_row_file(typed):
     assert typed.rows_file.endswith(".rows") and default_storage.exists(typed.rows_file)
     assert typed.rows_file.rsplit(".", 1)[0] == typed.parquet.rsplit(".", 1)[0]
@@ -59,7 +66,8 @@ def test_a_page_from_the_row_file_is_the_page_from_parquet(typed, params, monkey
     monkeypatch.setattr(query, "_page_rows", lambda *args: fetched.append(1) and None)
     from_parquet = query.search(typed, query.parse_params(params))
     assert fetched or not from_parquet.rows
-    assert from_rows == from_parquet
+    # the cursor is signed with the time: compare what it says
+    assert _decoded(from_rows) == _decoded(from_parquet)
     assert from_rows.rows, "a question that returns nothing proves nothing"
 
 
@@ -77,7 +85,7 @@ def test_an_unreadable_row_file_falls_back_to_parquet(typed, caplog):
         file.truncate(100)  # cut: no end marker
     with caplog.at_level(logging.WARNING, logger="auzolan.datastore.query"):
         again = query.search(typed, query.parse_params({"sort": "-montant", "limit": "5"}))
-    assert again == expected and "unreadable" in caplog.text
+    assert _decoded(again) == _decoded(expected) and "unreadable" in caplog.text
 
 
 def test_a_table_without_row_file_gets_one_and_a_second_build_does_nothing(typed):
