@@ -357,3 +357,18 @@ def attended_sessions(*, user_ids, session_ids=None) -> list[Attendance]:
         "user_id", "session_id", "session__external_ref", "attended_at"
     )
     return [Attendance(user_id=u, session_id=s, external_ref=ref, attended_at=at) for u, s, ref, at in rows]
+
+
+def upcoming_sessions_by_ref(external_ref: str) -> list[Session]:
+    """The sessions of published events another app linked to one of its objects (`external_ref`), not cancelled and
+    not over, soonest first (learning: the sessions of a module's workshop)."""
+    return list(
+        Session.objects.filter(
+            external_ref=external_ref,
+            event__state=Event.State.PUBLISHED,
+            is_cancelled=False,
+            ends_at__gte=timezone.now(),
+        )
+        .select_related("event", "venue", "venue__commune")
+        .order_by("starts_at", "pk")
+    )

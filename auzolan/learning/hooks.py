@@ -1,13 +1,16 @@
 """Everything learning adds to the rest of the platform, in one place: a person's data export and account deletion,
-the block of the "Se former" programme page, and the open data programme's "referents trained" step. Called once
+the block of the "Se former" programme page, the open data programme's "referents trained" step, and workshops as
+events sessions. Called once
 from `LearningConfig.ready`."""
 
 from __future__ import annotations
 
 from auzolan.accounts.services import register_deletion_hooks, register_export_section
 from auzolan.core.registry import register_dashboard_section, register_page_section
-from auzolan.learning import selectors, services
+from auzolan.events.signals import session_attended
+from auzolan.learning import selectors, services, workshop_events
 from auzolan.learning.views import catalogue
+from auzolan.learning.workshops import register_workshop_provider
 from auzolan.opendata_programme.observers import register_training_observer
 
 
@@ -26,3 +29,7 @@ def register() -> None:
 
     # --- The open data programme: "referents trained" is computed from completed open data modules and paths -----
     register_training_observer(selectors.referents_trained)
+
+    # --- Workshops as sessions of the events module: listed in the player, attendance completes the piece --------
+    register_workshop_provider(workshop_events.sessions_for)
+    session_attended.connect(workshop_events.attendance_recorded, dispatch_uid="learning.workshop_attendance")

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import Conflict, NotFound, ValidationError
 from auzolan.core.permissions import require
-from auzolan.events import emails, selectors, tasks, tickets
+from auzolan.events import emails, selectors, signals, tasks, tickets
 from auzolan.events.lifecycle import allowed, registration_transition, waiting_transition
 from auzolan.events.models import (
     Answer,
@@ -366,7 +366,10 @@ def registration_check_in(*, actor, event: Event, code: str) -> tuple[Registrati
         _move(actor, locked, "check_in", attended_at=timezone.now(), checked_in_by=actor)
         return locked, False
 
-    return _serialised(call)
+    registration, already = _serialised(call)
+    if not already and registration.session_id:
+        signals.session_attended.send(sender=Registration, registration=registration)
+    return registration, already
 
 
 # --- Reminders, feedback --------------------------------------------------------------------------------------------
