@@ -59,3 +59,20 @@ rules.add_perm("learning.view_feedback", can_edit_module)
 # obj: None — the editors' pages
 rules.add_perm("learning.add_module", is_operator | is_partner_editor)
 rules.add_perm("learning.authorise_editors", is_operator)
+
+
+@rules.predicate
+def is_attestation_holder(user, attestation) -> bool:
+    return bool(
+        attestation is not None
+        and user
+        and user.is_authenticated
+        and attestation.erased_at is None
+        and attestation.user_id == user.pk
+    )
+
+
+# obj: an Attestation — the PDF is its holder's (anyone may verify it on the public page); staff revoke one issued by
+# mistake
+rules.add_perm("learning.download_attestation", is_attestation_holder)
+rules.add_perm("learning.revoke_attestation", is_operator)

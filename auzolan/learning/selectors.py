@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from auzolan.learning.models import (
+    Attestation,
     Audience,
     AuthorisedEditor,
     Feedback,
@@ -266,6 +267,54 @@ def trained_users(*, user_ids) -> dict[int, datetime]:
     return result
 
 
+# --- Attestations -----------------------------------------------------------------------------------------------------
+@dataclass
+class PathCompletion:
+    """A person's completion of a path's modules: complete when every module item is completed (workshop items of a
+    path are not online modules and do not count)."""
+
+    complete: bool
+    completed_at: datetime | None
+    seconds: int
+    competences: list[dict]
+
+
+def path_completion(*, user, path: Path) -> PathCompletion:
+    modules = [item.module for item in path.items.all() if item.module_id]
+    progress = {p.module_id: p for p in Progress.objects.filter(user=user, module__in=modules)}
+    done = [progress[m.pk] for m in modules if m.pk in progress and progress[m.pk].completed_at]
+    complete = bool(modules) and len(done) == len(modules)
+    competences = {}
+    for competence in (
+        Module.competences.through.objects.filter(module__in=modules)
+        .select_related("competence")
+        .order_by("competence__code")
+    ):
+        competences[competence.competence.code] = competence.competence.title
+    return PathCompletion(
+        complete=complete,
+        completed_at=max(p.completed_at for p in done) if complete else None,
+        seconds=sum(p.seconds_spent for p in done),
+        competences=[{"code": code, "title": title} for code, title in competences.items()],
+    )
+
+
+def attestation(public_id: str) -> Attestation | None:
+    if not public_id or len(public_id) > 32:
+        return None
+    return Attestation.objects.filter(public_id=public_id).first()
+
+
+def live_attestation(*, user, path: Path) -> Attestation | None:
+    if not (user and user.is_authenticated):
+        return None
+    return Attestation.objects.filter(user=user, path=path, revoked_at__isnull=True, erased_at__isnull=True).first()
+
+
+def attestations_of(user) -> list[Attestation]:
+    return list(Attestation.objects.filter(user=user, erased_at__isnull=True).order_by("-issued_at"))
+
+
 # --- Personal data (RGPD export) --------------------------------------------------------------------------------------
 def personal_data(user) -> dict:
     profile = learner_profile(user)
@@ -297,6 +346,19 @@ def personal_data(user) -> dict:
         "feedback": [
             {"module": f.module.slug, "useful": f.useful, "clear": f.clear, "comment": f.comment}
             for f in Feedback.objects.filter(user=user).select_related("module")
+        ],
+        "attestations": [
+            {
+                "id": a.public_id,
+                "name": a.holder_name,
+                "path": a.path_title,
+                "competences": a.competences,
+                "minutes": a.minutes,
+                "completed_on": a.completed_on.isoformat() if a.completed_on else None,
+                "issued_at": a.issued_at.isoformat(),
+                "revoked_at": a.revoked_at.isoformat() if a.revoked_at else None,
+            }
+            for a in attestations_of(user)
         ],
     }
 

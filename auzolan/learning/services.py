@@ -16,12 +16,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from auzolan.core.audit import audit_log
-from auzolan.core.errors import Conflict, NotFound, ValidationError, full_clean_or_raise
+from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, full_clean_or_raise
 from auzolan.core.permissions import require
 from auzolan.learning import lifecycle, selectors
 from auzolan.learning.models import (
     Answer,
     Area,
+    Attestation,
     Audience,
     AuthorisedEditor,
     Competence,
@@ -425,8 +426,75 @@ def learner_profile_update(*, user, share_progress_with_organisation: bool) -> L
     return profile
 
 
+# --- Attestations -----------------------------------------------------------------------------------------------------
+def attestation_issue(*, user, path: Path) -> Attestation:
+    """The person completed every module of this published path: their attestation, with the facts frozen now
+    (holder's name, path title, competences, time spent, completion date). Idempotent: a person has one live
+    attestation per path (a second request, or two at once, returns the same one)."""
+    if not (user and user.is_authenticated):
+        raise PermissionDenied(_("Connectez-vous pour obtenir une attestation."))
+    if not path.published:
+        raise NotFound(_("Page introuvable."))
+    existing = selectors.live_attestation(user=user, path=path)
+    if existing is not None:
+        return existing
+    completion = selectors.path_completion(user=user, path=path)
+    if not completion.complete:
+        raise ValidationError(
+            _("L'attestation est délivrée quand tous les modules du parcours sont terminés."), code="incomplete"
+        )
+    try:
+        with transaction.atomic():
+            attestation = Attestation.objects.create(
+                user=user,
+                path=path,
+                holder_name=user.display_name,
+                path_title=path.title,
+                competences=completion.competences,
+                minutes=(completion.seconds + 59) // 60,
+                completed_on=timezone.localdate(completion.completed_at),
+            )
+            audit_log(
+                actor=user,
+                action="learning.attestation.issued",
+                obj=attestation,
+                data={"path": path.slug, "id": attestation.public_id},
+            )
+    except IntegrityError:  # issued at the same moment by a second request
+        return selectors.live_attestation(user=user, path=path)
+    return attestation
+
+
+@transaction.atomic
+def attestation_revoke(*, actor, attestation: Attestation, reason: str = "") -> Attestation:
+    """Staff revoke an attestation issued by mistake: the verification page then says "révoquée"."""
+    require(actor, "learning.revoke_attestation", attestation, hide=False)
+    locked = Attestation.objects.select_for_update().get(pk=attestation.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = (reason or "")[:300]
+        locked.save(update_fields=["revoked_at", "revoked_reason"])
+        audit_log(
+            actor=actor, action="learning.attestation.revoked", obj=locked, data={"reason": locked.revoked_reason}
+        )
+    return locked
+
+
 def deletion_cleanup(user) -> None:
-    """The account goes: so does everything learning holds about the person."""
+    """The account goes: so does everything learning holds about the person. An attestation keeps its public
+    identifier only (a tombstone without any fact), so that its verification page says it no longer exists instead of
+    letting a copy pass for valid."""
+    Attestation.objects.filter(user=user).update(
+        user=None,
+        path=None,
+        holder_name="",
+        path_title="",
+        competences=[],
+        minutes=0,
+        completed_on=None,
+        revoked_reason="",
+        erased_at=timezone.now(),
+    )
     QuizAttempt.objects.filter(user=user).delete()
     Progress.objects.filter(user=user).delete()
     Feedback.objects.filter(user=user).delete()

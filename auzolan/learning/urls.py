@@ -1,7 +1,7 @@
 """The learning pages. Each views module declares its own `urlpatterns`."""
 
-from auzolan.learning.views import catalogue, editors, player
+from auzolan.learning.views import attestations, catalogue, editors, player
 
 app_name = "learning"
 
-urlpatterns = [*catalogue.urlpatterns, *player.urlpatterns, *editors.urlpatterns]
+urlpatterns = [*catalogue.urlpatterns, *player.urlpatterns, *editors.urlpatterns, *attestations.urlpatterns]

@@ -105,7 +105,12 @@ def path_detail(request, path_slug: str):
     return render(
         request,
         "learning/path_detail.html",
-        {"path": learning_path, "progress": progress, "audience": dict(Audience.choices)[learning_path.audience]},
+        {
+            "path": learning_path,
+            "progress": progress,
+            "audience": dict(Audience.choices)[learning_path.audience],
+            "attestation": selectors.live_attestation(user=request.user, path=learning_path),
+        },
     )
 
 
@@ -129,7 +134,11 @@ def my_training(request):
     return render(
         request,
         "learning/my_training.html",
-        {"training": selectors.my_training(request.user), "form": submitted.form},
+        {
+            "training": selectors.my_training(request.user),
+            "form": submitted.form,
+            "attestations": selectors.attestations_of(request.user),
+        },
         status=submitted.status,
     )
 

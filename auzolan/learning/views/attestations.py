@@ -1,0 +1,111 @@
+"""Attestations: a person asks for theirs when a path is completed and downloads its PDF; anyone checks one on its
+public verification page (`/formation/attestations/<id>/`), which shows the stored facts and checks a code or a PDF
+against them (`attestation_document`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from auzolan.core.http import public_url
+from auzolan.core.permissions import can
+from auzolan.core.submissions import submit_action
+from auzolan.learning import attestation_document, selectors, services
+from auzolan.learning.attestation_document import Verdict
+from auzolan.learning.forms import AttestationCheckForm
+from auzolan.learning.models import Path
+from auzolan.learning.views.common import posted_files
+
+VERDICTS = {
+    Verdict.VALID: gettext_lazy("Authentique : ce code correspond à l'attestation enregistrée ci-dessus."),
+    Verdict.ALTERED: gettext_lazy(
+        "Refusé : ce code ne correspond pas à l'attestation enregistrée (un nom, une date, un parcours ou une durée a "
+        "été modifié, ou le code est incomplet)."
+    ),
+    Verdict.OTHER: gettext_lazy("Refusé : ce code est celui d'une autre attestation."),
+    Verdict.REVOKED: gettext_lazy("Refusé : cette attestation a été révoquée."),
+    Verdict.ERASED: gettext_lazy("Refusé : cette attestation n'existe plus."),
+}
+
+
+def _get_path(slug: str) -> Path:
+    try:
+        return selectors.path_with_items(slug)
+    except Path.DoesNotExist:
+        raise Http404 from None
+
+
+@require_POST
+@login_required
+def attestation_issue(request, path_slug: str):
+    learning_path = _get_path(path_slug)
+    return submit_action(
+        request,
+        lambda: services.attestation_issue(user=request.user, path=learning_path),
+        success=_("Votre attestation est prête : vous pouvez la télécharger."),
+        redirect_to=learning_path.get_absolute_url(),
+    )
+
+
+def _verification_url(request, attestation) -> str:
+    return public_url(attestation.get_absolute_url(), request)
+
+
+@require_safe
+@login_required
+def attestation_pdf(request, public_id: str):
+    attestation = selectors.attestation(public_id)
+    if attestation is None or not can(request.user, "learning.download_attestation", attestation):
+        raise Http404
+    content = attestation_document.render_pdf(attestation, verification_url=_verification_url(request, attestation))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="attestation-{attestation.public_id}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def attestation_verify(request, public_id: str):
+    """Public, no login: what was attested (the stored facts), or "révoquée", or "n'existe plus"; a 404 for an
+    unknown identifier. A POST checks a code or an uploaded PDF against the stored facts."""
+    attestation = selectors.attestation(public_id)
+    if attestation is None:
+        raise Http404
+    form = AttestationCheckForm(*posted_files(request))
+    verdict, status = None, 410 if attestation.erased_at else 200
+    if request.method == "POST":
+        if form.is_valid():
+            code = form.cleaned_data["code"].strip()
+            if not code and form.cleaned_data.get("document"):
+                code = attestation_document.code_in_pdf(form.cleaned_data["document"])
+            verdict = attestation_document.verify_code(attestation, code)
+            status = 200 if verdict == Verdict.VALID else 400
+        else:
+            status = 400
+    return render(
+        request,
+        "learning/attestation_verify.html",
+        {
+            "attestation": attestation,
+            "form": form,
+            "verdict": verdict,
+            "verdict_message": VERDICTS[verdict] if verdict else "",
+            "duration": attestation_document.duration_label(attestation.minutes),
+            "is_holder": can(request.user, "learning.download_attestation", attestation),
+            "verification_url": _verification_url(request, attestation),
+            "issuer": settings.AGENCY_NAME,
+        },
+        status=status,
+    )
+
+
+urlpatterns = [
+    path("formation/parcours/<slug:path_slug>/attestation/", attestation_issue, name="attestation_issue"),
+    path("formation/attestations/<str:public_id>/", attestation_verify, name="attestation_verify"),
+    path("formation/attestations/<str:public_id>/pdf/", attestation_pdf, name="attestation_pdf"),
+]
