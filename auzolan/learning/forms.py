@@ -312,3 +312,33 @@ class AttestationCheckForm(forms.Form):
         if not self.errors and not data.get("code", "").strip() and not data.get("document"):
             raise forms.ValidationError(_("Collez le code de vérification ou joignez le fichier PDF."))
         return data
+
+
+class SelfAssessmentForm(forms.Form):
+    """One select per competence of the path, on its framework's levels ("—": not answered)."""
+
+    def __init__(self, *args, rows, levels_by_framework, moment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.competence_fields = []
+        for row in rows:
+            competence = row.competence
+            current = row.after if moment == "after" else row.before
+            name = f"c{competence.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=f"{competence.code} — {competence.title}",
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", _("— Je ne sais pas"))]
+                + [
+                    (level.number, f"{level.number} — {level.name}")
+                    for level in levels_by_framework.get(competence.framework_id, [])
+                ],
+                initial=current.number if current else "",
+                help_text=competence.description[:300] if competence.description else "",
+            )
+            self.competence_fields.append((name, competence.pk))
+
+    def levels(self) -> dict[int, int]:
+        data = self.cleaned_data
+        return {pk: data[name] for name, pk in self.competence_fields if data.get(name) is not None}

@@ -13,8 +13,10 @@ from auzolan.learning.models import (
     Attestation,
     Audience,
     AuthorisedEditor,
+    Competence,
     Feedback,
     LearnerProfile,
+    Level,
     Module,
     Path,
     PathItem,
@@ -22,6 +24,8 @@ from auzolan.learning.models import (
     Progress,
     Question,
     QuizAttempt,
+    SelfAssessment,
+    SelfAssessmentAnswer,
     Topic,
 )
 from auzolan.organisations.models import Organisation
@@ -315,6 +319,59 @@ def attestations_of(user) -> list[Attestation]:
     return list(Attestation.objects.filter(user=user, erased_at__isnull=True).order_by("-issued_at"))
 
 
+# --- Self-assessment --------------------------------------------------------------------------------------------------
+def path_competences(path: Path) -> list[Competence]:
+    """The competences of a path's modules, by framework version then code (the questions of its self-assessment)."""
+    return list(
+        Competence.objects.filter(modules__path_items__path=path)
+        .select_related("framework", "area")
+        .distinct()
+        .order_by("framework__code", "framework__version", "code")
+    )
+
+
+def framework_levels(framework_ids) -> dict[int, list[Level]]:
+    levels: dict[int, list[Level]] = {}
+    for level in Level.objects.filter(framework_id__in=set(framework_ids)).order_by("number"):
+        levels.setdefault(level.framework_id, []).append(level)
+    return levels
+
+
+@dataclass
+class AssessmentRow:
+    competence: Competence
+    before: Level | None
+    after: Level | None
+    top: int  # the framework's highest level number, for the bars
+
+    @property
+    def change(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after.number - self.before.number
+
+
+def self_assessment(*, user, path: Path) -> list[AssessmentRow]:
+    """The person's own positioning on each competence of the path, before and after (only their own rows)."""
+    competences = path_competences(path)
+    answers = {}
+    if user and user.is_authenticated:
+        for answer in SelfAssessmentAnswer.objects.filter(assessment__user=user, assessment__path=path).select_related(
+            "assessment", "level"
+        ):
+            answers[(answer.competence_id, answer.assessment.moment)] = answer.level
+    levels = framework_levels(c.framework_id for c in competences)
+    return [
+        AssessmentRow(
+            competence=c,
+            before=answers.get((c.pk, SelfAssessment.Moment.BEFORE)),
+            after=answers.get((c.pk, SelfAssessment.Moment.AFTER)),
+            top=levels[c.framework_id][-1].number if levels.get(c.framework_id) else 0,
+        )
+        for c in competences
+    ]
+
+
 # --- Personal data (RGPD export) --------------------------------------------------------------------------------------
 def personal_data(user) -> dict:
     profile = learner_profile(user)
@@ -359,6 +416,19 @@ def personal_data(user) -> dict:
                 "revoked_at": a.revoked_at.isoformat() if a.revoked_at else None,
             }
             for a in attestations_of(user)
+        ],
+        "self_assessments": [
+            {
+                "path": a.path.slug,
+                "framework": f"{a.framework.code} {a.framework.version}",
+                "moment": a.moment,
+                "updated_at": a.updated_at.isoformat(),
+                "levels": {answer.competence.code: answer.level.number for answer in a.answers.all()},
+            }
+            for a in SelfAssessment.objects.filter(user=user)
+            .select_related("path", "framework")
+            .prefetch_related("answers__competence", "answers__level")
+            .order_by("path__slug", "moment")
         ],
     }
 

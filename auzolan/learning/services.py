@@ -38,6 +38,8 @@ from auzolan.learning.models import (
     Progress,
     Question,
     QuizAttempt,
+    SelfAssessment,
+    SelfAssessmentAnswer,
     Topic,
 )
 
@@ -480,6 +482,53 @@ def attestation_revoke(*, actor, attestation: Attestation, reason: str = "") -> 
     return locked
 
 
+# --- Self-assessment --------------------------------------------------------------------------------------------------
+def self_assessment_moment(*, user, path: Path) -> str:
+    """Before the path while it is not completed; after it once every module is."""
+    completed = selectors.path_completion(user=user, path=path).complete
+    return SelfAssessment.Moment.AFTER if completed else SelfAssessment.Moment.BEFORE
+
+
+@transaction.atomic
+def self_assessment_save(*, user, path: Path, levels: dict[int, int]) -> str:
+    """Record the person's positioning on the path's competences (competence pk → level number of its framework),
+    before the path (while it is not completed) or after it (once completed), one assessment per framework version.
+    Sending again replaces the answers of that moment. Returns the moment."""
+    if not (user and user.is_authenticated):
+        raise PermissionDenied(_("Connectez-vous pour vous positionner."))
+    if not path.published:
+        raise NotFound(_("Page introuvable."))
+    competences = {c.pk: c for c in selectors.path_competences(path)}
+    if not competences:
+        raise ValidationError(_("Ce parcours n'a pas de compétence à évaluer."), code="no-competence")
+    levels_by_framework = selectors.framework_levels(c.framework_id for c in competences.values())
+    chosen = {}
+    for competence_pk, number in levels.items():
+        competence = competences.get(competence_pk)
+        if competence is None:
+            raise ValidationError(_("Cette compétence n'est pas travaillée dans ce parcours."), code="bad-competence")
+        level = next((lv for lv in levels_by_framework.get(competence.framework_id, []) if lv.number == number), None)
+        if level is None:
+            raise ValidationError(_("Ce niveau n'existe pas dans le référentiel."), code="bad-level")
+        chosen[competence] = level
+    if not chosen:
+        raise ValidationError(_("Choisissez un niveau pour au moins une compétence."), code="empty")
+    moment = self_assessment_moment(user=user, path=path)
+    for framework_id in {c.framework_id for c in chosen}:
+        assessment, _created = SelfAssessment.objects.get_or_create(
+            user=user, path=path, framework_id=framework_id, moment=moment
+        )
+        assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+        assessment.answers.all().delete()
+        SelfAssessmentAnswer.objects.bulk_create(
+            SelfAssessmentAnswer(assessment=assessment, competence=competence, level=level)
+            for competence, level in chosen.items()
+            if competence.framework_id == framework_id
+        )
+        assessment.save(update_fields=["updated_at"])
+    return moment
+
+
 def deletion_cleanup(user) -> None:
     """The account goes: so does everything learning holds about the person. An attestation keeps its public
     identifier only (a tombstone without any fact), so that its verification page says it no longer exists instead of
@@ -496,6 +545,7 @@ def deletion_cleanup(user) -> None:
         erased_at=timezone.now(),
     )
     QuizAttempt.objects.filter(user=user).delete()
+    SelfAssessment.objects.filter(user=user).delete()
     Progress.objects.filter(user=user).delete()
     Feedback.objects.filter(user=user).delete()
     LearnerProfile.objects.filter(user=user).delete()

@@ -18,9 +18,9 @@ from auzolan.core.models import AuditLogEntry
 from auzolan.core.permissions import can
 from auzolan.learning import attestation_document, services
 from auzolan.learning.attestation_document import Verdict
-from auzolan.learning.models import Area, Attestation, Competence, Framework
+from auzolan.learning.models import Attestation
 from tests.accounts.factories import UserFactory
-from tests.learning.factories import PathFactory, PathItemFactory, module_with_pieces
+from tests.learning.factories import framework_with_competences, path_of_two_modules
 
 pytestmark = pytest.mark.django_db
 
@@ -32,22 +32,12 @@ def complete(user, module, pieces):
 
 @pytest.fixture
 def world():
-    framework = Framework.objects.create(code="digcomp-test", version="2.2", title="DigComp")
-    area = Area.objects.create(framework=framework, code="1", title="Information")
-    c11 = Competence.objects.create(framework=framework, area=area, code="1.1", title="Naviguer, rechercher")
-    c12 = Competence.objects.create(framework=framework, area=area, code="1.2", title="Évaluer les données")
-    path = PathFactory(title="Élu·e et numérique")
-    first, first_pieces = module_with_pieces(2)
-    second, second_pieces = module_with_pieces(1)
-    first.competences.add(c12, c11)
-    second.competences.add(c11)
-    PathItemFactory(path=path, module=first)
-    PathItemFactory(path=path, module=second)
-    PathItemFactory(path=path, module=None, workshop_title="Atelier en mairie")  # not required
+    _framework, c11, c12 = framework_with_competences()
+    path, modules = path_of_two_modules(competences=(c12, c11))
     learner = UserFactory(full_name="Maïté Etxeberria-Muñoz")
-    complete(learner, first, first_pieces)
-    complete(learner, second, second_pieces)
-    return {"path": path, "learner": learner, "modules": [(first, first_pieces), (second, second_pieces)]}
+    for module, pieces in modules:
+        complete(learner, module, pieces)
+    return {"path": path, "learner": learner, "modules": modules}
 
 
 @pytest.fixture

@@ -125,6 +125,7 @@ def test_deletion_cleanup_removes_everything():
         "quiz_attempts": [],
         "feedback": [],
         "attestations": [],
+        "self_assessments": [],
     }
 
 
