@@ -19,8 +19,7 @@ from auzolan.core.submissions import submit_action
 from auzolan.learning import attestation_document, selectors, services
 from auzolan.learning.attestation_document import Verdict
 from auzolan.learning.forms import AttestationCheckForm
-from auzolan.learning.models import Path
-from auzolan.learning.views.common import posted_files
+from auzolan.learning.views.common import get_path, posted_files
 
 VERDICTS = {
     Verdict.VALID: gettext_lazy("Authentique : ce code correspond à l'attestation enregistrée ci-dessus."),
@@ -34,17 +33,10 @@ VERDICTS = {
 }
 
 
-def _get_path(slug: str) -> Path:
-    try:
-        return selectors.path_with_items(slug)
-    except Path.DoesNotExist:
-        raise Http404 from None
-
-
 @require_POST
 @login_required
 def attestation_issue(request, path_slug: str):
-    learning_path = _get_path(path_slug)
+    learning_path = get_path(path_slug)
     return submit_action(
         request,
         lambda: services.attestation_issue(user=request.user, path=learning_path),

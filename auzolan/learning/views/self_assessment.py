@@ -5,7 +5,6 @@ person reads or writes their own answers."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -14,17 +13,14 @@ from django.views.decorators.http import require_http_methods
 from auzolan.core.submissions import submit_form
 from auzolan.learning import selectors, services
 from auzolan.learning.forms import SelfAssessmentForm
-from auzolan.learning.models import Path, SelfAssessment
-from auzolan.learning.views.common import posted
+from auzolan.learning.models import SelfAssessment
+from auzolan.learning.views.common import get_path, posted
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def self_assessment(request, path_slug: str):
-    try:
-        learning_path = selectors.path_with_items(path_slug)
-    except Path.DoesNotExist:
-        raise Http404 from None
+    learning_path = get_path(path_slug)
     rows = selectors.self_assessment(user=request.user, path=learning_path)
     moment = services.self_assessment_moment(user=request.user, path=learning_path)
     levels_by_framework = selectors.framework_levels(row.competence.framework_id for row in rows)
