@@ -10,6 +10,7 @@ import rules
 from auzolan.core.rules import is_authenticated, is_operator
 from auzolan.learning.models import AuthorisedEditor
 from auzolan.organisations.models import Membership
+from auzolan.organisations.rules import is_org_admin
 
 
 def _authorised_editor_organisations(user) -> set[int]:
@@ -76,3 +77,6 @@ def is_attestation_holder(user, attestation) -> bool:
 # mistake
 rules.add_perm("learning.download_attestation", is_attestation_holder)
 rules.add_perm("learning.revoke_attestation", is_operator)
+
+# obj: an Organisation — its admins see the training of the members who agreed to share it
+rules.add_perm("learning.view_organisation_training", is_org_admin)

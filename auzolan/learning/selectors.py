@@ -28,7 +28,7 @@ from auzolan.learning.models import (
     SelfAssessmentAnswer,
     Topic,
 )
-from auzolan.organisations.models import Organisation
+from auzolan.organisations.models import Membership, Organisation
 
 OPEN_DATA_TOPIC = "open-data"
 DATA_REFERENT_AUDIENCE = Audience.REFERENT_DONNEES
@@ -370,6 +370,83 @@ def self_assessment(*, user, path: Path) -> list[AssessmentRow]:
         )
         for c in competences
     ]
+
+
+# --- Organisation view ------------------------------------------------------------------------------------------------
+@dataclass
+class MemberTraining:
+    user: object
+    role: str
+    modules: list[Progress]  # completed, most recent first
+    paths: list[tuple[Path, datetime]]  # completed paths and the day the last module was
+
+
+@dataclass
+class OrganisationTraining:
+    shared: list[MemberTraining]
+    not_sharing: int  # active members who did not agree to share (a count, never names)
+    referents: int  # named referents of the open data programme (pilot groups)
+    referents_trained_on: date | None
+
+
+def organisation_training(organisation: Organisation, *, referent_ids: list[int]) -> OrganisationTraining:
+    """What an organisation's admins see: its active members who agreed to share their progress
+    (`LearnerProfile.share_progress_with_organisation`) with the modules and paths they completed, how many did not
+    (no names), and the open data roadmap's "referents trained" state for its named referents. Nobody outside the
+    organisation, nobody who did not agree."""
+    memberships = list(
+        Membership.objects.filter(organisation=organisation, state=Membership.State.ACTIVE)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    sharing = set(
+        LearnerProfile.objects.filter(
+            user__in=[m.user_id for m in memberships], share_progress_with_organisation=True
+        ).values_list("user_id", flat=True)
+    )
+    completed: dict[int, list[Progress]] = {}
+    for progress in (
+        Progress.objects.filter(user__in=sharing, completed_at__isnull=False)
+        .select_related("module")
+        .order_by("-completed_at")
+    ):
+        completed.setdefault(progress.user_id, []).append(progress)
+    paths = list(published_paths().prefetch_related("items"))
+    shared = []
+    for membership in memberships:
+        if membership.user_id not in sharing:
+            continue
+        done = {p.module_id: p.completed_at for p in completed.get(membership.user_id, [])}
+        finished = []
+        for learning_path in paths:
+            modules = [item.module_id for item in learning_path.items.all() if item.module_id]
+            if modules and all(pk in done for pk in modules):
+                finished.append((learning_path, max(done[pk] for pk in modules)))
+        shared.append(
+            MemberTraining(
+                user=membership.user,
+                role=membership.get_role_display(),
+                modules=completed.get(membership.user_id, []),
+                paths=finished,
+            )
+        )
+    trained = referents_trained({organisation.pk: referent_ids}) if referent_ids else {}
+    return OrganisationTraining(
+        shared=shared,
+        not_sharing=len(memberships) - len(shared),
+        referents=len(referent_ids),
+        referents_trained_on=trained.get(organisation.pk),
+    )
+
+
+def admin_organisations(user) -> list[Organisation]:
+    if not (user and user.is_authenticated):
+        return []
+    return list(
+        Organisation.objects.filter(
+            memberships__user=user, memberships__state=Membership.State.ACTIVE, memberships__role="admin"
+        ).order_by("name")
+    )
 
 
 # --- Personal data (RGPD export) --------------------------------------------------------------------------------------

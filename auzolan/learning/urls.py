@@ -1,6 +1,6 @@
 """The learning pages. Each views module declares its own `urlpatterns`."""
 
-from auzolan.learning.views import attestations, catalogue, editors, player, self_assessment
+from auzolan.learning.views import attestations, catalogue, editors, organisation, player, self_assessment
 
 app_name = "learning"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *editors.urlpatterns,
     *attestations.urlpatterns,
     *self_assessment.urlpatterns,
+    *organisation.urlpatterns,
 ]

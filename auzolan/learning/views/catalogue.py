@@ -133,6 +133,7 @@ def my_training(request):
             "training": selectors.my_training(request.user),
             "form": submitted.form,
             "attestations": selectors.attestations_of(request.user),
+            "admin_organisations": selectors.admin_organisations(request.user),
         },
         status=submitted.status,
     )
