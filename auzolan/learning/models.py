@@ -548,3 +548,22 @@ class SelfAssessmentAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competence.code}: {self.level.number}"
+
+
+# --- The training map's open dataset ----------------------------------------------------------------------------------
+class TrainingDataset(models.Model):
+    """The agency's open dataset of the territory training map (a single row): the dataset and its resource, so that
+    each publication adds a version to the same resource."""
+
+    dataset = models.ForeignKey(
+        "catalog.Dataset", verbose_name=_("jeu de données"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resource = models.CharField(_("ressource"), max_length=64, blank=True)
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeu de données de la carte des formations")
+        verbose_name_plural = _("jeu de données de la carte des formations")
+
+    def __str__(self) -> str:
+        return str(self.dataset or "—")

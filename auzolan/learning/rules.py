@@ -80,3 +80,6 @@ rules.add_perm("learning.revoke_attestation", is_operator)
 
 # obj: an Organisation — its admins see the training of the members who agreed to share it
 rules.add_perm("learning.view_organisation_training", is_org_admin)
+
+# obj: None — the agency's page of the territory training map (monthly figures, publication of its open dataset)
+rules.add_perm("learning.manage_training_map", is_operator)

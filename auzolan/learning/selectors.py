@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.db.models import Avg, Count, F, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from auzolan.accounts.models import TerritoryRole
 from auzolan.learning.models import (
     Attestation,
     Audience,
@@ -28,7 +29,7 @@ from auzolan.learning.models import (
     SelfAssessmentAnswer,
     Topic,
 )
-from auzolan.organisations.models import Membership, Organisation
+from auzolan.organisations.models import Commune, Membership, Organisation
 
 OPEN_DATA_TOPIC = "open-data"
 DATA_REFERENT_AUDIENCE = Audience.REFERENT_DONNEES
@@ -447,6 +448,89 @@ def admin_organisations(user) -> list[Organisation]:
             memberships__user=user, memberships__state=Membership.State.ACTIVE, memberships__role="admin"
         ).order_by("name")
     )
+
+
+# --- Territory training map -------------------------------------------------------------------------------------------
+#: Who the map counts: élus and agents, by their declared territory role.
+TRAINED_ROLES = (TerritoryRole.ELECTED, TerritoryRole.AGENT)
+
+
+def _trained_completions(topic: str = ""):
+    """(user, role, module topic, completed_at) of every completed published module by an élu or an agent."""
+    completions = Progress.objects.filter(
+        completed_at__isnull=False, module__state=Module.State.PUBLISHED, user__territory_role__in=TRAINED_ROLES
+    )
+    if topic:
+        completions = completions.filter(module__topic__slug=topic)
+    return completions.values_list("user_id", "user__territory_role", "module__topic__slug", "completed_at")
+
+
+def _user_communes(user_ids) -> dict[int, set[int]]:
+    """The communes of each person's organisations (active memberships): where they are counted."""
+    communes: dict[int, set[int]] = {}
+    pairs = Membership.objects.filter(user__in=set(user_ids), state=Membership.State.ACTIVE).values_list(
+        "user_id", "organisation__communes"
+    )
+    for user_id, commune_id in pairs:
+        if commune_id is not None:
+            communes.setdefault(user_id, set()).add(commune_id)
+    return communes
+
+
+@dataclass
+class TerritoryTraining:
+    rows: list[dict]  # per commune: commune, elected, agent, total (exact; the page hides small counts)
+    months: list[tuple[date, int]]  # people trained for the first time, per month (élus and agents, all communes)
+
+
+def territory_training(*, topic: str = "") -> TerritoryTraining:
+    """Per commune of the territory, how many élus and agents completed at least one published module (of `topic`
+    when given), counted through the communes of their organisations (a person counts once per commune); and how many
+    people were trained for the first time each month."""
+    first: dict[int, tuple[str, datetime]] = {}
+    for user_id, role, _topic, completed_at in _trained_completions(topic):
+        if user_id not in first or completed_at < first[user_id][1]:
+            first[user_id] = (role, completed_at)
+    communes = _user_communes(first)
+    counts: dict[int, dict[str, int]] = {}
+    for user_id, (role, _at) in first.items():
+        for commune_id in communes.get(user_id, ()):
+            cell = counts.setdefault(commune_id, {TerritoryRole.ELECTED: 0, TerritoryRole.AGENT: 0})
+            cell[role] += 1
+    rows = []
+    for commune in Commune.objects.order_by("name", "insee_code"):
+        cell = counts.get(commune.pk, {})
+        elected, agent = cell.get(TerritoryRole.ELECTED, 0), cell.get(TerritoryRole.AGENT, 0)
+        rows.append({"commune": commune, "elected": elected, "agent": agent, "total": elected + agent})
+    per_month: dict[date, int] = {}
+    for _role, at in first.values():
+        month = timezone.localdate(at).replace(day=1)
+        per_month[month] = per_month.get(month, 0) + 1
+    return TerritoryTraining(rows=rows, months=sorted(per_month.items()))
+
+
+def training_aggregates() -> list[dict]:
+    """The open dataset: per commune × topic × month, how many élus and agents completed their first module of that
+    topic that month (counted through the communes of their organisations). Exact counts: the publisher hides the small
+    ones."""
+    first: dict[tuple[int, str], datetime] = {}
+    for user_id, _role, topic, completed_at in _trained_completions():
+        key = (user_id, topic)
+        if key not in first or completed_at < first[key]:
+            first[key] = completed_at
+    communes = _user_communes({user_id for user_id, _topic in first})
+    counts: dict[tuple[int, str, date], int] = {}
+    for (user_id, topic), at in first.items():
+        month = timezone.localdate(at).replace(day=1)
+        for commune_id in communes.get(user_id, ()):
+            counts[(commune_id, topic, month)] = counts.get((commune_id, topic, month), 0) + 1
+    by_pk = {c.pk: c for c in Commune.objects.filter(pk__in={key[0] for key in counts})}
+    return [
+        {"commune": by_pk[commune_id], "topic": topic, "month": month, "count": count}
+        for (commune_id, topic, month), count in sorted(
+            counts.items(), key=lambda item: (by_pk[item[0][0]].insee_code, item[0][1], item[0][2])
+        )
+    ]
 
 
 # --- Personal data (RGPD export) --------------------------------------------------------------------------------------

@@ -6,18 +6,24 @@ completion only. Editing a published module (or one of its pieces) bumps its rev
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path as FilePath
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from auzolan.catalog import services as catalog
+from auzolan.catalog.models import Dataset, Resource
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, full_clean_or_raise
 from auzolan.core.permissions import require
+from auzolan.core.spreadsheets import neutralise
 from auzolan.learning import lifecycle, selectors
 from auzolan.learning.models import (
     Answer,
@@ -41,7 +47,10 @@ from auzolan.learning.models import (
     SelfAssessment,
     SelfAssessmentAnswer,
     Topic,
+    TrainingDataset,
 )
+from auzolan.observatory import services as observatory
+from auzolan.participation.small_counts import is_small
 
 #: The most a single page view of the player adds to a person's time spent (someone who leaves the tab open).
 PIECE_SECONDS_CAP = 10 * 60
@@ -527,6 +536,111 @@ def self_assessment_save(*, user, path: Path, levels: dict[int, int]) -> str:
         )
         assessment.save(update_fields=["updated_at"])
     return moment
+
+
+# --- The training map's open dataset ----------------------------------------------------------------------------------
+TRAINING_FILE = "formation-elus-agents-communes.csv"
+TRAINING_HEADER = ["commune_insee", "commune", "theme", "mois", "personnes_formees", "masque"]
+
+
+def training_csv() -> bytes:
+    """Per commune × topic × month, the élus and agents who completed their first module of the topic that month;
+    a count between 1 and 4 is left empty with `masque` = "oui" (participation's small-count rule)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(TRAINING_HEADER)
+    for row in selectors.training_aggregates():
+        hidden = is_small(row["count"])
+        writer.writerow(
+            [
+                row["commune"].insee_code,
+                neutralise(row["commune"].name),
+                row["topic"],
+                row["month"].strftime("%Y-%m"),
+                "" if hidden else row["count"],
+                "oui" if hidden else "non",
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _training_metadata() -> dict:
+    return {
+        "title": _("Élus et agents formés au numérique, par commune"),
+        "description": _(
+            "Le nombre d'élus et d'agents des collectivités du territoire qui ont terminé au moins un module de "
+            "formation de la plateforme, par commune (celles de leurs organisations), par thème et par mois de leur "
+            "premier module terminé du thème. Données agrégées et anonymisées : un nombre de 1 à 4 personnes n'est "
+            "pas publié (colonne « masque »). Carte : page « Carte des formations » de la plateforme "
+            "(/formation/carte/)."
+        ),
+        "licence": "lov2",
+        "frequency": "MONTHLY",
+        "themes": ["EDUC"],
+        "keywords": [_("formation"), _("numérique"), _("élus"), _("agents")],
+        "whole_territory": True,
+    }
+
+
+@transaction.atomic
+def training_dataset_publish(*, actor) -> Dataset:
+    """Publish (or update) the agency's dataset of the training map through the catalogue's services (as the
+    observatory does): one CSV resource, a new version only when its content changed. Idempotent."""
+    agency = observatory.agency_organisation()
+    if agency is None:
+        raise ValidationError(_("Aucune organisation de type « Agence » : la carte des formations n'a pas d'éditeur."))
+    require(actor, "catalog.create_dataset", agency)
+    link = TrainingDataset.objects.select_for_update().first() or TrainingDataset.objects.create()
+    dataset = Dataset.objects.filter(pk=link.dataset_id, organisation=agency).first() if link.dataset_id else None
+    if dataset is None:
+        dataset = catalog.dataset_create(actor=actor, organisation=agency, **_training_metadata())
+        link.resource = ""
+    elif dataset.state == Dataset.State.ARCHIVED:
+        dataset = catalog.dataset_restore(actor=actor, dataset=dataset)
+    content = training_csv()
+    upload = ContentFile(content, name=TRAINING_FILE)
+    resource = (
+        Resource.objects.filter(dataset=dataset, identifier=link.resource).select_related("current_version").first()
+        if link.resource
+        else None
+    )
+    changed = True
+    if resource is None:
+        resource = catalog.resource_add(
+            actor=actor,
+            dataset=dataset,
+            kind=Resource.Kind.FILE,
+            title=_("Élus et agents formés par commune, thème et mois"),
+            description=_("Une ligne par commune, thème et mois ; les petits nombres (1 à 4) sont masqués."),
+            file=upload,
+        )
+    elif (resource.current_version.sha256 if resource.current_version else "") != hashlib.sha256(content).hexdigest():
+        catalog.resource_upload_version(actor=actor, resource=resource, file=upload)
+    else:
+        changed = False
+    if dataset.state != Dataset.State.PUBLISHED:
+        dataset = catalog.dataset_publish(actor=actor, dataset=dataset)
+    link.dataset, link.resource, link.published_at = dataset, str(resource.identifier), timezone.now()
+    link.save()
+    audit_log(
+        actor=actor,
+        action="learning.training_dataset.published",
+        obj=dataset,
+        organisation=agency,
+        data={"dataset": str(dataset.identifier), "changed": changed},
+    )
+    return dataset
+
+
+def training_dataset_refresh() -> str:
+    """The scheduled work (`manage.py learning_publish_training_map`, cron): publish as the agency's publisher (the
+    observatory's rule). Returns a French message."""
+    agency = observatory.agency_organisation()
+    actor = observatory.publisher(agency) if agency is not None else None
+    if actor is None:
+        return _("Pas de publication : aucune organisation « Agence » ou personne pour publier en son nom.")
+    dataset = training_dataset_publish(actor=actor)
+    return _("Jeu de données « %(title)s » à jour.") % {"title": dataset.title}
 
 
 def deletion_cleanup(user) -> None:
