@@ -2,10 +2,11 @@
 uploaded PDF against the stored facts. Knows only the models.
 
 The verification code printed on the PDF (and stored in its metadata) is the attestation's facts signed with the
-platform's secret key (`django.core.signing`, HMAC-SHA256): anyone can read the facts in it, nobody without the key
-can change one and keep the signature valid. The verification page checks, in order: the signature, that the code
-names this attestation, that its facts are the stored ones, and that the attestation is neither revoked nor erased.
-The page always shows the stored facts, never facts carried by the URL."""
+platform's secret key (`django.core.signing.Signer`, HMAC-SHA256, no timestamp: the same facts give the same code):
+anyone can read the facts in it, nobody without the key can change one and keep the signature valid. The verification
+page checks, in order: the signature, that the code names this attestation, that its facts are the stored ones, and
+that the attestation is neither revoked nor erased. The page always shows the stored facts, never facts carried by the
+URL."""
 
 from __future__ import annotations
 
@@ -58,8 +59,13 @@ def facts(attestation: Attestation) -> dict:
     }
 
 
+def _signer() -> signing.Signer:
+    """No timestamp: the same facts always give the same code (the PDF can be generated again)."""
+    return signing.Signer(salt=SALT)
+
+
 def code_for(attestation: Attestation) -> str:
-    return signing.dumps(facts(attestation), salt=SALT, compress=False)
+    return _signer().sign_object(facts(attestation))
 
 
 def verify_code(attestation: Attestation, code: str) -> Verdict:
@@ -67,7 +73,7 @@ def verify_code(attestation: Attestation, code: str) -> Verdict:
     if attestation.erased_at is not None:
         return Verdict.ERASED
     try:
-        stated = signing.loads((code or "").strip()[:MAX_CODE_LENGTH], salt=SALT)
+        stated = _signer().unsign_object((code or "").strip()[:MAX_CODE_LENGTH])
     except signing.BadSignature:
         return Verdict.ALTERED
     if not isinstance(stated, dict):
