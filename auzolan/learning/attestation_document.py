@@ -11,6 +11,7 @@ URL."""
 from __future__ import annotations
 
 import enum
+import hashlib
 import io
 import re
 from pathlib import Path as FilePath
@@ -204,3 +205,73 @@ def render_pdf(attestation: Attestation, *, verification_url: str) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+# --- Open Badges 2.0 (hosted verification) ----------------------------------------------------------------------------
+OB_CONTEXT = "https://w3id.org/openbadges/v2"
+
+
+def badge_identity(email: str, salt: str) -> str:
+    """The recipient of an Open Badges 2.0 assertion: "sha256$" + hex SHA-256 of the e-mail (lower case) + salt."""
+    return "sha256$" + hashlib.sha256(((email or "").strip().lower() + salt).encode()).hexdigest()
+
+
+def badge_issuer(*, url: str, site_url: str) -> dict:
+    return {
+        "@context": OB_CONTEXT,
+        "type": "Issuer",
+        "id": url,
+        "name": settings.AGENCY_NAME,
+        "url": site_url,
+        "email": settings.AGENCY_EMAIL,
+    }
+
+
+def badge_class(path, *, url: str, issuer_url: str, image_url: str, criteria_url: str, competences: list) -> dict:
+    """The badge of a path; aligned with the DigComp competences of its modules."""
+    return {
+        "@context": OB_CONTEXT,
+        "type": "BadgeClass",
+        "id": url,
+        "name": path.title,
+        "description": path.description or path.title,
+        "image": image_url,
+        "criteria": {
+            "id": criteria_url,
+            "narrative": _("Avoir terminé tous les modules en ligne du parcours « %(path)s ».") % {"path": path.title},
+        },
+        "issuer": issuer_url,
+        "alignment": [
+            {
+                "targetName": f"{c.code} {c.title}",
+                "targetFramework": str(c.framework),
+                "targetCode": c.code,
+                "targetUrl": criteria_url,
+            }
+            for c in competences
+        ],
+    }
+
+
+def badge_assertion(attestation: Attestation, *, url: str, badge_url: str, evidence_url: str) -> dict:
+    """The hosted assertion of a live attestation (a revoked or erased one answers 410 with `revoked_assertion`)."""
+    return {
+        "@context": OB_CONTEXT,
+        "type": "Assertion",
+        "id": url,
+        "recipient": {
+            "type": "email",
+            "hashed": True,
+            "salt": attestation.badge_salt,
+            "identity": attestation.badge_identity,
+        },
+        "badge": badge_url,
+        "verification": {"type": "hosted"},
+        "issuedOn": attestation.issued_at.isoformat(),
+        "evidence": evidence_url,
+    }
+
+
+def revoked_assertion(attestation: Attestation, *, url: str) -> dict:
+    reason = attestation.revoked_reason if attestation.erased_at is None else _("Attestation effacée.")
+    return {"@context": OB_CONTEXT, "type": "Assertion", "id": url, "revoked": True, "revocationReason": reason}

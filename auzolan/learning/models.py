@@ -489,6 +489,9 @@ class Attestation(models.Model):
     revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
     revoked_reason = models.CharField(_("motif de révocation"), max_length=300, blank=True)
     erased_at = models.DateTimeField(_("effacée le"), null=True, blank=True)
+    # Open Badges 2.0: the recipient as "sha256$" + SHA-256(e-mail + salt), computed at issue time (no e-mail stored)
+    badge_salt = models.CharField(max_length=32, blank=True, editable=False)
+    badge_identity = models.CharField(max_length=80, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("attestation")

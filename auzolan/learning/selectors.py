@@ -575,6 +575,7 @@ def personal_data(user) -> dict:
                 "completed_on": a.completed_on.isoformat() if a.completed_on else None,
                 "issued_at": a.issued_at.isoformat(),
                 "revoked_at": a.revoked_at.isoformat() if a.revoked_at else None,
+                "open_badge_recipient": {"salt": a.badge_salt, "identity": a.badge_identity},
             }
             for a in attestations_of(user)
         ],

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import secrets
 from pathlib import Path as FilePath
 
 from django.core.files.base import ContentFile
@@ -24,7 +25,7 @@ from auzolan.core.audit import audit_log
 from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, full_clean_or_raise
 from auzolan.core.permissions import require
 from auzolan.core.spreadsheets import neutralise
-from auzolan.learning import lifecycle, selectors
+from auzolan.learning import attestation_document, lifecycle, selectors
 from auzolan.learning.models import (
     Answer,
     Area,
@@ -464,6 +465,8 @@ def attestation_issue(*, user, path: Path) -> Attestation:
                 competences=completion.competences,
                 minutes=(completion.seconds + 59) // 60,
                 completed_on=timezone.localdate(completion.completed_at),
+                badge_salt=(salt := secrets.token_hex(16)),
+                badge_identity=attestation_document.badge_identity(user.email, salt),
             )
             audit_log(
                 actor=user,
@@ -656,6 +659,8 @@ def deletion_cleanup(user) -> None:
         minutes=0,
         completed_on=None,
         revoked_reason="",
+        badge_salt="",
+        badge_identity="",
         erased_at=timezone.now(),
     )
     QuizAttempt.objects.filter(user=user).delete()

@@ -3,6 +3,7 @@ the public verification page, which rejects a forged or altered code or PDF, a r
 attestation and one whose account was deleted."""
 
 import base64
+import hashlib
 import json
 
 import pytest
@@ -220,3 +221,34 @@ def test_attestation_permission_grid(world, attestation, role, state):
     download = role == "holder" and state != "erased"
     assert can(users[role], "learning.download_attestation", attestation) is download
     assert can(users[role], "learning.revoke_attestation", attestation) is (role == "staff")
+
+
+# --- Open Badges 2.0 (hosted) -----------------------------------------------------------------------------------------
+def test_open_badges_hosted_assertion(client, world, attestation):
+    url = reverse("learning:badge_assertion", args=[attestation.public_id])
+    assertion = client.get(url).json()
+    assert assertion["type"] == "Assertion" and assertion["verification"] == {"type": "hosted"}
+    assert assertion["id"].endswith(url)
+    recipient = assertion["recipient"]
+    expected = hashlib.sha256((world["learner"].email.lower() + recipient["salt"]).encode()).hexdigest()
+    assert recipient["hashed"] is True and recipient["identity"] == f"sha256${expected}"
+    assert world["learner"].email not in json.dumps(assertion)
+    badge = client.get(assertion["badge"].split("testserver")[-1]).json()
+    assert badge["type"] == "BadgeClass" and badge["name"] == "Élu·e et numérique"
+    assert [a["targetCode"] for a in badge["alignment"]] == ["1.1", "1.2"]
+    issuer = client.get(badge["issuer"].split("testserver")[-1]).json()
+    assert issuer["type"] == "Issuer" and issuer["id"] == badge["issuer"]
+    image = client.get(badge["image"].split("testserver")[-1])
+    assert image.status_code == 200 and image["Content-Type"] == "image/svg+xml"
+    assert client.get(reverse("learning:badge_assertion", args=["x" * 22])).status_code == 404
+    services.attestation_revoke(actor=UserFactory(is_staff=True), attestation=attestation, reason="Erreur")
+    revoked = client.get(url)
+    assert revoked.status_code == 410 and revoked.json()["revoked"] is True
+
+
+def test_open_badges_gone_after_account_deletion(client, world, attestation):
+    user_delete(actor=world["learner"], user=world["learner"])
+    gone = client.get(reverse("learning:badge_assertion", args=[attestation.public_id]))
+    assert gone.status_code == 410 and gone.json()["revoked"] is True
+    attestation.refresh_from_db()
+    assert attestation.badge_identity == "" and attestation.badge_salt == ""

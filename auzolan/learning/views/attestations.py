@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -96,8 +96,69 @@ def attestation_verify(request, public_id: str):
     )
 
 
+# --- Open Badges 2.0, hosted verification: the issuer, a badge per path, an assertion per attestation --------------
+def _url(request, name: str, *args) -> str:
+    return public_url(reverse(name, args=args), request)
+
+
+@require_safe
+def badge_issuer(request):
+    data = attestation_document.badge_issuer(
+        url=_url(request, "learning:badge_issuer"), site_url=public_url("/", request)
+    )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def badge_class(request, path_slug: str):
+    learning_path = get_path(path_slug)
+    data = attestation_document.badge_class(
+        learning_path,
+        url=_url(request, "learning:badge_class", learning_path.slug),
+        issuer_url=_url(request, "learning:badge_issuer"),
+        image_url=_url(request, "learning:badge_image", learning_path.slug),
+        criteria_url=public_url(learning_path.get_absolute_url(), request),
+        competences=selectors.path_competences(learning_path),
+    )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def badge_image(request, path_slug: str):
+    learning_path = get_path(path_slug)
+    return render(
+        request,
+        "learning/badge.svg",
+        {"path": learning_path, "issuer": settings.AGENCY_NAME},
+        content_type="image/svg+xml",
+    )
+
+
+@require_safe
+def badge_assertion(request, public_id: str):
+    """200 with the assertion; 410 Gone with `revoked: true` for a revoked or erased attestation (Open Badges 2.0
+    hosted verification); 404 for an unknown identifier."""
+    attestation = selectors.attestation(public_id)
+    if attestation is None:
+        raise Http404
+    url = _url(request, "learning:badge_assertion", attestation.public_id)
+    if attestation.revoked_at or attestation.erased_at or attestation.path_id is None or not attestation.badge_identity:
+        return JsonResponse(attestation_document.revoked_assertion(attestation, url=url), status=410)
+    data = attestation_document.badge_assertion(
+        attestation,
+        url=url,
+        badge_url=_url(request, "learning:badge_class", attestation.path.slug),
+        evidence_url=_verification_url(request, attestation),
+    )
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
 urlpatterns = [
     path("formation/parcours/<slug:path_slug>/attestation/", attestation_issue, name="attestation_issue"),
     path("formation/attestations/<str:public_id>/", attestation_verify, name="attestation_verify"),
     path("formation/attestations/<str:public_id>/pdf/", attestation_pdf, name="attestation_pdf"),
+    path("formation/attestations/<str:public_id>/badge.json", badge_assertion, name="badge_assertion"),
+    path("formation/badges/emetteur.json", badge_issuer, name="badge_issuer"),
+    path("formation/badges/parcours/<slug:path_slug>.json", badge_class, name="badge_class"),
+    path("formation/badges/parcours/<slug:path_slug>.svg", badge_image, name="badge_image"),
 ]
