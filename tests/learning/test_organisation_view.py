@@ -4,6 +4,8 @@ non-consenting person. Role × state permission grid."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from auzolan.core.permissions import can
@@ -116,3 +118,23 @@ def test_permission_grid(role, status):
         "staff": UserFactory(is_staff=True),
     }
     assert can(users[role], "learning.view_organisation_training", organisation) is (role == "admin")
+
+
+def test_queries_do_not_grow_with_members(client):
+    organisation = OrganisationFactory()
+    admin = member(organisation, "Admin", role="admin")
+    client.force_login(admin)
+    url = reverse("learning:organisation_training", args=[organisation.slug])
+    _path, modules = path_of_two_modules()
+
+    def queries(count):
+        for n in range(count):
+            user = member(organisation, f"Membre {n}", share=True)
+            for module, pieces in modules:
+                complete(user, module, pieces)
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(1) == queries(4)

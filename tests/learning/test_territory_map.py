@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from auzolan.catalog.models import Dataset
@@ -119,3 +121,19 @@ def test_open_dataset_hides_small_counts(world):
         "masque": "oui",
     }
     assert all(r["personnes_formees"] == "" or int(r["personnes_formees"]) >= 5 for r in rows)
+
+
+def test_queries_do_not_grow_with_communes(client):
+    module, pieces = module_with_pieces(1)
+
+    def queries(count):
+        for _ in range(count):
+            organisation = OrganisationFactory()
+            organisation.communes.add(CommuneFactory())
+            trained(organisation, module, pieces)
+        client.get(reverse("learning:territory_map"))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("learning:territory_map")).status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(6)
