@@ -103,7 +103,14 @@ def _real(pattern: Pattern, kwarg: str, world):
                 return value
     if kwarg in world.programme:  # the open data programme's objects (group, member, step, line, meeting, action)
         return world.programme[kwarg]
-    learning = {"module_slug": "n5-module", "piece_key": "quiz", "question_key": "single", "path_slug": "n5-parcours"}
+    learning = {
+        "module_slug": "n5-module",
+        "piece_key": "quiz",
+        "question_key": "single",
+        "path_slug": "n5-parcours",
+        "public_id": "n5-attestation",
+        "organisation_slug": world.organisation.slug,
+    }
     if kwarg in learning:
         return learning[kwarg]
     if kwarg == "transition":

@@ -26,6 +26,7 @@ from auzolan.datastore.conformance import run_validation
 from auzolan.datastore.ingestion.job import run_table_load
 from auzolan.harvest.models import HarvestRecord, HarvestRun, HarvestSource
 from auzolan.learning import services as learning_services
+from auzolan.learning.models import Attestation
 from auzolan.notifications.links import unsubscribe_token
 from auzolan.notifications.services import notify
 from tests.accounts.factories import UserFactory
@@ -167,8 +168,11 @@ def build_world() -> World:
     learning_module = ModuleFactory(slug="n5-module", organisation=organisation)
     text_piece = PieceFactory(module=learning_module, key="texte", position=1)
     quiz(learning_module, key="quiz", max_attempts=3)
-    PathItemFactory(path__slug="n5-parcours", module=learning_module)
+    learning_path = PathItemFactory(path__slug="n5-parcours", module=learning_module).path
     learning_services.piece_complete(user=citizen, module=learning_module, piece=text_piece)
+    Attestation.objects.create(  # the editor's attestation of the path (its PDF, verification page, badge)
+        public_id="n5-attestation", user=editor, path=learning_path, holder_name="N5", path_title=learning_path.title
+    )
     events = _events_world(organisation, editor, commune)
     return World(
         organisation=organisation,
