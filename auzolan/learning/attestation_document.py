@@ -152,7 +152,7 @@ def render_pdf(attestation: Attestation, *, verification_url: str) -> bytes:
     y -= 15 * mm
     date = formats.date_format(attestation.completed_on, "DATE_FORMAT") if attestation.completed_on else ""
     statement = _("%(issuer)s atteste que %(name)s a suivi et terminé le parcours « %(path)s » le %(date)s.") % {
-        "issuer": issuer,
+        "issuer": issuer[:1].upper() + issuer[1:],
         "name": attestation.holder_name,
         "path": attestation.path_title,
         "date": date,

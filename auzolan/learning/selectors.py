@@ -280,7 +280,8 @@ class PathCompletion:
 
     complete: bool
     completed_at: datetime | None
-    seconds: int
+    seconds: int  # measured on the player (capped per view): the person's own figure
+    minutes: int  # the path's declared duration: the sum of its modules' minutes (what an attestation states)
     competences: list[dict]
 
 
@@ -300,6 +301,7 @@ def path_completion(*, user, path: Path) -> PathCompletion:
         complete=complete,
         completed_at=max(p.completed_at for p in done) if complete else None,
         seconds=sum(p.seconds_spent for p in done),
+        minutes=sum(m.minutes for m in modules),
         competences=[{"code": code, "title": title} for code, title in competences.items()],
     )
 

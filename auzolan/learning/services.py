@@ -441,8 +441,8 @@ def learner_profile_update(*, user, share_progress_with_organisation: bool) -> L
 # --- Attestations -----------------------------------------------------------------------------------------------------
 def attestation_issue(*, user, path: Path) -> Attestation:
     """The person completed every module of this published path: their attestation, with the facts frozen now
-    (holder's name, path title, competences, time spent, completion date). Idempotent: a person has one live
-    attestation per path (a second request, or two at once, returns the same one)."""
+    (holder's name, path title, competences, the path's declared duration, completion date). Idempotent: a person has
+    one live attestation per path (a second request, or two at once, returns the same one)."""
     if not (user and user.is_authenticated):
         raise PermissionDenied(_("Connectez-vous pour obtenir une attestation."))
     if not path.published:
@@ -463,7 +463,7 @@ def attestation_issue(*, user, path: Path) -> Attestation:
                 holder_name=user.display_name,
                 path_title=path.title,
                 competences=completion.competences,
-                minutes=(completion.seconds + 59) // 60,
+                minutes=completion.minutes,
                 completed_on=timezone.localdate(completion.completed_at),
                 badge_salt=(salt := secrets.token_hex(16)),
                 badge_identity=attestation_document.badge_identity(user.email, salt),

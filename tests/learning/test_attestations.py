@@ -69,6 +69,7 @@ def test_issue_freezes_the_facts_and_is_idempotent(world, attestation):
     assert attestation.holder_name == "Maïté Etxeberria-Muñoz"
     assert attestation.path_title == "Élu·e et numérique"
     assert [c["code"] for c in attestation.competences] == ["1.1", "1.2"]
+    assert attestation.minutes == 20  # the declared duration: two modules of 10 minutes
     assert attestation.completed_on is not None and len(attestation.public_id) >= 22
     assert services.attestation_issue(user=world["learner"], path=world["path"]) == attestation
     world["path"].title = "Renommé"
