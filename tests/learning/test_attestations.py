@@ -253,3 +253,18 @@ def test_open_badges_gone_after_account_deletion(client, world, attestation):
     assert gone.status_code == 410 and gone.json()["revoked"] is True
     attestation.refresh_from_db()
     assert attestation.badge_identity == "" and attestation.badge_salt == ""
+
+
+def test_two_requests_at_once_issue_one(world, attestation, monkeypatch):
+    """The second request read "no attestation yet" before the first one committed: the unique constraint refuses its
+    row and it returns the first one."""
+    real = services.selectors.live_attestation
+    calls = []
+
+    def stale_once(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else real(**kwargs)
+
+    monkeypatch.setattr(services.selectors, "live_attestation", stale_once)
+    assert services.attestation_issue(user=world["learner"], path=world["path"]) == attestation
+    assert Attestation.objects.filter(user=world["learner"]).count() == 1 and len(calls) == 2
