@@ -88,7 +88,9 @@ class ActionForm(forms.Form):
         help_text=_("Format : AAAA-MM-JJ."),
     )
     status = forms.ChoiceField(label=_("État"), choices=Action.Status.choices)
-    link = forms.URLField(label=_("Lien (délibération, article, page du projet)"), required=False)
+    link = forms.URLField(
+        label=_("Lien (délibération, article, page du projet)"), required=False, assume_scheme="https"
+    )
     is_public = forms.BooleanField(label=_("Publiée"), required=False, initial=True)
 
     def __init__(self, *args, surveys, **kwargs):

@@ -26,7 +26,9 @@ def build():
         ),
         "hidden": PartnershipFactory(is_public=False, organisation__name="Collège caché"),
         "action": ActionFactory(survey=survey, title="Des navettes du soir"),
-        "older_action": ActionFactory(survey=survey, title="Un forum des métiers", decided_on=timezone.localdate() - dt.timedelta(days=40)),
+        "older_action": ActionFactory(
+            survey=survey, title="Un forum des métiers", decided_on=timezone.localdate() - dt.timedelta(days=40)
+        ),
         "private_action": ActionFactory(survey=survey, title="Action non publiée", is_public=False),
         "operator": UserFactory(is_staff=True),
     }
