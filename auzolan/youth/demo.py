@@ -219,8 +219,8 @@ def _siren(rng: random.Random, first: str) -> str:
 
 
 def _organisation(actor, rng, *, name, kind, college, insee) -> Organisation:
-    slug = slugify(name.replace("(démo)", ""))[:80]
-    organisation = Organisation.objects.filter(slug=slug).first()
+    slug = slugify(name.replace("(démo)", ""))[:80]  # the organisations demo's addresses
+    organisation = Organisation.objects.filter(slug=slug).first() or Organisation.objects.filter(name=name).first()
     if organisation is not None or college is None:
         return organisation
     siren = _siren(
@@ -233,7 +233,6 @@ def _organisation(actor, rng, *, name, kind, college, insee) -> Organisation:
         name=name,
         kind=kind,
         communes=[commune] if commune else (),
-        slug=slug,
         siren=siren,
         siret=siret_of(siren),
         college=college,
