@@ -4,6 +4,8 @@ counts hidden, actions newest first), the programme block, and the staff's forms
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +14,7 @@ from auzolan.youth.models import Action, Partnership
 from tests.accounts.factories import UserFactory
 from tests.events.factories import SessionFactory, VenueFactory
 from tests.organisations.factories import OrganisationFactory
-from tests.youth.factories import youth_survey_with_answers
+from tests.youth.factories import PartnershipFactory, youth_survey_with_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +54,25 @@ def test_directory_bad_filter_is_400(world, client, query):
     assert "Ces filtres ne sont pas valables" in response.content.decode()
 
 
-def test_directory_query_count_does_not_grow(world, client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
-        client.get(DIRECTORY)
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_directory_query_count_does_not_grow(world, client):
+    before = _queries(client, DIRECTORY)
+    PartnershipFactory.create_batch(3, kinds=["workshops", "surveys"])
+    assert _queries(client, DIRECTORY) == before
+
+
+def test_youth_page_queries_grow_by_a_fixed_number_per_survey(world, client):
+    """Participation's results selector runs once per survey (a fixed number of queries each, whatever the answers)."""
+    counts = [_queries(client, VOICE)]
+    for answers in (5, 9):
+        youth_survey_with_answers(counts={"Oui": answers}, users=[UserFactory() for _ in range(answers)])
+        counts.append(_queries(client, VOICE))
+    assert counts[2] - counts[1] == counts[1] - counts[0] > 0
 
 
 def test_partner_page_and_its_sessions(world, client):
