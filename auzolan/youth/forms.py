@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from auzolan.core.submissions import SubmissionTokenMixin
-from auzolan.organisations.models import Organisation
+from auzolan.organisations.models import Organisation, OrganisationKind
 from auzolan.youth.models import Action, CollaborationKind, Partnership
 
 
@@ -20,7 +20,11 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, kinds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        # The kinds that have public partners (another value is a 400 with the field's message).
+        # The kinds that have public partners are offered; any other kind of organisation is accepted (an old link
+        # gives an empty list), an unknown value is a 400 with the field's message.
+        asked = self.data.get("type", "")
+        if asked in OrganisationKind.values and asked not in dict(kinds):
+            kinds = [*kinds, (asked, OrganisationKind(asked).label)]
         self.fields["type"].choices = [("", _("Tous les types")), *kinds]
 
 

@@ -14,6 +14,7 @@ from auzolan.youth.models import Action, Partnership
 from tests.accounts.factories import UserFactory
 from tests.events.factories import SessionFactory, VenueFactory
 from tests.organisations.factories import OrganisationFactory
+from tests.participation.factories_surveys import manager_of
 from tests.youth.factories import PartnershipFactory, youth_survey_with_answers
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,7 @@ def test_directory_lists_public_partners_only(world, client):
         ({"type": "company"}, "Hegoa Datu", "Lycée du Labourd"),
         ({"collaboration": "yesict"}, "Lycée du Labourd", "Hegoa Datu"),
         ({"type": "school", "collaboration": "internships"}, None, "Hegoa Datu"),
+        ({"type": "youth_centre"}, None, "Lycée du Labourd"),
     ],
 )
 def test_directory_filters(world, client, query, shown, absent):
@@ -47,7 +49,9 @@ def test_directory_filters(world, client, query, shown, absent):
     assert absent not in page
 
 
-@pytest.mark.parametrize("query", [{"type": "rocket"}, {"collaboration": "x" * 300}, {"type": "agency"}])
+@pytest.mark.parametrize(
+    "query", [{"type": "rocket"}, {"collaboration": "x" * 300}, {"collaboration": "yesict", "type": ["school", "x"]}]
+)
 def test_directory_bad_filter_is_400(world, client, query):
     response = client.get(DIRECTORY, query)
     assert response.status_code == 400
@@ -116,6 +120,21 @@ def test_youth_voice_shows_counts_above_the_threshold(world, client):
     youth_survey_with_answers(counts={"Logement": 7, "Transports": 6}, users=[UserFactory() for _ in range(13)])
     page = client.get(VOICE).content.decode()
     assert ">7<" in page and ">6<" in page
+
+
+def test_an_editor_marks_a_survey_as_youth_and_it_appears(world, client):
+    survey = youth_survey_with_answers(
+        counts={"Oui": 5}, users=[UserFactory() for _ in range(5)], audience="general", title="Sortir le soir"
+    )
+    assert "Sortir le soir" not in client.get(VOICE).content.decode()
+    client.force_login(manager_of(survey.process))
+    url = reverse("participation:survey_manage", kwargs={"slug": survey.process.slug, "pk": survey.pk})
+    assert 'name="audience"' in client.get(url).content.decode()
+    data = {"title": survey.title, "is_anonymous": "on", "results_public": "on", "audience": "youth"}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, {**data, "audience": "aliens"}).status_code == 400
+    client.logout()
+    assert "Sortir le soir" in client.get(VOICE).content.decode()
 
 
 def test_programme_page_has_the_youth_block(world, client):
