@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "auzolan.events",
     "auzolan.observatory",
     "auzolan.learning",
+    "auzolan.youth",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

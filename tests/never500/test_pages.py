@@ -72,6 +72,8 @@ def _real(pattern: Pattern, kwarg: str, world):
     route = pattern.route
     if route.startswith(("evenements/", "moi/inscriptions/")):
         return _real_events(pattern, kwarg, world)
+    if route.startswith("jeunesse/"):  # youth: a partner's page by its organisation, a partnership or an action
+        return world.youth["action"] if "actions/" in route else world.youth[kwarg]
     if kwarg == "slug":
         return world.organisation.slug if route.startswith("organisations/") else world.dataset.slug
     if kwarg == "publish_slug":

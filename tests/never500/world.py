@@ -83,6 +83,7 @@ class World:
     programme: dict
     learning_module: object
     events: dict
+    youth: dict
 
     def user(self, role: str):
         return {"anonymous": None, "citizen": self.citizen, "editor": self.editor, "staff": self.staff}[role]
@@ -202,6 +203,7 @@ def build_world() -> World:
         programme=programme,
         learning_module=learning_module,
         events=events,
+        youth=_youth_world(organisation),
     )
 
 
@@ -264,6 +266,14 @@ def _events_world(organisation, editor, commune) -> dict:
         "session": session.pk,
         "token": feed.token,
     }
+
+
+def _youth_world(organisation) -> dict:
+    """Youth's objects (issue 14): the organisation's public partnership and an action after a youth survey."""
+    from tests.youth.factories import ActionFactory, PartnershipFactory
+
+    partnership = PartnershipFactory(organisation=organisation)
+    return {"slug": organisation.slug, "pk": partnership.pk, "action": ActionFactory().pk}
 
 
 def world_fixture(django_db_setup, django_db_blocker, build=build_world):
