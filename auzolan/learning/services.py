@@ -50,6 +50,7 @@ from auzolan.learning.models import (
     Topic,
     TrainingDataset,
 )
+from auzolan.learning.translation import eu_fields
 from auzolan.observatory import services as observatory
 from auzolan.participation.small_counts import is_small
 
@@ -59,8 +60,9 @@ DEFAULT_FRAMEWORK = ("digcomp", "2.2")
 #: The starter content shipped with the platform (written by the agency, loaded by `learning_load_content` and the
 #: demo).
 CONTENT_DIR = FilePath(__file__).resolve().parent / "content"
-MODULE_FIELDS = ("topic", "title", "title_eu", "summary", "level", "minutes", "audiences", "objectives")
+MODULE_FIELDS = ("topic", "title", "summary", "level", "minutes", "audiences", "objectives", *eu_fields(Module))
 PIECE_FIELDS = (
+    *eu_fields(Piece),
     "title",
     "body",
     "description",
@@ -254,6 +256,8 @@ def _save_answers(question: Question, answers: list[dict]) -> None:
                 "text": data["text"],
                 "correct": data["correct"],
                 "feedback": data.get("feedback", ""),
+                "text_eu": data.get("text_eu", ""),
+                "feedback_eu": data.get("feedback_eu", ""),
             },
         )
         kept.add(key)
@@ -262,9 +266,19 @@ def _save_answers(question: Question, answers: list[dict]) -> None:
 
 @transaction.atomic
 def question_save(
-    *, actor, piece: Piece, kind: str, text: str, explanation: str = "", answers: list[dict], question=None
+    *,
+    actor,
+    piece: Piece,
+    kind: str,
+    text: str,
+    explanation: str = "",
+    answers: list[dict],
+    question=None,
+    text_eu: str = "",
+    explanation_eu: str = "",
 ) -> Question:
-    """Create or replace a quiz question; `answers` = [{"text", "correct", "feedback"}] in order."""
+    """Create or replace a quiz question; `answers` = [{"text", "correct", "feedback", "text_eu"?, "feedback_eu"?}] in
+    order."""
     require(actor, "learning.change_module", piece.module)
     if not piece.is_quiz:
         raise ValidationError(_("Seul un quiz a des questions."))
@@ -277,6 +291,7 @@ def question_save(
             key, n = f"{base}-{n}", n + 1
         question = Question(piece=piece, key=key, position=(last or 0) + 1)
     question.kind, question.text, question.explanation = kind, text, explanation
+    question.text_eu, question.explanation_eu = text_eu, explanation_eu
     full_clean_or_raise(question)
     question.save()
     _save_answers(question, answers)
@@ -761,6 +776,27 @@ def _competences(codes, framework: Framework | None, where: str) -> list[Compete
     return [found[c] for c in codes]
 
 
+def _text(value, where: str):
+    if not isinstance(value, str):
+        raise ValidationError(_("%(where)s : un texte est attendu.") % {"where": where})
+    return value
+
+
+def _basque(data: dict, model) -> dict:
+    """The `<field>_eu` keys of a content file's object for the model's translated fields (empty when absent). The
+    objectives are a list of lines, like the French ones."""
+    values = {}
+    for name in eu_fields(model):
+        value = data.get(name, [] if name == "objectives_eu" else "")
+        if name == "objectives_eu":
+            if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
+                raise ValidationError(_("%(where)s : une liste de textes est attendue.") % {"where": name})
+            values[name] = list(value)
+        else:
+            values[name] = _text(value, name)
+    return values
+
+
 def _load_piece(module: Module, position: int, data: dict) -> Piece:
     where = f"{module.slug}/{data.get('key', '?')}"
     key, kind = _need(data, "key", where), _need(data, "kind", where)
@@ -778,6 +814,7 @@ def _load_piece(module: Module, position: int, data: dict) -> Piece:
         "pass_mark": data.get("pass_mark", 60),
         "max_attempts": data.get("max_attempts"),
         "quiz_role": data.get("quiz_role", ""),
+        **_basque(data, Piece),
     }
     piece = Piece.objects.filter(module=module, key=key).first() or Piece(module=module, key=key)
     for name, value in defaults.items():
@@ -794,6 +831,7 @@ def _load_piece(module: Module, position: int, data: dict) -> Piece:
                     "text": a["text"],
                     "correct": bool(a.get("correct")),
                     "feedback": a.get("feedback", ""),
+                    **_basque(a, Answer),
                 }
                 for a in _need(q_data, "answers", q_where)
             ]
@@ -809,6 +847,7 @@ def _load_piece(module: Module, position: int, data: dict) -> Piece:
                     "kind": kind_q,
                     "text": _need(q_data, "text", q_where),
                     "explanation": q_data.get("explanation", ""),
+                    **_basque(q_data, Question),
                 },
             )
             _save_answers(question, answers)
@@ -829,12 +868,12 @@ def _load_module(data: dict, framework: Framework | None) -> tuple[Module, bool]
     fields = {
         "topic": topic,
         "title": _need(data, "title", slug),
-        "title_eu": data.get("title_eu", ""),
         "summary": _need(data, "summary", slug),
         "level": _need(data, "level", slug),
         "minutes": _need(data, "minutes", slug),
         "audiences": _check_audiences(data.get("audiences", [])),
         "objectives": list(data.get("objectives", [])),
+        **_basque(data, Module),
         "source_hash": digest,
     }
     existed = module is not None
@@ -879,9 +918,9 @@ def content_load(*, directory: FilePath) -> dict[str, int]:
                 slug=slug,
                 defaults={
                     "title": _need(data, "title", slug),
-                    "title_eu": data.get("title_eu", ""),
                     "description": data.get("description", ""),
                     "position": position,
+                    **_basque(data, Topic),
                 },
             )
             topic.competences.set(_competences(data.get("competences"), framework, slug))
@@ -903,10 +942,10 @@ def content_load(*, directory: FilePath) -> dict[str, int]:
                 slug=slug,
                 defaults={
                     "title": _need(data, "title", slug),
-                    "title_eu": data.get("title_eu", ""),
                     "audience": audience,
                     "description": data.get("description", ""),
                     "position": position,
+                    **_basque(data, Path),
                 },
             )
             path.items.all().delete()
@@ -917,6 +956,8 @@ def content_load(*, directory: FilePath) -> dict[str, int]:
                         position=item_position,
                         workshop_title=_need(item, "workshop", slug),
                         workshop_description=item.get("description", ""),
+                        workshop_title_eu=_text(item.get("workshop_eu", ""), f"{slug}/workshop_eu"),
+                        workshop_description_eu=_text(item.get("description_eu", ""), f"{slug}/description_eu"),
                     )
                     continue
                 module = Module.objects.filter(slug=item).first()
