@@ -300,6 +300,59 @@ class QuestionCreateForm(SubmissionTokenMixin, QuestionForm):
     pass
 
 
+class PathForm(BasqueFieldsMixin, forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    audience = forms.ChoiceField(label=_("Public"), choices=Audience.choices)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    published = forms.BooleanField(
+        label=_("Publié"), required=False, help_text=_("Un parcours non publié n'apparaît pas dans le catalogue.")
+    )
+    title_eu = _eu_text(_("Titre en basque (euskara)"), 200)
+    description_eu = _eu_text(_("Description en basque (euskara)"), 5000, rows=4)
+
+    @classmethod
+    def initial_for(cls, path) -> dict:
+        return {name: getattr(path, name) for name in cls.base_fields}
+
+
+class PathCreateForm(SubmissionTokenMixin, PathForm):
+    organisation = BoundedModelChoiceField(label=_("Organisation autrice"), queryset=None, required=False)
+
+    def __init__(self, *args, organisations, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if staff:
+            self.fields["organisation"].help_text = _("Laissez vide pour un parcours de l'agence.")
+        else:
+            self.fields["organisation"].required = True
+
+
+class PathItemForm(SubmissionTokenMixin, BasqueFieldsMixin, forms.Form):
+    """Add a step: a published module, or an in-person workshop (title and description)."""
+
+    module = BoundedModelChoiceField(
+        label=_("Un module publié"),
+        queryset=Module.objects.filter(state=Module.State.PUBLISHED).order_by("title"),
+        required=False,
+    )
+    workshop_title = forms.CharField(label=_("Ou un atelier en présentiel : titre"), required=False, max_length=200)
+    workshop_description = forms.CharField(
+        label=_("Description de l'atelier"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    workshop_title_eu = _eu_text(_("Titre de l'atelier en basque (euskara)"), 200)
+    workshop_description_eu = _eu_text(_("Description de l'atelier en basque (euskara)"), 5000, rows=3)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("module") is None) == (not data.get("workshop_title", "").strip()):
+            raise forms.ValidationError(
+                _("Choisissez un module publié, ou donnez le titre d'un atelier (pas les deux).")
+            )
+        return data
+
+
 class QuizForm(SubmissionTokenMixin, forms.Form):
     """One field per question, named `q-<key>`: radio buttons, or checkboxes for a multiple choice. Rendered by hand
     in the player (a fieldset and a legend per question)."""

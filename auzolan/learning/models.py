@@ -356,6 +356,15 @@ class Path(models.Model):
     description_eu = models.TextField(_("description en basque"), blank=True)
     published = models.BooleanField(_("publié"), default=True)
     position = models.PositiveIntegerField(_("ordre"), default=0)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="learning_paths",
+        verbose_name=_("organisation autrice"),
+        help_text=_("Vide pour un parcours de l'agence."),
+    )
 
     TRANSLATED = ("title", "description")
 

@@ -309,6 +309,145 @@ def question_delete(*, actor, question: Question) -> None:
     _bump(module)
 
 
+# --- Editors: paths --------------------------------------------------------------------------------------------------
+PATH_FIELDS = ("title", "title_eu", "audience", "description", "description_eu", "published")
+WORKSHOP_FIELDS = ("workshop_title", "workshop_description", "workshop_title_eu", "workshop_description_eu")
+
+
+def _check_audience(audience: str) -> str:
+    if audience not in Audience.values:
+        raise ValidationError(_("Public inconnu : %(value)s.") % {"value": audience}, field="audience")
+    return audience
+
+
+@transaction.atomic
+def path_create(*, actor, organisation=None, **fields) -> Path:
+    """A new path (unpublished unless `published`), of the agency (staff) or of an authorised partner organisation."""
+    require(actor, "learning.add_path", hide=False)
+    if organisation is None and not actor.is_staff:
+        raise ValidationError(_("Choisissez l'organisation autrice du parcours."), field="organisation")
+    if (
+        organisation is not None
+        and not actor.is_staff
+        and organisation.pk not in {o.pk for o in selectors.editor_organisations(actor)}
+    ):
+        raise ValidationError(_("Vous ne pouvez pas rédiger pour cette organisation."), field="organisation")
+    unknown = set(fields) - set(PATH_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champ inconnu."), field=sorted(unknown)[0])
+    slug = slugify(fields.get("title", ""))[:90]
+    if not slug:
+        raise ValidationError(_("Donnez un titre au parcours."), field="title")
+    if Path.objects.filter(slug=slug).exists():
+        raise Conflict(_("Un parcours porte déjà ce titre : choisissez-en un autre."), field="title")
+    _check_audience(fields.get("audience", ""))
+    last = Path.objects.order_by("-position").values_list("position", flat=True).first()
+    path = Path(slug=slug, organisation=organisation, position=(last or 0) + 1, **fields)
+    full_clean_or_raise(path)
+    try:
+        with transaction.atomic():
+            path.save()
+    except IntegrityError as error:  # the same title sent twice at once
+        raise Conflict(_("Un parcours porte déjà ce titre : choisissez-en un autre."), field="title") from error
+    audit_log(actor=actor, action="learning.path.created", obj=path, organisation=organisation)
+    return path
+
+
+@transaction.atomic
+def path_update(*, actor, path: Path, **fields) -> Path:
+    """Edit a path's description; its slug (its address, its badge) does not change."""
+    require(actor, "learning.change_path", path)
+    path = Path.objects.select_for_update().get(pk=path.pk)
+    unknown = set(fields) - set(PATH_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champ inconnu."), field=sorted(unknown)[0])
+    if "audience" in fields:
+        _check_audience(fields["audience"])
+    changed = [name for name, value in fields.items() if getattr(path, name) != value]
+    for name, value in fields.items():
+        setattr(path, name, value)
+    full_clean_or_raise(path)
+    path.save()
+    if changed:
+        audit_log(
+            actor=actor,
+            action="learning.path.updated",
+            obj=path,
+            organisation=path.organisation,
+            data={"fields": changed},
+        )
+    return path
+
+
+@transaction.atomic
+def path_item_add(*, actor, path: Path, module: Module | None = None, **workshop) -> PathItem:
+    """Add a published module, or an in-person workshop (title and description), at the end of the path."""
+    require(actor, "learning.change_path", path)
+    path = Path.objects.select_for_update().get(pk=path.pk)
+    unknown = set(workshop) - set(WORKSHOP_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champ inconnu."), field=sorted(unknown)[0])
+    title = (workshop.get("workshop_title") or "").strip()
+    if (module is None) == (not title):
+        raise ValidationError(_("Choisissez un module publié, ou donnez le titre d'un atelier (pas les deux)."))
+    if module is not None:
+        if module.state != Module.State.PUBLISHED:
+            raise ValidationError(_("Seul un module publié peut entrer dans un parcours."), field="module")
+        if path.items.filter(module=module).exists():
+            raise Conflict(_("Ce module est déjà dans le parcours."), field="module")
+        workshop = {}
+    else:
+        workshop = {name: (workshop.get(name) or "").strip() for name in WORKSHOP_FIELDS}
+    last = path.items.order_by("-position").values_list("position", flat=True).first()
+    item = PathItem(path=path, module=module, position=(last or 0) + 1, **workshop)
+    full_clean_or_raise(item)
+    item.save()
+    audit_log(
+        actor=actor,
+        action="learning.path.item_added",
+        obj=path,
+        organisation=path.organisation,
+        data={"module": module.slug if module else None, "workshop": item.workshop_title or None},
+    )
+    return item
+
+
+@transaction.atomic
+def path_item_remove(*, actor, item: PathItem) -> None:
+    """Take an item out of a path. Attestations already issued keep their frozen facts (title, competences,
+    duration): they stay valid."""
+    path = item.path
+    require(actor, "learning.change_path", path)
+    Path.objects.select_for_update().filter(pk=path.pk).first()
+    audit_log(
+        actor=actor,
+        action="learning.path.item_removed",
+        obj=path,
+        organisation=path.organisation,
+        data={"module": item.module.slug if item.module_id else None, "workshop": item.workshop_title or None},
+    )
+    PathItem.objects.filter(pk=item.pk).delete()
+
+
+@transaction.atomic
+def path_item_move(*, actor, item: PathItem, direction: str) -> PathItem:
+    path = item.path
+    require(actor, "learning.change_path", path)
+    Path.objects.select_for_update().filter(pk=path.pk).first()
+    items = list(path.items.order_by("position", "pk"))
+    index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+    if index is None:
+        raise NotFound(_("Cette étape n'est plus dans le parcours."))
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(items):
+        raise ValidationError(_("Cette étape est déjà à cette extrémité du parcours."))
+    items[index], items[other] = items[other], items[index]
+    for position, entry in enumerate(items, start=1):
+        PathItem.objects.filter(pk=entry.pk).update(position=position)
+    audit_log(actor=actor, action="learning.path.reordered", obj=path, organisation=path.organisation)
+    return item
+
+
 # --- Learners: progress -----------------------------------------------------------------------------------------------
 def _progress(user, module: Module) -> Progress:
     require(user, "learning.take_module", module, hide=False)
