@@ -365,6 +365,7 @@ class Path(models.Model):
         verbose_name=_("organisation autrice"),
         help_text=_("Vide pour un parcours de l'agence."),
     )
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)  # its entry's hash in paths.json
 
     TRANSLATED = ("title", "description")
 

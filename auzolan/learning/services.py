@@ -1077,9 +1077,15 @@ def content_load(*, directory: FilePath) -> dict[str, int]:
                 raise ValidationError(
                     _("%(where)s : public inconnu « %(value)s ».") % {"where": slug, "value": audience}
                 )
+            entry = json.dumps([position, data], sort_keys=True, ensure_ascii=False)
+            digest = hashlib.sha256(entry.encode()).hexdigest()
+            if Path.objects.filter(slug=slug, source_hash=digest).exists():
+                counts["paths"] += 1  # unchanged entry: an editor's changes on the editors' pages stay
+                continue
             path, _created = Path.objects.update_or_create(
                 slug=slug,
                 defaults={
+                    "source_hash": digest,
                     "title": _need(data, "title", slug),
                     "audience": audience,
                     "description": data.get("description", ""),

@@ -2,7 +2,9 @@
 reordered) with their refusals, the services' audit log, and attestations that stay valid when a module leaves the
 path."""
 
+import json
 import re
+import shutil
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -186,3 +188,21 @@ def test_removing_a_module_keeps_attestations_valid(client):
     assert attestation_document.verify_code(attestation, code) == attestation_document.Verdict.VALID
     response = client.post(attestation.get_absolute_url(), {"code": code})
     assert response.status_code == 200
+
+
+def test_loader_leaves_an_edited_path_alone_until_its_entry_changes(content_dir, tmp_path):
+    services.content_load(directory=content_dir)
+    path = Path.objects.get(slug="referent-donnees")
+    workshop = path.items.get(module__isnull=True)
+    services.path_item_remove(actor=UserFactory(is_staff=True), item=workshop)
+    services.content_load(directory=content_dir)  # the file did not change: the editor's change stays
+    assert not path.items.filter(module__isnull=True).exists()
+    directory = tmp_path / "content"
+    shutil.copytree(content_dir, directory)
+    paths = json.loads((directory / "paths.json").read_text())
+    paths[0]["description"] = "Publier les données de la commune."
+    (directory / "paths.json").write_text(json.dumps(paths))
+    services.content_load(directory=directory)  # the entry changed: the file wins
+    path.refresh_from_db()
+    assert path.description == "Publier les données de la commune."
+    assert path.items.filter(module__isnull=True).count() == 1
