@@ -36,3 +36,14 @@ def localized(obj, field: str):
         if basque:
             return basque
     return french
+
+
+def is_fallback(obj, field: str) -> bool:
+    """Basque is active but this text has no Basque version: the French one is shown (marked `lang="fr"`)."""
+    return bool(
+        obj is not None
+        and field in getattr(type(obj), "TRANSLATED", ())
+        and basque_active()
+        and not getattr(obj, eu_name(field), None)
+        and getattr(obj, field)
+    )

@@ -76,10 +76,13 @@ def test_pages_in_basque_show_basque_text_or_french(client, world):
     assert "DBEO udaletxean" in catalogue and "Euskarazko azalpena" in catalogue
     detail = client.get(module.get_absolute_url()).content.decode()
     assert "DBEO udaletxean" in detail and "Jardun" in detail
-    assert "Résumé français." in detail  # no Basque summary written: French
+    assert '<p class="lead" lang="fr">Résumé français.</p>' in detail  # no Basque summary: French, marked so
+    assert "<h1>DBEO udaletxean</h1>" in detail
     assert "Le RGPD en mairie" not in detail
     player = client.get(reverse("learning:piece", args=[module.slug, first.key])).content.decode()
     assert "Testu <strong>lodia</strong>" in player and "<script>alert" not in player  # same renderer and nh3
+    second_page = client.get(reverse("learning:piece", args=[module.slug, second.key])).content.decode()
+    assert '<div lang="fr"><p>Un <strong>texte</strong>.</p>' in second_page  # no Basque body
     assert "Lehen urratsa" in player and second.title in player  # the next piece has no Basque title
     client.force_login(UserFactory())
     quiz_page = client.get(reverse("learning:piece", args=[module.slug, "galdetegia"])).content.decode()
@@ -96,6 +99,7 @@ def test_pages_in_french_ignore_basque(client, world):
     assert "Le RGPD en mairie" in detail and "DBEO udaletxean" not in detail and "Jardun" not in detail
     player = client.get(reverse("learning:piece", args=[module.slug, first.key])).content.decode()
     assert "Testu" not in player
+    assert '<p class="lead">Résumé français.</p>' in detail  # French pages mark nothing
     assert "Description française." in client.get(path.get_absolute_url()).content.decode()
 
 
