@@ -362,6 +362,26 @@ def test_my_training(client, django_assert_num_queries, rows):
     assert_queries(client, django_assert_num_queries, "/moi/formation/", 10, shows=[m.title for m in modules])
 
 
+@pytest.mark.parametrize("rows", ROWS)
+def test_learning_path_editors_list(client, django_assert_num_queries, rows):
+    _learning_rows(rows)
+    client.force_login(UserFactory(is_staff=True))
+    shows = [f"Parcours numéro {n}" for n in range(rows)]
+    assert_queries(client, django_assert_num_queries, reverse("learning:path_list"), 5, shows=shows)
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_learning_path_editors_page(client, django_assert_num_queries, rows):
+    modules = _learning_rows(rows)
+    path = PathFactory(title="Tout le catalogue")
+    for module in modules:
+        PathItemFactory(path=path, module=module)
+    client.force_login(UserFactory(is_staff=True))
+    url = reverse("learning:path_edit", kwargs={"path_slug": path.slug})
+    # 7: the path, its items with their modules, the published modules offered in the form to add a step
+    assert_queries(client, django_assert_num_queries, url, 7, shows=[m.title for m in modules])
+
+
 # --- Events (issue 14) -------------------------------------------------------------------------------------------
 
 

@@ -20,9 +20,32 @@ from auzolan.learning.models import (
     Question,
     Topic,
 )
+from auzolan.learning.translation import localized
+
+EU_HELP = _("Facultatif : sans texte en basque, la version française est montrée en basque.")
 
 
-class ModuleForm(forms.Form):
+def _eu_text(label, max_length: int, *, rows: int = 0, help_text=EU_HELP) -> forms.CharField:
+    """An optional Basque sibling of a French field, with the same length limit."""
+    widget = forms.Textarea(attrs={"rows": rows, "lang": "eu"}) if rows else forms.TextInput(attrs={"lang": "eu"})
+    return forms.CharField(label=label, required=False, max_length=max_length, widget=widget, help_text=help_text)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class BasqueFieldsMixin:
+    """Editors' forms show their `<field>_eu` fields grouped under "En basque (euskara)" (`manage/_fields.html`)."""
+
+    def french_fields(self):
+        return [field for field in self if not field.name.endswith("_eu")]
+
+    def basque_fields(self):
+        return [field for field in self if field.name.endswith("_eu")]
+
+
+class ModuleForm(BasqueFieldsMixin, forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200)
     topic = BoundedModelChoiceField(label=_("Thème"), queryset=Topic.objects.order_by("position", "title"))
     summary = forms.CharField(label=_("Résumé"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
@@ -46,8 +69,17 @@ class ModuleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    title_eu = _eu_text(_("Titre en basque (euskara)"), 200)
+    summary_eu = _eu_text(_("Résumé en basque (euskara)"), 1000, rows=3)
+    objectives_eu = _eu_text(
+        _("Objectifs en basque (euskara)"), 2000, rows=4, help_text=_("Facultatif. Un objectif par ligne.")
+    )
+
     def clean_objectives(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data["objectives"].splitlines() if line.strip()]
+        return _lines(self.cleaned_data["objectives"])
+
+    def clean_objectives_eu(self) -> list[str]:
+        return _lines(self.cleaned_data["objectives_eu"])
 
     @classmethod
     def initial_for(cls, module: Module) -> dict:
@@ -59,6 +91,9 @@ class ModuleForm(forms.Form):
             "minutes": module.minutes,
             "audiences": module.audiences,
             "objectives": "\n".join(module.objectives),
+            "title_eu": module.title_eu,
+            "summary_eu": module.summary_eu,
+            "objectives_eu": "\n".join(module.objectives_eu),
             "competences": list(module.competences.values_list("pk", flat=True)),
         }
 
@@ -75,7 +110,7 @@ class ModuleCreateForm(SubmissionTokenMixin, ModuleForm):
             self.fields["organisation"].required = True
 
 
-class PieceForm(forms.Form):
+class PieceForm(BasqueFieldsMixin, forms.Form):
     title = forms.CharField(label=_("Titre de l'étape"), max_length=200)
     body = forms.CharField(
         label=_("Texte (Markdown)"), required=False, max_length=50_000, widget=forms.Textarea(attrs={"rows": 12})
@@ -92,6 +127,10 @@ class PieceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     captions = forms.FileField(label=_("Sous-titres (fichier WebVTT .vtt)"), required=False)
+    title_eu = _eu_text(_("Titre de l'étape en basque (euskara)"), 200)
+    body_eu = _eu_text(_("Texte en basque (euskara, Markdown)"), 50_000, rows=12)
+    description_eu = _eu_text(_("Description en basque (euskara)"), 5000, rows=3)
+    transcript_eu = _eu_text(_("Transcription de la vidéo en basque (euskara)"), 50_000, rows=6)
     starts_at = forms.DateTimeField(
         label=_("Date et heure de l'atelier"), required=False, help_text=_("Par exemple 2027-03-14 18:30.")
     )
@@ -123,9 +162,16 @@ class PieceForm(forms.Form):
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        used = self.used_fields(kind)
         for name in list(self.fields):
-            if name not in self.FIELDS[kind] and name != "submission":
+            if name not in used and name != "submission":
                 del self.fields[name]
+
+    @classmethod
+    def used_fields(cls, kind: str) -> tuple[str, ...]:
+        """The kind's fields, and the Basque sibling of each of them that a learner reads."""
+        fields = cls.FIELDS[kind]
+        return fields + tuple(f"{name}_eu" for name in fields if name in Piece.TRANSLATED)
 
     def _check_extension(self, name: str):
         upload = self.cleaned_data.get(name)
@@ -158,7 +204,7 @@ class PieceForm(forms.Form):
 
     @classmethod
     def initial_for(cls, piece: Piece) -> dict:
-        return {name: getattr(piece, name) for name in cls.FIELDS[piece.kind] if name not in ("file", "captions")}
+        return {name: getattr(piece, name) for name in cls.used_fields(piece.kind) if name not in ("file", "captions")}
 
 
 class PieceCreateForm(SubmissionTokenMixin, PieceForm):
@@ -170,7 +216,7 @@ class PieceCreateForm(SubmissionTokenMixin, PieceForm):
     )
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(BasqueFieldsMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Type de question"), choices=Question.Kind.choices)
     text = forms.CharField(label=_("Question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     answers = forms.CharField(
@@ -185,6 +231,17 @@ class QuestionForm(forms.Form):
     explanation = forms.CharField(
         label=_("Explication"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+    text_eu = _eu_text(_("Question en basque (euskara)"), 2000, rows=2)
+    answers_eu = _eu_text(
+        _("Réponses en basque (euskara)"),
+        10_000,
+        rows=6,
+        help_text=_(
+            "Facultatif. Une ligne par réponse, dans le même ordre que les réponses en français, sans « + » ni "
+            "« - » ; le retour suit une barre verticale."
+        ),
+    )
+    explanation_eu = _eu_text(_("Explication en basque (euskara)"), 5000, rows=3)
 
     def clean_answers(self) -> list[dict]:
         answers = []
@@ -202,8 +259,28 @@ class QuestionForm(forms.Form):
             answers.append({"text": text.strip()[:1000], "correct": line[0] == "+", "feedback": feedback.strip()})
         return answers
 
+    def clean(self):
+        data = super().clean()
+        answers, basque = data.get("answers"), data.get("answers_eu")
+        if answers and basque is not None:
+            lines = _lines(basque)
+            if lines and len(lines) != len(answers):
+                self.add_error(
+                    "answers_eu",
+                    _("Donnez autant de réponses en basque (%(basque)s) qu'en français (%(french)s), ou aucune.")
+                    % {"basque": len(lines), "french": len(answers)},
+                )
+                return data
+            for answer, line in zip(answers, lines, strict=False):
+                text, _bar, feedback = line.partition("|")
+                answer["text_eu"], answer["feedback_eu"] = text.strip()[:1000], feedback.strip()[:2000]
+        return data
+
     @classmethod
     def initial_for(cls, question: Question) -> dict:
+        basque = [
+            a.text_eu + (f" | {a.feedback_eu}" if a.feedback_eu else "") for a in question.answers.all() if a.text_eu
+        ]
         lines = [
             f"{'+' if a.correct else '-'} {a.text}" + (f" | {a.feedback}" if a.feedback else "")
             for a in question.answers.all()
@@ -213,11 +290,67 @@ class QuestionForm(forms.Form):
             "text": question.text,
             "answers": "\n".join(lines),
             "explanation": question.explanation,
+            "text_eu": question.text_eu,
+            "answers_eu": "\n".join(basque),
+            "explanation_eu": question.explanation_eu,
         }
 
 
 class QuestionCreateForm(SubmissionTokenMixin, QuestionForm):
     pass
+
+
+class PathForm(BasqueFieldsMixin, forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    audience = forms.ChoiceField(label=_("Public"), choices=Audience.choices)
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    published = forms.BooleanField(
+        label=_("Publié"), required=False, help_text=_("Un parcours non publié n'apparaît pas dans le catalogue.")
+    )
+    title_eu = _eu_text(_("Titre en basque (euskara)"), 200)
+    description_eu = _eu_text(_("Description en basque (euskara)"), 5000, rows=4)
+
+    @classmethod
+    def initial_for(cls, path) -> dict:
+        return {name: getattr(path, name) for name in cls.base_fields}
+
+
+class PathCreateForm(SubmissionTokenMixin, PathForm):
+    organisation = BoundedModelChoiceField(label=_("Organisation autrice"), queryset=None, required=False)
+
+    def __init__(self, *args, organisations, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if staff:
+            self.fields["organisation"].help_text = _("Laissez vide pour un parcours de l'agence.")
+        else:
+            self.fields["organisation"].required = True
+
+
+class PathItemForm(SubmissionTokenMixin, BasqueFieldsMixin, forms.Form):
+    """Add a step: a published module, or an in-person workshop (title and description)."""
+
+    module = BoundedModelChoiceField(
+        label=_("Un module publié"),
+        queryset=Module.objects.filter(state=Module.State.PUBLISHED).order_by("title"),
+        required=False,
+    )
+    workshop_title = forms.CharField(label=_("Ou un atelier en présentiel : titre"), required=False, max_length=200)
+    workshop_description = forms.CharField(
+        label=_("Description de l'atelier"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    workshop_title_eu = _eu_text(_("Titre de l'atelier en basque (euskara)"), 200)
+    workshop_description_eu = _eu_text(_("Description de l'atelier en basque (euskara)"), 5000, rows=3)
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("module") is None) == (not data.get("workshop_title", "").strip()):
+            raise forms.ValidationError(
+                _("Choisissez un module publié, ou donnez le titre d'un atelier (pas les deux).")
+            )
+        return data
 
 
 class QuizForm(SubmissionTokenMixin, forms.Form):
@@ -228,12 +361,12 @@ class QuizForm(SubmissionTokenMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
-            choices = [(a.key, a.text) for a in question.answers.all()]
+            choices = [(a.key, localized(a, "text")) for a in question.answers.all()]
             if question.kind == Question.Kind.MULTIPLE:
                 field = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, required=False)
             else:
                 field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, required=False)
-            field.label = question.text
+            field.label = localized(question, "text")
             self.fields[f"q-{question.key}"] = field
 
     def chosen(self) -> dict[str, list[str]]:

@@ -104,7 +104,11 @@ class Topic(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     title_eu = models.CharField(_("titre en basque"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_eu = models.TextField(_("description en basque"), blank=True)
     competences = models.ManyToManyField(Competence, blank=True, related_name="topics", verbose_name=_("compétences"))
+
+    #: The text fields a learner reads, each with its Basque sibling `<field>_eu` (see `translation.localized`).
+    TRANSLATED = ("title", "description")
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
     class Meta:
@@ -162,7 +166,9 @@ class Module(TimeStampedModel):
         _("durée (minutes)"), validators=[MinValueValidator(MIN_MINUTES), MaxValueValidator(MAX_MINUTES)]
     )
     audiences = models.JSONField(_("publics"), default=list, blank=True)
+    summary_eu = models.TextField(_("résumé en basque"), max_length=1000, blank=True)
     objectives = models.JSONField(_("objectifs"), default=list, blank=True)
+    objectives_eu = models.JSONField(_("objectifs en basque"), default=list, blank=True)
     competences = models.ManyToManyField(Competence, blank=True, related_name="modules", verbose_name=_("compétences"))
     state = models.CharField(_("état"), max_length=20, choices=State.choices, default=State.DRAFT)
     organisation = models.ForeignKey(
@@ -177,6 +183,8 @@ class Module(TimeStampedModel):
     revision = models.PositiveIntegerField(_("révision"), default=1)
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
     source_hash = models.CharField(max_length=64, blank=True, editable=False)  # loaded from a content file: its hash
+
+    TRANSLATED = ("title", "summary", "objectives")
 
     objects = TenantManager()
 
@@ -229,6 +237,10 @@ class Piece(models.Model):
     url = models.URLField(_("lien"), blank=True, max_length=500)
     file = models.FileField(_("fichier"), upload_to="learning/pieces/", blank=True, max_length=300)
     transcript = models.TextField(_("transcription"), blank=True, max_length=50_000)
+    title_eu = models.CharField(_("titre en basque"), max_length=200, blank=True)
+    body_eu = models.TextField(_("texte en basque (Markdown)"), blank=True, max_length=50_000)
+    description_eu = models.TextField(_("description en basque"), blank=True, max_length=5000)
+    transcript_eu = models.TextField(_("transcription en basque"), blank=True, max_length=50_000)
     captions = models.FileField(_("sous-titres (WebVTT)"), upload_to="learning/captions/", blank=True, max_length=300)
     # workshop
     starts_at = models.DateTimeField(_("date"), null=True, blank=True)
@@ -241,6 +253,8 @@ class Piece(models.Model):
         _("nombre de tentatives"), null=True, blank=True, help_text=_("Vide : illimité.")
     )
     quiz_role = models.CharField(_("rôle du quiz"), max_length=10, choices=QuizRole.choices, blank=True, default="")
+
+    TRANSLATED = ("title", "body", "description", "transcript")
 
     class Meta:
         verbose_name = _("étape")
@@ -296,6 +310,10 @@ class Question(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.SINGLE)
     text = models.TextField(_("question"), max_length=2000)
     explanation = models.TextField(_("explication"), blank=True, max_length=5000)
+    text_eu = models.TextField(_("question en basque"), blank=True, max_length=2000)
+    explanation_eu = models.TextField(_("explication en basque"), blank=True, max_length=5000)
+
+    TRANSLATED = ("text", "explanation")
 
     class Meta:
         verbose_name = _("question")
@@ -314,6 +332,10 @@ class Answer(models.Model):
     text = models.CharField(_("réponse"), max_length=1000)
     correct = models.BooleanField(_("bonne réponse"), default=False)
     feedback = models.TextField(_("retour"), blank=True, max_length=2000)
+    text_eu = models.CharField(_("réponse en basque"), max_length=1000, blank=True)
+    feedback_eu = models.TextField(_("retour en basque"), blank=True, max_length=2000)
+
+    TRANSLATED = ("text", "feedback")
 
     class Meta:
         verbose_name = _("réponse")
@@ -331,8 +353,21 @@ class Path(models.Model):
     title_eu = models.CharField(_("titre en basque"), max_length=200, blank=True)
     audience = models.CharField(_("public"), max_length=30, choices=Audience.choices)
     description = models.TextField(_("description"), blank=True)
+    description_eu = models.TextField(_("description en basque"), blank=True)
     published = models.BooleanField(_("publié"), default=True)
     position = models.PositiveIntegerField(_("ordre"), default=0)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="learning_paths",
+        verbose_name=_("organisation autrice"),
+        help_text=_("Vide pour un parcours de l'agence."),
+    )
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)  # its entry's hash in paths.json
+
+    TRANSLATED = ("title", "description")
 
     class Meta:
         verbose_name = _("parcours")
@@ -354,6 +389,10 @@ class PathItem(models.Model):
     module = models.ForeignKey(Module, on_delete=models.PROTECT, null=True, blank=True, related_name="path_items")
     workshop_title = models.CharField(_("atelier"), max_length=200, blank=True)
     workshop_description = models.TextField(_("description de l'atelier"), blank=True)
+    workshop_title_eu = models.CharField(_("atelier en basque"), max_length=200, blank=True)
+    workshop_description_eu = models.TextField(_("description de l'atelier en basque"), blank=True)
+
+    TRANSLATED = ("workshop_title", "workshop_description")
 
     class Meta:
         verbose_name = _("étape de parcours")

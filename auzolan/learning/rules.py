@@ -63,6 +63,21 @@ rules.add_perm("learning.authorise_editors", is_operator)
 
 
 @rules.predicate
+def is_path_partner_editor(user, path) -> bool:
+    return bool(
+        path is not None
+        and path.organisation_id is not None
+        and path.organisation_id in _authorised_editor_organisations(user)
+    )
+
+
+# obj: a Path — staff edit every path; editors of an authorised organisation the paths it owns. obj None: the list of
+# paths and the creation of one (a partner creates for its own organisation)
+rules.add_perm("learning.change_path", is_operator | is_path_partner_editor)
+rules.add_perm("learning.add_path", is_operator | is_partner_editor)
+
+
+@rules.predicate
 def is_attestation_holder(user, attestation) -> bool:
     return bool(
         attestation is not None

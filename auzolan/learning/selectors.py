@@ -191,6 +191,21 @@ def editable_modules(user) -> QuerySet[Module]:
     return modules.filter(organisation__in=organisations)
 
 
+def editable_paths(user) -> QuerySet[Path]:
+    """The paths a person may edit (every one for agency staff, their authorised organisations' for partners), with
+    their number of items."""
+    paths = (
+        Path.objects.select_related("organisation").annotate(item_count=Count("items")).order_by("position", "title")
+    )
+    if user.is_staff:
+        return paths
+    return paths.filter(organisation__in=editor_organisations(user))
+
+
+def path_items(path: Path) -> list[PathItem]:
+    return list(path.items.select_related("module").order_by("position", "pk"))
+
+
 def editor_organisations(user):
     """The organisations a person may write modules for (None for agency staff, who write for the agency)."""
     return Organisation.objects.filter(

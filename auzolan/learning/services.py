@@ -50,6 +50,7 @@ from auzolan.learning.models import (
     Topic,
     TrainingDataset,
 )
+from auzolan.learning.translation import eu_fields
 from auzolan.observatory import services as observatory
 from auzolan.participation.small_counts import is_small
 
@@ -59,8 +60,9 @@ DEFAULT_FRAMEWORK = ("digcomp", "2.2")
 #: The starter content shipped with the platform (written by the agency, loaded by `learning_load_content` and the
 #: demo).
 CONTENT_DIR = FilePath(__file__).resolve().parent / "content"
-MODULE_FIELDS = ("topic", "title", "title_eu", "summary", "level", "minutes", "audiences", "objectives")
+MODULE_FIELDS = ("topic", "title", "summary", "level", "minutes", "audiences", "objectives", *eu_fields(Module))
 PIECE_FIELDS = (
+    *eu_fields(Piece),
     "title",
     "body",
     "description",
@@ -254,6 +256,8 @@ def _save_answers(question: Question, answers: list[dict]) -> None:
                 "text": data["text"],
                 "correct": data["correct"],
                 "feedback": data.get("feedback", ""),
+                "text_eu": data.get("text_eu", ""),
+                "feedback_eu": data.get("feedback_eu", ""),
             },
         )
         kept.add(key)
@@ -262,9 +266,19 @@ def _save_answers(question: Question, answers: list[dict]) -> None:
 
 @transaction.atomic
 def question_save(
-    *, actor, piece: Piece, kind: str, text: str, explanation: str = "", answers: list[dict], question=None
+    *,
+    actor,
+    piece: Piece,
+    kind: str,
+    text: str,
+    explanation: str = "",
+    answers: list[dict],
+    question=None,
+    text_eu: str = "",
+    explanation_eu: str = "",
 ) -> Question:
-    """Create or replace a quiz question; `answers` = [{"text", "correct", "feedback"}] in order."""
+    """Create or replace a quiz question; `answers` = [{"text", "correct", "feedback", "text_eu"?, "feedback_eu"?}] in
+    order."""
     require(actor, "learning.change_module", piece.module)
     if not piece.is_quiz:
         raise ValidationError(_("Seul un quiz a des questions."))
@@ -277,6 +291,7 @@ def question_save(
             key, n = f"{base}-{n}", n + 1
         question = Question(piece=piece, key=key, position=(last or 0) + 1)
     question.kind, question.text, question.explanation = kind, text, explanation
+    question.text_eu, question.explanation_eu = text_eu, explanation_eu
     full_clean_or_raise(question)
     question.save()
     _save_answers(question, answers)
@@ -292,6 +307,145 @@ def question_delete(*, actor, question: Question) -> None:
     audit_log(actor=actor, action="learning.question.deleted", obj=question, organisation=module.organisation)
     question.delete()
     _bump(module)
+
+
+# --- Editors: paths --------------------------------------------------------------------------------------------------
+PATH_FIELDS = ("title", "title_eu", "audience", "description", "description_eu", "published")
+WORKSHOP_FIELDS = ("workshop_title", "workshop_description", "workshop_title_eu", "workshop_description_eu")
+
+
+def _check_audience(audience: str) -> str:
+    if audience not in Audience.values:
+        raise ValidationError(_("Public inconnu : %(value)s.") % {"value": audience}, field="audience")
+    return audience
+
+
+@transaction.atomic
+def path_create(*, actor, organisation=None, **fields) -> Path:
+    """A new path (unpublished unless `published`), of the agency (staff) or of an authorised partner organisation."""
+    require(actor, "learning.add_path", hide=False)
+    if organisation is None and not actor.is_staff:
+        raise ValidationError(_("Choisissez l'organisation autrice du parcours."), field="organisation")
+    if (
+        organisation is not None
+        and not actor.is_staff
+        and organisation.pk not in {o.pk for o in selectors.editor_organisations(actor)}
+    ):
+        raise ValidationError(_("Vous ne pouvez pas rédiger pour cette organisation."), field="organisation")
+    unknown = set(fields) - set(PATH_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champ inconnu."), field=sorted(unknown)[0])
+    slug = slugify(fields.get("title", ""))[:90]
+    if not slug:
+        raise ValidationError(_("Donnez un titre au parcours."), field="title")
+    if Path.objects.filter(slug=slug).exists():
+        raise Conflict(_("Un parcours porte déjà ce titre : choisissez-en un autre."), field="title")
+    _check_audience(fields.get("audience", ""))
+    last = Path.objects.order_by("-position").values_list("position", flat=True).first()
+    path = Path(slug=slug, organisation=organisation, position=(last or 0) + 1, **fields)
+    full_clean_or_raise(path)
+    try:
+        with transaction.atomic():
+            path.save()
+    except IntegrityError as error:  # the same title sent twice at once
+        raise Conflict(_("Un parcours porte déjà ce titre : choisissez-en un autre."), field="title") from error
+    audit_log(actor=actor, action="learning.path.created", obj=path, organisation=organisation)
+    return path
+
+
+@transaction.atomic
+def path_update(*, actor, path: Path, **fields) -> Path:
+    """Edit a path's description; its slug (its address, its badge) does not change."""
+    require(actor, "learning.change_path", path)
+    path = Path.objects.select_for_update().get(pk=path.pk)
+    unknown = set(fields) - set(PATH_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champ inconnu."), field=sorted(unknown)[0])
+    if "audience" in fields:
+        _check_audience(fields["audience"])
+    changed = [name for name, value in fields.items() if getattr(path, name) != value]
+    for name, value in fields.items():
+        setattr(path, name, value)
+    full_clean_or_raise(path)
+    path.save()
+    if changed:
+        audit_log(
+            actor=actor,
+            action="learning.path.updated",
+            obj=path,
+            organisation=path.organisation,
+            data={"fields": changed},
+        )
+    return path
+
+
+@transaction.atomic
+def path_item_add(*, actor, path: Path, module: Module | None = None, **workshop) -> PathItem:
+    """Add a published module, or an in-person workshop (title and description), at the end of the path."""
+    require(actor, "learning.change_path", path)
+    path = Path.objects.select_for_update().get(pk=path.pk)
+    unknown = set(workshop) - set(WORKSHOP_FIELDS)
+    if unknown:
+        raise ValidationError(_("Champ inconnu."), field=sorted(unknown)[0])
+    title = (workshop.get("workshop_title") or "").strip()
+    if (module is None) == (not title):
+        raise ValidationError(_("Choisissez un module publié, ou donnez le titre d'un atelier (pas les deux)."))
+    if module is not None:
+        if module.state != Module.State.PUBLISHED:
+            raise ValidationError(_("Seul un module publié peut entrer dans un parcours."), field="module")
+        if path.items.filter(module=module).exists():
+            raise Conflict(_("Ce module est déjà dans le parcours."), field="module")
+        workshop = {}
+    else:
+        workshop = {name: (workshop.get(name) or "").strip() for name in WORKSHOP_FIELDS}
+    last = path.items.order_by("-position").values_list("position", flat=True).first()
+    item = PathItem(path=path, module=module, position=(last or 0) + 1, **workshop)
+    full_clean_or_raise(item)
+    item.save()
+    audit_log(
+        actor=actor,
+        action="learning.path.item_added",
+        obj=path,
+        organisation=path.organisation,
+        data={"module": module.slug if module else None, "workshop": item.workshop_title or None},
+    )
+    return item
+
+
+@transaction.atomic
+def path_item_remove(*, actor, item: PathItem) -> None:
+    """Take an item out of a path. Attestations already issued keep their frozen facts (title, competences,
+    duration): they stay valid."""
+    path = item.path
+    require(actor, "learning.change_path", path)
+    Path.objects.select_for_update().filter(pk=path.pk).first()
+    audit_log(
+        actor=actor,
+        action="learning.path.item_removed",
+        obj=path,
+        organisation=path.organisation,
+        data={"module": item.module.slug if item.module_id else None, "workshop": item.workshop_title or None},
+    )
+    PathItem.objects.filter(pk=item.pk).delete()
+
+
+@transaction.atomic
+def path_item_move(*, actor, item: PathItem, direction: str) -> PathItem:
+    path = item.path
+    require(actor, "learning.change_path", path)
+    Path.objects.select_for_update().filter(pk=path.pk).first()
+    items = list(path.items.order_by("position", "pk"))
+    index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
+    if index is None:
+        raise NotFound(_("Cette étape n'est plus dans le parcours."))
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(items):
+        raise ValidationError(_("Cette étape est déjà à cette extrémité du parcours."))
+    items[index], items[other] = items[other], items[index]
+    for position, entry in enumerate(items, start=1):
+        PathItem.objects.filter(pk=entry.pk).update(position=position)
+    audit_log(actor=actor, action="learning.path.reordered", obj=path, organisation=path.organisation)
+    return item
 
 
 # --- Learners: progress -----------------------------------------------------------------------------------------------
@@ -761,6 +915,27 @@ def _competences(codes, framework: Framework | None, where: str) -> list[Compete
     return [found[c] for c in codes]
 
 
+def _text(value, where: str):
+    if not isinstance(value, str):
+        raise ValidationError(_("%(where)s : un texte est attendu.") % {"where": where})
+    return value
+
+
+def _basque(data: dict, model) -> dict:
+    """The `<field>_eu` keys of a content file's object for the model's translated fields (empty when absent). The
+    objectives are a list of lines, like the French ones."""
+    values = {}
+    for name in eu_fields(model):
+        value = data.get(name, [] if name == "objectives_eu" else "")
+        if name == "objectives_eu":
+            if not isinstance(value, list) or not all(isinstance(line, str) for line in value):
+                raise ValidationError(_("%(where)s : une liste de textes est attendue.") % {"where": name})
+            values[name] = list(value)
+        else:
+            values[name] = _text(value, name)
+    return values
+
+
 def _load_piece(module: Module, position: int, data: dict) -> Piece:
     where = f"{module.slug}/{data.get('key', '?')}"
     key, kind = _need(data, "key", where), _need(data, "kind", where)
@@ -778,6 +953,7 @@ def _load_piece(module: Module, position: int, data: dict) -> Piece:
         "pass_mark": data.get("pass_mark", 60),
         "max_attempts": data.get("max_attempts"),
         "quiz_role": data.get("quiz_role", ""),
+        **_basque(data, Piece),
     }
     piece = Piece.objects.filter(module=module, key=key).first() or Piece(module=module, key=key)
     for name, value in defaults.items():
@@ -794,6 +970,7 @@ def _load_piece(module: Module, position: int, data: dict) -> Piece:
                     "text": a["text"],
                     "correct": bool(a.get("correct")),
                     "feedback": a.get("feedback", ""),
+                    **_basque(a, Answer),
                 }
                 for a in _need(q_data, "answers", q_where)
             ]
@@ -809,6 +986,7 @@ def _load_piece(module: Module, position: int, data: dict) -> Piece:
                     "kind": kind_q,
                     "text": _need(q_data, "text", q_where),
                     "explanation": q_data.get("explanation", ""),
+                    **_basque(q_data, Question),
                 },
             )
             _save_answers(question, answers)
@@ -829,12 +1007,12 @@ def _load_module(data: dict, framework: Framework | None) -> tuple[Module, bool]
     fields = {
         "topic": topic,
         "title": _need(data, "title", slug),
-        "title_eu": data.get("title_eu", ""),
         "summary": _need(data, "summary", slug),
         "level": _need(data, "level", slug),
         "minutes": _need(data, "minutes", slug),
         "audiences": _check_audiences(data.get("audiences", [])),
         "objectives": list(data.get("objectives", [])),
+        **_basque(data, Module),
         "source_hash": digest,
     }
     existed = module is not None
@@ -879,9 +1057,9 @@ def content_load(*, directory: FilePath) -> dict[str, int]:
                 slug=slug,
                 defaults={
                     "title": _need(data, "title", slug),
-                    "title_eu": data.get("title_eu", ""),
                     "description": data.get("description", ""),
                     "position": position,
+                    **_basque(data, Topic),
                 },
             )
             topic.competences.set(_competences(data.get("competences"), framework, slug))
@@ -899,14 +1077,20 @@ def content_load(*, directory: FilePath) -> dict[str, int]:
                 raise ValidationError(
                     _("%(where)s : public inconnu « %(value)s ».") % {"where": slug, "value": audience}
                 )
+            entry = json.dumps([position, data], sort_keys=True, ensure_ascii=False)
+            digest = hashlib.sha256(entry.encode()).hexdigest()
+            if Path.objects.filter(slug=slug, source_hash=digest).exists():
+                counts["paths"] += 1  # unchanged entry: an editor's changes on the editors' pages stay
+                continue
             path, _created = Path.objects.update_or_create(
                 slug=slug,
                 defaults={
+                    "source_hash": digest,
                     "title": _need(data, "title", slug),
-                    "title_eu": data.get("title_eu", ""),
                     "audience": audience,
                     "description": data.get("description", ""),
                     "position": position,
+                    **_basque(data, Path),
                 },
             )
             path.items.all().delete()
@@ -917,6 +1101,8 @@ def content_load(*, directory: FilePath) -> dict[str, int]:
                         position=item_position,
                         workshop_title=_need(item, "workshop", slug),
                         workshop_description=item.get("description", ""),
+                        workshop_title_eu=_text(item.get("workshop_eu", ""), f"{slug}/workshop_eu"),
+                        workshop_description_eu=_text(item.get("description_eu", ""), f"{slug}/description_eu"),
                     )
                     continue
                 module = Module.objects.filter(slug=item).first()

@@ -5,6 +5,7 @@ from auzolan.learning.views import (
     catalogue,
     editors,
     organisation,
+    path_editors,
     player,
     self_assessment,
     territory,
@@ -16,6 +17,7 @@ urlpatterns = [
     *territory.urlpatterns,  # before the editors' /formation/gestion/<module>/
     *catalogue.urlpatterns,
     *player.urlpatterns,
+    *path_editors.urlpatterns,  # before the editors' /formation/gestion/<module>/
     *editors.urlpatterns,
     *attestations.urlpatterns,
     *self_assessment.urlpatterns,

@@ -163,6 +163,9 @@ def test_editor_pages(page, live_server, module, login):
         f"/formation/gestion/{module.slug}/etapes/nouvelle/?type=video",
         f"/formation/gestion/{module.slug}/etapes/quiz/questions/single/",
         f"/formation/gestion/{module.slug}/avis/",
+        "/formation/gestion/parcours/",
+        "/formation/gestion/parcours/nouveau/",
+        "/formation/gestion/parcours/nouvel-elu/",
     ):
         check(page, live_server, path)
 

@@ -90,6 +90,9 @@ def check_keys(obj, where, required, optional=(), translatable=()):
     for key in obj:
         if key not in allowed:
             errors.append(f"{where}: unknown key {key!r}")
+        elif key == "objectives_eu":
+            if not (isinstance(obj[key], list) and obj[key] and all(is_text(o) for o in obj[key])):
+                errors.append(f"{where}: {key!r} must be a non-empty list of strings")
         elif key.endswith("_eu") and not is_text(obj[key]):
             errors.append(f"{where}: {key!r} must be a non-empty string")
     return errors
@@ -389,7 +392,7 @@ def validate_module(module, filename, topic_slugs, codes):
             "competences": lambda v: isinstance(v, list) and len(v) > 0,
             "pieces": lambda v: isinstance(v, list),
         },
-        translatable=("title", "summary"),
+        translatable=("title", "summary", "objectives"),
     )
     if not isinstance(module, dict):
         return errors

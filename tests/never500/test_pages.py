@@ -115,6 +115,8 @@ def _real(pattern: Pattern, kwarg: str, world):
     }
     if kwarg in learning:
         return learning[kwarg]
+    if kwarg == "item_id":  # a step of the path n5-parcours (its module)
+        return world.learning_module.path_items.get().pk
     if kwarg == "transition":
         return "archive"
     if kwarg in ("key", "uidb36"):  # allauth's e-mail confirmation and password reset keys

@@ -169,7 +169,9 @@ def build_world() -> World:
     learning_module = ModuleFactory(slug="n5-module", organisation=organisation)
     text_piece = PieceFactory(module=learning_module, key="texte", position=1)
     quiz(learning_module, key="quiz", max_attempts=3)
-    learning_path = PathItemFactory(path__slug="n5-parcours", module=learning_module).path
+    learning_path = PathItemFactory(  # the editor's organisation owns the path: its editors' pages are reached
+        path__slug="n5-parcours", path__organisation=organisation, module=learning_module
+    ).path
     learning_services.piece_complete(user=citizen, module=learning_module, piece=text_piece)
     Attestation.objects.create(  # the editor's attestation of the path (its PDF, verification page, badge)
         public_id="n5-attestation", user=editor, path=learning_path, holder_name="N5", path_title=learning_path.title

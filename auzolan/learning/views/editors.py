@@ -214,6 +214,11 @@ def _quiz(request, module_slug: str, piece_key: str):
     return module, piece
 
 
+def _question_fields(data: dict) -> dict:
+    """The Basque answers were merged into `answers` by the form."""
+    return {name: value for name, value in data.items() if name != "answers_eu"}
+
+
 def _piece_edit_url(module, piece) -> str:
     return reverse("learning:piece_edit", kwargs={"module_slug": module.slug, "piece_key": piece.key})
 
@@ -226,7 +231,7 @@ def question_create(request, module_slug: str, piece_key: str):
     submitted = submit_form(
         request,
         form,
-        lambda data: services.question_save(actor=request.user, piece=piece, **data),
+        lambda data: services.question_save(actor=request.user, piece=piece, **_question_fields(data)),
         success=_("La question est ajoutée."),
         redirect_to=_piece_edit_url(module, piece),
     )
@@ -251,7 +256,9 @@ def question_edit(request, module_slug: str, piece_key: str, question_key: str):
     submitted = submit_form(
         request,
         form,
-        lambda data: services.question_save(actor=request.user, piece=piece, question=question, **data),
+        lambda data: services.question_save(
+            actor=request.user, piece=piece, question=question, **_question_fields(data)
+        ),
         success=_("La question est enregistrée."),
         redirect_to=_piece_edit_url(module, piece),
     )

@@ -21,6 +21,7 @@ from auzolan.core.submissions import submit_action, submit_form
 from auzolan.core.text import file_extension
 from auzolan.learning import selectors, services, workshops
 from auzolan.learning.forms import QuizForm
+from auzolan.learning.translation import localized
 from auzolan.learning.views.common import get_module, get_piece, posted
 
 
@@ -104,7 +105,7 @@ def piece(request, module_slug: str, piece_key: str):
         {
             "module": module,
             "piece": current,
-            "body": render_markdown(current.body) if current.body else "",
+            "body": render_markdown(localized(current, "body")) if current.body else "",
             "number": index + 1,
             "total": len(pieces),
             "previous": previous,
