@@ -139,9 +139,7 @@ def _sd(values: Sequence[float]) -> float:
 
 def _need(n: int, minimum: int = 2) -> None:
     if n < minimum:
-        raise NotComputable(
-            _("Il faut au moins %(minimum)s valeurs (il y en a %(n)s).") % {"minimum": minimum, "n": n}
-        )
+        raise NotComputable(_("Il faut au moins %(minimum)s valeurs (il y en a %(n)s).") % {"minimum": minimum, "n": n})
 
 
 def t_quantile(df: float, confidence: float = CONFIDENCE) -> float:
@@ -194,9 +192,8 @@ def paired(pairs: Iterable[tuple]) -> PairedResult:
     diffs = [b - a for a, b in complete]
     mean_diff, sd_diff = _mean(diffs), _sd(diffs)
     if sd_diff == 0:
-        raise NotComputable(
-            _("Toutes les différences avant/après sont identiques : l'écart-type est nul, la taille d'effet n'existe pas.")
-        )
+        message = _("Toutes les différences avant/après sont identiques : l'écart-type est nul.")
+        raise NotComputable(message + " " + _("La taille d'effet n'existe pas."))
     df = n - 1
     j = hedges_j(df) if df >= 2 else None
     if j is None:
@@ -391,8 +388,7 @@ def power_sentence(n: int, *, paired_design: bool, n2: int | None = None, observ
         ) % {"n1": n, "n2": n if n2 is None else n2, "mde": _fr(mde)}
     if observed is not None and abs(observed) < mde:
         sentence += " " + _(
-            "L'effet observé (%(observed)s) est plus petit : l'absence de résultat net ne prouve pas l'absence "
-            "d'effet."
+            "L'effet observé (%(observed)s) est plus petit : l'absence de résultat net ne prouve pas l'absence d'effet."
         ) % {"observed": _fr(observed)}
     if mde > 0.5:
         sentence += " " + _(
