@@ -51,7 +51,7 @@ class CohortForm(SubmissionTokenMixin):
             .objects.filter(
                 memberships__organisation=experiment.organisation, memberships__state="active", is_active=True
             )
-            .order_by("last_name", "first_name", "pk")
+            .order_by("full_name", "pk")
         )
 
 

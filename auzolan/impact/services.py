@@ -82,7 +82,9 @@ def experiment_set_state(*, actor, experiment: Experiment, state: str) -> Experi
 def cohort_add(*, actor, experiment: Experiment, name: str, kind: str, teacher=None) -> Cohort:
     _require_manager(actor, experiment)
     cohort = Cohort(experiment=experiment, name=name.strip(), kind=kind, teacher=teacher)
-    full_clean_or_raise(cohort)
+    if Cohort.objects.filter(experiment=experiment, name=cohort.name).exists():
+        raise Conflict(_("Un groupe porte déjà ce nom dans cette expérimentation."), field="name")
+    full_clean_or_raise(cohort, validate_unique=False)
     try:
         with transaction.atomic():
             cohort.save()
