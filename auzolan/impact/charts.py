@@ -34,13 +34,9 @@ class MeansChart:
     axis: dict = field(default_factory=dict)
 
 
-def means_chart(*, slug: str, outcome: dict, waves: list[dict], scale: list[int], clusters: dict) -> MeansChart:
+def means_chart(*, slug: str, outcome: dict, waves: list[dict], scale: list[int]) -> MeansChart:
     chart = MeansChart(slug=slug, title=outcome["label"])
-    rows = [
-        row
-        for row in outcome["descriptives"]
-        if row["mean"] is not None and row["ci"] and (row["pooled"] or clusters.get(row["kind"], 0) == 1)
-    ]
+    rows = [row for row in outcome["descriptives"] if row["mean"] is not None and row["ci"] and row["group_row"]]
     if not rows:
         chart.description = _("Aucune moyenne publiable pour l'instant.")
         return chart

@@ -62,8 +62,7 @@ def rows() -> list[list]:
         last_wave = data["waves"][-1]["kind"] if data["waves"] else None
         for outcome in data["outcomes"]:
             for row in outcome["descriptives"]:
-                clusters = data["clusters"][row["kind"]]
-                if row["mean"] is None or (clusters > 1 and not row["pooled"]):
+                if row["mean"] is None or not row["group_row"]:
                     continue
                 change = outcome["changes"].get(row["kind"], {}) if row["wave"] == last_wave else {}
                 did = (outcome.get("did") or {}) if row["wave"] == last_wave and row["kind"] == "intervention" else {}
@@ -74,7 +73,7 @@ def rows() -> list[list]:
                         experiment.title,
                         data["framework"],
                         row["kind"],
-                        clusters,
+                        row["classes"],
                         outcome["key"] if outcome["key"] == "overall" else outcome["label"].split(" ", 1)[0],
                         row["wave"],
                         row["n"],

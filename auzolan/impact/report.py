@@ -110,6 +110,8 @@ def _outcome_report(
                 values = [v for pk in pks for v in outcome.get(wave_kind, {}).get(pk, {}).values()]
                 row = {"kind": kind, "kind_label": str(Cohort.Kind(kind).label), "cohort": name, "wave": wave_kind}
                 row |= {"wave_label": str(Wave.Kind(wave_kind).label), "pooled": len(pks) > 1, "message": ""}
+                # The row that stands for the whole group at this wave: the pooled one, or the only class shown.
+                row |= {"classes": len(pks), "group_row": len(pks) > 1 or len(group) == 1}
                 row |= {"n": None, "mean": None, "sd": None, "ci": None}
                 if is_small(len(values), minimum):
                     row["message"] = _("Moins de %(n)s réponses : non publié.") % {"n": minimum}

@@ -4,8 +4,10 @@ is a 400 with a message, never a 500; the pupil's answering page works end to en
 import pytest
 from django.urls import reverse
 
+from auzolan.core import ratelimit
 from auzolan.impact import codes as code_tools
 from auzolan.impact.models import Cohort, Decision, Response, Wave
+from auzolan.impact.views import public
 from tests.accounts.factories import UserFactory
 
 
@@ -124,9 +126,6 @@ def test_closed_wave_refuses(demo_world, db, client):
 
 
 def test_code_tries_are_rate_limited(demo_world, db, client, monkeypatch):
-    from auzolan.core import ratelimit
-    from auzolan.impact.views import public
-
     monkeypatch.setattr(public, "CODE_RATE", ratelimit.Rate.parse("2/h"))
     url = reverse("impact:answer")
     statuses = [client.post(url, {"step": "code", "code": "BBBB-BBBB"}).status_code for _index in range(3)]

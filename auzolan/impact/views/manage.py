@@ -41,7 +41,6 @@ def report_context(experiment: Experiment, data: dict | None = None) -> dict:
             outcome=outcome,
             waves=data["waves"],
             scale=data["scale"],
-            clusters=data["clusters"],
         )
         for index, outcome in enumerate(data["outcomes"])
     }
