@@ -28,7 +28,7 @@ from auzolan.organisations.models import College, Commune, Membership, Organisat
 
 ORDER = 95
 SLUG = "ateliers-yesict-college-errobi"
-SEED = 2016
+SEED = 6  # among the first 40 seeds, one whose sample shows the designed picture: a moderate, uncertain effect
 SCHOOL = "Collège Errobi de Cambo-les-Bains (démo)"
 
 #: competence code, item text, reverse-scored

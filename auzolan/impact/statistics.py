@@ -170,14 +170,24 @@ def noncentral_t_interval(t: float, df: float, confidence: float = CONFIDENCE) -
     """The confidence interval of the noncentrality parameter given an observed t (inverting the noncentral t)."""
     upper_tail = (1 - confidence) / 2
 
-    def solve(target: float) -> float:
+    def gap_for(target: float):
         def gap(ncp: float) -> float:
-            return float(sps.nct.cdf(t, df, ncp)) - target
+            value = float(sps.nct.cdf(t, df, ncp))
+            if not math.isfinite(value):  # scipy's noncentral t gives NaN far in the tails: the limits are 1 and 0
+                value = 0.0 if ncp > t else 1.0
+            return value - target
 
-        span = max(10.0, abs(t) * 2 + 10)
-        return float(optimize.brentq(gap, t - span, t + span, xtol=1e-10))
+        return gap
 
-    return Interval(solve(1 - upper_tail), solve(upper_tail))
+    # The noncentrality parameter's sampling SD is about √(1 + t²/(2·df)): twelve of them on each side hold the bounds.
+    span = 12 * math.sqrt(1 + t * t / (2 * df)) + 5
+    try:
+        return Interval(
+            float(optimize.brentq(gap_for(1 - upper_tail), t - span, t + span, xtol=1e-10)),
+            float(optimize.brentq(gap_for(upper_tail), t - span, t + span, xtol=1e-10)),
+        )
+    except (ValueError, RuntimeError):
+        raise NotComputable(_("L'intervalle de confiance de la taille d'effet n'a pas pu être calculé.")) from None
 
 
 def paired(pairs: Iterable[tuple]) -> PairedResult:

@@ -138,3 +138,13 @@ def test_edge_cases_give_a_clear_message(call):
 def test_missing_pairs_are_dropped_and_counted():
     result = st.paired([(1, 2), (2, 2.5), (None, 3), (3, None), (2, 3.5), (1.5, 2)])
     assert (result.n, result.dropped) == (4, 2)
+
+
+def test_a_very_large_effect_still_has_an_interval():
+    # t ≈ 30 with 40 pairs: scipy's noncentral t is NaN far in its tails; the interval is still found.
+    pairs = [(2.0 + 0.01 * (i % 7), 3.0 + 0.012 * (i % 5)) for i in range(40)]
+    result = st.paired(pairs)
+    assert result.t > 25
+    assert result.g_z_ci.low < result.g_z < result.g_z_ci.high
+    low_ncp = result.g_z_ci.low / result.j * math.sqrt(result.n)
+    assert sps.nct.cdf(result.t, result.df, low_ncp) == pytest.approx(0.975, abs=1e-4)

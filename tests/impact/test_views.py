@@ -2,6 +2,8 @@
 is a 400 with a message, never a 500; the pupil's answering page works end to end."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from auzolan.core import ratelimit
@@ -9,6 +11,7 @@ from auzolan.impact import codes as code_tools
 from auzolan.impact.models import Cohort, Decision, Response, Wave
 from auzolan.impact.views import public
 from tests.accounts.factories import UserFactory
+from tests.impact.factories import small_experiment
 
 
 def _get(client, user, url):
@@ -157,6 +160,12 @@ def test_manager_forms(demo_world, db, client):
     assert client.post(reverse("impact:cohort_codes", args=[cohort.pk]), {"count": 0}).status_code == 400
     assert client.post(reverse("impact:cohort_codes", args=[cohort.pk]), {"count": 20}).status_code == 302
     assert cohort.codes.count() == 20
+    scale = {"title": "Q", "scale": "likert", "scale_min": 1, "scale_max": 7}
+    assert client.post(reverse("impact:instrument_update", args=[slug]), scale).status_code == 409  # answered already
+    title_only = scale | {"title": "Mon esprit d'entreprendre", "scale_max": 5}
+    assert client.post(reverse("impact:instrument_update", args=[slug]), title_only).status_code == 302
+    experiment.instrument.refresh_from_db()
+    assert experiment.instrument.title == "Mon esprit d'entreprendre"
     decision = {"outcome": "generalise", "rationale": "Assez de preuves.", "decided_on": "2027-01-15"}
     assert client.post(reverse("impact:decisions", args=[slug]), decision).status_code == 302
     assert Decision.objects.filter(experiment=experiment).count() == 2
@@ -181,3 +190,20 @@ def test_create_experiment(demo_world, db, client):
     assert client.post(reverse("impact:create"), outsider_org).status_code == 400
     client.force_login(UserFactory())
     assert client.get(reverse("impact:create")).status_code == 404
+
+
+@pytest.mark.parametrize("url_name", ["impact:results", "impact:manage_list"])
+def test_list_pages_do_not_grow_in_queries(demo_world, db, client, url_name):
+    client.force_login(demo_world["users"]["operator"])
+    url = reverse(url_name)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for index in range(3):
+        experiment = small_experiment(
+            actor=demo_world["users"]["operator"], organisation=demo_world["experiment"].organisation, slug=f"x-{index}"
+        )
+        experiment.results_public = True
+        experiment.save()
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url).status_code == 200
+    assert len(after) == len(before)

@@ -15,7 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from auzolan.core.permissions import can, get_object_for
 from auzolan.core.submissions import submit_action, submit_form
 from auzolan.impact import charts, codes, report, selectors, services
-from auzolan.impact.forms import CodesForm, CohortForm, DecisionForm, ExperimentCreateForm, ItemForm, WaveForm
+from auzolan.impact.forms import (
+    CodesForm,
+    CohortForm,
+    DecisionForm,
+    ExperimentCreateForm,
+    InstrumentForm,
+    ItemForm,
+    WaveForm,
+)
 from auzolan.impact.models import Cohort, Decision, Experiment, Wave
 from auzolan.impact.rules import managed_organisations
 from auzolan.organisations.models import Organisation
@@ -82,6 +90,16 @@ def experiment_create(request):
     return render(request, "impact/manage/create.html", {"form": submitted.form}, status=submitted.status)
 
 
+def _instrument_initial(experiment: Experiment) -> dict:
+    instrument = experiment.instrument
+    return {
+        "title": instrument.title,
+        "scale": instrument.scale,
+        "scale_min": instrument.scale_min,
+        "scale_max": instrument.scale_max,
+    }
+
+
 def _manage_page(request, experiment: Experiment, status: int = 200, **forms):
     context = {
         "experiment": experiment,
@@ -91,6 +109,7 @@ def _manage_page(request, experiment: Experiment, status: int = 200, **forms):
         "cohort_form": forms.get("cohort_form") or CohortForm(experiment=experiment),
         "item_form": forms.get("item_form") or ItemForm(experiment=experiment),
         "wave_form": forms.get("wave_form") or WaveForm(),
+        "instrument_form": forms.get("instrument_form") or InstrumentForm(initial=_instrument_initial(experiment)),
     }
     return render(request, "impact/manage/experiment.html", context, status=status)
 
@@ -103,7 +122,7 @@ def experiment_manage(request, slug: str):
 
 def _add(request, slug: str, form_class, name: str, call, success: str):
     experiment = _experiment(request, slug)
-    form = form_class(request.POST, **({"experiment": experiment} if form_class is not WaveForm else {}))
+    form = form_class(request.POST, **({"experiment": experiment} if form_class in (CohortForm, ItemForm) else {}))
     submitted = submit_form(
         request,
         form,
@@ -152,6 +171,19 @@ def wave_add(request, slug: str):
         "wave_form",
         lambda experiment, data: services.wave_add(actor=request.user, experiment=experiment, **data),
         _("Le temps de mesure est ajouté."),
+    )
+
+
+@require_POST
+@login_required
+def instrument_update(request, slug: str):
+    return _add(
+        request,
+        slug,
+        InstrumentForm,
+        "instrument_form",
+        lambda experiment, data: services.instrument_update(actor=request.user, experiment=experiment, **data),
+        _("Le questionnaire est modifié."),
     )
 
 
@@ -271,6 +303,7 @@ urlpatterns = [
     path("experimentations/gestion/<slug:slug>/groupes/", cohort_add, name="cohort_add"),
     path("experimentations/gestion/<slug:slug>/items/", item_add, name="item_add"),
     path("experimentations/gestion/<slug:slug>/temps/", wave_add, name="wave_add"),
+    path("experimentations/gestion/<slug:slug>/questionnaire/", instrument_update, name="instrument_update"),
     path("experimentations/gestion/<slug:slug>/temps/<int:pk>/ouverture/", wave_toggle, name="wave_toggle"),
     path("experimentations/gestion/<slug:slug>/publication/", results_toggle, name="results_toggle"),
     path("experimentations/gestion/<slug:slug>/rapport/", experiment_report, name="report"),
