@@ -72,6 +72,8 @@ def _real(pattern: Pattern, kwarg: str, world):
     route = pattern.route
     if route.startswith(("evenements/", "moi/inscriptions/")):
         return _real_events(pattern, kwarg, world)
+    if route.startswith("experimentations/"):
+        return _real_impact(pattern, kwarg, world)
     if kwarg == "slug":
         return world.organisation.slug if route.startswith("organisations/") else world.dataset.slug
     if kwarg == "publish_slug":
@@ -130,6 +132,18 @@ def _real_events(pattern: Pattern, kwarg: str, world):
     }
     if kwarg in values:
         return values[kwarg]
+    raise AssertionError(f"{pattern.name}: teach test_pages what <{kwarg}> designates in {route!r}")
+
+
+def _real_impact(pattern: Pattern, kwarg: str, world):
+    """The impact pages (issue 14)."""
+    impact, route = world.impact, pattern.route
+    if kwarg == "slug":
+        return impact["slug"]
+    if kwarg == "pk":
+        if "groupes/" in route:
+            return impact["cohort"]
+        return impact["decision"] if "decisions/" in route else impact["wave"]
     raise AssertionError(f"{pattern.name}: teach test_pages what <{kwarg}> designates in {route!r}")
 
 
