@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from auzolan.accounts.demo import DEMO_USERS, ensure_demo_user
 from auzolan.accounts.models import TerritoryRole, User
-from auzolan.impact import services
+from auzolan.impact import opendata, services
 from auzolan.impact.models import Cohort, Experiment
 from auzolan.learning import services as learning_services
 from auzolan.learning.models import Competence, Framework
@@ -26,7 +26,7 @@ from auzolan.organisations import selectors as organisation_selectors
 from auzolan.organisations import services as organisation_services
 from auzolan.organisations.models import College, Commune, Membership, Organisation, OrganisationKind
 
-ORDER = 95
+ORDER = 70  # before the observatory (90), so that its "today" counts the results' dataset
 SLUG = "ateliers-yesict-college-errobi"
 SEED = 6  # among the first 40 seeds, one whose sample shows the designed picture: a moderate, uncertain effect
 SCHOOL = "Collège Errobi de Cambo-les-Bains (démo)"
@@ -186,6 +186,7 @@ def load(*, stdout) -> list[str]:
         services.wave_set_open(actor=operator, wave=wave, is_open=False)
     services.experiment_set_state(actor=operator, experiment=experiment, state=Experiment.State.CLOSED)
     services.results_set_public(actor=operator, experiment=experiment, public=True)
+    opendata.results_publish(actor=operator)  # now, not on commit: the observatory's demo counts it
     services.decision_record(
         actor=principal,
         experiment=experiment,

@@ -4,7 +4,7 @@ shows a moderate effect with honest uncertainty, a decision, and nothing about a
 import pytest
 
 from auzolan.impact import demo, report
-from auzolan.impact.models import Answer, Decision, PupilCode, Response
+from auzolan.impact.models import Answer, Decision, PupilCode, Response, ResultsOpenData
 from tests.impact.factories import build_demo
 
 pytestmark = pytest.mark.django_db
@@ -37,5 +37,7 @@ def test_demo_loads_a_credible_experiment_once():
     decision = Decision.objects.get(experiment=experiment)
     assert decision.outcome == "adapt" and decision.report["outcomes"][0]["key"] == "overall"
     assert experiment.results_public
+    link = ResultsOpenData.objects.get()
+    assert link.dataset.state == "published" and link.dataset.organisation.kind == "agency"
     assert demo.load(stdout=None) == []  # idempotent
     assert PupilCode.objects.count() == 72
