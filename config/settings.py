@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "auzolan.events",
     "auzolan.observatory",
     "auzolan.learning",
+    "auzolan.youth",
     "auzolan.impact",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("auzolan.impact.urls")),
     path("participer/", include("auzolan.participation.urls")),
     path("", include("auzolan.events.urls")),
+    path("jeunesse/", include("auzolan.youth.urls")),
     path("comptes/", include("allauth.urls")),
     path("back-office/", admin.site.urls),
 ]

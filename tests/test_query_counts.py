@@ -358,7 +358,8 @@ def test_my_training(client, django_assert_num_queries, rows):
     user = UserFactory()
     modules = _learning_rows(rows, user=user)
     client.force_login(user)
-    assert_queries(client, django_assert_num_queries, "/moi/formation/", 8, shows=[m.title for m in modules])
+    # 10: with the person's attestations and the organisations they administer (learning part 2: +2)
+    assert_queries(client, django_assert_num_queries, "/moi/formation/", 10, shows=[m.title for m in modules])
 
 
 # --- Events (issue 14) -------------------------------------------------------------------------------------------

@@ -372,3 +372,14 @@ def upcoming_sessions_by_ref(external_ref: str) -> list[Session]:
         .select_related("event", "venue", "venue__commune")
         .order_by("starts_at", "pk")
     )
+
+
+def public_sessions_of_organisation(organisation, *, limit: int = 20) -> list[Session]:
+    """Sessions of public events (published, cancelled, archived) that an organisation organises or hosts (the
+    session's venue is one of its places), newest first (youth: a partner's page)."""
+    return list(
+        Session.objects.filter(event__state__in=PUBLIC_STATES)
+        .filter(Q(event__organisation=organisation) | Q(venue__organisation=organisation))
+        .select_related("event", "venue", "venue__commune")
+        .order_by("-starts_at", "-pk")[:limit]
+    )

@@ -4,9 +4,10 @@ are written on the editors' pages, `/formation/gestion/`). A person's progress, 
 the back office: a person's progress is theirs (editors see feedback aggregated)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from auzolan.learning import services
-from auzolan.learning.models import AuthorisedEditor, Competence, Framework, Module, Path, PathItem, Topic
+from auzolan.learning.models import Attestation, AuthorisedEditor, Competence, Framework, Module, Path, PathItem, Topic
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -83,3 +84,20 @@ class AuthorisedEditorAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset.select_related("organisation"):
             services.editor_revoke(actor=request.user, organisation=obj.organisation)
+
+
+@admin.register(Attestation)
+class AttestationAdmin(ReadOnlyAdmin):
+    """Attestations are issued by the platform and never edited (the PDF's code signs their facts); staff may only
+    revoke one (the verification page then says "révoquée")."""
+
+    list_display = ("public_id", "path_title", "completed_on", "issued_at", "revoked_at", "erased_at")
+    list_filter = ("revoked_at", "erased_at")
+    search_fields = ("public_id",)
+    actions = ["revoke"]
+
+    @admin.action(description=_("Révoquer les attestations choisies"))
+    def revoke(self, request, queryset):
+        for attestation in queryset:
+            services.attestation_revoke(actor=request.user, attestation=attestation, reason=_("Révoquée par l'agence."))
+        self.message_user(request, _("Attestations révoquées."))

@@ -276,3 +276,69 @@ class SharingForm(forms.Form):
             "les modules et parcours que vous avez suivis. Vous pouvez changer d'avis à tout moment."
         ),
     )
+
+
+class AttestationCheckForm(forms.Form):
+    """The verification page: the code printed on the PDF, or the PDF itself."""
+
+    MAX_PDF_BYTES = 5 * 1024 * 1024
+
+    code = forms.CharField(
+        label=_("Code de vérification"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_("Le code imprimé en bas de l'attestation, sous « Code de vérification »."),
+    )
+    document = forms.FileField(
+        label=_("Ou le fichier PDF de l'attestation"),
+        required=False,
+        help_text=_("PDF, 5 Mo au plus. Le fichier n'est pas conservé."),
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document is None:
+            return None
+        if document.size > self.MAX_PDF_BYTES:
+            raise forms.ValidationError(_("Ce fichier dépasse 5 Mo."))
+        content = document.read()
+        if not content.startswith(b"%PDF"):
+            raise forms.ValidationError(_("Ce fichier n'est pas un PDF."))
+        return content
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("code", "").strip() and not data.get("document"):
+            raise forms.ValidationError(_("Collez le code de vérification ou joignez le fichier PDF."))
+        return data
+
+
+class SelfAssessmentForm(forms.Form):
+    """One select per competence of the path, on its framework's levels ("—": not answered)."""
+
+    def __init__(self, *args, rows, levels_by_framework, moment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.competence_fields = []
+        for row in rows:
+            competence = row.competence
+            current = row.after if moment == "after" else row.before
+            name = f"c{competence.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=f"{competence.code} — {competence.title}",
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", _("— Je ne sais pas"))]
+                + [
+                    (level.number, f"{level.number} — {level.name}")
+                    for level in levels_by_framework.get(competence.framework_id, [])
+                ],
+                initial=current.number if current else "",
+                help_text=competence.description[:300] if competence.description else "",
+            )
+            self.competence_fields.append((name, competence.pk))
+
+    def levels(self) -> dict[int, int]:
+        data = self.cleaned_data
+        return {pk: data[name] for name, pk in self.competence_fields if data.get(name) is not None}

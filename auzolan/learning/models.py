@@ -6,6 +6,8 @@ piece's completion. A module's `revision` goes up each time a published module i
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -459,3 +461,112 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.module} ({self.clear}/5)"
+
+
+# --- Attestations -----------------------------------------------------------------------------------------------------
+def new_public_id() -> str:
+    """An attestation's public identifier: 128 random bits (unguessable), URL-safe."""
+    return secrets.token_urlsafe(16)
+
+
+class Attestation(models.Model):
+    """A person completed every module of a published path. The facts printed on the PDF are frozen here at issue time
+    (renaming the path or the person later changes nothing); the verification page reads them, never the URL. When the
+    account is deleted, the facts are erased and the row stays as a tombstone (`erased_at`): the page then says the
+    attestation no longer exists."""
+
+    public_id = models.CharField(_("identifiant public"), max_length=32, unique=True, default=new_public_id)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="learning_attestations"
+    )
+    path = models.ForeignKey(Path, on_delete=models.SET_NULL, null=True, blank=True, related_name="attestations")
+    holder_name = models.CharField(_("titulaire"), max_length=150, blank=True)
+    path_title = models.CharField(_("parcours"), max_length=200, blank=True)
+    competences = models.JSONField(_("compétences"), default=list, blank=True)  # [{"code", "title"}], frozen
+    minutes = models.PositiveIntegerField(_("durée (minutes)"), default=0)
+    completed_on = models.DateField(_("terminé le"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("délivrée le"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+    revoked_reason = models.CharField(_("motif de révocation"), max_length=300, blank=True)
+    erased_at = models.DateTimeField(_("effacée le"), null=True, blank=True)
+    # Open Badges 2.0: the recipient as "sha256$" + SHA-256(e-mail + salt), computed at issue time (no e-mail stored)
+    badge_salt = models.CharField(max_length=32, blank=True, editable=False)
+    badge_identity = models.CharField(max_length=80, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("attestation")
+        verbose_name_plural = _("attestations")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "path"],
+                condition=models.Q(revoked_at__isnull=True, erased_at__isnull=True),
+                name="learning_attestation_live_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path_title} — {self.holder_name}" if self.erased_at is None else self.public_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:attestation_verify", kwargs={"public_id": self.public_id})
+
+
+# --- Self-assessment --------------------------------------------------------------------------------------------------
+class SelfAssessment(models.Model):
+    """A person's positioning on the competences of a path, before starting it or after completing it, on one version
+    of a framework (DigComp 3.0 can sit beside 2.2: answers stay attached to the version they were given on)."""
+
+    class Moment(models.TextChoices):
+        BEFORE = "before", _("avant le parcours")
+        AFTER = "after", _("après le parcours")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_assessments")
+    path = models.ForeignKey(Path, on_delete=models.CASCADE, related_name="assessments")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
+    moment = models.CharField(_("moment"), max_length=10, choices=Moment.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("auto-positionnement")
+        verbose_name_plural = _("auto-positionnements")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "path", "framework", "moment"], name="learning_assessment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.get_moment_display()})"
+
+
+class SelfAssessmentAnswer(models.Model):
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="answers")
+    competence = models.ForeignKey(Competence, on_delete=models.CASCADE, related_name="assessment_answers")
+    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="assessment_answers")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "competence"], name="learning_assessment_answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competence.code}: {self.level.number}"
+
+
+# --- The training map's open dataset ----------------------------------------------------------------------------------
+class TrainingDataset(models.Model):
+    """The agency's open dataset of the territory training map (a single row): the dataset and its resource, so that
+    each publication adds a version to the same resource."""
+
+    dataset = models.ForeignKey(
+        "catalog.Dataset", verbose_name=_("jeu de données"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resource = models.CharField(_("ressource"), max_length=64, blank=True)
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeu de données de la carte des formations")
+        verbose_name_plural = _("jeu de données de la carte des formations")
+
+    def __str__(self) -> str:
+        return str(self.dataset or "—")

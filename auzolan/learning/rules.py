@@ -10,6 +10,7 @@ import rules
 from auzolan.core.rules import is_authenticated, is_operator
 from auzolan.learning.models import AuthorisedEditor
 from auzolan.organisations.models import Membership
+from auzolan.organisations.rules import is_org_admin
 
 
 def _authorised_editor_organisations(user) -> set[int]:
@@ -59,3 +60,26 @@ rules.add_perm("learning.view_feedback", can_edit_module)
 # obj: None — the editors' pages
 rules.add_perm("learning.add_module", is_operator | is_partner_editor)
 rules.add_perm("learning.authorise_editors", is_operator)
+
+
+@rules.predicate
+def is_attestation_holder(user, attestation) -> bool:
+    return bool(
+        attestation is not None
+        and user
+        and user.is_authenticated
+        and attestation.erased_at is None
+        and attestation.user_id == user.pk
+    )
+
+
+# obj: an Attestation — the PDF is its holder's (anyone may verify it on the public page); staff revoke one issued by
+# mistake
+rules.add_perm("learning.download_attestation", is_attestation_holder)
+rules.add_perm("learning.revoke_attestation", is_operator)
+
+# obj: an Organisation — its admins see the training of the members who agreed to share it
+rules.add_perm("learning.view_organisation_training", is_org_admin)
+
+# obj: None — the agency's page of the territory training map (monthly figures, publication of its open dataset)
+rules.add_perm("learning.manage_training_map", is_operator)

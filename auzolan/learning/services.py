@@ -6,22 +6,30 @@ completion only. Editing a published module (or one of its pieces) bumps its rev
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+import secrets
 from pathlib import Path as FilePath
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from auzolan.catalog import services as catalog
+from auzolan.catalog.models import Dataset, Resource
 from auzolan.core.audit import audit_log
-from auzolan.core.errors import Conflict, NotFound, ValidationError, full_clean_or_raise
+from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, full_clean_or_raise
 from auzolan.core.permissions import require
-from auzolan.learning import lifecycle, selectors
+from auzolan.core.spreadsheets import neutralise
+from auzolan.learning import attestation_document, lifecycle, selectors
 from auzolan.learning.models import (
     Answer,
     Area,
+    Attestation,
     Audience,
     AuthorisedEditor,
     Competence,
@@ -37,8 +45,13 @@ from auzolan.learning.models import (
     Progress,
     Question,
     QuizAttempt,
+    SelfAssessment,
+    SelfAssessmentAnswer,
     Topic,
+    TrainingDataset,
 )
+from auzolan.observatory import services as observatory
+from auzolan.participation.small_counts import is_small
 
 #: The most a single page view of the player adds to a person's time spent (someone who leaves the tab open).
 PIECE_SECONDS_CAP = 10 * 60
@@ -425,9 +438,233 @@ def learner_profile_update(*, user, share_progress_with_organisation: bool) -> L
     return profile
 
 
+# --- Attestations -----------------------------------------------------------------------------------------------------
+def attestation_issue(*, user, path: Path) -> Attestation:
+    """The person completed every module of this published path: their attestation, with the facts frozen now
+    (holder's name, path title, competences, the path's declared duration, completion date). Idempotent: a person has
+    one live attestation per path (a second request, or two at once, returns the same one)."""
+    if not (user and user.is_authenticated):
+        raise PermissionDenied(_("Connectez-vous pour obtenir une attestation."))
+    if not path.published:
+        raise NotFound(_("Page introuvable."))
+    existing = selectors.live_attestation(user=user, path=path)
+    if existing is not None:
+        return existing
+    completion = selectors.path_completion(user=user, path=path)
+    if not completion.complete:
+        raise ValidationError(
+            _("L'attestation est délivrée quand tous les modules du parcours sont terminés."), code="incomplete"
+        )
+    try:
+        with transaction.atomic():
+            attestation = Attestation.objects.create(
+                user=user,
+                path=path,
+                holder_name=user.display_name,
+                path_title=path.title,
+                competences=completion.competences,
+                minutes=completion.minutes,
+                completed_on=timezone.localdate(completion.completed_at),
+                badge_salt=(salt := secrets.token_hex(16)),
+                badge_identity=attestation_document.badge_identity(user.email, salt),
+            )
+            audit_log(
+                actor=user,
+                action="learning.attestation.issued",
+                obj=attestation,
+                data={"path": path.slug, "id": attestation.public_id},
+            )
+    except IntegrityError:  # issued at the same moment by a second request
+        return selectors.live_attestation(user=user, path=path)
+    return attestation
+
+
+@transaction.atomic
+def attestation_revoke(*, actor, attestation: Attestation, reason: str = "") -> Attestation:
+    """Staff revoke an attestation issued by mistake: the verification page then says "révoquée"."""
+    require(actor, "learning.revoke_attestation", attestation, hide=False)
+    locked = Attestation.objects.select_for_update().get(pk=attestation.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.revoked_reason = (reason or "")[:300]
+        locked.save(update_fields=["revoked_at", "revoked_reason"])
+        audit_log(
+            actor=actor, action="learning.attestation.revoked", obj=locked, data={"reason": locked.revoked_reason}
+        )
+    return locked
+
+
+# --- Self-assessment --------------------------------------------------------------------------------------------------
+def self_assessment_moment(*, user, path: Path) -> str:
+    """Before the path while it is not completed; after it once every module is."""
+    completed = selectors.path_completion(user=user, path=path).complete
+    return SelfAssessment.Moment.AFTER if completed else SelfAssessment.Moment.BEFORE
+
+
+@transaction.atomic
+def self_assessment_save(*, user, path: Path, levels: dict[int, int]) -> str:
+    """Record the person's positioning on the path's competences (competence pk → level number of its framework),
+    before the path (while it is not completed) or after it (once completed), one assessment per framework version.
+    Sending again replaces the answers of that moment. Returns the moment."""
+    if not (user and user.is_authenticated):
+        raise PermissionDenied(_("Connectez-vous pour vous positionner."))
+    if not path.published:
+        raise NotFound(_("Page introuvable."))
+    competences = {c.pk: c for c in selectors.path_competences(path)}
+    if not competences:
+        raise ValidationError(_("Ce parcours n'a pas de compétence à évaluer."), code="no-competence")
+    levels_by_framework = selectors.framework_levels(c.framework_id for c in competences.values())
+    chosen = {}
+    for competence_pk, number in levels.items():
+        competence = competences.get(competence_pk)
+        if competence is None:
+            raise ValidationError(_("Cette compétence n'est pas travaillée dans ce parcours."), code="bad-competence")
+        level = next((lv for lv in levels_by_framework.get(competence.framework_id, []) if lv.number == number), None)
+        if level is None:
+            raise ValidationError(_("Ce niveau n'existe pas dans le référentiel."), code="bad-level")
+        chosen[competence] = level
+    if not chosen:
+        raise ValidationError(_("Choisissez un niveau pour au moins une compétence."), code="empty")
+    moment = self_assessment_moment(user=user, path=path)
+    for framework_id in {c.framework_id for c in chosen}:
+        assessment, _created = SelfAssessment.objects.get_or_create(
+            user=user, path=path, framework_id=framework_id, moment=moment
+        )
+        assessment = SelfAssessment.objects.select_for_update().get(pk=assessment.pk)
+        assessment.answers.all().delete()
+        SelfAssessmentAnswer.objects.bulk_create(
+            SelfAssessmentAnswer(assessment=assessment, competence=competence, level=level)
+            for competence, level in chosen.items()
+            if competence.framework_id == framework_id
+        )
+        assessment.save(update_fields=["updated_at"])
+    return moment
+
+
+# --- The training map's open dataset ----------------------------------------------------------------------------------
+TRAINING_FILE = "formation-elus-agents-communes.csv"
+TRAINING_HEADER = ["commune_insee", "commune", "theme", "mois", "personnes_formees", "masque"]
+
+
+def training_csv() -> bytes:
+    """Per commune × topic × month, the élus and agents who completed their first module of the topic that month;
+    a count between 1 and 4 is left empty with `masque` = "oui" (participation's small-count rule)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(TRAINING_HEADER)
+    for row in selectors.training_aggregates():
+        hidden = is_small(row["count"])
+        writer.writerow(
+            [
+                row["commune"].insee_code,
+                neutralise(row["commune"].name),
+                row["topic"],
+                row["month"].strftime("%Y-%m"),
+                "" if hidden else row["count"],
+                "oui" if hidden else "non",
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _training_metadata() -> dict:
+    return {
+        "title": _("Élus et agents formés au numérique, par commune"),
+        "description": _(
+            "Le nombre d'élus et d'agents des collectivités du territoire qui ont terminé au moins un module de "
+            "formation de la plateforme, par commune (celles de leurs organisations), par thème et par mois de leur "
+            "premier module terminé du thème. Données agrégées et anonymisées : un nombre de 1 à 4 personnes n'est "
+            "pas publié (colonne « masque »). Carte : page « Carte des formations » de la plateforme "
+            "(/formation/carte/)."
+        ),
+        "licence": "lov2",
+        "frequency": "MONTHLY",
+        "themes": ["EDUC"],
+        "keywords": [_("formation"), _("numérique"), _("élus"), _("agents")],
+        "whole_territory": True,
+    }
+
+
+@transaction.atomic
+def training_dataset_publish(*, actor) -> Dataset:
+    """Publish (or update) the agency's dataset of the training map through the catalogue's services (as the
+    observatory does): one CSV resource, a new version only when its content changed. Idempotent."""
+    agency = observatory.agency_organisation()
+    if agency is None:
+        raise ValidationError(_("Aucune organisation de type « Agence » : la carte des formations n'a pas d'éditeur."))
+    require(actor, "catalog.create_dataset", agency)
+    link = TrainingDataset.objects.select_for_update().first() or TrainingDataset.objects.create()
+    dataset = Dataset.objects.filter(pk=link.dataset_id, organisation=agency).first() if link.dataset_id else None
+    if dataset is None:
+        dataset = catalog.dataset_create(actor=actor, organisation=agency, **_training_metadata())
+        link.resource = ""
+    elif dataset.state == Dataset.State.ARCHIVED:
+        dataset = catalog.dataset_restore(actor=actor, dataset=dataset)
+    content = training_csv()
+    upload = ContentFile(content, name=TRAINING_FILE)
+    resource = (
+        Resource.objects.filter(dataset=dataset, identifier=link.resource).select_related("current_version").first()
+        if link.resource
+        else None
+    )
+    changed = True
+    if resource is None:
+        resource = catalog.resource_add(
+            actor=actor,
+            dataset=dataset,
+            kind=Resource.Kind.FILE,
+            title=_("Élus et agents formés par commune, thème et mois"),
+            description=_("Une ligne par commune, thème et mois ; les petits nombres (1 à 4) sont masqués."),
+            file=upload,
+        )
+    elif (resource.current_version.sha256 if resource.current_version else "") != hashlib.sha256(content).hexdigest():
+        catalog.resource_upload_version(actor=actor, resource=resource, file=upload)
+    else:
+        changed = False
+    if dataset.state != Dataset.State.PUBLISHED:
+        dataset = catalog.dataset_publish(actor=actor, dataset=dataset)
+    link.dataset, link.resource, link.published_at = dataset, str(resource.identifier), timezone.now()
+    link.save()
+    audit_log(
+        actor=actor,
+        action="learning.training_dataset.published",
+        obj=dataset,
+        organisation=agency,
+        data={"dataset": str(dataset.identifier), "changed": changed},
+    )
+    return dataset
+
+
+def training_dataset_refresh() -> str:
+    """The scheduled work (`manage.py learning_publish_training_map`, cron): publish as the agency's publisher (the
+    observatory's rule). Returns a French message."""
+    agency = observatory.agency_organisation()
+    actor = observatory.publisher(agency) if agency is not None else None
+    if actor is None:
+        return _("Pas de publication : aucune organisation « Agence » ou personne pour publier en son nom.")
+    dataset = training_dataset_publish(actor=actor)
+    return _("Jeu de données « %(title)s » à jour.") % {"title": dataset.title}
+
+
 def deletion_cleanup(user) -> None:
-    """The account goes: so does everything learning holds about the person."""
+    """The account goes: so does everything learning holds about the person. An attestation keeps its public
+    identifier only (a tombstone without any fact), so that its verification page says it no longer exists instead of
+    letting a copy pass for valid."""
+    Attestation.objects.filter(user=user).update(
+        user=None,
+        path=None,
+        holder_name="",
+        path_title="",
+        competences=[],
+        minutes=0,
+        completed_on=None,
+        revoked_reason="",
+        badge_salt="",
+        badge_identity="",
+        erased_at=timezone.now(),
+    )
     QuizAttempt.objects.filter(user=user).delete()
+    SelfAssessment.objects.filter(user=user).delete()
     Progress.objects.filter(user=user).delete()
     Feedback.objects.filter(user=user).delete()
     LearnerProfile.objects.filter(user=user).delete()

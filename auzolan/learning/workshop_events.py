@@ -16,14 +16,7 @@ from django.utils.translation import gettext as _
 from auzolan.events import selectors as events_selectors
 from auzolan.learning import services
 from auzolan.learning.models import Piece
-from auzolan.learning.workshops import WorkshopSession
-
-PREFIX = "learning"
-
-
-def reference(piece: Piece) -> str:
-    """The external reference of a workshop piece: what a session gives to be one of its sessions."""
-    return f"{PREFIX}:{piece.module.slug}:{piece.key}"
+from auzolan.learning.workshops import REFERENCE_PREFIX, WorkshopSession, reference
 
 
 def sessions_for(piece: Piece) -> list[WorkshopSession]:
@@ -49,7 +42,7 @@ def sessions_for(piece: Piece) -> list[WorkshopSession]:
 def attendance_recorded(sender, registration, **kwargs) -> None:
     """A person was checked in at a session: if the session is one of a workshop's, the piece is completed."""
     parts = (registration.session.external_ref or "").split(":")
-    if len(parts) != 3 or parts[0] != PREFIX or registration.user_id is None:
+    if len(parts) != 3 or parts[0] != REFERENCE_PREFIX or registration.user_id is None:
         return
     piece = (
         Piece.objects.filter(module__slug=parts[1], key=parts[2], kind=Piece.Kind.WORKSHOP)

@@ -16,6 +16,9 @@ from datetime import datetime
 
 _providers: list[Callable] = []
 
+#: The events module links a session to a workshop piece by the session's `external_ref` "learning:<module>:<key>".
+REFERENCE_PREFIX = "learning"
+
 
 @dataclass(frozen=True)
 class WorkshopSession:
@@ -23,6 +26,12 @@ class WorkshopSession:
     url: str  # where to register
     starts_at: datetime | None = None
     place: str = ""
+
+
+def reference(piece) -> str:
+    """The external reference of a workshop piece: what a session of the events module gives to be one of its
+    sessions (shown on the editors' form of the piece)."""
+    return f"{REFERENCE_PREFIX}:{piece.module.slug}:{piece.key}"
 
 
 def register_workshop_provider(provider: Callable) -> None:

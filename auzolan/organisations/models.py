@@ -60,6 +60,7 @@ class OrganisationKind(models.TextChoices):
     COMPANY = "company", _("Entreprise")
     ASSOCIATION = "association", _("Association")
     AGENCY = "agency", _("Agence")
+    YOUTH_CENTRE = "youth_centre", _("Structure jeunesse (maison des jeunes, centre social)")
 
 
 class College(models.TextChoices):

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from auzolan.participation.models import Question
+
 WIDTH = 640
 LABEL_HEIGHT = 18
 BAR_HEIGHT = 18
@@ -56,3 +61,44 @@ def bar_chart(*, title: str, description: str, items: list[tuple[str, float, str
         bars.append(Bar(_short(label), text, y_label, y_bar, width, width + 6))
         y += LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
     return BarChart(title, description, bars, WIDTH, y, BAR_HEIGHT)
+
+
+def survey_result_charts(results: dict) -> list[dict]:
+    """Each question of `selectors.surveys.survey_results` with its bar chart (None when nothing may be drawn) and a
+    unique `chart_id`; hidden figures are drawn as empty bars labelled "moins de 5"."""
+    items = []
+    for item in results["questions"]:
+        question = item["question"]
+        chart = None
+        small = _("moins de %(n)d") % {"n": results["threshold"]}
+        if item["respondents"] is None:
+            chart = None  # too few people answered: no distribution is shown to the public
+        elif question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE):
+            chart = bar_chart(
+                title=question.label,
+                description=ngettext(
+                    "Nombre de réponses par choix, sur %(n)d personne ayant répondu à la question.",
+                    "Nombre de réponses par choix, sur %(n)d personnes ayant répondu à la question.",
+                    item["respondents"],
+                )
+                % {"n": item["respondents"]},
+                items=[
+                    (row["label"], 0, small)
+                    if row["count"] is None
+                    else (row["label"], row["count"], f"{row['count']} ({row['percent']} %)")
+                    for row in item["rows"]
+                ],
+            )
+        elif question.kind == Question.Kind.RANKING:
+            chart = bar_chart(
+                title=question.label,
+                description=_("Score de Borda de chaque choix (plus il est grand, mieux le choix est classé)."),
+                items=[
+                    (row["label"], 0, small)
+                    if row["borda"] is None
+                    else (row["label"], row["borda"], str(row["borda"]))
+                    for row in item["rows"]
+                ],
+            )
+        items.append({**item, "chart": chart, "chart_id": f"chart-{question.pk}"})
+    return items

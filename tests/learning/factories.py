@@ -1,6 +1,19 @@
 import factory
 
-from auzolan.learning.models import Answer, AuthorisedEditor, Module, Path, PathItem, Piece, Question, Topic
+from auzolan.learning.models import (
+    Answer,
+    Area,
+    AuthorisedEditor,
+    Competence,
+    Framework,
+    Level,
+    Module,
+    Path,
+    PathItem,
+    Piece,
+    Question,
+    Topic,
+)
 from tests.organisations.factories import OrganisationFactory
 
 
@@ -122,3 +135,29 @@ def module_with_pieces(count=4, **kwargs):
     module = ModuleFactory(**kwargs)
     pieces = [PieceFactory(module=module, key=f"p{i}", position=i, title=f"Étape {i}") for i in range(1, count + 1)]
     return module, pieces
+
+
+def framework_with_competences(code="digcomp-test", version="2.2", levels=8):
+    """A small framework: one area, competences 1.1 and 1.2, levels 1..`levels`."""
+    framework = Framework.objects.create(code=code, version=version, title=f"{code} {version}")
+    area = Area.objects.create(framework=framework, code="1", title="Information")
+    for number in range(1, levels + 1):
+        Level.objects.create(framework=framework, number=number, name=f"Niveau {number}")
+    c11 = Competence.objects.create(framework=framework, area=area, code="1.1", title="Naviguer, rechercher")
+    c12 = Competence.objects.create(framework=framework, area=area, code="1.2", title="Évaluer les données")
+    return framework, c11, c12
+
+
+def path_of_two_modules(*, title="Élu·e et numérique", competences=()):
+    """A published path of two modules (two and one text pieces) and a workshop item; the competences go to the first
+    module, the first competence to the second too."""
+    path = PathFactory(title=title)
+    first, first_pieces = module_with_pieces(2)
+    second, second_pieces = module_with_pieces(1)
+    first.competences.add(*competences)
+    if competences:
+        second.competences.add(competences[0])
+    PathItemFactory(path=path, module=first)
+    PathItemFactory(path=path, module=second)
+    PathItemFactory(path=path, module=None, workshop_title="Atelier en mairie")  # not required
+    return path, [(first, first_pieces), (second, second_pieces)]

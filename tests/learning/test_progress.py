@@ -124,6 +124,8 @@ def test_deletion_cleanup_removes_everything():
         "progress": [],
         "quiz_attempts": [],
         "feedback": [],
+        "attestations": [],
+        "self_assessments": [],
     }
 
 

@@ -72,6 +72,8 @@ def _real(pattern: Pattern, kwarg: str, world):
     route = pattern.route
     if route.startswith(("evenements/", "moi/inscriptions/")):
         return _real_events(pattern, kwarg, world)
+    if route.startswith("jeunesse/"):  # youth: a partner's page by its organisation, a partnership or an action
+        return world.youth["action"] if "actions/" in route else world.youth[kwarg]
     if route.startswith("experimentations/"):
         return _real_impact(pattern, kwarg, world)
     if kwarg == "slug":
@@ -105,7 +107,14 @@ def _real(pattern: Pattern, kwarg: str, world):
                 return value
     if kwarg in world.programme:  # the open data programme's objects (group, member, step, line, meeting, action)
         return world.programme[kwarg]
-    learning = {"module_slug": "n5-module", "piece_key": "quiz", "question_key": "single", "path_slug": "n5-parcours"}
+    learning = {
+        "module_slug": "n5-module",
+        "piece_key": "quiz",
+        "question_key": "single",
+        "path_slug": "n5-parcours",
+        "public_id": "n5-attestation",
+        "organisation_slug": world.organisation.slug,
+    }
     if kwarg in learning:
         return learning[kwarg]
     if kwarg == "transition":

@@ -26,6 +26,7 @@ from auzolan.datastore.conformance import run_validation
 from auzolan.datastore.ingestion.job import run_table_load
 from auzolan.harvest.models import HarvestRecord, HarvestRun, HarvestSource
 from auzolan.learning import services as learning_services
+from auzolan.learning.models import Attestation
 from auzolan.notifications.links import unsubscribe_token
 from auzolan.notifications.services import notify
 from tests.accounts.factories import UserFactory
@@ -82,6 +83,7 @@ class World:
     programme: dict
     learning_module: object
     events: dict
+    youth: dict
     impact: dict
 
     def user(self, role: str):
@@ -168,8 +170,11 @@ def build_world() -> World:
     learning_module = ModuleFactory(slug="n5-module", organisation=organisation)
     text_piece = PieceFactory(module=learning_module, key="texte", position=1)
     quiz(learning_module, key="quiz", max_attempts=3)
-    PathItemFactory(path__slug="n5-parcours", module=learning_module)
+    learning_path = PathItemFactory(path__slug="n5-parcours", module=learning_module).path
     learning_services.piece_complete(user=citizen, module=learning_module, piece=text_piece)
+    Attestation.objects.create(  # the editor's attestation of the path (its PDF, verification page, badge)
+        public_id="n5-attestation", user=editor, path=learning_path, holder_name="N5", path_title=learning_path.title
+    )
     events = _events_world(organisation, editor, commune)
     impact = _impact_world(organisation, editor)
     return World(
@@ -200,6 +205,7 @@ def build_world() -> World:
         programme=programme,
         learning_module=learning_module,
         events=events,
+        youth=_youth_world(organisation),
         impact=impact,
     )
 
@@ -263,6 +269,14 @@ def _events_world(organisation, editor, commune) -> dict:
         "session": session.pk,
         "token": feed.token,
     }
+
+
+def _youth_world(organisation) -> dict:
+    """Youth's objects (issue 14): the organisation's public partnership and an action after a youth survey."""
+    from tests.youth.factories import ActionFactory, PartnershipFactory
+
+    partnership = PartnershipFactory(organisation=organisation)
+    return {"slug": organisation.slug, "pk": partnership.pk, "action": ActionFactory().pk}
 
 
 def world_fixture(django_db_setup, django_db_blocker, build=build_world):

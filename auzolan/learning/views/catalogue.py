@@ -14,7 +14,7 @@ from auzolan.core.submissions import submit_form
 from auzolan.learning import selectors, services
 from auzolan.learning.forms import FeedbackForm, SharingForm
 from auzolan.learning.models import Audience, Module, Path, Topic
-from auzolan.learning.views.common import get_module, posted
+from auzolan.learning.views.common import get_module, get_path, posted
 
 
 def _choice(value: str, allowed) -> str:
@@ -95,17 +95,17 @@ def module_detail(request, module_slug: str):
 
 @require_safe
 def path_detail(request, path_slug: str):
-    try:
-        learning_path = selectors.path_with_items(path_slug)
-    except Path.DoesNotExist:
-        from django.http import Http404
-
-        raise Http404 from None
+    learning_path = get_path(path_slug)
     progress = selectors.path_progress(user=request.user, path=learning_path)
     return render(
         request,
         "learning/path_detail.html",
-        {"path": learning_path, "progress": progress, "audience": dict(Audience.choices)[learning_path.audience]},
+        {
+            "path": learning_path,
+            "progress": progress,
+            "audience": dict(Audience.choices)[learning_path.audience],
+            "attestation": selectors.live_attestation(user=request.user, path=learning_path),
+        },
     )
 
 
@@ -129,7 +129,12 @@ def my_training(request):
     return render(
         request,
         "learning/my_training.html",
-        {"training": selectors.my_training(request.user), "form": submitted.form},
+        {
+            "training": selectors.my_training(request.user),
+            "form": submitted.form,
+            "attestations": selectors.attestations_of(request.user),
+            "admin_organisations": selectors.admin_organisations(request.user),
+        },
         status=submitted.status,
     )
 

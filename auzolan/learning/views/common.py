@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import Http404
 
 from auzolan.core.permissions import get_object_for
-from auzolan.learning.models import Module, Piece
+from auzolan.learning import selectors
+from auzolan.learning.models import Module, Path, Piece
 
 
 def get_module(request, slug: str, action: str = "learning.view_module") -> Module:
@@ -27,3 +28,11 @@ def posted(request):
 
 def posted_files(request) -> tuple:
     return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
+def get_path(slug: str) -> Path:
+    """A published path with its items (a 404 otherwise)."""
+    try:
+        return selectors.path_with_items(slug)
+    except Path.DoesNotExist:
+        raise Http404 from None

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from auzolan.core.permissions import can
 from auzolan.core.submissions import submit_action, submit_form
-from auzolan.learning import lifecycle, selectors, services
+from auzolan.learning import lifecycle, selectors, services, workshops
 from auzolan.learning.forms import (
     ModuleCreateForm,
     ModuleForm,
@@ -173,6 +173,7 @@ def piece_edit(request, module_slug: str, piece_key: str):
             "piece": piece,
             "kind_label": piece.get_kind_display(),
             "questions": list(piece.questions.prefetch_related("answers")) if piece.is_quiz else [],
+            "workshop_reference": workshops.reference(piece) if piece.kind == Piece.Kind.WORKSHOP else "",
         },
         status=submitted.status,
     )

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from auzolan.core.submissions import SubmissionTokenMixin
-from auzolan.participation.models import Choice, Question
+from auzolan.participation.models import Choice, Question, Survey
 from auzolan.participation.selectors.surveys import question_numbers
 
 
@@ -46,6 +46,20 @@ class SurveyForm(forms.Form):
             "vous approuvez une à une sont publiées avec les résultats."
         ),
     )
+    audience = forms.ChoiceField(
+        label=_("Public visé"),
+        choices=Survey.Audience.choices,
+        initial=Survey.Audience.GENERAL,
+        required=False,
+        help_text=_(
+            "« Jeunes » : un questionnaire sur les attentes des jeunes ; ses résultats publics paraissent aussi sur "
+            "la page « Ce que disent les jeunes » du programme Jeunesse."
+        ),
+    )
+
+    def clean_audience(self) -> str | None:
+        """Left out of the request: unchanged (general for a new survey)."""
+        return self.cleaned_data["audience"] or None
 
 
 class QuestionForm(forms.Form):

@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 
 
 class Survey(TimeStampedModel):
+    class Audience(models.TextChoices):
+        GENERAL = "general", _("Tout public")
+        #: Read by the youth app's page "Ce que disent les jeunes" (programme 2).
+        YOUTH = "youth", _("Jeunes : attentes de la jeunesse")
+
     process = models.ForeignKey(
         "participation.Process", verbose_name=_("démarche"), on_delete=models.CASCADE, related_name="surveys"
     )
@@ -30,6 +35,13 @@ class Survey(TimeStampedModel):
         ),
     )
     results_public = models.BooleanField(_("résultats publics"), default=True)
+    audience = models.CharField(
+        _("public visé"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.GENERAL,
+        help_text=_("« Jeunes » : les résultats publics paraissent aussi sur la page « Ce que disent les jeunes »."),
+    )
     #: Answers are accepted (while the phase allows) only once the organisation has published the survey.
     published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
     #: Free-text answers stay private unless the organisation chooses to show those it has approved (moderated).

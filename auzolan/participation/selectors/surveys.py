@@ -33,6 +33,23 @@ def answered_survey_ids(*, user, process: Process) -> set[int]:
     )
 
 
+def surveys_with_public_results(*, audience: str) -> QuerySet[Survey]:
+    """Surveys of one audience whose results anyone may read (the rule `participation.view_survey_results` for a
+    visitor: a public process, a published survey, public results), newest first, with their process, organisation
+    and number of responses. Read by other apps (youth: "Ce que disent les jeunes")."""
+    return (
+        Survey.objects.filter(
+            audience=audience,
+            published_at__isnull=False,
+            results_public=True,
+            process__state__in=("published", "closed", "archived"),
+        )
+        .select_related("process__organisation")
+        .annotate(responses_count=Count("responses"))
+        .order_by("-published_at", "-pk")
+    )
+
+
 def survey_queryset() -> QuerySet[Survey]:
     return Survey.objects.select_related("process__organisation")
 

@@ -86,6 +86,12 @@ def _clean_survey_fields(title: str, introduction: str) -> tuple[str, str]:
     return title, introduction
 
 
+def _clean_audience(audience: str) -> str:
+    if audience not in Survey.Audience.values:
+        raise ValidationError(_("Public visé inconnu."), code="survey-audience", field="audience")
+    return audience
+
+
 @transaction.atomic
 def survey_create(
     *,
@@ -96,6 +102,7 @@ def survey_create(
     is_anonymous: bool = True,
     results_public: bool = True,
     free_texts_public: bool = False,
+    audience: str | None = None,
 ) -> Survey:
     """A new survey of `process`, unpublished (participants see it once published)."""
     _require_manager(actor, process)
@@ -107,6 +114,7 @@ def survey_create(
         is_anonymous=bool(is_anonymous),
         results_public=bool(results_public),
         free_texts_public=bool(free_texts_public),
+        audience=_clean_audience(audience or Survey.Audience.GENERAL),
     )
     _audit(actor, "survey.created", survey, title=title, anonymous=survey.is_anonymous)
     return survey
@@ -122,6 +130,7 @@ def survey_update(
     is_anonymous: bool | None = None,
     results_public: bool | None = None,
     free_texts_public: bool | None = None,
+    audience: str | None = None,
 ) -> Survey:
     """Change the survey's texts and publication choices; anonymity cannot change once there are responses."""
     _require_manager(actor, survey)
@@ -144,6 +153,7 @@ def survey_update(
         ("introduction", introduction),
         ("results_public", results_public),
         ("free_texts_public", free_texts_public),
+        ("audience", None if audience is None else _clean_audience(audience)),
     ):
         if value is not None and getattr(survey, name) != value:
             changed[name] = value

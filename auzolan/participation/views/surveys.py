@@ -16,14 +16,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.core.errors import Conflict
 from auzolan.core.permissions import can
 from auzolan.core.registry import Figure
 from auzolan.core.submissions import submit_action, submit_form
-from auzolan.participation.charts import bar_chart
+from auzolan.participation.charts import bar_chart, survey_result_charts
 from auzolan.participation.eligibility import eligibility
 from auzolan.participation.forms.surveys import AnswerForm, QuestionForm, SurveyForm
 from auzolan.participation.models import Answer, Process, Question, Survey
@@ -84,6 +83,7 @@ def survey_manage(request, slug: str, pk: int):
         "is_anonymous": survey.is_anonymous,
         "results_public": survey.results_public,
         "free_texts_public": survey.free_texts_public,
+        "audience": survey.audience,
     }
     submitted = submit_form(
         request,
@@ -286,45 +286,6 @@ def survey_detail(request, slug: str, pk: int):
 # --- Results -----------------------------------------------------------------------------------------------
 
 
-def _charts(results: dict) -> list[dict]:
-    items = []
-    for item in results["questions"]:
-        question = item["question"]
-        chart = None
-        small = _("moins de %(n)d") % {"n": results["threshold"]}
-        if item["respondents"] is None:
-            chart = None  # too few people answered: no distribution is shown to the public
-        elif question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE):
-            chart = bar_chart(
-                title=question.label,
-                description=ngettext(
-                    "Nombre de réponses par choix, sur %(n)d personne ayant répondu à la question.",
-                    "Nombre de réponses par choix, sur %(n)d personnes ayant répondu à la question.",
-                    item["respondents"],
-                )
-                % {"n": item["respondents"]},
-                items=[
-                    (row["label"], 0, small)
-                    if row["count"] is None
-                    else (row["label"], row["count"], f"{row['count']} ({row['percent']} %)")
-                    for row in item["rows"]
-                ],
-            )
-        elif question.kind == Question.Kind.RANKING:
-            chart = bar_chart(
-                title=question.label,
-                description=_("Score de Borda de chaque choix (plus il est grand, mieux le choix est classé)."),
-                items=[
-                    (row["label"], 0, small)
-                    if row["borda"] is None
-                    else (row["label"], row["borda"], str(row["borda"]))
-                    for row in item["rows"]
-                ],
-            )
-        items.append({**item, "chart": chart, "chart_id": f"chart-{question.pk}"})
-    return items
-
-
 def _results_page(request, process, survey, *, for_organisation: bool):
     questions = selectors.survey_questions(survey=survey)
     results = selectors.survey_results(survey=survey, questions=questions, for_organisation=for_organisation)
@@ -335,7 +296,7 @@ def _results_page(request, process, survey, *, for_organisation: bool):
             "process": process,
             "survey": survey,
             "total": results["total"],
-            "items": _charts(results),
+            "items": survey_result_charts(results),
             "threshold": results["threshold"],
             "for_organisation": for_organisation,
             "can_manage": can(request.user, "participation.change_process", process),
