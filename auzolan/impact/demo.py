@@ -159,6 +159,7 @@ def load(*, stdout) -> list[str]:
         opens_on=today - timedelta(days=7),
         closes_on=today - timedelta(days=1),
     )
+    services.experiment_transition(actor=operator, experiment=experiment, name="start")
     rng = random.Random(SEED)
     pupils = []  # (code, ability, true change, absent at pre, absent at post)
     for name, kind, size, absent_pre, absent_post, change in CLASSES:
@@ -184,7 +185,7 @@ def load(*, stdout) -> list[str]:
             shift = personal_change if is_post else 0.0
             services.response_submit(code=code, answers=_answers(rng, items, ability=ability, shift=shift))
         services.wave_set_open(actor=operator, wave=wave, is_open=False)
-    services.experiment_set_state(actor=operator, experiment=experiment, state=Experiment.State.CLOSED)
+    services.experiment_transition(actor=operator, experiment=experiment, name="close")
     services.results_set_public(actor=operator, experiment=experiment, public=True)
     opendata.results_publish(actor=operator)  # now, not on commit: the observatory's demo counts it
     services.decision_record(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import Conflict, NotFound, ValidationError, full_clean_or_raise
 from auzolan.core.permissions import require
-from auzolan.impact import codes, opendata, report, selectors
+from auzolan.impact import codes, lifecycle, opendata, report, selectors
 from auzolan.impact.models import (
     Answer,
     Cohort,
@@ -68,13 +68,20 @@ def experiment_create(
 
 
 @transaction.atomic
-def experiment_set_state(*, actor, experiment: Experiment, state: str) -> Experiment:
-    _require_manager(actor, experiment)
-    if state not in Experiment.State.values:
-        raise ValidationError(_("État inconnu."), field="state")
-    experiment.state = state
+def experiment_transition(*, actor, experiment: Experiment, name: str) -> Experiment:
+    """Move an experiment along its lifecycle (`lifecycle.EXPERIMENT_TRANSITIONS`); closing it closes its waves."""
+    transition = next((t for t in lifecycle.EXPERIMENT_TRANSITIONS if t.name == name), None)
+    if transition is None:
+        raise NotFound(_("Action inconnue."))
+    require(actor, transition.permission, experiment, hide=False)
+    experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if experiment.state not in transition.sources:
+        raise Conflict(_("Cette action n'est pas possible dans l'état actuel de l'expérimentation."))
+    experiment.state = transition.target
     experiment.save(update_fields=["state", "updated_at"])
-    _audit(actor, "impact.experiment.state_changed", experiment, data={"state": state})
+    if experiment.state == Experiment.State.CLOSED:
+        experiment.waves.update(is_open=False)
+    _audit(actor, f"impact.experiment.{transition.audit_verb}", experiment)
     return experiment
 
 
@@ -150,6 +157,8 @@ def wave_set_open(*, actor, wave: Wave, is_open: bool) -> Wave:
     _require_manager(actor, experiment)
     if is_open and not experiment.instrument.items.exists():
         raise ValidationError(_("Ajoutez d'abord les items du questionnaire."))
+    if is_open and experiment.state == Experiment.State.CLOSED:
+        raise Conflict(_("L'expérimentation est terminée : reprenez-la pour ouvrir un questionnaire."))
     if is_open:
         experiment.waves.exclude(pk=wave.pk).update(is_open=False)
     wave.is_open = is_open

@@ -153,6 +153,7 @@ def test_manager_forms(demo_world, db, client):
     good_wave = {"kind": "follow_up", "opens_on": "2027-03-01", "closes_on": "2027-03-10"}
     assert client.post(reverse("impact:wave_add", args=[slug]), good_wave).status_code == 302
     wave = Wave.objects.get(experiment=experiment, kind="follow_up")
+    assert client.post(reverse("impact:transition", args=[slug, "reopen"])).status_code == 302  # for a follow-up
     assert client.post(reverse("impact:wave_toggle", args=[slug, wave.pk])).status_code == 302
     wave.refresh_from_db()
     assert wave.is_open
@@ -207,3 +208,23 @@ def test_list_pages_do_not_grow_in_queries(demo_world, db, client, url_name):
     with CaptureQueriesContext(connection) as after:
         assert client.get(url).status_code == 200
     assert len(after) == len(before)
+
+
+def test_lifecycle_buttons(demo_world, db, client):
+    experiment = demo_world["experiment"]
+    client.force_login(demo_world["users"]["admin"])
+    assert experiment.state == "closed"
+    assert "Reprendre" in client.get(reverse("impact:manage", args=[experiment.slug])).content.decode()
+    wave = experiment.waves.get(kind="post")
+    client.post(reverse("impact:wave_toggle", args=[experiment.slug, wave.pk]))
+    wave.refresh_from_db()
+    assert not wave.is_open  # a closed experiment opens no questionnaire
+    assert client.post(reverse("impact:transition", args=[experiment.slug, "start"])).status_code == 302
+    experiment.refresh_from_db()
+    assert experiment.state == "closed"  # "start" is for a draft: refused with a message
+    assert client.post(reverse("impact:transition", args=[experiment.slug, "reopen"])).status_code == 302
+    experiment.refresh_from_db()
+    assert experiment.state == "running"
+    assert client.post(reverse("impact:transition", args=[experiment.slug, "explode"])).status_code == 404
+    client.force_login(demo_world["users"]["teacher"])
+    assert client.post(reverse("impact:transition", args=[experiment.slug, "close"])).status_code == 404

@@ -149,6 +149,8 @@ def _real_impact(pattern: Pattern, kwarg: str, world):
     impact, route = world.impact, pattern.route
     if kwarg == "slug":
         return impact["slug"]
+    if kwarg == "name":  # a lifecycle move
+        return "start"
     if kwarg == "pk":
         if "groupes/" in route:
             return impact["cohort"]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from auzolan.core.permissions import can, get_object_for
 from auzolan.core.submissions import submit_action, submit_form
-from auzolan.impact import charts, codes, report, selectors, services
+from auzolan.impact import charts, codes, lifecycle, report, selectors, services
 from auzolan.impact.forms import (
     CodesForm,
     CohortForm,
@@ -109,6 +109,7 @@ def _manage_page(request, experiment: Experiment, status: int = 200, **forms):
         "cohort_form": forms.get("cohort_form") or CohortForm(experiment=experiment),
         "item_form": forms.get("item_form") or ItemForm(experiment=experiment),
         "wave_form": forms.get("wave_form") or WaveForm(),
+        "transitions": lifecycle.allowed(experiment),
         "instrument_form": forms.get("instrument_form") or InstrumentForm(initial=_instrument_initial(experiment)),
     }
     return render(request, "impact/manage/experiment.html", context, status=status)
@@ -197,6 +198,21 @@ def wave_toggle(request, slug: str, pk: int):
         request,
         lambda: services.wave_set_open(actor=request.user, wave=wave, is_open=opening),
         success=_("Le questionnaire est ouvert aux élèves.") if opening else _("Le questionnaire est fermé."),
+        redirect_to=manage_url(experiment),
+    )
+
+
+@require_POST
+@login_required
+def experiment_transition(request, slug: str, name: str):
+    experiment = _experiment(request, slug)
+    transition = next((t for t in lifecycle.EXPERIMENT_TRANSITIONS if t.name == name), None)
+    if transition is None:
+        raise Http404
+    return submit_action(
+        request,
+        lambda: services.experiment_transition(actor=request.user, experiment=experiment, name=name),
+        success=str(transition.message),
         redirect_to=manage_url(experiment),
     )
 
@@ -306,6 +322,7 @@ urlpatterns = [
     path("experimentations/gestion/<slug:slug>/questionnaire/", instrument_update, name="instrument_update"),
     path("experimentations/gestion/<slug:slug>/temps/<int:pk>/ouverture/", wave_toggle, name="wave_toggle"),
     path("experimentations/gestion/<slug:slug>/publication/", results_toggle, name="results_toggle"),
+    path("experimentations/gestion/<slug:slug>/etat/<slug:name>/", experiment_transition, name="transition"),
     path("experimentations/gestion/<slug:slug>/rapport/", experiment_report, name="report"),
     path("experimentations/gestion/<slug:slug>/decisions/", decisions, name="decisions"),
     path("experimentations/gestion/<slug:slug>/decisions/<int:pk>/", decision_detail, name="decision"),
