@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "auzolan.observatory",
     "auzolan.learning",
     "auzolan.youth",
+    "auzolan.impact",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("auzolan.opendata_programme.urls")),
     path("", include("auzolan.observatory.urls")),
     path("", include("auzolan.learning.urls")),
+    path("", include("auzolan.impact.urls")),
     path("participer/", include("auzolan.participation.urls")),
     path("", include("auzolan.events.urls")),
     path("jeunesse/", include("auzolan.youth.urls")),

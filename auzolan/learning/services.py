@@ -1038,6 +1038,18 @@ def _load_module(data: dict, framework: Framework | None) -> tuple[Module, bool]
 
 
 @transaction.atomic
+def framework_load(*, path: FilePath) -> Framework:
+    """Load (or update in place by code and version) one competence framework file in the format of
+    `content/frameworks/` — for frameworks that are not shipped in the content directory (`impact_load_framework`)."""
+    try:
+        return _load_framework(_read(FilePath(path)))
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValidationError(
+            _("Fichier de référentiel mal formé %(file)s : %(error)s") % {"file": FilePath(path).name, "error": error}
+        ) from None
+
+
+@transaction.atomic
 def content_load(*, directory: FilePath) -> dict[str, int]:
     """Load the competence frameworks, topics, modules and paths from `directory` (the format of
     `auzolan/learning/content/`). Idempotent: rows are updated in place by code, slug and key; a piece no longer in

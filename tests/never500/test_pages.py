@@ -74,6 +74,8 @@ def _real(pattern: Pattern, kwarg: str, world):
         return _real_events(pattern, kwarg, world)
     if route.startswith("jeunesse/"):  # youth: a partner's page by its organisation, a partnership or an action
         return world.youth["action"] if "actions/" in route else world.youth[kwarg]
+    if route.startswith("experimentations/"):
+        return _real_impact(pattern, kwarg, world)
     if kwarg == "slug":
         return world.organisation.slug if route.startswith("organisations/") else world.dataset.slug
     if kwarg == "publish_slug":
@@ -141,6 +143,20 @@ def _real_events(pattern: Pattern, kwarg: str, world):
     }
     if kwarg in values:
         return values[kwarg]
+    raise AssertionError(f"{pattern.name}: teach test_pages what <{kwarg}> designates in {route!r}")
+
+
+def _real_impact(pattern: Pattern, kwarg: str, world):
+    """The impact pages (issue 14)."""
+    impact, route = world.impact, pattern.route
+    if kwarg == "slug":
+        return impact["slug"]
+    if kwarg == "name":  # a lifecycle move
+        return "start"
+    if kwarg == "pk":
+        if "groupes/" in route:
+            return impact["cohort"]
+        return impact["decision"] if "decisions/" in route else impact["wave"]
     raise AssertionError(f"{pattern.name}: teach test_pages what <{kwarg}> designates in {route!r}")
 
 

@@ -84,6 +84,7 @@ class World:
     learning_module: object
     events: dict
     youth: dict
+    impact: dict
 
     def user(self, role: str):
         return {"anonymous": None, "citizen": self.citizen, "editor": self.editor, "staff": self.staff}[role]
@@ -177,6 +178,7 @@ def build_world() -> World:
         public_id="n5-attestation", user=editor, path=learning_path, holder_name="N5", path_title=learning_path.title
     )
     events = _events_world(organisation, editor, commune)
+    impact = _impact_world(organisation, editor)
     return World(
         organisation=organisation,
         other_organisation=other,
@@ -206,6 +208,7 @@ def build_world() -> World:
         learning_module=learning_module,
         events=events,
         youth=_youth_world(organisation),
+        impact=impact,
     )
 
 
@@ -296,3 +299,24 @@ def world_fixture(django_db_setup, django_db_blocker, build=build_world):
     finally:
         settings_override.disable()
         shutil.rmtree(media, ignore_errors=True)
+
+
+def _impact_world(organisation, editor) -> dict:
+    """The impact objects (issue 14): an experiment of the organisation with published results, a cohort the editor
+    teaches with codes, pre and post waves and a decision."""
+    from auzolan.impact import services as impact_services
+    from tests.impact.factories import small_experiment
+
+    experiment = small_experiment(actor=editor, organisation=organisation, slug="n5-experience")
+    cohort = impact_services.cohort_add(
+        actor=editor, experiment=experiment, name="4e A", kind="intervention", teacher=editor
+    )
+    impact_services.codes_generate(actor=editor, cohort=cohort, count=5)
+    decision = impact_services.decision_record(actor=editor, experiment=experiment, outcome="adapt", rationale="R")
+    impact_services.results_set_public(actor=editor, experiment=experiment, public=True)
+    return {
+        "slug": experiment.slug,
+        "cohort": cohort.pk,
+        "wave": experiment.waves.get(kind="pre").pk,
+        "decision": decision.pk,
+    }

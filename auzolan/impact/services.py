@@ -1,0 +1,288 @@
+"""Writes of impact: experiments, cohorts, the instrument and its items, waves, pupils' codes, answers, decisions and
+the publication of results. Keyword-only, atomic, permission-checked, audited (never a code in the audit log)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from auzolan.core.audit import audit_log
+from auzolan.core.errors import Conflict, NotFound, ValidationError, full_clean_or_raise
+from auzolan.core.permissions import require
+from auzolan.impact import codes, lifecycle, opendata, report, selectors
+from auzolan.impact.models import (
+    Answer,
+    Cohort,
+    Decision,
+    Experiment,
+    Instrument,
+    Item,
+    PupilCode,
+    Response,
+    Wave,
+)
+from auzolan.impact.rules import managed_organisations
+from auzolan.learning.models import Competence, Framework
+
+MAX_CODES_PER_COHORT = 60
+
+
+def _audit(actor, action: str, experiment: Experiment, obj=None, data: dict | None = None) -> None:
+    audit_log(actor=actor, action=action, obj=obj or experiment, organisation=experiment.organisation, data=data or {})
+
+
+def _require_manager(actor, experiment: Experiment) -> None:
+    require(actor, "impact.change_experiment", experiment, hide=False)
+
+
+@transaction.atomic
+def experiment_create(
+    *, actor, organisation, title: str, hypothesis: str, intervention: str, framework: Framework, slug: str = ""
+) -> Experiment:
+    require(actor, "impact.add_experiment", hide=False)
+    if not actor.is_staff and organisation.pk not in managed_organisations(actor):
+        raise ValidationError(_("Vous ne gérez pas cette organisation."), field="organisation")
+    base = slugify(slug or title)[:90] or "experimentation"
+    candidate, index = base, 1
+    while Experiment.objects.filter(slug=candidate).exists():
+        index += 1
+        candidate = f"{base}-{index}"
+    experiment = Experiment(
+        organisation=organisation,
+        slug=candidate,
+        title=title,
+        hypothesis=hypothesis,
+        intervention=intervention,
+        framework=framework,
+        created_by=actor,
+    )
+    full_clean_or_raise(experiment)
+    experiment.save()
+    Instrument.objects.create(experiment=experiment, title=_("Questionnaire de %(title)s") % {"title": title})
+    _audit(actor, "impact.experiment.created", experiment)
+    return experiment
+
+
+@transaction.atomic
+def experiment_transition(*, actor, experiment: Experiment, name: str) -> Experiment:
+    """Move an experiment along its lifecycle (`lifecycle.EXPERIMENT_TRANSITIONS`); closing it closes its waves."""
+    transition = next((t for t in lifecycle.EXPERIMENT_TRANSITIONS if t.name == name), None)
+    if transition is None:
+        raise NotFound(_("Action inconnue."))
+    require(actor, transition.permission, experiment, hide=False)
+    experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    if experiment.state not in transition.sources:
+        raise Conflict(_("Cette action n'est pas possible dans l'état actuel de l'expérimentation."))
+    experiment.state = transition.target
+    experiment.save(update_fields=["state", "updated_at"])
+    if experiment.state == Experiment.State.CLOSED:
+        experiment.waves.update(is_open=False)
+    _audit(actor, f"impact.experiment.{transition.audit_verb}", experiment)
+    return experiment
+
+
+@transaction.atomic
+def cohort_add(*, actor, experiment: Experiment, name: str, kind: str, teacher=None) -> Cohort:
+    _require_manager(actor, experiment)
+    cohort = Cohort(experiment=experiment, name=name.strip(), kind=kind, teacher=teacher)
+    if Cohort.objects.filter(experiment=experiment, name=cohort.name).exists():
+        raise Conflict(_("Un groupe porte déjà ce nom dans cette expérimentation."), field="name")
+    full_clean_or_raise(cohort, validate_unique=False)
+    try:
+        with transaction.atomic():
+            cohort.save()
+    except IntegrityError:
+        raise Conflict(_("Un groupe porte déjà ce nom dans cette expérimentation."), field="name") from None
+    _audit(actor, "impact.cohort.added", experiment, cohort, {"name": cohort.name, "kind": kind})
+    return cohort
+
+
+@transaction.atomic
+def instrument_update(*, actor, experiment: Experiment, title: str, scale: str, scale_min: int, scale_max: int):
+    _require_manager(actor, experiment)
+    instrument = experiment.instrument
+    if Answer.objects.filter(item__instrument=instrument).exists() and (scale_min, scale_max) != (
+        instrument.scale_min,
+        instrument.scale_max,
+    ):
+        raise Conflict(_("Des élèves ont déjà répondu : l'échelle ne peut plus changer."), field="scale_max")
+    instrument.title, instrument.scale = title, scale
+    instrument.scale_min, instrument.scale_max = scale_min, scale_max
+    full_clean_or_raise(instrument)
+    instrument.save()
+    _audit(actor, "impact.instrument.updated", experiment, instrument)
+    return instrument
+
+
+@transaction.atomic
+def item_add(*, actor, experiment: Experiment, competence: Competence, text: str, reverse_scored: bool = False) -> Item:
+    _require_manager(actor, experiment)
+    if competence.framework_id != experiment.framework_id:
+        raise ValidationError(_("Cette compétence n'est pas du référentiel de l'expérimentation."), field="competence")
+    instrument = experiment.instrument
+    item = Item(
+        instrument=instrument,
+        competence=competence,
+        text=text.strip(),
+        reverse_scored=reverse_scored,
+        position=instrument.items.count() + 1,
+    )
+    full_clean_or_raise(item)
+    item.save()
+    _audit(actor, "impact.item.added", experiment, item, {"competence": competence.code})
+    return item
+
+
+@transaction.atomic
+def wave_add(*, actor, experiment: Experiment, kind: str, opens_on: dt.date, closes_on: dt.date) -> Wave:
+    _require_manager(actor, experiment)
+    wave = Wave(experiment=experiment, kind=kind, opens_on=opens_on, closes_on=closes_on)
+    full_clean_or_raise(wave, validate_unique=False)
+    try:
+        with transaction.atomic():
+            wave.save()
+    except IntegrityError:
+        raise Conflict(_("Ce temps de mesure existe déjà pour cette expérimentation."), field="kind") from None
+    _audit(actor, "impact.wave.added", experiment, wave, {"kind": kind})
+    return wave
+
+
+@transaction.atomic
+def wave_set_open(*, actor, wave: Wave, is_open: bool) -> Wave:
+    experiment = wave.experiment
+    _require_manager(actor, experiment)
+    if is_open and not experiment.instrument.items.exists():
+        raise ValidationError(_("Ajoutez d'abord les items du questionnaire."))
+    if is_open and experiment.state == Experiment.State.CLOSED:
+        raise Conflict(_("L'expérimentation est terminée : reprenez-la pour ouvrir un questionnaire."))
+    if is_open:
+        experiment.waves.exclude(pk=wave.pk).update(is_open=False)
+    wave.is_open = is_open
+    wave.save(update_fields=["is_open"])
+    _audit(actor, "impact.wave.opened" if is_open else "impact.wave.closed", experiment, wave)
+    if not is_open and experiment.results_public:
+        transaction.on_commit(opendata.results_publish)
+    return wave
+
+
+@transaction.atomic
+def codes_generate(*, actor, cohort: Cohort, count: int) -> list[str]:
+    """Add `count` one-time codes to a cohort (one per pupil); returns them (they stay printable by the teacher)."""
+    experiment = cohort.experiment
+    _require_manager(actor, experiment)
+    existing = cohort.codes.count()
+    if not 1 <= count <= MAX_CODES_PER_COHORT - existing:
+        raise ValidationError(
+            _("Indiquez un nombre entre 1 et %(max)s (un code par élève, %(limit)s au plus par groupe).")
+            % {"max": max(MAX_CODES_PER_COHORT - existing, 0), "limit": MAX_CODES_PER_COHORT},
+            field="count",
+        )
+    created: list[str] = []
+    while len(created) < count:
+        code = codes.new_code()
+        try:
+            with transaction.atomic():
+                PupilCode.objects.create(cohort=cohort, code=code)
+        except IntegrityError:  # the same random code twice: draw another
+            continue
+        created.append(code)
+    _audit(actor, "impact.codes.generated", experiment, cohort, {"count": count})
+    return created
+
+
+def code_check(*, code: str) -> tuple[PupilCode, Wave]:
+    """The code a pupil typed and the wave they may answer now; NotFound/Conflict with a message for the pupil."""
+    pupil_code = selectors.code_for_answer(code=codes.clean(code))
+    if pupil_code is None:
+        raise NotFound(_("Ce code n'existe pas. Vérifiez-le sur votre papier (les lettres O, I et L n'y sont jamais)."))
+    wave = selectors.open_wave(experiment=pupil_code.cohort.experiment)
+    if wave is None:
+        raise Conflict(_("Le questionnaire n'est pas ouvert en ce moment. Votre enseignant vous dira quand."))
+    if Response.objects.filter(code=pupil_code, wave=wave).exists():
+        raise Conflict(_("Ce code a déjà répondu à ce questionnaire. Merci !"))
+    return pupil_code, wave
+
+
+@transaction.atomic
+def response_submit(*, code: str, answers: dict[int, int]) -> Response:
+    """A pupil's answers to the open wave, once per code and wave (the code's row is locked; the unique constraint
+    holds even so). Every item must be answered with a value of the scale."""
+    pupil_code, wave = code_check(code=code)
+    pupil_code = PupilCode.objects.select_for_update().get(pk=pupil_code.pk)
+    instrument = wave.experiment.instrument
+    items = list(instrument.items.all())
+    missing = [item for item in items if item.pk not in answers]
+    if missing:
+        raise ValidationError(
+            _("Répondez à toutes les questions (il en manque %(n)s).") % {"n": len(missing)},
+            field=f"item_{missing[0].pk}",
+        )
+    for item in items:
+        value = answers[item.pk]
+        if not instrument.scale_min <= value <= instrument.scale_max:
+            raise ValidationError(_("Réponse hors de l'échelle."), field=f"item_{item.pk}")
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(code=pupil_code, wave=wave)
+    except IntegrityError:
+        raise Conflict(_("Ce code a déjà répondu à ce questionnaire. Merci !")) from None
+    Answer.objects.bulk_create([Answer(response=response, item=item, value=answers[item.pk]) for item in items])
+    # No audit entry: the audit log would tie a time to a code; the response's own timestamp is enough.
+    return response
+
+
+@transaction.atomic
+def decision_record(
+    *, actor, experiment: Experiment, outcome: str, rationale: str, decided_on: dt.date | None = None
+) -> Decision:
+    """Record generalise / adapt / stop with the report of that day as its evidence (kept as it was)."""
+    require(actor, "impact.decide", experiment, hide=False)
+    decision = Decision(
+        experiment=experiment,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        decided_on=decided_on or timezone.localdate(),
+        decided_by=actor,
+        decided_by_name=actor.get_full_name() or actor.get_username(),
+        report=report.experiment_report(experiment=experiment),
+    )
+    full_clean_or_raise(decision)
+    decision.save()
+    _audit(actor, "impact.decision.recorded", experiment, decision, {"outcome": outcome})
+    return decision
+
+
+@transaction.atomic
+def results_set_public(*, actor, experiment: Experiment, public: bool) -> Experiment:
+    _require_manager(actor, experiment)
+    experiment.results_public = public
+    experiment.save(update_fields=["results_public", "updated_at"])
+    _audit(actor, "impact.results.published" if public else "impact.results.withdrawn", experiment)
+    transaction.on_commit(opendata.results_publish)
+    return experiment
+
+
+def personal_data(user) -> dict:
+    """A person's impact data (RGPD article 20): the cohorts they teach and the decisions they recorded. Pupils have
+    no account and no personal data here."""
+    return {
+        "cohorts_taught": [
+            {"experiment": cohort.experiment.title, "cohort": cohort.name}
+            for cohort in Cohort.objects.filter(teacher=user).select_related("experiment").order_by("pk")
+        ],
+        "decisions": [
+            {"experiment": d.experiment.title, "outcome": d.outcome, "decided_on": d.decided_on.isoformat()}
+            for d in Decision.objects.filter(decided_by=user).select_related("experiment").order_by("pk")
+        ],
+    }
+
+
+@transaction.atomic
+def deletion_cleanup(user) -> None:
+    """The decisions stay (they are the organisation's record), without the deleted person's name."""
+    Decision.objects.filter(decided_by=user).update(decided_by_name=_("Compte supprimé"), decided_by=None)
+    Cohort.objects.filter(teacher=user).update(teacher=None)
