@@ -58,7 +58,7 @@ def register_table(rows: int) -> str:
     from django.db import transaction
 
     from auzolan.catalog.models import Dataset, Resource, ResourceVersion
-    from auzolan.datastore.ingestion.job import build_row_file
+    from auzolan.datastore.ingestion.job import build_row_file, build_text_index
     from auzolan.datastore.models import Table
     from auzolan.organisations.models import Organisation, Territory
 
@@ -129,6 +129,21 @@ def register_table(rows: int) -> str:
         if not build_row_file(table):
             sys.exit("the row file could not be written (see the log)")
         print(f"Fichier des lignes écrit en {time.perf_counter() - started:.1f} s.")
+    # The text index the ingestion job writes next (a full-text q reads its rows from it); kept the same way.
+    words_name = meta["parquet"].rsplit(".", 1)[0] + ".words.parquet"
+    words_file = media / words_name
+    if words_file.exists() and words_file.stat().st_mtime >= parquet_file.stat().st_mtime:
+        Table.objects.filter(pk=table.pk).update(text_index=words_name)
+    else:
+        words_file.unlink(missing_ok=True)
+        started = time.perf_counter()
+        figures = build_text_index(Table.objects.get(pk=table.pk))
+        if figures is None:
+            sys.exit("the text index could not be written (see the log)")
+        print(
+            f"Index des mots écrit en {time.perf_counter() - started:.1f} s : {figures['tokens']:,} mots, "
+            f"{figures['postings']:,} couples (mot, ligne), {figures['bytes'] / 1e6:.0f} Mo."
+        )
     return str(resource.identifier)
 
 
