@@ -19,8 +19,9 @@ stored cut to `MAX_TOKEN` characters; a longer word of `q` is looked up by its f
 checked by the scan below on the rows found (exact, slower).
 
 **The scan** (`scan_clause`) answers the same question without the index (a table that has none yet): a regular
-expression per word and text column, `(^|[^\\pL\\pN])word` on the normalised cell. The index is built from the
-same normalisation and the same word pattern, and tests check that both give the same rows. Knows no model.
+expression per word and text column, `(^|[^\\pL\\pN])word` on the normalised cell (after a cheaper `LIKE
+'%word%'`). The index is built from the same normalisation and the same word pattern, and tests check that both
+give the same rows. Knows no model.
 """
 
 from __future__ import annotations
@@ -109,9 +110,14 @@ def scan_clause(words: list[str], text_columns: list[str]) -> tuple[str, list]:
     every text column of every row). `words` hold only letters and digits: nothing to escape."""
     ands, params = [], []
     for word in words:
-        ors = [f"regexp_matches({normalised(quote(name))}, ?)" for name in text_columns]
+        # LIKE first (a word that begins a word of the cell is in the cell): the regular expression, ~3× slower,
+        # runs only on the cells that contain the word somewhere.
+        ors = [
+            f"({normalised(quote(name))} LIKE ? AND regexp_matches({normalised(quote(name))}, ?))"
+            for name in text_columns
+        ]
         ands.append("(" + " OR ".join(ors) + ")")
-        params.extend([f"(?:^|[^\\pL\\pN]){word}"] * len(text_columns))
+        params.extend([f"%{word}%", f"(?:^|[^\\pL\\pN]){word}"] * len(text_columns))
     return "(" + " AND ".join(ands) + ")", params
 
 
