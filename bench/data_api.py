@@ -132,7 +132,8 @@ def register_table(rows: int) -> str:
     # The text index the ingestion job writes next (a full-text q reads its rows from it); kept the same way.
     words_name = meta["parquet"].rsplit(".", 1)[0] + ".words.parquet"
     words_file = media / words_name
-    if words_file.exists() and words_file.stat().st_mtime >= parquet_file.stat().st_mtime:
+    lexicon_file = media / words_name.replace(".words.parquet", ".lexicon.parquet")
+    if words_file.exists() and lexicon_file.exists() and words_file.stat().st_mtime >= parquet_file.stat().st_mtime:
         Table.objects.filter(pk=table.pk).update(text_index=words_name)
     else:
         words_file.unlink(missing_ok=True)

@@ -132,13 +132,17 @@ def child_ours(path: str) -> None:
     words_local = str(workdir / "table.words.parquet")
     con = connect(threads=1, temp_directory=str(workdir))
     texts = [c["name"] for c in result.columns if c.get("type", "text") == "text"]
-    words_figures = textindex.write_from_parquet(con, result.parquet_path, texts, words_local)
+    lexicon_local = str(workdir / "table.lexicon.parquet")
+    words_figures = textindex.write_from_parquet(con, result.parquet_path, texts, words_local, lexicon_local)
     con.close()
-    words_name = f"datastore/bench/subventions-{rows}.words.parquet"
-    if default_storage.exists(words_name):
-        default_storage.delete(words_name)
-    with open(words_local, "rb") as file:
-        words_stored = default_storage.save(words_name, File(file, name=os.path.basename(words_name)))
+    words_name = f"datastore/bench/subventions-{rows}{textindex.INDEX_SUFFIX}"
+    lexicon_name = textindex.lexicon_name(words_name)
+    for name, local_file in ((words_name, words_local), (lexicon_name, lexicon_local)):
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        with open(local_file, "rb") as file:
+            default_storage.save(name, File(file, name=os.path.basename(name)))
+    words_stored = words_name
     words_written = time.perf_counter()
     shutil.rmtree(workdir, ignore_errors=True)
     meta = {
@@ -164,7 +168,7 @@ def child_ours(path: str) -> None:
                 "rows_file": rows_written - finished,
                 "rows_mb": default_storage.size(rows_stored) / 1e6,
                 "text_index": words_written - rows_written,
-                "text_index_mb": default_storage.size(words_stored) / 1e6,
+                "text_index_mb": (default_storage.size(words_stored) + default_storage.size(lexicon_name)) / 1e6,
                 "text_index_tokens": words_figures["tokens"],
                 "text_index_postings": words_figures["postings"],
             }

@@ -133,6 +133,17 @@ def _text_index_path(table: Table) -> str | None:
         return None
 
 
+def _lexicon_path(table: Table) -> str | None:
+    """A local path of the lexicon beside the table's text index, or None (then every word is looked up in the
+    index itself: same rows)."""
+    try:
+        name = textindex.lexicon_name(table.text_index)
+        path = _local_path(name, f"{table.identifier.hex}.lexicon.parquet")
+        return path if os.path.exists(path) else None
+    except OSError:
+        return None
+
+
 def table_columns(table: Table) -> list[dict]:
     """The table's columns with the data dictionary's current labels, descriptions and units (the unit found at
     load unless the editor gave one). Tables loaded before units and identifiers were kept get '' and False."""
@@ -411,7 +422,20 @@ class Compiler:
         index = _text_index_path(self.table)
         if index is None:
             return textindex.scan_clause(words, texts)
-        hits, params = textindex.hits_sql(words, index)
+        single_token = False
+        lexicon = _lexicon_path(self.table)
+        if lexicon is not None:
+            # How many tokens each word begins, and their pairs: a word that begins none answers at once; the
+            # rarest word comes first; a lone word that begins one token needs no DISTINCT.
+            sql, lexicon_params = textindex.lexicon_sql(words, lexicon)
+            with shared_connection() as con:
+                found = run(con, sql, lexicon_params, fetch=lambda c: c.fetchall())
+            stats = {int(i): (int(tokens), int(pairs)) for i, tokens, pairs in found}
+            if any(stats[i][0] == 0 for i in range(len(words))):
+                return "FALSE", []
+            words = [words[i] for i in sorted(range(len(words)), key=lambda i: stats[i][1])]
+            single_token = len(words) == 1 and stats[0][0] == 1
+        hits, params = textindex.hits_sql(words, index, single_token=single_token)
         longer = textindex.needs_scan(words)
         if not longer:
             self.hits = (hits, params)

@@ -37,6 +37,9 @@ MAX_TOKEN = 32
 #: At most this many distinct words in `q` (more is refused: a 400).
 MAX_WORDS = 32
 ROW_GROUP_ROWS = 16_384
+LEXICON_GROUP_ROWS = 4_096
+INDEX_SUFFIX = ".words.parquet"
+LEXICON_SUFFIX = ".lexicon.parquet"
 
 
 def normalised(sql: str) -> str:
@@ -48,9 +51,12 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def write_from_parquet(con, parquet_path: str, text_columns: list[str], target: str) -> dict:
+def write_from_parquet(
+    con, parquet_path: str, text_columns: list[str], target: str, lexicon_target: str | None = None
+) -> dict:
     """Write the text index of a table's Parquet file (its `text_columns`) to `target` (through `target.part`,
-    renamed when complete). Returns {"postings": pairs written, "tokens": distinct tokens}."""
+    renamed when complete), and its lexicon to `lexicon_target` when given. Returns {"postings": pairs written,
+    "tokens": distinct tokens}."""
     source = f"read_parquet({_literal(parquet_path)}, file_row_number=true)"
     # Each row's words, all text columns together, cut to MAX_TOKEN and distinct within the row, then one pair per
     # word and row, sorted. (A DISTINCT over the pairs of every column ran out of DuckDB's 512 MB on 1M rows.)
@@ -72,7 +78,38 @@ def write_from_parquet(con, parquet_path: str, text_columns: list[str], target: 
         f"SELECT count(*), count(DISTINCT token) FROM read_parquet({_literal(part)})"  # noqa: S608
     ).fetchone()
     os.replace(part, target)
-    return {"postings": int(postings), "tokens": int(tokens)}
+    figures = {"postings": int(postings), "tokens": int(tokens)}
+    if lexicon_target:
+        # The lexicon: each token and its number of rows, for `q` to see before reading any pair which words
+        # find nothing, and which cover a single token (then no DISTINCT is needed).
+        part = lexicon_target + ".part"
+        con.execute(
+            f"COPY (SELECT token, count(*)::UINTEGER AS n FROM read_parquet({_literal(target)}) "  # noqa: S608
+            f"GROUP BY token ORDER BY token) TO {_literal(part)} "
+            f"(FORMAT PARQUET, COMPRESSION zstd, ROW_GROUP_SIZE {LEXICON_GROUP_ROWS})"
+        )
+        os.replace(part, lexicon_target)
+    return figures
+
+
+def lexicon_name(index_name: str) -> str:
+    """The lexicon's name (in the storage, or a local path) beside the index's."""
+    base = index_name[: -len(INDEX_SUFFIX)] if index_name.endswith(INDEX_SUFFIX) else index_name
+    return base + LEXICON_SUFFIX
+
+
+def lexicon_sql(words: list[str], lexicon_path: str) -> tuple[str, list]:
+    """A statement giving, for each word (by position), how many tokens begin with it and their rows in all (the
+    number of pairs to read)."""
+    selects, params = [], []
+    for position, word in enumerate(words):
+        key = word[:MAX_TOKEN]
+        selects.append(
+            f"SELECT {position} AS i, count(*) AS tokens, coalesce(sum(n), 0) AS pairs FROM read_parquet(?) "  # noqa: S608
+            "WHERE token >= ? AND token < ? AND starts_with(token, ?)"
+        )
+        params.extend([lexicon_path, key, _after(key), key])
+    return " UNION ALL ".join(selects), params
 
 
 def words_sql() -> str:
@@ -92,16 +129,17 @@ def _after(word: str) -> str:
     return word[:-1] + chr(ord(word[-1]) + 1)
 
 
-def hits_sql(words: list[str], index_path: str) -> tuple[str, list]:
+def hits_sql(words: list[str], index_path: str, *, single_token: bool = False) -> tuple[str, list]:
     """A statement giving the row numbers (column `row`, distinct, unordered) whose words begin with every one of
-    `words` (at most `MAX_TOKEN` characters of each are looked up), and its parameters."""
+    `words` (at most `MAX_TOKEN` characters of each are looked up), and its parameters. `single_token`: the one word
+    begins a single token (the lexicon says so), whose pairs are already distinct."""
     selects, params = [], []
     for word in words:
         key = word[:MAX_TOKEN]
         selects.append("SELECT row FROM read_parquet(?) WHERE token >= ? AND token < ? AND starts_with(token, ?)")
         params.extend([index_path, key, _after(key), key])
     if len(selects) == 1:
-        return f"SELECT DISTINCT row FROM ({selects[0]})", params  # noqa: S608
+        return (selects[0] if single_token else f"SELECT DISTINCT row FROM ({selects[0]})"), params  # noqa: S608
     return " INTERSECT ".join(f"({s})" for s in selects), params
 
 

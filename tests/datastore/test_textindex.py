@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import os
 import re
 import unicodedata
 
@@ -271,3 +272,22 @@ def test_through_the_data_api_and_datastore_search(client, varied):
     # a NUL byte is refused before the action (the engine, above, reads it as a separator)
     assert search(resource_id=rid, q="bay\x00onne").status_code == 400
     assert client.get(url, {"q": "bay\x00onne"}).status_code == 400
+
+
+def test_the_lexicon_skips_the_index_and_its_absence_changes_no_row(varied, monkeypatch):
+    lexicon = default_storage.path(textindex.lexicon_name(varied.text_index))
+    statements = []
+    real_run = query.run
+    monkeypatch.setattr(query, "run", lambda con, sql, *a, **k: statements.append(sql) or real_run(con, sql, *a, **k))
+    assert page(varied, q="bayonne zzz").total == 0
+    assert any("AS pairs" in sql for sql in statements if sql)  # the lexicon was read
+    assert not any("_hits" in sql for sql in statements if sql)  # a word that begins no token: the index is not
+    aside = lexicon + ".aside"
+    os.replace(lexicon, aside)
+    try:
+        for q in QUERIES:
+            sorted_page = page(varied, q=q, sort="-montant")
+            assert sorted_page.row_numbers == page(scanned(varied), q=q, sort="-montant").row_numbers, q
+            assert page(varied, q=q).row_numbers == expected_rows(VARIED, q), q
+    finally:
+        os.replace(aside, lexicon)

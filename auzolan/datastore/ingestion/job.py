@@ -176,16 +176,24 @@ def build_text_index(table: Table) -> dict | None:
     stored = ""
     try:
         local = os.path.join(workdir, "table.words.parquet")
+        local_lexicon = os.path.join(workdir, "table.lexicon.parquet")
         texts = [c["name"] for c in table.columns if c.get("type", "text") == "text"]
         con = connect(threads=1, temp_directory=workdir)
         try:
-            figures = textindex.write_from_parquet(con, query.parquet_path(table), texts, local)
+            figures = textindex.write_from_parquet(con, query.parquet_path(table), texts, local, local_lexicon)
         finally:
             con.close()
-        figures["bytes"] = os.path.getsize(local)
-        name = f"{os.path.splitext(table.parquet)[0]}.words.parquet"
+        figures["bytes"] = os.path.getsize(local) + os.path.getsize(local_lexicon)
+        name = f"{os.path.splitext(table.parquet)[0]}{textindex.INDEX_SUFFIX}"
         with open(local, "rb") as file:
             stored = default_storage.save(name, File(file, name=os.path.basename(name)))
+        # The lexicon goes under the name derived from the index's (an optimisation only: without it, same rows).
+        lexicon = textindex.lexicon_name(stored)
+        if default_storage.exists(lexicon):
+            default_storage.delete(lexicon)
+        with open(local_lexicon, "rb") as file:
+            if default_storage.save(lexicon, File(file, name=os.path.basename(lexicon))) != lexicon:
+                logger.warning("Lexicon of table %s stored under another name: not used", table.identifier)
         Table.objects.filter(pk=table.pk).update(text_index=stored)
         table.text_index = stored
         return figures
