@@ -74,6 +74,8 @@ MAX_CURSOR_LENGTH = 50_000
 EXACT_COUNT_THRESHOLD = 100_000
 ROW = "file_row_number"
 CURSOR_SALT = "auzolan.datastore.cursor"
+#: A word of `q` this many times rarer than the next one is looked up first, the others checked on its rows only.
+RARE_WORD_RATIO = 10
 #: How long a table's total for one set of filters stays in Django's cache (the table never changes).
 COUNT_CACHE_SECONDS = 6 * 3600
 
@@ -422,7 +424,7 @@ class Compiler:
         index = _text_index_path(self.table)
         if index is None:
             return textindex.scan_clause(words, texts)
-        single_token = False
+        single_token = rare_first = False
         lexicon = _lexicon_path(self.table)
         if lexicon is not None:
             # How many tokens each word begins, and their pairs: a word that begins none answers at once; the
@@ -433,9 +435,11 @@ class Compiler:
             stats = {int(i): (int(tokens), int(pairs)) for i, tokens, pairs in found}
             if any(stats[i][0] == 0 for i in range(len(words))):
                 return "FALSE", []
-            words = [words[i] for i in sorted(range(len(words)), key=lambda i: stats[i][1])]
+            order = sorted(range(len(words)), key=lambda i: stats[i][1])
+            words = [words[i] for i in order]
             single_token = len(words) == 1 and stats[0][0] == 1
-        hits, params = textindex.hits_sql(words, index, single_token=single_token)
+            rare_first = len(words) > 1 and stats[order[0]][1] * RARE_WORD_RATIO <= stats[order[1]][1]
+        hits, params = textindex.hits_sql(words, index, single_token=single_token, rare_first=rare_first)
         longer = textindex.needs_scan(words)
         if not longer:
             self.hits = (hits, params)

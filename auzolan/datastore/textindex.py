@@ -129,10 +129,14 @@ def _after(word: str) -> str:
     return word[:-1] + chr(ord(word[-1]) + 1)
 
 
-def hits_sql(words: list[str], index_path: str, *, single_token: bool = False) -> tuple[str, list]:
+def hits_sql(
+    words: list[str], index_path: str, *, single_token: bool = False, rare_first: bool = False
+) -> tuple[str, list]:
     """A statement giving the row numbers (column `row`, distinct, unordered) whose words begin with every one of
     `words` (at most `MAX_TOKEN` characters of each are looked up), and its parameters. `single_token`: the one word
-    begins a single token (the lexicon says so), whose pairs are already distinct."""
+    begins a single token (the lexicon says so), whose pairs are already distinct. `rare_first`: the first word is
+    much rarer than the others (the lexicon says so): its rows are kept when in the others' (a semi-join), instead
+    of intersecting sets of similar size."""
     selects, params = [], []
     for word in words:
         key = word[:MAX_TOKEN]
@@ -140,6 +144,9 @@ def hits_sql(words: list[str], index_path: str, *, single_token: bool = False) -
         params.extend([index_path, key, _after(key), key])
     if len(selects) == 1:
         return (selects[0] if single_token else f"SELECT DISTINCT row FROM ({selects[0]})"), params  # noqa: S608
+    if rare_first:
+        kept = " AND ".join(f"row IN ({select})" for select in selects[1:])
+        return f"SELECT DISTINCT row FROM ({selects[0]}) WHERE {kept}", params  # noqa: S608
     return " INTERSECT ".join(f"({s})" for s in selects), params
 
 

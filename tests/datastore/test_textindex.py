@@ -291,3 +291,10 @@ def test_the_lexicon_skips_the_index_and_its_absence_changes_no_row(varied, monk
             assert page(varied, q=q).row_numbers == expected_rows(VARIED, q), q
     finally:
         os.replace(aside, lexicon)
+
+
+def test_a_rare_word_first_gives_the_same_rows(varied, monkeypatch):
+    monkeypatch.setattr(query, "RARE_WORD_RATIO", 1)  # every q of several words takes the semi-join
+    for q in QUERIES:
+        assert page(varied, q=q, sort="-montant").row_numbers == page(scanned(varied), q=q, sort="-montant").row_numbers
+        assert page(varied, q=q).row_numbers == expected_rows(VARIED, q), q
