@@ -58,7 +58,7 @@ def register_table(rows: int) -> str:
     from django.db import transaction
 
     from auzolan.catalog.models import Dataset, Resource, ResourceVersion
-    from auzolan.datastore.ingestion.job import build_row_file
+    from auzolan.datastore.ingestion.job import build_row_file, build_text_index
     from auzolan.datastore.models import Table
     from auzolan.organisations.models import Organisation, Territory
 
@@ -129,6 +129,22 @@ def register_table(rows: int) -> str:
         if not build_row_file(table):
             sys.exit("the row file could not be written (see the log)")
         print(f"Fichier des lignes écrit en {time.perf_counter() - started:.1f} s.")
+    # The text index the ingestion job writes next (a full-text q reads its rows from it); kept the same way.
+    words_name = meta["parquet"].rsplit(".", 1)[0] + ".words.parquet"
+    words_file = media / words_name
+    lexicon_file = media / words_name.replace(".words.parquet", ".lexicon.parquet")
+    if words_file.exists() and lexicon_file.exists() and words_file.stat().st_mtime >= parquet_file.stat().st_mtime:
+        Table.objects.filter(pk=table.pk).update(text_index=words_name)
+    else:
+        words_file.unlink(missing_ok=True)
+        started = time.perf_counter()
+        figures = build_text_index(Table.objects.get(pk=table.pk))
+        if figures is None:
+            sys.exit("the text index could not be written (see the log)")
+        print(
+            f"Index des mots écrit en {time.perf_counter() - started:.1f} s : {figures['tokens']:,} mots, "
+            f"{figures['postings']:,} couples (mot, ligne), {figures['bytes'] / 1e6:.0f} Mo."
+        )
     return str(resource.identifier)
 
 
@@ -213,8 +229,105 @@ def export(port: int, url: str, workers: list[int]) -> dict:
     }
 
 
+COMMON = ["association", "sport", "culture", "ecole", "fetes", "festival", "nature", "comite", "aide", "bayonne"]
+
+
+def text_urls(identifier: str, *, rare: bool, ckan: bool, count: int = 200, seed: int = 11) -> list[str]:
+    """Full-text `q` questions as bench/ckan_api.py asks them (limit 10 or 100, half sorted by amount, a third with
+    an offset). Common words match 17–100 % of the rows (every question after the first of a word finds its total
+    in the cache, as a repeated question would); rare ones are a word and a beneficiary's number (`sportive 41234`:
+    1–11 rows, a new total at every request)."""
+    import random
+    from urllib.parse import urlencode
+
+    rng = random.Random(seed)
+    urls = []
+    for _ in range(count):
+        q = f"{rng.choice(['sportive', 'association', 'comite', 'fetes'])} {rng.randrange(100_000)}" if rare else None
+        q = q or rng.choice(COMMON)
+        if ckan:
+            params: dict = {"resource_id": identifier, "q": q, "limit": rng.choice([10, 100])}
+            if rng.random() < 0.5:
+                params["sort"] = "montant desc"
+            if rng.random() < 0.3:
+                params["offset"] = rng.choice([100, 1000, 5000])
+            urls.append("/api/3/action/datastore_search?" + urlencode(params))
+        else:
+            params = {"q": q, "limit": rng.choice([10, 100])}
+            if rng.random() < 0.5:
+                params["sort"] = "-montant"
+            if rng.random() < 0.3:
+                params["offset"] = rng.choice([100, 1000, 5000])
+            urls.append(f"/api/v1/resources/{identifier}/data?" + urlencode(params))
+    return urls
+
+
+def text_search(identifier: str, requests: int, scan_requests: int) -> None:
+    """`--text`: full-text `q` over HTTP, with the text index and (fewer requests) without it, 1 and 2 clients."""
+    from catalog_search import measure as measure_concurrent
+    from catalog_search import percentiles
+
+    from auzolan.catalog.models import Resource
+    from auzolan.datastore.models import Table
+
+    table = Table.objects.get(resource__in=Resource.objects.filter(identifier=identifier), is_current=True)
+    index = table.text_index
+    results = []
+    for indexed in (True, False):
+        Table.objects.filter(pk=table.pk).update(text_index=index if indexed else "")
+        port = free_port()
+        env = {
+            **ENV,
+            "CKAN_API_RATE_IP": "",
+            "CKAN_API_CONCURRENCY_IP": "0",
+            "PAGE_CACHE_SECONDS": "0",
+            "DATASTORE_QUERY_TIMEOUT": "30",
+        }
+        server = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}"),
+                *("--workers", "2", "--timeout", "120"),
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_port(port, server)
+            total = requests if indexed else scan_requests
+            for name, urls in (
+                ("datastore_search q, common words", text_urls(identifier, rare=False, ckan=True)),
+                ("datastore_search q, rare words", text_urls(identifier, rare=True, ckan=True)),
+                ("data API q, common words", text_urls(identifier, rare=False, ckan=False, seed=12)),
+                ("data API q, rare words", text_urls(identifier, rare=True, ckan=False, seed=12)),
+            ):
+                measure_concurrent(port, urls[-10:], 10 if indexed else 2, 1)  # warm-up (other questions)
+                for concurrency in (1, 2):
+                    load = os.getloadavg()[0]
+                    times = measure_concurrent(port, urls, total, concurrency)
+                    p50, p95, p99, _mean = percentiles(times)
+                    results.append((name, "index" if indexed else "scan", concurrency, p50, p95, p99, load))
+                    print(results[-1], flush=True)
+        finally:
+            server.terminate()
+            server.wait(10)
+    Table.objects.filter(pk=table.pk).update(text_index=index)
+    print("\n| Question | q answered by | Clients | p50 | p95 | p99 | Target p95 | Load average |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, how, concurrency, p50, p95, p99, load in results:
+        verdict = "met" if p95 <= 60 else "missed"
+        print(
+            f"| {name} | {how} | {concurrency} | {p50:.1f} ms | {p95:.1f} ms | {p99:.1f} ms | 60 ms — {verdict} "
+            f"| {load:.1f} |"
+        )
+    print(f"{requests} requests per row with the index, {scan_requests} without; {os.cpu_count()} cores.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--text", action="store_true", help="only the full-text q questions (index and scan)")
+    parser.add_argument("--scan-requests", type=int, default=10, help="requests per q question without the index")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--datasette-requests", type=int, default=None, help="for Datasette (default --requests)")
@@ -224,6 +337,9 @@ def main() -> None:
     args = parser.parse_args()
     setup_django()
     identifier = register_table(args.rows)
+    if args.text:
+        text_search(identifier, args.requests, args.scan_requests)
+        return
     base = f"/api/v1/resources/{identifier}/data"
     page_url = f"{base}?montant__gte=1000&sort=-montant&limit=50"
     # The same page with a new filter value at every request (1000, 1001, ...): its total is never in the cache.

@@ -226,7 +226,8 @@ def resource_data(
     q: str = Query(
         "",
         max_length=_query.MAX_TEXT_LENGTH,
-        description="Recherche plein texte dans les colonnes de texte (sans casse ni accents).",
+        description="Mots cherchés dans les colonnes de texte : chaque mot doit commencer un mot de la ligne "
+        "(sans casse ni accents).",
     ),
     limit: int = Query(_query.DEFAULT_LIMIT, ge=1, le=_query.MAX_LIMIT, description="Lignes par page (1000 au plus)."),
     offset: int = Query(

@@ -138,7 +138,8 @@ def datastore_search(context: Context, data: dict) -> dict:
     :type resource_id: string
     :param filters: equality per column: `{"commune": "Bayonne"}`; a list is "one of": `{"annee": [2023, 2024]}`
     :type filters: dictionary
-    :param q: a text searched in every text column, or `{"column": "text"}` (case and accents ignored)
+    :param q: words searched in the text columns (a row matches when every word begins one of its words, in any
+        text column; case and accents ignored), or `{"column": "text"}` (a text contained in that column)
     :type q: string or dictionary
     :param fields: the columns to return (list or comma-separated; all by default)
     :type fields: list or string

@@ -54,6 +54,14 @@ class Table(TimeStampedModel):
         blank=True,
         help_text=_("Les lignes par blocs, pour lire vite celles d'une page (écrit après le chargement)."),
     )
+    text_index = models.CharField(
+        _("index des mots"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Les mots des colonnes de texte et leurs lignes, pour la recherche plein texte (écrit après le chargement)."
+        ),
+    )
     row_count = models.PositiveBigIntegerField(_("lignes"), default=0)
     columns = models.JSONField(_("colonnes"), default=list, blank=True)
     report = models.JSONField(_("rapport"), default=dict, blank=True)

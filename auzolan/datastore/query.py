@@ -51,7 +51,7 @@ from django.utils.translation import gettext as _
 
 from auzolan.core.errors import Conflict, ValidationError
 from auzolan.core.inputs import BIGINT_MAX, MAX_OFFSET
-from auzolan.datastore import rowstore
+from auzolan.datastore import rowstore, textindex
 from auzolan.datastore.duck import connect, quote
 from auzolan.datastore.errors import explain
 from auzolan.datastore.models import ColumnDescription, Table
@@ -74,6 +74,8 @@ MAX_CURSOR_LENGTH = 50_000
 EXACT_COUNT_THRESHOLD = 100_000
 ROW = "file_row_number"
 CURSOR_SALT = "auzolan.datastore.cursor"
+#: A word of `q` this many times rarer than the next one is looked up first, the others checked on its rows only.
+RARE_WORD_RATIO = 10
 #: How long a table's total for one set of filters stays in Django's cache (the table never changes).
 COUNT_CACHE_SECONDS = 6 * 3600
 
@@ -115,6 +117,32 @@ def _page_rows(table: Table, numbers: list[int], names: list[str]) -> dict[int, 
         return rowstore.read(_local_path(table.rows_file, f"{table.identifier.hex}.rows"), numbers, names)
     except (OSError, ValueError, KeyError, rowstore.RowFileError):
         logger.warning("Row file of table %s unreadable: rows read from the Parquet file", table.identifier)
+        return None
+
+
+def _text_index_path(table: Table) -> str | None:
+    """A local path of the table's text index, or None when it has none (yet) or it cannot be had — `q` then scans
+    the text columns (same answer, slower)."""
+    if not table.text_index:
+        return None
+    try:
+        path = _local_path(table.text_index, f"{table.identifier.hex}.words.parquet")
+        if not os.path.exists(path):
+            raise FileNotFoundError(path)
+        return path
+    except OSError:
+        logger.warning("Text index of table %s unreadable: q scans the text columns", table.identifier)
+        return None
+
+
+def _lexicon_path(table: Table) -> str | None:
+    """A local path of the lexicon beside the table's text index, or None (then every word is looked up in the
+    index itself: same rows)."""
+    try:
+        name = textindex.lexicon_name(table.text_index)
+        path = _local_path(name, f"{table.identifier.hex}.lexicon.parquet")
+        return path if os.path.exists(path) else None
+    except OSError:
         return None
 
 
@@ -246,6 +274,10 @@ class Compiler:
             )
         self.table = table
         self.columns = {c["name"]: c for c in table.columns}
+        self._words: dict[str, list[str]] = {}
+        #: The statement and parameters of the row numbers a full-text `q` matches, when the text index answers it
+        #: alone (set by `text`); `search` then starts from them instead of the table.
+        self.hits: tuple[str, list] | None = None
 
     # identifiers
     def column(self, name: str, *, param: str = "column") -> str:
@@ -305,6 +337,15 @@ class Compiler:
         return text
 
     def where(self, query: Query) -> tuple[list[str], list]:
+        """Every clause of the query: its filters, then its full-text `q` (see `text`)."""
+        clauses, params = self.filters(query)
+        if query.q:
+            clause, clause_params = self.text(query.q)
+            clauses.append(clause)
+            params.extend(clause_params)
+        return clauses, params
+
+    def filters(self, query: Query) -> tuple[list[str], list]:
         clauses, params = [], []
         for item in query.filters:
             col = self.column(item.column, param=item.column)
@@ -348,19 +389,63 @@ class Compiler:
                 }[op]
                 clauses.append(sql.format(c=col))
                 params.append(self.convert(item.column, item.value))
-        if query.q:
-            texts = [name for name, c in self.columns.items() if c.get("type", "text") == "text"]
-            if texts:
-                term = _escape_like(query.q[:200])
-                ors = [
-                    f"strip_accents(lower({quote(name)})) LIKE '%' || strip_accents(lower(?)) || '%' ESCAPE '\\'"
-                    for name in texts
-                ]
-                clauses.append("(" + " OR ".join(ors) + ")")
-                params.extend([term] * len(texts))
-            else:
-                clauses.append("FALSE")
         return clauses, params
+
+    def words(self, q: str) -> list[str]:
+        """The words of `q`, normalised and cut by DuckDB as the index and the scan do (see `textindex`)."""
+        if q not in self._words:
+            if len(q) > MAX_TEXT_LENGTH:
+                raise ValidationError(
+                    _("La recherche q est trop longue (%(max)s caractères au plus).") % {"max": MAX_TEXT_LENGTH},
+                    field="q",
+                    code="too-long",
+                )
+            with shared_connection() as con:
+                found = run(con, textindex.words_sql(), [q.replace("\x00", " ")], fetch=lambda c: c.fetchone()[0])
+            words = textindex.distinct_words(found or [])
+            if len(words) > textindex.MAX_WORDS:
+                raise ValidationError(
+                    _("La recherche q compte trop de mots (%(max)s au plus).") % {"max": textindex.MAX_WORDS},
+                    field="q",
+                    code="too-many-words",
+                )
+            self._words[q] = words
+        return self._words[q]
+
+    def text(self, q: str) -> tuple[str, list]:
+        """The clause of a full-text `q` (words with prefix matching, `textindex`): the rows found by the table's
+        text index when it has one (`self.hits` then holds that statement alone), else the scan of its text
+        columns. A `q` without words, or a table without text columns, matches nothing."""
+        self.hits = None
+        words = self.words(q)
+        texts = [name for name, c in self.columns.items() if c.get("type", "text") == "text"]
+        if not words or not texts:
+            return "FALSE", []
+        index = _text_index_path(self.table)
+        if index is None:
+            return textindex.scan_clause(words, texts)
+        single_token = rare_first = False
+        lexicon = _lexicon_path(self.table)
+        if lexicon is not None:
+            # How many tokens each word begins, and their pairs: a word that begins none answers at once; the
+            # rarest word comes first; a lone word that begins one token needs no DISTINCT.
+            sql, lexicon_params = textindex.lexicon_sql(words, lexicon)
+            with shared_connection() as con:
+                found = run(con, sql, lexicon_params, fetch=lambda c: c.fetchall())
+            stats = {int(i): (int(tokens), int(pairs)) for i, tokens, pairs in found}
+            if any(stats[i][0] == 0 for i in range(len(words))):
+                return "FALSE", []
+            order = sorted(range(len(words)), key=lambda i: stats[i][1])
+            words = [words[i] for i in order]
+            single_token = len(words) == 1 and stats[0][0] == 1
+            rare_first = len(words) > 1 and stats[order[0]][1] * RARE_WORD_RATIO <= stats[order[1]][1]
+        hits, params = textindex.hits_sql(words, index, single_token=single_token, rare_first=rare_first)
+        longer = textindex.needs_scan(words)
+        if not longer:
+            self.hits = (hits, params)
+            return f"{ROW} IN ({hits})", params
+        scan, scan_params = textindex.scan_clause(longer, texts)
+        return f"({ROW} IN ({hits}) AND {scan})", [*params, *scan_params]
 
     def order(self, sort: Iterable[str]) -> list[tuple[str, bool]]:
         keys = []
@@ -611,22 +696,40 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
     key_names = [n for n, _d in keys]
     extra = [n for n in key_names if n not in names]
     select = ", ".join([quote(n) for n in [*names, *extra]] + [ROW])
-    where_sql = f" WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
     path = parquet_path(table)
     order_sql = _order_sql(keys)
+    known = _cached_total(table, clauses, params) if count else (0, False)
+    counted = None
+    # Where the page's row numbers come from: the table, or — a full-text `q` the text index answers — the rows the
+    # index gives (`_hits`, computed once), joined to the table only for the other filters and the sort keys.
+    prefix, source, source_params = "", source_sql(), [path]
+    if compiler.hits is not None:
+        hits, hits_params = compiler.hits
+        filter_clauses, filter_params = compiler.filters(query)
+        page_clauses = [*filter_clauses, *page_clauses[len(clauses) :]]
+        page_params = [*filter_params, *page_params[len(params) :]]
+        prefix = f"WITH _hits AS MATERIALIZED ({hits}) "
+        source = f"(SELECT _t.* FROM _hits JOIN {source_sql()} AS _t ON _t.{ROW} = _hits.row)"  # noqa: S608
+        source_params = [*hits_params, path]
+    where_sql = f" WHERE {' AND '.join(page_clauses)}" if page_clauses else ""
     # Late materialisation: the page's row numbers from the filter and sort columns alone, then only those rows.
     # Two statements: the row numbers come back as integers and go into the second one as constants, which DuckDB
     # prunes row groups with (a semi-join on a subquery is planned without them: ~25 % slower on 1M rows).
-    top = f"SELECT {ROW} FROM {source_sql()}{where_sql}{order_sql} LIMIT {limit + 1} OFFSET {offset}"  # noqa: S608
-    known = _cached_total(table, clauses, params) if count else (0, False)
-    counted = None
+    top = f"{prefix}SELECT {ROW} FROM {source}{where_sql}{order_sql} LIMIT {limit + 1} OFFSET {offset}"  # noqa: S608
+    if compiler.hits is not None and not page_clauses and not keys:
+        # Only `q`, in file order: the page is the index's rows themselves, the table is not read (its rows come
+        # from the row file).
+        source = f"(SELECT row AS {ROW} FROM _hits)"  # noqa: S608
+        source_params = [*hits_params]
+        top = f"{prefix}SELECT {ROW} FROM {source}{order_sql} LIMIT {limit + 1} OFFSET {offset}"  # noqa: S608
     if known is None and not query.cursor:
         # The total counted by the same scan as the page's row numbers: the filter runs once, over the matching
         # rows' row numbers and sort keys (materialised), and the count is exact whatever its size (~16 ms on 1M
         # rows, against ~25 ms for the page's scan plus a capped count plus a sampled estimate).
         kept = ", ".join([ROW, *(quote(n) for n in dict.fromkeys(key_names))])
         top = (
-            f"WITH matching AS MATERIALIZED (SELECT {kept} FROM {source_sql()}{where_sql}) "  # noqa: S608
+            f"{prefix}{', ' if prefix else 'WITH '}"  # noqa: S608
+            f"matching AS MATERIALIZED (SELECT {kept} FROM {source}{where_sql}) "
             f"SELECT {ROW}, (SELECT count(*) FROM matching) FROM matching{order_sql} "
             f"LIMIT {limit + 1} OFFSET {offset}"
         )
@@ -639,7 +742,7 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
                 counted = int(found[0][1])
             return [int(r[0]) for r in found]
 
-        numbers = run(con, top, [path, *page_params], fetch=numbered)
+        numbers = run(con, top, [*source_params, *page_params], fetch=numbered)
         wanted_names = [*names, *extra]
         stored = _page_rows(table, numbers, wanted_names) if numbers else None
         if stored is not None:  # the row file: one small block per row (see rowstore)

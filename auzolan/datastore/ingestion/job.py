@@ -2,7 +2,8 @@
 with the pipeline, store the Parquet file, compute the column statistics, and mark the table ready (it becomes the
 resource's current table, in one transaction, unless a newer one already is) or failed with the French reason (the
 previous table stays current). Then, the table being already queryable, write its row file (`rowstore`), which
-pages read their rows from once it is there.
+pages read their rows from once it is there, and its text index (`textindex`), which a full-text `q` reads its rows
+from once it is there.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from auzolan.catalog.models import Resource, ResourceVersion
 from auzolan.core.text import file_extension
-from auzolan.datastore import query, reading, rowstore, stats
+from auzolan.datastore import query, reading, rowstore, stats, textindex
 from auzolan.datastore.duck import connect
 from auzolan.datastore.ingestion.pipeline import Progress, load_file
 from auzolan.datastore.ingestion.result import LoadResult
@@ -161,5 +162,45 @@ def build_row_file(table: Table) -> bool:
         if stored:
             default_storage.delete(stored)
         return False
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def build_text_index(table: Table) -> dict | None:
+    """Write the text index of a ready table and record it (`Table.text_index`). Returns its figures (postings,
+    tokens, bytes) when written, else None. A failure is logged and changes nothing: a full-text `q` then scans the
+    text columns, as before (same answer, slower)."""
+    if table.state != Table.State.READY or not table.parquet or table.text_index:
+        return None
+    workdir = tempfile.mkdtemp(prefix="auzolan-words-")
+    stored = ""
+    try:
+        local = os.path.join(workdir, "table.words.parquet")
+        local_lexicon = os.path.join(workdir, "table.lexicon.parquet")
+        texts = [c["name"] for c in table.columns if c.get("type", "text") == "text"]
+        con = connect(threads=1, temp_directory=workdir)
+        try:
+            figures = textindex.write_from_parquet(con, query.parquet_path(table), texts, local, local_lexicon)
+        finally:
+            con.close()
+        figures["bytes"] = os.path.getsize(local) + os.path.getsize(local_lexicon)
+        name = f"{os.path.splitext(table.parquet)[0]}{textindex.INDEX_SUFFIX}"
+        with open(local, "rb") as file:
+            stored = default_storage.save(name, File(file, name=os.path.basename(name)))
+        # The lexicon goes under the name derived from the index's (an optimisation only: without it, same rows).
+        lexicon = textindex.lexicon_name(stored)
+        if default_storage.exists(lexicon):
+            default_storage.delete(lexicon)
+        with open(local_lexicon, "rb") as file:
+            if default_storage.save(lexicon, File(file, name=os.path.basename(lexicon))) != lexicon:
+                logger.warning("Lexicon of table %s stored under another name: not used", table.identifier)
+        Table.objects.filter(pk=table.pk).update(text_index=stored)
+        table.text_index = stored
+        return figures
+    except Exception:
+        logger.exception("Text index of table %s not written", table.identifier)
+        if stored:
+            default_storage.delete(stored)
+        return None
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

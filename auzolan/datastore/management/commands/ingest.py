@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from auzolan.catalog.models import ResourceVersion
 from auzolan.core.errors import ApplicationError
-from auzolan.datastore.ingestion.job import build_row_file, is_tabular, run_table_load
+from auzolan.datastore.ingestion.job import build_row_file, build_text_index, is_tabular, run_table_load
 from auzolan.datastore.models import Table
 
 
@@ -33,6 +33,7 @@ class Command(BaseCommand):
         except ApplicationError as error:
             raise CommandError(error.message) from None
         build_row_file(table)
+        build_text_index(table)
         report = table.report
         self.stdout.write(
             f"{table.row_count} lignes chargées, {report.get('rejected_rows', 0)} rejetées, "
