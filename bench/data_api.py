@@ -58,7 +58,7 @@ def register_table(rows: int) -> str:
     from django.db import transaction
 
     from auzolan.catalog.models import Dataset, Resource, ResourceVersion
-    from auzolan.datastore.ingestion.job import build_row_file, build_text_index
+    from auzolan.datastore.ingestion.job import build_postings, build_row_file, build_text_index
     from auzolan.datastore.models import Table
     from auzolan.organisations.models import Organisation, Territory
 
@@ -135,6 +135,10 @@ def register_table(rows: int) -> str:
     lexicon_file = media / words_name.replace(".words.parquet", ".lexicon.parquet")
     if words_file.exists() and lexicon_file.exists() and words_file.stat().st_mtime >= parquet_file.stat().st_mtime:
         Table.objects.filter(pk=table.pk).update(text_index=words_name)
+        started = time.perf_counter()
+        if not build_postings(Table.objects.get(pk=table.pk)):  # an index written before its postings existed
+            sys.exit("the postings could not be written (see the log)")
+        print(f"Listes de lignes de l'index vérifiées ou écrites en {time.perf_counter() - started:.1f} s.")
     else:
         words_file.unlink(missing_ok=True)
         started = time.perf_counter()

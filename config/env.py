@@ -143,6 +143,8 @@ HARVEST_MAX_TOTAL_MB: int = _env.int("HARVEST_MAX_TOTAL_MB", 100)
 EVENTS_OFFER_HOURS: int = _env.int("EVENTS_OFFER_HOURS", 48)
 #: Seconds a data API query, aggregation or SQL query may run before it is interrupted (exports get 12×).
 DATASTORE_QUERY_TIMEOUT: float = _env.float("DATASTORE_QUERY_TIMEOUT", 5.0)
+#: Megabytes a web process keeps of tables between requests (text index lexicons, sort orders of full-text pages).
+DATASTORE_MEMORY_CACHE_MB: int = _env.int("DATASTORE_MEMORY_CACHE_MB", 128)
 # The read-only SQL endpoint (/api/v1/sql): queries run in worker processes, at most this many per web process.
 DATASTORE_SQL_WORKERS: int = _env.int("DATASTORE_SQL_WORKERS", 2)
 #: Address-space limit of one SQL worker process, in megabytes (DuckDB alone reserves ~800 MB of it).

@@ -325,6 +325,8 @@ API_WRITE_RATE_ACCOUNT = env.API_WRITE_RATE_ACCOUNT
 API_WRITE_RATE_IP = env.API_WRITE_RATE_IP
 # Datastore queries (data API, exports, SQL endpoint): time limit per query.
 DATASTORE_QUERY_TIMEOUT = env.DATASTORE_QUERY_TIMEOUT
+# What a process keeps of tables between requests (auzolan.datastore.loaded), in megabytes.
+DATASTORE_MEMORY_CACHE_MB = env.DATASTORE_MEMORY_CACHE_MB
 # The SQL endpoint (auzolan.datastore.sql): worker processes, caps, rate and concurrency limits.
 DATASTORE_SQL_WORKERS = env.DATASTORE_SQL_WORKERS
 DATASTORE_SQL_WORKER_MEMORY_MB = env.DATASTORE_SQL_WORKER_MEMORY_MB

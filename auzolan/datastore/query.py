@@ -43,6 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
@@ -51,10 +52,11 @@ from django.utils.translation import gettext as _
 
 from auzolan.core.errors import Conflict, ValidationError
 from auzolan.core.inputs import BIGINT_MAX, MAX_OFFSET
-from auzolan.datastore import rowstore, textindex
+from auzolan.datastore import loaded, rowstore, textindex
 from auzolan.datastore.duck import connect, quote
 from auzolan.datastore.errors import explain
 from auzolan.datastore.models import ColumnDescription, Table
+from auzolan.datastore.sortorder import SortOrder
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +89,7 @@ def timeout_seconds() -> float:
 # --- The table read: its Parquet file and its columns ---------------------------------------------------------
 
 
-def _local_path(name: str, cached_as: str) -> str:
+def local_path(name: str, cached_as: str) -> str:
     """A local path of a stored file (the storage's own path when local, else a copy cached under that name)."""
     try:
         return default_storage.path(name)
@@ -105,7 +107,7 @@ def _local_path(name: str, cached_as: str) -> str:
 
 def parquet_path(table: Table) -> str:
     """A local path DuckDB can read (the storage's own path when local, else a cached copy)."""
-    return _local_path(table.parquet, f"{table.identifier.hex}.parquet")
+    return local_path(table.parquet, f"{table.identifier.hex}.parquet")
 
 
 def _page_rows(table: Table, numbers: list[int], names: list[str]) -> dict[int, tuple] | None:
@@ -114,7 +116,7 @@ def _page_rows(table: Table, numbers: list[int], names: list[str]) -> dict[int, 
     if not table.rows_file:
         return None
     try:
-        return rowstore.read(_local_path(table.rows_file, f"{table.identifier.hex}.rows"), numbers, names)
+        return rowstore.read(local_path(table.rows_file, f"{table.identifier.hex}.rows"), numbers, names)
     except (OSError, ValueError, KeyError, rowstore.RowFileError):
         logger.warning("Row file of table %s unreadable: rows read from the Parquet file", table.identifier)
         return None
@@ -126,7 +128,7 @@ def _text_index_path(table: Table) -> str | None:
     if not table.text_index:
         return None
     try:
-        path = _local_path(table.text_index, f"{table.identifier.hex}.words.parquet")
+        path = local_path(table.text_index, f"{table.identifier.hex}.words.parquet")
         if not os.path.exists(path):
             raise FileNotFoundError(path)
         return path
@@ -140,10 +142,53 @@ def _lexicon_path(table: Table) -> str | None:
     index itself: same rows)."""
     try:
         name = textindex.lexicon_name(table.text_index)
-        path = _local_path(name, f"{table.identifier.hex}.lexicon.parquet")
+        path = local_path(name, f"{table.identifier.hex}.lexicon.parquet")
         return path if os.path.exists(path) else None
     except OSError:
         return None
+
+
+def _postings(table: Table) -> textindex.Postings | None:
+    """The table's lexicon and postings (`textindex.Postings`), loaded once per process, or None when it has none
+    (an index written before them, a remote file that cannot be had, files that disagree): `q` then reads the
+    Parquet index (same rows)."""
+    if not table.text_index:
+        return None
+    key = ("postings", table.identifier.hex, table.text_index)
+    found = loaded.get(key)
+    if found is not None:
+        return found
+    try:
+        name = textindex.postings_name(table.text_index)
+        if not default_storage.exists(name):
+            return None
+        postings_path = local_path(name, f"{table.identifier.hex}{textindex.POSTINGS_SUFFIX}")
+        lexicon = _lexicon_path(table)
+        if lexicon is None:
+            return None
+        with shared_connection() as con:
+            found = textindex.Postings(con, postings_path, lexicon, table.row_count)
+    except (OSError, ValueError, duckdb.Error):
+        logger.warning("Postings of table %s unreadable: q reads the Parquet index", table.identifier)
+        return None
+    loaded.put(key, found, found.nbytes)
+    return found
+
+
+def _sort_order(table: Table, keys: list[tuple[str, bool]]) -> SortOrder:
+    """The table's rows in the order of `keys` (then the row number), computed by DuckDB once per process."""
+    key = ("order", table.identifier.hex, table.parquet, tuple(keys))
+    found = loaded.get(key)
+    if found is None:
+        sql = f"SELECT {ROW} FROM {source_sql()}{_order_sql(keys)}"  # noqa: S608
+
+        def fetch_rows():
+            with shared_connection() as con:
+                return run(con, sql, [parquet_path(table)], fetch=lambda c: c.fetchnumpy()[ROW])
+
+        found = SortOrder.compute(fetch_rows)
+        loaded.put(key, found, found.nbytes)
+    return found
 
 
 def table_columns(table: Table) -> list[dict]:
@@ -278,6 +323,9 @@ class Compiler:
         #: The statement and parameters of the row numbers a full-text `q` matches, when the text index answers it
         #: alone (set by `text`); `search` then starts from them instead of the table.
         self.hits: tuple[str, list] | None = None
+        #: With `hits`, when the table has its postings: the same rows without a statement (`text_rows`).
+        self.postings: textindex.Postings | None = None
+        self.text_words: list[str] = []
 
     # identifiers
     def column(self, name: str, *, param: str = "column") -> str:
@@ -417,6 +465,7 @@ class Compiler:
         text index when it has one (`self.hits` then holds that statement alone), else the scan of its text
         columns. A `q` without words, or a table without text columns, matches nothing."""
         self.hits = None
+        self.postings, self.text_words = None, []
         words = self.words(q)
         texts = [name for name, c in self.columns.items() if c.get("type", "text") == "text"]
         if not words or not texts:
@@ -425,14 +474,21 @@ class Compiler:
         if index is None:
             return textindex.scan_clause(words, texts)
         single_token = rare_first = False
-        lexicon = _lexicon_path(self.table)
-        if lexicon is not None:
+        postings = _postings(self.table)
+        lexicon = _lexicon_path(self.table) if postings is None else None
+        stats = None
+        if postings is not None:
+            # The lexicon in memory: how many tokens each word begins, and their pairs.
+            spans = [postings.span(word) for word in words]
+            stats = {i: (tokens, end - first) for i, (tokens, first, end) in enumerate(spans)}
+        elif lexicon is not None:
             # How many tokens each word begins, and their pairs: a word that begins none answers at once; the
             # rarest word comes first; a lone word that begins one token needs no DISTINCT.
             sql, lexicon_params = textindex.lexicon_sql(words, lexicon)
             with shared_connection() as con:
                 found = run(con, sql, lexicon_params, fetch=lambda c: c.fetchall())
             stats = {int(i): (int(tokens), int(pairs)) for i, tokens, pairs in found}
+        if stats is not None:
             if any(stats[i][0] == 0 for i in range(len(words))):
                 return "FALSE", []
             order = sorted(range(len(words)), key=lambda i: stats[i][1])
@@ -443,6 +499,7 @@ class Compiler:
         longer = textindex.needs_scan(words)
         if not longer:
             self.hits = (hits, params)
+            self.postings, self.text_words = postings, words
             return f"{ROW} IN ({hits})", params
         scan, scan_params = textindex.scan_clause(longer, texts)
         return f"({ROW} IN ({hits}) AND {scan})", [*params, *scan_params]
@@ -686,16 +743,82 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
     clauses, params = compiler.where(query)
     page_clauses, page_params = list(clauses), list(params)
     offset = query.offset
+    cursor_row = None
     if query.cursor:
-        values, row_number = read_cursor(compiler, keys, query.cursor)
-        after, after_params = _after(keys, values, row_number)
+        values, cursor_row = read_cursor(compiler, keys, query.cursor)
+        after, after_params = _after(keys, values, cursor_row)
         page_clauses.append(after)
         page_params.extend(after_params)
         offset = 0
     limit = max(0, min(int(query.limit), MAX_LIMIT))
     key_names = [n for n, _d in keys]
     extra = [n for n in key_names if n not in names]
-    select = ", ".join([quote(n) for n in [*names, *extra]] + [ROW])
+    wanted_names = [*names, *extra]
+    path = parquet_path(table)
+    order_sql = _order_sql(keys)
+    if compiler.postings is not None and not query.filters:
+        # Only a full-text `q` (and a sort, a cursor): the rows come from the postings, sorted by the table's sort
+        # order for these keys, and their total is their number — no statement (see `_text_page`).
+        numbers, total = _text_page(compiler, keys, offset=offset, count=limit + 1, cursor_row=cursor_row)
+        estimated = False
+        with shared_connection() as con:
+            rows = _materialise(con, table, numbers, wanted_names, path, order_sql)
+    else:
+        with shared_connection() as con:
+            numbers, total, estimated = _page_numbers(
+                con,
+                compiler,
+                query,
+                keys,
+                (clauses, params),
+                (page_clauses, page_params),
+                offset=offset,
+                limit=limit,
+                count=count,
+            )
+            rows = _materialise(con, table, numbers, wanted_names, path, order_sql)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = make_cursor(keys, rows[-1], rows[-1][ROW]) if more and rows else None
+    out = [{n: _jsonable(row[n]) for n in names} for row in rows]
+    return Page(
+        fields=_fields(compiler, names),
+        rows=out,
+        total=total,
+        total_estimated=estimated,
+        next_cursor=next_cursor,
+        limit=limit,
+        offset=offset,
+        row_numbers=[int(row[ROW]) for row in rows],
+    )
+
+
+def _text_page(
+    compiler: Compiler, keys: list[tuple[str, bool]], *, offset: int, count: int, cursor_row: int | None
+) -> tuple[list[int], int]:
+    """The row numbers of a page of a full-text `q` alone, from the table's postings, and the total: in file order,
+    a slice of the rows; sorted, the rows' places in the table's sort order for `keys` (`sortorder`). A cursor names
+    a row of the table (its sort values are that row's): the page starts after it."""
+    rows = compiler.postings.match(compiler.text_words)
+    if cursor_row is not None and not 0 <= cursor_row < compiler.table.row_count:
+        raise ValidationError(
+            _("Curseur invalide : reprenez depuis la première page avec le même tri."), field="cursor"
+        )
+    if not keys:
+        start = 0 if cursor_row is None else int(np.searchsorted(rows, cursor_row, "right"))
+        numbers = rows[start + offset : start + offset + count]
+    else:
+        numbers = _sort_order(compiler.table, keys).page(rows, skip=offset, count=count, after=cursor_row)
+    return [int(n) for n in numbers], len(rows)
+
+
+def _page_numbers(con, compiler, query, keys, where, page_where, *, offset, limit, count):
+    """The row numbers of a page (one statement over the table, or over the text index's rows joined to it), and
+    its total with whether it is estimated."""
+    table = compiler.table
+    clauses, params = where
+    page_clauses, page_params = page_where
+    key_names = [n for n, _d in keys]
     path = parquet_path(table)
     order_sql = _order_sql(keys)
     known = _cached_total(table, clauses, params) if count else (0, False)
@@ -733,48 +856,38 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
             f"SELECT {ROW}, (SELECT count(*) FROM matching) FROM matching{order_sql} "
             f"LIMIT {limit + 1} OFFSET {offset}"
         )
-    with shared_connection() as con:
 
-        def numbered(cursor) -> list[int]:
-            nonlocal counted
-            found = cursor.fetchall()
-            if known is None and not query.cursor and found:
-                counted = int(found[0][1])
-            return [int(r[0]) for r in found]
+    def numbered(cursor) -> list[int]:
+        nonlocal counted
+        found = cursor.fetchall()
+        if known is None and not query.cursor and found:
+            counted = int(found[0][1])
+        return [int(r[0]) for r in found]
 
-        numbers = run(con, top, [*source_params, *page_params], fetch=numbered)
-        wanted_names = [*names, *extra]
-        stored = _page_rows(table, numbers, wanted_names) if numbers else None
-        if stored is not None:  # the row file: one small block per row (see rowstore)
-            rows = [{**dict(zip(wanted_names, stored[n], strict=True)), ROW: n} for n in numbers]
-        else:
-            records, columns = [], [ROW]
-            if numbers:
-                wanted = ", ".join(str(n) for n in numbers)  # integers read back from DuckDB, never user input
-                sql = f"SELECT {select} FROM {source_sql()} WHERE {ROW} IN ({wanted}){order_sql}"  # noqa: S608
-                records, columns = run(con, sql, [path], fetch=lambda c: (c.fetchall(), [d[0] for d in c.description]))
-            rows = [dict(zip(columns, record, strict=True)) for record in records]
-        more = len(rows) > limit
-        rows = rows[:limit]
-        next_cursor = make_cursor(keys, rows[-1], rows[-1][ROW]) if more and rows else None
-        if known is not None:
-            total, estimated = known
-        elif counted is not None:
-            total, estimated = counted, False
-            cache.set(count_cache_key(table, clauses, params), (total, estimated), COUNT_CACHE_SECONDS)
-        else:  # a cursor page, or a page past the end, whose total is not in the cache
-            total, estimated = _count(con, path, clauses, params, table)
-    out = [{n: _jsonable(row[n]) for n in names} for row in rows]
-    return Page(
-        fields=_fields(compiler, names),
-        rows=out,
-        total=total,
-        total_estimated=estimated,
-        next_cursor=next_cursor,
-        limit=limit,
-        offset=offset,
-        row_numbers=[int(row[ROW]) for row in rows],
-    )
+    numbers = run(con, top, [*source_params, *page_params], fetch=numbered)
+    if known is not None:
+        total, estimated = known
+    elif counted is not None:
+        total, estimated = counted, False
+        cache.set(count_cache_key(table, clauses, params), (total, estimated), COUNT_CACHE_SECONDS)
+    else:  # a cursor page, or a page past the end, whose total is not in the cache
+        total, estimated = _count(con, path, clauses, params, table)
+    return numbers, total, estimated
+
+
+def _materialise(con, table: Table, numbers: list[int], names: list[str], path: str, order_sql: str) -> list[dict]:
+    """The rows of these row numbers (in this order), with `names` and the row number: from the row file, or from
+    the Parquet file (sorted again by the page's keys) when the table has none."""
+    stored = _page_rows(table, numbers, names) if numbers else None
+    if stored is not None:  # the row file: one small block per row (see rowstore)
+        return [{**dict(zip(names, stored[n], strict=True)), ROW: n} for n in numbers]
+    records, columns = [], [ROW]
+    if numbers:
+        select = ", ".join([quote(n) for n in names] + [ROW])
+        wanted = ", ".join(str(n) for n in numbers)  # integers read back from DuckDB, never user input
+        sql = f"SELECT {select} FROM {source_sql()} WHERE {ROW} IN ({wanted}){order_sql}"  # noqa: S608
+        records, columns = run(con, sql, [path], fetch=lambda c: (c.fetchall(), [d[0] for d in c.description]))
+    return [dict(zip(columns, record, strict=True)) for record in records]
 
 
 def count_cache_key(table: Table, clauses: list[str], params: list) -> str:

@@ -18,6 +18,15 @@ build_text_indexes` for older tables) and never changed: a new version is a new 
 stored cut to `MAX_TOKEN` characters; a longer word of `q` is looked up by its first `MAX_TOKEN` characters and
 checked by the scan below on the rows found (exact, slower).
 
+**The postings** (`Postings`): the same pairs' row numbers, in the same order, as a raw array of little-endian
+unsigned 32-bit integers (`POSTINGS_SUFFIX`, 4 bytes per pair), which the process maps into memory (the operating
+system's page cache, shared by every worker) with the lexicon loaded once beside it: a token's rows are one slice
+of the array, at the offset the lexicon's counts add up to, already sorted and distinct; a word that begins several
+tokens is one contiguous slice too (its tokens are neighbours in the sorted lexicon), made distinct through a bitmap
+of the table's rows. No DuckDB statement, no decompression: ~0.02 ms for a word of one token, ~2 ms for 300k rows of
+two tokens. A page that has only `q` (and a sort) is answered from them (`query.search`); the Parquet index answers
+the statements that join `q` to other filters, counts, aggregates and exports.
+
 **The scan** (`scan_clause`) answers the same question without the index (a table that has none yet): a regular
 expression per word and text column, `(^|[^\\pL\\pN])word` on the normalised cell (after a cheaper `LIKE
 '%word%'`). The index is built from the same normalisation and the same word pattern, and tests check that both
@@ -27,6 +36,8 @@ give the same rows. Knows no model.
 from __future__ import annotations
 
 import os
+
+import numpy as np
 
 from auzolan.datastore.duck import quote
 
@@ -40,6 +51,9 @@ ROW_GROUP_ROWS = 16_384
 LEXICON_GROUP_ROWS = 4_096
 INDEX_SUFFIX = ".words.parquet"
 LEXICON_SUFFIX = ".lexicon.parquet"
+POSTINGS_SUFFIX = ".postings"
+#: Pairs read at a time while the postings are written (DuckDB → NumPy → file).
+POSTINGS_CHUNK = 2_000_000
 
 
 def normalised(sql: str) -> str:
@@ -52,11 +66,16 @@ def _literal(text: str) -> str:
 
 
 def write_from_parquet(
-    con, parquet_path: str, text_columns: list[str], target: str, lexicon_target: str | None = None
+    con,
+    parquet_path: str,
+    text_columns: list[str],
+    target: str,
+    lexicon_target: str | None = None,
+    postings_target: str | None = None,
 ) -> dict:
     """Write the text index of a table's Parquet file (its `text_columns`) to `target` (through `target.part`,
-    renamed when complete), and its lexicon to `lexicon_target` when given. Returns {"postings": pairs written,
-    "tokens": distinct tokens}."""
+    renamed when complete), its lexicon to `lexicon_target` and its postings to `postings_target` when given.
+    Returns {"postings": pairs written, "tokens": distinct tokens}."""
     source = f"read_parquet({_literal(parquet_path)}, file_row_number=true)"
     # Each row's words, all text columns together, cut to MAX_TOKEN and distinct within the row, then one pair per
     # word and row, sorted. (A DISTINCT over the pairs of every column ran out of DuckDB's 512 MB on 1M rows.)
@@ -89,13 +108,37 @@ def write_from_parquet(
             f"(FORMAT PARQUET, COMPRESSION zstd, ROW_GROUP_SIZE {LEXICON_GROUP_ROWS})"
         )
         os.replace(part, lexicon_target)
+    if postings_target:
+        write_postings(con, target, postings_target, figures["postings"])
     return figures
+
+
+def write_postings(con, index_path: str, target: str, pairs: int) -> None:
+    """The index's row numbers, in its order, as a raw little-endian uint32 array (see `Postings`)."""
+    part = target + ".part"
+    with open(part, "wb") as out:
+        for start in range(0, pairs, POSTINGS_CHUNK):
+            chunk = con.execute(
+                f"SELECT row FROM read_parquet({_literal(index_path)}, file_row_number=true) "  # noqa: S608
+                "WHERE file_row_number >= ? AND file_row_number < ? ORDER BY file_row_number",
+                [start, start + POSTINGS_CHUNK],
+            ).fetchnumpy()["row"]
+            np.asarray(chunk, dtype="<u4").tofile(out)
+    if os.path.getsize(part) != 4 * pairs:
+        raise OSError(f"postings of {index_path}: {os.path.getsize(part)} bytes for {pairs} pairs")
+    os.replace(part, target)
 
 
 def lexicon_name(index_name: str) -> str:
     """The lexicon's name (in the storage, or a local path) beside the index's."""
     base = index_name[: -len(INDEX_SUFFIX)] if index_name.endswith(INDEX_SUFFIX) else index_name
     return base + LEXICON_SUFFIX
+
+
+def postings_name(index_name: str) -> str:
+    """The postings' name (in the storage, or a local path) beside the index's."""
+    base = index_name[: -len(INDEX_SUFFIX)] if index_name.endswith(INDEX_SUFFIX) else index_name
+    return base + POSTINGS_SUFFIX
 
 
 def lexicon_sql(words: list[str], lexicon_path: str) -> tuple[str, list]:
@@ -169,3 +212,62 @@ def scan_clause(words: list[str], text_columns: list[str]) -> tuple[str, list]:
 def needs_scan(words: list[str]) -> list[str]:
     """The words the index cannot check alone (longer than its tokens)."""
     return [w for w in words if len(w) > MAX_TOKEN]
+
+
+class Postings:
+    """A table's lexicon (tokens, sorted, as UTF-8 bytes, and where each token's rows begin) and its postings (mapped
+    from the file, not read): the rows of `q` without any statement. Immutable, like the table: one per process and
+    file, shared by its threads (`query` keeps them in `loaded`). Raises OSError or ValueError when the files do not
+    agree (the caller then uses the Parquet index)."""
+
+    def __init__(self, con, postings_path: str, lexicon_path: str, row_count: int):
+        found = con.execute(f"SELECT token, n FROM read_parquet({_literal(lexicon_path)})").fetchnumpy()  # noqa: S608
+        encoded = [str(token).encode() for token in found["token"]]
+        self.width = max((len(t) for t in encoded), default=1)
+        self.tokens = np.array(encoded, dtype=f"S{self.width}")
+        self.starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum(np.asarray(found["n"], dtype=np.int64), out=self.starts[1:])
+        size = os.path.getsize(postings_path)
+        if size != 4 * int(self.starts[-1]):
+            raise ValueError(f"{postings_path}: {size} bytes, the lexicon counts {int(self.starts[-1])} pairs")
+        self.rows = np.memmap(postings_path, dtype="<u4", mode="r") if size else np.zeros(0, dtype="<u4")
+        self.row_count = row_count
+        self.nbytes = self.tokens.nbytes + self.starts.nbytes
+
+    def span(self, word: str) -> tuple[int, int, int]:
+        """The tokens that begin with `word` (at most `MAX_TOKEN` characters of it): (how many, first pair, end)."""
+        key = word[:MAX_TOKEN].encode()
+        if len(key) > self.width:  # longer than every token: begins none (and NumPy would cut it)
+            return 0, 0, 0
+        after = _after(word[:MAX_TOKEN]).encode("utf-8", "surrogatepass")
+        first = int(np.searchsorted(self.tokens, key, "left"))
+        end = int(np.searchsorted(self.tokens, after, "left")) if len(after) <= self.width else len(self.tokens)
+        return end - first, int(self.starts[first]), int(self.starts[end])
+
+    def pairs(self, word: str) -> int:
+        _tokens, first, end = self.span(word)
+        return end - first
+
+    def _word_rows(self, word: str) -> np.ndarray:
+        tokens, first, end = self.span(word)
+        if tokens <= 1:
+            return np.asarray(self.rows[first:end])  # one token's rows: sorted and distinct already
+        seen = np.zeros(self.row_count, dtype=bool)
+        seen[self.rows[first:end]] = True
+        return np.flatnonzero(seen).astype(np.uint32)
+
+    def match(self, words: list[str]) -> np.ndarray:
+        """The rows (sorted, distinct, uint32) whose words begin with every one of `words` (the `hits_sql` rows):
+        the rarest word's rows, kept when the next ones' bitmaps have them."""
+        if not words:
+            return np.zeros(0, dtype=np.uint32)
+        ordered = sorted(words, key=self.pairs)
+        rows = self._word_rows(ordered[0])
+        for word in ordered[1:]:
+            if not len(rows):
+                break
+            _tokens, first, end = self.span(word)
+            seen = np.zeros(self.row_count, dtype=bool)
+            seen[self.rows[first:end]] = True
+            rows = rows[seen[rows]]
+        return rows

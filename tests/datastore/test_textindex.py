@@ -11,6 +11,7 @@ import json
 import os
 import re
 import unicodedata
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
@@ -22,7 +23,7 @@ from auzolan.catalog import services as catalog_services
 from auzolan.catalog.models import ResourceVersion
 from auzolan.catalog.signals import resource_version_added
 from auzolan.core.errors import ApplicationError
-from auzolan.datastore import query, selectors, textindex
+from auzolan.datastore import loaded, query, selectors, textindex
 from auzolan.datastore.ingestion.job import build_row_file, build_text_index, run_table_load
 from auzolan.datastore.models import Table
 from tests.catalog.factories import DatasetFactory
@@ -274,23 +275,123 @@ def test_through_the_data_api_and_datastore_search(client, varied):
     assert client.get(url, {"q": "bay\x00onne"}).status_code == 400
 
 
-def test_the_lexicon_skips_the_index_and_its_absence_changes_no_row(varied, monkeypatch):
-    lexicon = default_storage.path(textindex.lexicon_name(varied.text_index))
+@contextmanager
+def aside(*names: str):
+    """The table's files with these storage names moved away for the block (and the process's loaded copies
+    forgotten), as when an index was written before them or they cannot be read."""
+    paths = [default_storage.path(name) for name in names]
+    loaded.clear()
+    for path in paths:
+        os.replace(path, path + ".aside")
+    try:
+        yield
+    finally:
+        for path in paths:
+            os.replace(path + ".aside", path)
+        loaded.clear()
+
+
+def recording(monkeypatch) -> list[str]:
     statements = []
     real_run = query.run
-    monkeypatch.setattr(query, "run", lambda con, sql, *a, **k: statements.append(sql) or real_run(con, sql, *a, **k))
+    monkeypatch.setattr(
+        query, "run", lambda con, sql, *a, **k: statements.append(sql or "") or real_run(con, sql, *a, **k)
+    )
+    return statements
+
+
+def test_the_lexicon_skips_the_index_and_its_absence_changes_no_row(varied, monkeypatch):
+    statements = recording(monkeypatch)
     assert page(varied, q="bayonne zzz").total == 0
-    assert any("AS pairs" in sql for sql in statements if sql)  # the lexicon was read
-    assert not any("_hits" in sql for sql in statements if sql)  # a word that begins no token: the index is not
-    aside = lexicon + ".aside"
-    os.replace(lexicon, aside)
-    try:
+    # the lexicon in memory: a word that begins no token answers without reading the index
+    assert not any("_hits" in sql or "AS pairs" in sql for sql in statements)
+    with aside(textindex.postings_name(varied.text_index)):
+        statements.clear()
+        assert page(varied, q="bayonne zzz").total == 0
+        assert any("AS pairs" in sql for sql in statements)  # the lexicon was read by a statement
+        assert not any("_hits" in sql for sql in statements)
+    with aside(textindex.lexicon_name(varied.text_index)):  # no lexicon: no postings either (they need it)
         for q in QUERIES:
             sorted_page = page(varied, q=q, sort="-montant")
             assert sorted_page.row_numbers == page(scanned(varied), q=q, sort="-montant").row_numbers, q
             assert page(varied, q=q).row_numbers == expected_rows(VARIED, q), q
+
+
+def test_pages_of_q_alone_come_from_the_postings(varied, monkeypatch):
+    statements = recording(monkeypatch)
+    for params in ({}, {"sort": "-montant"}, {"sort": "note,commune", "offset": 2, "limit": 3}):
+        page(varied, q="commune", **params)  # the sort order computed once per process
+        statements.clear()
+        indexed = page(varied, q="commune", **params)
+        # the words of q cut by DuckDB; no statement reads the index, the table or counts
+        assert not any("_hits" in sql or "read_parquet" in sql for sql in statements), params
+        with aside(textindex.postings_name(varied.text_index)):
+            assert page(varied, q="commune", **params) == indexed, params
+    statements.clear()
+    page(varied, q="commune", montant__gte=10)  # another filter: the Parquet index joined to the table
+    assert any("_hits" in sql for sql in statements)
+
+
+@pytest.mark.parametrize("sort", ["", "montant", "-montant", "note,-commune", "-note,montant"])
+def test_every_page_and_cursor_of_the_postings_equals_the_statements(varied, sort):
+    """Postings and sort orders against the Parquet index's statements: every offset, limit and cursor, with ties
+    (note, commune) and NULLs (montant)."""
+    with aside(textindex.postings_name(varied.text_index)):
+        reference = {q: page(varied, q=q, sort=sort, limit=100) for q in ("commune", "bayonne", "del", "c", "sport")}
+    for q, whole in reference.items():
+        assert page(varied, q=q, sort=sort, limit=100) == whole, q
+        for offset in range(0, whole.total + 1):
+            for limit in (1, 2, 5):
+                got = page(varied, q=q, sort=sort, offset=offset, limit=limit)
+                assert got.row_numbers == whole.row_numbers[offset : offset + limit], (q, offset, limit)
+                assert got.total == whole.total and not got.total_estimated
+        walked, cursor = [], ""
+        while True:
+            got = page(varied, q=q, sort=sort, limit=2, **({"cursor": cursor} if cursor else {}))
+            walked += got.row_numbers
+            if not got.next_cursor:
+                break
+            cursor = got.next_cursor
+        assert walked == whole.row_numbers, q
+
+
+def test_a_cursor_naming_no_row_of_the_table_is_refused(tables, db):
+    one = tables["one"]
+    cursor = query.make_cursor([], {}, 5)  # signed, but row 5 of a one-row table
+    with pytest.raises(ApplicationError) as error:
+        page(one, q="bayonne", cursor=cursor)
+    assert error.value.status == 400
+
+
+def test_postings_that_disagree_with_the_lexicon_are_not_used(varied, caplog):
+    path = default_storage.path(textindex.postings_name(varied.text_index))
+    with open(path, "rb") as file:
+        content = file.read()
+    loaded.clear()
+    try:
+        with open(path, "wb") as file:
+            file.write(content[:-4])  # one pair short
+        assert page(varied, q="bayonne", sort="-montant") == page(scanned(varied), q="bayonne", sort="-montant")
+        assert "Postings of table" in caplog.text
     finally:
-        os.replace(aside, lexicon)
+        with open(path, "wb") as file:
+            file.write(content)
+        loaded.clear()
+
+
+def test_the_command_writes_missing_postings(tables, db):
+    varied = tables["varied"]
+    name = textindex.postings_name(varied.text_index)
+    with open(default_storage.path(name), "rb") as file:
+        content = file.read()
+    default_storage.delete(name)
+    loaded.clear()
+    out = io.StringIO()
+    call_command("build_text_indexes", stdout=out)
+    assert "0 index des mots écrit(s), 0 échec(s)" in out.getvalue()
+    with open(default_storage.path(name), "rb") as file:
+        assert file.read() == content
+    assert page(varied, q="ecole").row_numbers == expected_rows(VARIED, "ecole")
 
 
 def test_a_rare_word_first_gives_the_same_rows(varied, monkeypatch):

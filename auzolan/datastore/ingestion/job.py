@@ -166,6 +166,36 @@ def build_row_file(table: Table) -> bool:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def build_postings(table: Table) -> bool:
+    """Write the postings beside a text index written before them (from the index itself: no new index). True when
+    written or already there; a failure is logged and changes nothing (`q` reads the Parquet index, same rows)."""
+    if not table.text_index:
+        return False
+    name = textindex.postings_name(table.text_index)
+    if default_storage.exists(name):
+        return True
+    workdir = tempfile.mkdtemp(prefix="auzolan-postings-")
+    try:
+        local = os.path.join(workdir, "table.postings")
+        con = connect(threads=1, temp_directory=workdir)
+        try:
+            index = query.local_path(table.text_index, f"{table.identifier.hex}{textindex.INDEX_SUFFIX}")
+            pairs = con.execute("SELECT count(*) FROM read_parquet(?)", [index]).fetchone()[0]
+            textindex.write_postings(con, index, local, int(pairs))
+        finally:
+            con.close()
+        with open(local, "rb") as file:
+            if default_storage.save(name, File(file, name=os.path.basename(name))) != name:
+                logger.warning("Postings of table %s stored under another name: not used", table.identifier)
+                return False
+        return True
+    except Exception:
+        logger.exception("Postings of table %s not written", table.identifier)
+        return False
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def build_text_index(table: Table) -> dict | None:
     """Write the text index of a ready table and record it (`Table.text_index`). Returns its figures (postings,
     tokens, bytes) when written, else None. A failure is logged and changes nothing: a full-text `q` then scans the
@@ -177,23 +207,30 @@ def build_text_index(table: Table) -> dict | None:
     try:
         local = os.path.join(workdir, "table.words.parquet")
         local_lexicon = os.path.join(workdir, "table.lexicon.parquet")
+        local_postings = os.path.join(workdir, "table.postings")
         texts = [c["name"] for c in table.columns if c.get("type", "text") == "text"]
         con = connect(threads=1, temp_directory=workdir)
         try:
-            figures = textindex.write_from_parquet(con, query.parquet_path(table), texts, local, local_lexicon)
+            figures = textindex.write_from_parquet(
+                con, query.parquet_path(table), texts, local, local_lexicon, local_postings
+            )
         finally:
             con.close()
-        figures["bytes"] = os.path.getsize(local) + os.path.getsize(local_lexicon)
+        figures["bytes"] = sum(os.path.getsize(f) for f in (local, local_lexicon, local_postings))
         name = f"{os.path.splitext(table.parquet)[0]}{textindex.INDEX_SUFFIX}"
         with open(local, "rb") as file:
             stored = default_storage.save(name, File(file, name=os.path.basename(name)))
-        # The lexicon goes under the name derived from the index's (an optimisation only: without it, same rows).
-        lexicon = textindex.lexicon_name(stored)
-        if default_storage.exists(lexicon):
-            default_storage.delete(lexicon)
-        with open(local_lexicon, "rb") as file:
-            if default_storage.save(lexicon, File(file, name=os.path.basename(lexicon))) != lexicon:
-                logger.warning("Lexicon of table %s stored under another name: not used", table.identifier)
+        # The lexicon and the postings go under the names derived from the index's (optimisations only: without
+        # them, same rows).
+        for beside, local_file in (
+            (textindex.lexicon_name(stored), local_lexicon),
+            (textindex.postings_name(stored), local_postings),
+        ):
+            if default_storage.exists(beside):
+                default_storage.delete(beside)
+            with open(local_file, "rb") as file:
+                if default_storage.save(beside, File(file, name=os.path.basename(beside))) != beside:
+                    logger.warning("%s of table %s stored under another name: not used", beside, table.identifier)
         Table.objects.filter(pk=table.pk).update(text_index=stored)
         table.text_index = stored
         return figures
