@@ -756,12 +756,15 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
     wanted_names = [*names, *extra]
     path = parquet_path(table)
     order_sql = _order_sql(keys)
-    if compiler.postings is not None and not query.filters:
-        # Only a full-text `q` (and a sort, a cursor): the rows come from the postings, sorted by the table's sort
-        # order for these keys, and their total is their number — no statement (see `_text_page`).
-        numbers, total = _text_page(compiler, keys, offset=offset, count=limit + 1, cursor_row=cursor_row)
-        estimated = False
+    if compiler.postings is not None:
+        # A full-text `q` the postings answer: its rows come from them (met with the other filters' rows, which
+        # one statement over the filter columns gives), sorted by the table's sort order for these keys; the total
+        # is their number (see `_text_page`).
         with shared_connection() as con:
+            numbers, total = _text_page(
+                con, compiler, query, keys, offset=offset, count=limit + 1, cursor_row=cursor_row
+            )
+            estimated = False
             rows = _materialise(con, table, numbers, wanted_names, path, order_sql)
     else:
         with shared_connection() as con:
@@ -794,21 +797,30 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
 
 
 def _text_page(
-    compiler: Compiler, keys: list[tuple[str, bool]], *, offset: int, count: int, cursor_row: int | None
+    con, compiler: Compiler, query: Query, keys: list[tuple[str, bool]], *, offset: int, count: int, cursor_row
 ) -> tuple[list[int], int]:
-    """The row numbers of a page of a full-text `q` alone, from the table's postings, and the total: in file order,
-    a slice of the rows; sorted, the rows' places in the table's sort order for `keys` (`sortorder`). A cursor names
-    a row of the table (its sort values are that row's): the page starts after it."""
-    rows = compiler.postings.match(compiler.text_words)
-    if cursor_row is not None and not 0 <= cursor_row < compiler.table.row_count:
+    """The row numbers of a page of a full-text `q` from the table's postings, and the total: the rows of `q`,
+    kept when the other filters' statement (if any) has them; in file order, a slice of them; sorted, their places
+    in the table's sort order for `keys` (`sortorder`). A cursor names a row of the table (its sort values are that
+    row's): the page starts after it."""
+    table = compiler.table
+    if cursor_row is not None and not 0 <= cursor_row < table.row_count:
         raise ValidationError(
             _("Curseur invalide : reprenez depuis la première page avec le même tri."), field="cursor"
         )
+    rows = compiler.postings.match(compiler.text_words)
+    filter_clauses, filter_params = compiler.filters(query)
+    if filter_clauses and len(rows):
+        sql = f"SELECT {ROW} FROM {source_sql()} WHERE {' AND '.join(filter_clauses)}"  # noqa: S608
+        kept = run(con, sql, [parquet_path(table), *filter_params], fetch=lambda c: c.fetchnumpy()[ROW])
+        member = np.zeros(table.row_count, dtype=bool)
+        member[np.asarray(kept, dtype=np.int64)] = True
+        rows = rows[member[rows]]
     if not keys:
         start = 0 if cursor_row is None else int(np.searchsorted(rows, cursor_row, "right"))
         numbers = rows[start + offset : start + offset + count]
     else:
-        numbers = _sort_order(compiler.table, keys).page(rows, skip=offset, count=count, after=cursor_row)
+        numbers = _sort_order(table, keys).page(rows, skip=offset, count=count, after=cursor_row)
     return [int(n) for n in numbers], len(rows)
 
 

@@ -327,27 +327,38 @@ def test_pages_of_q_alone_come_from_the_postings(varied, monkeypatch):
         assert not any("_hits" in sql or "read_parquet" in sql for sql in statements), params
         with aside(textindex.postings_name(varied.text_index)):
             assert page(varied, q="commune", **params) == indexed, params
+    page(varied, q="commune", montant__gte=10, sort="-montant")  # the sort order computed once per process
     statements.clear()
-    page(varied, q="commune", montant__gte=10)  # another filter: the Parquet index joined to the table
-    assert any("_hits" in sql for sql in statements)
+    filtered = page(varied, q="commune", montant__gte=10, sort="-montant")
+    # another filter: one statement gives its rows (the filter's column only), met with the postings' rows
+    assert [sql for sql in statements if "read_parquet" in sql] == [
+        'SELECT file_row_number FROM read_parquet(?, file_row_number=true) WHERE "montant" >= ?'
+    ]
+    with aside(textindex.postings_name(varied.text_index)):
+        statements.clear()
+        assert page(varied, q="commune", montant__gte=10, sort="-montant") == filtered
+        assert any("_hits" in sql for sql in statements)  # without postings: the Parquet index joined to the table
 
 
 @pytest.mark.parametrize("sort", ["", "montant", "-montant", "note,-commune", "-note,montant"])
-def test_every_page_and_cursor_of_the_postings_equals_the_statements(varied, sort):
+@pytest.mark.parametrize("filters", [{}, {"montant__lt": 300}, {"note__in": "commune,COMMUNE"}], ids=["q", "lt", "in"])
+def test_every_page_and_cursor_of_the_postings_equals_the_statements(varied, sort, filters):
     """Postings and sort orders against the Parquet index's statements: every offset, limit and cursor, with ties
-    (note, commune) and NULLs (montant)."""
+    (note, commune), NULLs (montant) and other filters."""
     with aside(textindex.postings_name(varied.text_index)):
-        reference = {q: page(varied, q=q, sort=sort, limit=100) for q in ("commune", "bayonne", "del", "c", "sport")}
+        reference = {
+            q: page(varied, q=q, sort=sort, limit=100, **filters) for q in ("commune", "bayonne", "del", "c", "sport")
+        }
     for q, whole in reference.items():
-        assert page(varied, q=q, sort=sort, limit=100) == whole, q
+        assert page(varied, q=q, sort=sort, limit=100, **filters) == whole, q
         for offset in range(0, whole.total + 1):
             for limit in (1, 2, 5):
-                got = page(varied, q=q, sort=sort, offset=offset, limit=limit)
+                got = page(varied, q=q, sort=sort, offset=offset, limit=limit, **filters)
                 assert got.row_numbers == whole.row_numbers[offset : offset + limit], (q, offset, limit)
                 assert got.total == whole.total and not got.total_estimated
         walked, cursor = [], ""
         while True:
-            got = page(varied, q=q, sort=sort, limit=2, **({"cursor": cursor} if cursor else {}))
+            got = page(varied, q=q, sort=sort, limit=2, **filters, **({"cursor": cursor} if cursor else {}))
             walked += got.row_numbers
             if not got.next_cursor:
                 break
