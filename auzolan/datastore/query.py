@@ -326,6 +326,9 @@ class Compiler:
         #: With `hits`, when the table has its postings: the same rows without a statement (`text_rows`).
         self.postings: textindex.Postings | None = None
         self.text_words: list[str] = []
+        #: A full-text `q` that no row can match (no word, or a word that begins no token): an empty page, no
+        #: statement.
+        self.matches_nothing = False
 
     # identifiers
     def column(self, name: str, *, param: str = "column") -> str:
@@ -448,8 +451,11 @@ class Compiler:
                     field="q",
                     code="too-long",
                 )
-            with shared_connection() as con:
-                found = run(con, textindex.words_sql(), [q.replace("\x00", " ")], fetch=lambda c: c.fetchone()[0])
+            found = textindex.ascii_words(q)
+            if found is None:  # letters beyond ASCII: DuckDB's own normalisation, as the index was written
+                with shared_connection() as con:
+                    sql, text = textindex.words_sql(), q.replace("\x00", " ")
+                    found = run(con, sql, [text], fetch=lambda c: c.fetchone()[0])
             words = textindex.distinct_words(found or [])
             if len(words) > textindex.MAX_WORDS:
                 raise ValidationError(
@@ -469,6 +475,7 @@ class Compiler:
         words = self.words(q)
         texts = [name for name, c in self.columns.items() if c.get("type", "text") == "text"]
         if not words or not texts:
+            self.matches_nothing = True
             return "FALSE", []
         index = _text_index_path(self.table)
         if index is None:
@@ -490,6 +497,7 @@ class Compiler:
             stats = {int(i): (int(tokens), int(pairs)) for i, tokens, pairs in found}
         if stats is not None:
             if any(stats[i][0] == 0 for i in range(len(words))):
+                self.matches_nothing = True
                 return "FALSE", []
             order = sorted(range(len(words)), key=lambda i: stats[i][1])
             words = [words[i] for i in order]
@@ -756,6 +764,16 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
     wanted_names = [*names, *extra]
     path = parquet_path(table)
     order_sql = _order_sql(keys)
+    if compiler.matches_nothing:
+        return Page(
+            fields=_fields(compiler, names),
+            rows=[],
+            total=0,
+            total_estimated=False,
+            next_cursor=None,
+            limit=limit,
+            offset=offset,
+        )
     if compiler.postings is not None:
         # A full-text `q` the postings answer: its rows come from them (met with the other filters' rows, which
         # one statement over the filter columns gives), sorted by the table's sort order for these keys; the total

@@ -36,6 +36,7 @@ give the same rows. Knows no model.
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 
@@ -43,6 +44,7 @@ from auzolan.datastore.duck import quote
 
 #: A word: a maximal run of letters and digits (RE2 Unicode classes), after `strip_accents(lower(...))`.
 WORD_PATTERN = r"[\pL\pN]+"
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 #: Tokens are stored cut to this many characters (longer words of `q` are checked by the scan).
 MAX_TOKEN = 32
 #: At most this many distinct words in `q` (more is refused: a 400).
@@ -158,6 +160,14 @@ def lexicon_sql(words: list[str], lexicon_path: str) -> tuple[str, list]:
 def words_sql() -> str:
     """The statement that cuts `q` (its one parameter) into normalised words, as the index and the scan do."""
     return f"SELECT regexp_extract_all({normalised('?')}, '{WORD_PATTERN}')"
+
+
+def ascii_words(q: str) -> list[str] | None:
+    """The words of an ASCII `q` without DuckDB (on ASCII, `strip_accents(lower(...))` is `lower()` and a letter or
+    digit is [a-z0-9]: the same words, tested), or None when `q` holds any other character."""
+    if not q.isascii():
+        return None
+    return _ASCII_WORD.findall(q.lower())
 
 
 def distinct_words(found: list[str]) -> list[str]:

@@ -303,8 +303,10 @@ def recording(monkeypatch) -> list[str]:
 def test_the_lexicon_skips_the_index_and_its_absence_changes_no_row(varied, monkeypatch):
     statements = recording(monkeypatch)
     assert page(varied, q="bayonne zzz").total == 0
-    # the lexicon in memory: a word that begins no token answers without reading the index
-    assert not any("_hits" in sql or "AS pairs" in sql for sql in statements)
+    # the lexicon in memory: a word that begins no token answers without any statement (ASCII words are cut in
+    # Python)
+    assert statements == []
+    assert page(varied, q="écolezzz").total == 0 and len(statements) == 1  # cut by DuckDB: beyond ASCII
     with aside(textindex.postings_name(varied.text_index)):
         statements.clear()
         assert page(varied, q="bayonne zzz").total == 0

@@ -1,7 +1,8 @@
-"""Pages of a set of rows in a table's sort order (auzolan.datastore.sortorder), the process's memory budget for
-loaded tables (auzolan.datastore.loaded) and the postings' lexicon lookups (textindex.Postings), without a database:
-each against a plain Python reference, on both of the page's strategies (walk the order, or sort the set's
-positions)."""
+"""What pages of a full-text `q` are made of when no statement is run, without a database: the words of an ASCII `q`
+cut in Python (against DuckDB's cutting), pages of a set of rows in a table's sort order (auzolan.datastore.sortorder,
+against a plain Python reference, on both strategies: walk the order, or sort the set's positions), the process's
+memory budget for loaded tables (auzolan.datastore.loaded) and the postings' lexicon lookups (textindex.Postings).
+Through the engine and the APIs: tests/datastore/test_textindex.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,21 @@ import pytest
 
 from auzolan.datastore import loaded, sortorder, textindex
 from auzolan.datastore.sortorder import SortOrder
+
+
+def test_ascii_words_are_duckdbs_words():
+    con = duckdb.connect()
+    rng = random.Random(3)
+    alphabet = [chr(c) for c in range(128)]
+    samples = ["", "  ", "Bayonne", "DEL-2015-0001", "l'été", "a_b", "x\x00y", "ÉCOLE", "naïve café", "AbC123dEf"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40))) for _ in range(300)]
+    for q in samples:
+        duck = con.execute(textindex.words_sql(), [q.replace("\x00", " ")]).fetchone()[0]
+        python = textindex.ascii_words(q)
+        if q.isascii():
+            assert python == duck, repr(q)
+        else:
+            assert python is None, repr(q)
 
 
 def reference(order: list[int], rows: set[int], skip: int, count: int, after: int | None) -> list[int]:
