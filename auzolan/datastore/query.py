@@ -774,10 +774,11 @@ def search(table: Table, query: Query, *, count: bool = True) -> Page:
             limit=limit,
             offset=offset,
         )
-    if compiler.postings is not None:
+    if compiler.postings is not None and (not keys or SortOrder.bytes_for(table.row_count) <= loaded.budget() // 2):
         # A full-text `q` the postings answer: its rows come from them (met with the other filters' rows, which
         # one statement over the filter columns gives), sorted by the table's sort order for these keys; the total
-        # is their number (see `_text_page`).
+        # is their number (see `_text_page`). A table whose sort order would take over half the memory budget is
+        # sorted by the statements below (the order would be computed again at each page).
         with shared_connection() as con:
             numbers, total = _text_page(
                 con, compiler, query, keys, offset=offset, count=limit + 1, cursor_row=cursor_row

@@ -34,6 +34,11 @@ class SortOrder:
         self.position[self.order] = np.arange(len(self.order), dtype=np.uint32)
         self.nbytes = self.order.nbytes + self.position.nbytes
 
+    @staticmethod
+    def bytes_for(rows: int) -> int:
+        """The memory the order of a table of `rows` rows takes."""
+        return 8 * rows
+
     @classmethod
     def compute(cls, fetch_rows) -> SortOrder:
         """`fetch_rows()` returns every row number of the table in the wanted order (a NumPy array)."""

@@ -368,6 +368,16 @@ def test_every_page_and_cursor_of_the_postings_equals_the_statements(varied, sor
         assert walked == whole.row_numbers, q
 
 
+def test_a_table_too_large_for_the_memory_budget_is_sorted_by_statements(varied, monkeypatch):
+    monkeypatch.setattr(loaded, "budget", lambda: 8 * varied.row_count)  # the order would take all of it
+    statements = recording(monkeypatch)
+    sorted_page = page(varied, q="commune", sort="-montant", limit=4)
+    assert any("_hits" in sql for sql in statements)
+    assert sorted_page == page(scanned(varied), q="commune", sort="-montant", limit=4)
+    statements.clear()
+    assert page(varied, q="commune", limit=4).row_numbers == [0, 1, 2, 3] and statements == []  # unsorted: postings
+
+
 def test_a_cursor_naming_no_row_of_the_table_is_refused(tables, db):
     one = tables["one"]
     cursor = query.make_cursor([], {}, 5)  # signed, but row 5 of a one-row table
