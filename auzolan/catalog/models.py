@@ -266,6 +266,22 @@ class ResourceVersion(models.Model):
         return file_extension(self.original_name or self.file.name)
 
 
+class AgencyFileLink(models.Model):
+    """Where a module publishes one generated file as a dataset of the agency (`services.agency_file_publish`): one
+    row, the dataset, its resource and the SHA-256 of the file last published. Abstract: each module has its table."""
+
+    dataset = models.ForeignKey("catalog.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resource_identifier = models.CharField(max_length=36, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return str(self.dataset_id)
+
+
 class Reuse(TimeStampedModel):
     """A re-use of datasets (application, visualisation, article, API) submitted by a person."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from auzolan.catalog.models import (
@@ -15,6 +16,7 @@ from auzolan.catalog.models import (
     TableSchema,
 )
 from auzolan.core.models import AuditLogEntry
+from auzolan.core.permissions import can
 from auzolan.organisations.models import Commune, Membership, Organisation
 
 # --- Dataset page, re-uses, organisation and territory sections (area: dataset page) ---
@@ -155,6 +157,20 @@ def publishable_organisations(*, user):
         memberships__state=Membership.State.ACTIVE,
         memberships__role__in=[Membership.Role.ADMIN, Membership.Role.EDITOR],
     ).order_by("name")
+
+
+def scheduled_publisher(*, organisation: Organisation):
+    """Who publishes for `organisation` in a scheduled (background) run: the first active administrator (then editor)
+    who may still create its datasets, else the first active staff member; None when nobody may."""
+    memberships = (
+        Membership.objects.filter(organisation=organisation, state=Membership.State.ACTIVE, user__is_active=True)
+        .select_related("user")
+        .order_by("role", "pk")  # "admin" < "editor" < "member"
+    )
+    for membership in memberships:
+        if can(membership.user, "catalog.create_dataset", organisation):
+            return membership.user
+    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("pk").first()
 
 
 def publish_dataset_list(*, organisations) -> QuerySet[Dataset]:

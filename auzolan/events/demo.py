@@ -20,7 +20,8 @@ from auzolan.accounts.models import User
 from auzolan.events.models import Event, Session, Venue
 from auzolan.events.services import events as event_services
 from auzolan.events.services import registrations as registration_services
-from auzolan.organisations.models import Commune, Organisation, OrganisationKind
+from auzolan.organisations.models import Commune
+from auzolan.organisations.selectors import agency_organisation
 
 ORDER = 60
 SLUG = "rencontres-numeriques-2026"
@@ -194,17 +195,13 @@ QUOTA = ("Matinée des lycéens de Hasparren", 45, (4, 5))
 HELD = (0, 2)
 
 
-def _agency() -> Organisation | None:
-    return Organisation.objects.public().filter(kind=OrganisationKind.AGENCY).order_by("pk").first()
-
-
 def _at(start, day: int, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(start + timedelta(days=day), time(hour, 0)))
 
 
 def load(*, stdout) -> list[str]:
     operator = User.objects.filter(email=demo_email("operateur")).first()
-    agency = _agency()
+    agency = agency_organisation()
     if operator is None or agency is None or Event.objects.filter(slug=SLUG).exists():
         return []
     people = list(User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", is_active=True, is_staff=False).order_by("pk"))

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from auzolan.catalog.models import AgencyFileLink
 from auzolan.core.models import TimeStampedModel
 from auzolan.core.tenancy import TenantManager
 
@@ -409,13 +410,5 @@ class Feedback(TimeStampedModel):
         return str(self.registration_id)
 
 
-class AgendaOpenData(models.Model):
+class AgendaOpenData(AgencyFileLink):
     """Where the public agenda is published in the catalogue (one row: the dataset and its resource, re-used)."""
-
-    dataset = models.ForeignKey("catalog.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    resource_identifier = models.CharField(max_length=36, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-
-    def __str__(self) -> str:
-        return str(self.dataset_id)

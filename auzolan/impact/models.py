@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from auzolan.catalog.models import AgencyFileLink
 from auzolan.core.models import TimeStampedModel
 from auzolan.core.tenancy import TenantManager
 from auzolan.participation.small_counts import SMALL_COUNT
@@ -238,13 +239,5 @@ class Decision(models.Model):
         return self.get_outcome_display()
 
 
-class ResultsOpenData(models.Model):
+class ResultsOpenData(AgencyFileLink):
     """Where the aggregated results are published in the catalogue (one row: the dataset and its resource)."""
-
-    dataset = models.ForeignKey("catalog.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    resource_identifier = models.CharField(max_length=36, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-
-    def __str__(self) -> str:
-        return str(self.dataset_id)

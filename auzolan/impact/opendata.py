@@ -9,21 +9,12 @@ experiment's minimum cell size: the report has already left those out, and the r
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auzolan.catalog import services as catalog
-from auzolan.catalog.models import Dataset, Resource
-from auzolan.core.audit import audit_log
+from auzolan.catalog.models import Dataset
 from auzolan.core.http import public_url
-from auzolan.core.spreadsheets import neutralise
-from auzolan.events.services.opendata import agency_organisation, publisher
+from auzolan.core.spreadsheets import csv_bytes
 from auzolan.impact import report, selectors
 from auzolan.impact.models import ResultsOpenData
 
@@ -48,10 +39,6 @@ HEADER = [
     "taille_minimale_des_groupes",
     "url",
 ]
-
-
-def _cell(value) -> str:
-    return "" if value is None else neutralise(str(value))
 
 
 def rows() -> list[list]:
@@ -92,12 +79,7 @@ def rows() -> list[list]:
 
 
 def results_csv() -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
-    for line in rows():
-        writer.writerow([_cell(value) for value in line])
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(HEADER, rows())
 
 
 def _metadata() -> dict:
@@ -117,49 +99,15 @@ def _metadata() -> dict:
     }
 
 
-@transaction.atomic
 def results_publish(*, actor=None) -> Dataset | None:
     """Publish (or update) the dataset. Idempotent; None when there is no agency or nobody to publish for it."""
-    agency = agency_organisation()
-    if agency is None:
-        return None
-    actor = actor or publisher(agency)
-    if actor is None:
-        return None
-    link = ResultsOpenData.objects.select_for_update().first() or ResultsOpenData.objects.create()
-    content = results_csv()
-    sha256 = hashlib.sha256(content).hexdigest()
-    dataset = Dataset.objects.filter(pk=link.dataset_id).first() if link.dataset_id else None
-    if dataset is None:
-        dataset = catalog.dataset_create(actor=actor, organisation=agency, **_metadata())
-        link.resource_identifier = ""
-    resource = Resource.objects.filter(dataset=dataset, identifier=link.resource_identifier or None).first()
-    upload = ContentFile(content, name=FILE_NAME)
-    if resource is None:
-        resource = catalog.resource_add(
-            actor=actor,
-            dataset=dataset,
-            kind=Resource.Kind.FILE,
-            title=_("Résultats agrégés (une ligne par groupe, indicateur et temps de mesure)"),
-            description=_("Fichier CSV (UTF-8, séparateur virgule)."),
-            file=upload,
-        )
-    elif link.sha256 != sha256:
-        catalog.resource_upload_version(actor=actor, resource=resource, file=upload)
-    if dataset.state != Dataset.State.PUBLISHED:
-        dataset = catalog.dataset_publish(actor=actor, dataset=dataset)
-    changed = link.sha256 != sha256
-    link.dataset = dataset
-    link.resource_identifier = str(resource.identifier)
-    link.sha256 = sha256
-    link.published_at = timezone.now()
-    link.save()
-    if changed:
-        audit_log(
-            actor=actor,
-            action="impact.results.open_data_published",
-            obj=dataset,
-            organisation=agency,
-            data={"dataset": str(dataset.identifier), "sha256": sha256},
-        )
-    return dataset
+    return catalog.agency_file_publish(
+        actor=actor,
+        link_model=ResultsOpenData,
+        name=FILE_NAME,
+        title=_("Résultats agrégés (une ligne par groupe, indicateur et temps de mesure)"),
+        description=_("Fichier CSV (UTF-8, séparateur virgule)."),
+        content=results_csv,
+        metadata=_metadata(),
+        audit_action="impact.results.open_data_published",
+    )

@@ -6,25 +6,23 @@ completion only. Editing a published module (or one of its pieces) bumps its rev
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import secrets
 from pathlib import Path as FilePath
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from auzolan.catalog import selectors as catalog_selectors
 from auzolan.catalog import services as catalog
-from auzolan.catalog.models import Dataset, Resource
+from auzolan.catalog.models import Dataset
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import Conflict, NotFound, PermissionDenied, ValidationError, full_clean_or_raise
 from auzolan.core.permissions import require
-from auzolan.core.spreadsheets import neutralise
+from auzolan.core.spreadsheets import csv_bytes
 from auzolan.learning import attestation_document, lifecycle, selectors
 from auzolan.learning.models import (
     Answer,
@@ -51,7 +49,7 @@ from auzolan.learning.models import (
     TrainingDataset,
 )
 from auzolan.learning.translation import eu_fields
-from auzolan.observatory import services as observatory
+from auzolan.organisations.selectors import agency_organisation
 from auzolan.participation.small_counts import is_small
 
 #: The most a single page view of the player adds to a person's time spent (someone who leaves the tab open).
@@ -703,22 +701,20 @@ TRAINING_HEADER = ["commune_insee", "commune", "theme", "mois", "personnes_forme
 def training_csv() -> bytes:
     """Per commune × topic × month, the élus and agents who completed their first module of the topic that month;
     a count between 1 and 4 is left empty with `masque` = "oui" (participation's small-count rule)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(TRAINING_HEADER)
+    rows = []
     for row in selectors.training_aggregates():
         hidden = is_small(row["count"])
-        writer.writerow(
+        rows.append(
             [
                 row["commune"].insee_code,
-                neutralise(row["commune"].name),
+                row["commune"].name,
                 row["topic"],
                 row["month"].strftime("%Y-%m"),
                 "" if hidden else row["count"],
                 "oui" if hidden else "non",
             ]
         )
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(TRAINING_HEADER, rows)
 
 
 def _training_metadata() -> dict:
@@ -743,57 +739,37 @@ def _training_metadata() -> dict:
 def training_dataset_publish(*, actor) -> Dataset:
     """Publish (or update) the agency's dataset of the training map through the catalogue's services (as the
     observatory does): one CSV resource, a new version only when its content changed. Idempotent."""
-    agency = observatory.agency_organisation()
+    agency = agency_organisation()
     if agency is None:
         raise ValidationError(_("Aucune organisation de type « Agence » : la carte des formations n'a pas d'éditeur."))
-    require(actor, "catalog.create_dataset", agency)
     link = TrainingDataset.objects.select_for_update().first() or TrainingDataset.objects.create()
-    dataset = Dataset.objects.filter(pk=link.dataset_id, organisation=agency).first() if link.dataset_id else None
-    if dataset is None:
-        dataset = catalog.dataset_create(actor=actor, organisation=agency, **_training_metadata())
-        link.resource = ""
-    elif dataset.state == Dataset.State.ARCHIVED:
-        dataset = catalog.dataset_restore(actor=actor, dataset=dataset)
-    content = training_csv()
-    upload = ContentFile(content, name=TRAINING_FILE)
-    resource = (
-        Resource.objects.filter(dataset=dataset, identifier=link.resource).select_related("current_version").first()
-        if link.resource
-        else None
-    )
-    changed = True
-    if resource is None:
-        resource = catalog.resource_add(
-            actor=actor,
-            dataset=dataset,
-            kind=Resource.Kind.FILE,
-            title=_("Élus et agents formés par commune, thème et mois"),
-            description=_("Une ligne par commune, thème et mois ; les petits nombres (1 à 4) sont masqués."),
-            file=upload,
-        )
-    elif (resource.current_version.sha256 if resource.current_version else "") != hashlib.sha256(content).hexdigest():
-        catalog.resource_upload_version(actor=actor, resource=resource, file=upload)
-    else:
-        changed = False
-    if dataset.state != Dataset.State.PUBLISHED:
-        dataset = catalog.dataset_publish(actor=actor, dataset=dataset)
-    link.dataset, link.resource, link.published_at = dataset, str(resource.identifier), timezone.now()
-    link.save()
-    audit_log(
+    publication = catalog.generated_files_publish(
         actor=actor,
-        action="learning.training_dataset.published",
-        obj=dataset,
         organisation=agency,
-        data={"dataset": str(dataset.identifier), "changed": changed},
+        dataset_id=link.dataset_id,
+        resources={TRAINING_FILE: link.resource} if link.resource else {},
+        metadata=_training_metadata(),
+        files=[
+            catalog.GeneratedFile(
+                name=TRAINING_FILE,
+                title=_("Élus et agents formés par commune, thème et mois"),
+                description=_("Une ligne par commune, thème et mois ; les petits nombres (1 à 4) sont masqués."),
+                content=training_csv(),
+            )
+        ],
+        audit_action="learning.training_dataset.published",
     )
-    return dataset
+    link.dataset, link.resource = publication.dataset, publication.resources[TRAINING_FILE]
+    link.published_at = timezone.now()
+    link.save()
+    return publication.dataset
 
 
 def training_dataset_refresh() -> str:
     """The scheduled work (`manage.py learning_publish_training_map`, cron): publish as the agency's publisher (the
     observatory's rule). Returns a French message."""
-    agency = observatory.agency_organisation()
-    actor = observatory.publisher(agency) if agency is not None else None
+    agency = agency_organisation()
+    actor = catalog_selectors.scheduled_publisher(organisation=agency) if agency is not None else None
     if actor is None:
         return _("Pas de publication : aucune organisation « Agence » ou personne pour publier en son nom.")
     dataset = training_dataset_publish(actor=actor)

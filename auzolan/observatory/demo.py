@@ -18,11 +18,13 @@ import random
 
 from django.utils import timezone
 
+from auzolan.catalog import selectors as catalog_selectors
 from auzolan.core.errors import ApplicationError
 from auzolan.datastore.conformance import run_validation
 from auzolan.datastore.models import ValidationReport
 from auzolan.observatory import selectors, services
 from auzolan.observatory.models import ObservatorySnapshot
+from auzolan.organisations.selectors import agency_organisation
 
 ORDER = 90
 MONTHS = 12
@@ -110,8 +112,8 @@ def load(*, stdout) -> list[str]:
         services.snapshot_take(month=earlier, values=values)
         created += 1
     services.snapshot_take()
-    agency = services.agency_organisation()
-    actor = services.publisher(agency) if agency is not None else None
+    agency = agency_organisation()
+    actor = catalog_selectors.scheduled_publisher(organisation=agency) if agency is not None else None
     published = ""
     if actor is not None:
         dataset = services.observatory_publish(actor=actor)

@@ -11,26 +11,22 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import hashlib
-import io
 
-from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from auzolan.catalog import selectors as catalog_selectors
 from auzolan.catalog import services as catalog
-from auzolan.catalog.models import Dataset, Resource
+from auzolan.catalog.models import Dataset
 from auzolan.core.audit import audit_log
 from auzolan.core.errors import ValidationError
-from auzolan.core.permissions import can, require
-from auzolan.core.spreadsheets import neutralise
+from auzolan.core.spreadsheets import csv_bytes
 from auzolan.observatory import selectors
 from auzolan.observatory.models import ObservatoryDataset, ObservatorySnapshot
-from auzolan.organisations.models import Membership, Organisation, OrganisationKind
+from auzolan.organisations.models import Organisation
+from auzolan.organisations.selectors import agency_organisation
 
 HISTORY_FILE = "observatoire-indicateurs-mensuels.csv"
 ORGANISATIONS_FILE = "observatoire-organisations.csv"
@@ -118,24 +114,6 @@ def snapshot_take(*, month: datetime.date | None = None, values: dict | None = N
 # --- The open dataset ----------------------------------------------------------------------------------------
 
 
-def _cell(value):
-    """Empty for a missing value; text neutralised for spreadsheets (auzolan.core.spreadsheets)."""
-    if value is None:
-        return ""
-    return neutralise(value) if isinstance(value, str) else value
-
-
-def _csv(header: list[str], rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(
-            ["" if value is None else neutralise(value) if isinstance(value, str) else value for value in row]
-        )
-    return buffer.getvalue().encode("utf-8")
-
-
 def _yes_no(value) -> str:
     return "" if value is None else ("oui" if value else "non")
 
@@ -156,7 +134,7 @@ def history_csv() -> bytes:
         ]
         for snapshot in selectors.snapshot_history()
     )
-    return _csv(HISTORY_HEADER, rows)
+    return csv_bytes(HISTORY_HEADER, rows)
 
 
 def organisations_csv(indicators: selectors.Indicators) -> bytes:
@@ -181,26 +159,7 @@ def organisations_csv(indicators: selectors.Indicators) -> bytes:
         ]
         for row in indicators.organisations
     )
-    return _csv(ORGANISATIONS_HEADER, rows)
-
-
-def agency_organisation() -> Organisation | None:
-    """The agency, as an organisation of kind "agency" (the first public one)."""
-    return Organisation.objects.public().filter(kind=OrganisationKind.AGENCY).order_by("pk").first()
-
-
-def publisher(agency: Organisation):
-    """Who publishes for a scheduled run: the first active administrator (then editor) of the agency's organisation
-    who may still create its datasets, else the first active staff member; None when nobody may."""
-    memberships = (
-        Membership.objects.filter(organisation=agency, state=Membership.State.ACTIVE, user__is_active=True)
-        .select_related("user")
-        .order_by("role", "pk")  # "admin" < "editor" < "member"
-    )
-    for membership in memberships:
-        if can(membership.user, "catalog.create_dataset", agency):
-            return membership.user
-    return get_user_model().objects.filter(is_active=True, is_staff=True).order_by("pk").first()
+    return csv_bytes(ORGANISATIONS_HEADER, rows)
 
 
 def _metadata(agency: Organisation) -> dict:
@@ -229,65 +188,42 @@ def observatory_publish(*, actor) -> Dataset:
     agency = agency_organisation()
     if agency is None:
         raise ValidationError(_("Aucune organisation de type « Agence » : l'observatoire n'a pas d'éditeur."))
-    require(actor, "catalog.create_dataset", agency)
     link = ObservatoryDataset.objects.select_for_update().first() or ObservatoryDataset.objects.create()
-    metadata = _metadata(agency)
-    dataset = Dataset.objects.filter(pk=link.dataset_id, organisation=agency).first() if link.dataset_id else None
-    if dataset is None:
-        dataset = catalog.dataset_create(actor=actor, organisation=agency, **metadata)
-        link.resources = {}
-    elif dataset.state == Dataset.State.ARCHIVED:
-        dataset = catalog.dataset_restore(actor=actor, dataset=dataset)
     indicators = selectors.indicators()
-    files = {
-        HISTORY_FILE: (
-            _("Indicateurs mois par mois"),
-            _("Un relevé par mois : les indicateurs de l'observatoire (les cases vides : valeur non disponible)."),
-            history_csv(),
+    files = [
+        catalog.GeneratedFile(
+            name=HISTORY_FILE,
+            title=_("Indicateurs mois par mois"),
+            description=_(
+                "Un relevé par mois : les indicateurs de l'observatoire (les cases vides : valeur non disponible)."
+            ),
+            content=history_csv(),
         ),
-        ORGANISATIONS_FILE: (
-            _("Tableau actuel par organisation"),
-            _(
+        catalog.GeneratedFile(
+            name=ORGANISATIONS_FILE,
+            title=_("Tableau actuel par organisation"),
+            description=_(
                 "Une ligne par organisation membre du territoire : jeux publiés, jeux SCDL valides, réutilisations, "
                 "étape de la feuille de route et obligation d'ouverture (vides quand le programme ne les suit pas)."
             ),
-            organisations_csv(indicators),
+            content=organisations_csv(indicators),
         ),
-    }
-    resources = dict(link.resources or {})
-    existing = {
-        str(r.identifier): r for r in Resource.objects.filter(dataset=dataset).select_related("current_version")
-    }
-    changed = []
-    for name, (title, description, content) in files.items():
-        resource = existing.get(resources.get(name, ""))
-        upload = ContentFile(content, name=name)
-        if resource is None:
-            resource = catalog.resource_add(
-                actor=actor, dataset=dataset, kind=Resource.Kind.FILE, title=title, description=description, file=upload
-            )
-            resources[name] = str(resource.identifier)
-            changed.append(name)
-        elif (resource.current_version.sha256 if resource.current_version else "") != hashlib.sha256(
-            content
-        ).hexdigest():
-            catalog.resource_upload_version(actor=actor, resource=resource, file=upload)
-            changed.append(name)
-    if dataset.state != Dataset.State.PUBLISHED:
-        dataset = catalog.dataset_publish(actor=actor, dataset=dataset)
-    link.dataset = dataset
-    link.resources = resources
+    ]
+    publication = catalog.generated_files_publish(
+        actor=actor,
+        organisation=agency,
+        dataset_id=link.dataset_id,
+        resources=link.resources or {},
+        metadata=_metadata(agency),
+        files=files,
+        audit_action="observatory.dataset.published",
+    )
+    link.dataset = publication.dataset
+    link.resources = publication.resources
     link.published_at = timezone.now()
     link.published_by = actor if getattr(actor, "is_authenticated", False) else None
     link.save()
-    audit_log(
-        actor=actor,
-        action="observatory.dataset.published",
-        obj=dataset,
-        organisation=agency,
-        data={"dataset": str(dataset.identifier), "changed": changed},
-    )
-    return dataset
+    return publication.dataset
 
 
 def observatory_refresh(*, month: datetime.date | None = None) -> tuple[ObservatorySnapshot, Dataset | None, str]:
@@ -297,7 +233,7 @@ def observatory_refresh(*, month: datetime.date | None = None) -> tuple[Observat
     agency = agency_organisation()
     if agency is None:
         return snapshot, None, _("Relevé enregistré ; pas de publication : aucune organisation de type « Agence ».")
-    actor = publisher(agency)
+    actor = catalog_selectors.scheduled_publisher(organisation=agency)
     if actor is None:
         return (
             snapshot,

@@ -60,6 +60,12 @@ def active_organisations_of(*, user) -> QuerySet[Organisation]:
     )
 
 
+def agency_organisation() -> Organisation | None:
+    """The agency, as an organisation of kind "agency" (the first public one): the publisher of the datasets the
+    platform itself generates (agenda, observatory, training map, impact results)."""
+    return Organisation.objects.public().filter(kind=OrganisationKind.AGENCY).order_by("pk").first()
+
+
 def territory_current() -> Territory | None:
     return Territory.objects.order_by("pk").first()
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from freezegun import freeze_time
 
+from auzolan.catalog import selectors as catalog_selectors
 from auzolan.catalog.models import Dataset, Resource, ResourceVersion
 from auzolan.core.errors import NotFound, ValidationError
 from auzolan.core.models import AuditLogEntry
@@ -158,16 +159,16 @@ def test_without_an_agency_organisation_publishing_is_refused_clearly(world):
 
 
 def test_the_publisher_of_a_scheduled_run(world, agency):
-    assert services.publisher(agency) == agency.admin
+    assert catalog_selectors.scheduled_publisher(organisation=agency) == agency.admin
     agency.admin.is_active = False
     agency.admin.save()
     editor = MembershipFactory(organisation=agency, role="editor").user
-    assert services.publisher(agency) == editor
+    assert catalog_selectors.scheduled_publisher(organisation=agency) == editor
     editor.is_active = False
     editor.save()
-    assert services.publisher(agency) is None
+    assert catalog_selectors.scheduled_publisher(organisation=agency) is None
     staff = UserFactory(is_staff=True)
-    assert services.publisher(agency) == staff
+    assert catalog_selectors.scheduled_publisher(organisation=agency) == staff
 
 
 def test_csv_cells_are_guarded_against_formulas(world, agency):

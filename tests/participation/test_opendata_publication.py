@@ -11,6 +11,7 @@ from django.utils import timezone
 from auzolan.catalog.models import Dataset, Resource, ResourceVersion
 from auzolan.core.errors import NotFound, ValidationError
 from auzolan.core.models import Job
+from auzolan.core.spreadsheets import safe_cell
 from auzolan.participation.models import Budget, Comment, Process, Project, Support
 from auzolan.participation.models.surveys import ProcessOpenData
 from auzolan.participation.services import opendata
@@ -176,12 +177,12 @@ def test_only_managers_publish_and_never_a_draft(process):
 
 @pytest.mark.django_db
 def test_csv_cells_are_guarded_against_formulas():
-    assert opendata.safe_cell("=1+1") == "'=1+1"
-    assert opendata.safe_cell("+33") == "'+33"
-    assert opendata.safe_cell("-x") == "'-x"
-    assert opendata.safe_cell("@SUM") == "'@SUM"
-    assert opendata.safe_cell("\tx") == "'\tx"
-    assert opendata.safe_cell(-3) == -3 and opendata.safe_cell("Vélo") == "Vélo"
+    assert safe_cell("=1+1") == "'=1+1"
+    assert safe_cell("+33") == "'+33"
+    assert safe_cell("-x") == "'-x"
+    assert safe_cell("@SUM") == "'@SUM"
+    assert safe_cell("\tx") == "'\tx"
+    assert safe_cell(-3) == -3 and safe_cell("Vélo") == "Vélo"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,23 +15,17 @@ What is published — and what never is:
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auzolan.catalog import services as catalog
-from auzolan.catalog.models import Dataset, Resource
-from auzolan.core.audit import audit_log
+from auzolan.catalog.models import Dataset
 from auzolan.core.errors import ValidationError
 from auzolan.core.jobs import job_start, job_task
 from auzolan.core.permissions import require
-from auzolan.core.spreadsheets import neutralise
+from auzolan.core.spreadsheets import csv_bytes
 from auzolan.core.text import elide
 from auzolan.participation.models import Budget, Process, Project, Proposal, Question, Survey
 from auzolan.participation.models.surveys import ProcessOpenData
@@ -48,27 +42,6 @@ THEMES = {
     "economy": ["ECON"],
     "digital": ["TECH"],
 }
-
-
-def safe_cell(value):
-    """A spreadsheet must not run a cell as a formula: text starting with = + - @ (or a tab/CR) gets a quote
-    (auzolan.core.spreadsheets, shared with the datastore's exports)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, int | float):
-        return value
-    return neutralise(str(value))
-
-
-def _csv(header: list[str], rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
 
 
 # --- The files -----------------------------------------------------------------------------------------------
@@ -92,7 +65,9 @@ def proposals_csv(process: Process) -> bytes:
         ]
         for p in proposals.iterator(chunk_size=1000)
     )
-    return _csv(["id", "titre", "categorie", "quartier", "statut", "soutiens", "commentaires", "date_creation"], rows)
+    return csv_bytes(
+        ["id", "titre", "categorie", "quartier", "statut", "soutiens", "commentaires", "date_creation"], rows
+    )
 
 
 def budget_results_csv(process: Process) -> bytes | None:
@@ -118,7 +93,7 @@ def budget_results_csv(process: Process) -> bytes | None:
         ]
         for p in projects
     )
-    return _csv(
+    return csv_bytes(
         [
             "budget",
             "quartier",
@@ -161,7 +136,7 @@ def survey_aggregates_csv(process: Process) -> bytes | None:
                         results["total"],
                     ]
                 )
-    return _csv(
+    return csv_bytes(
         [
             "questionnaire",
             "numero_question",
@@ -177,35 +152,44 @@ def survey_aggregates_csv(process: Process) -> bytes | None:
     )
 
 
-def open_data_files(process: Process) -> dict[str, tuple[str, str, bytes]]:
-    """file name -> (title, description, content) of what is published for `process`."""
-    files = {
-        "proposals.csv": (
-            _("Propositions"),
-            _(
+def open_data_files(process: Process) -> list[catalog.GeneratedFile]:
+    """The files published for `process`."""
+    files = [
+        catalog.GeneratedFile(
+            name="proposals.csv",
+            title=_("Propositions"),
+            description=_(
                 "Une ligne par proposition (hors contenus masqués par la modération) : catégorie, quartier, statut, "
                 "nombre de soutiens et de commentaires, date. Sans auteur ni texte."
             ),
-            proposals_csv(process),
+            content=proposals_csv(process),
         )
-    }
+    ]
     budgets = budget_results_csv(process)
     if budgets is not None:
-        files["budget_results.csv"] = (
-            _("Résultats des budgets participatifs"),
-            _("Une ligne par projet : coût, voix en ligne et sur papier, rang, lauréat. Sans bulletin individuel."),
-            budgets,
+        files.append(
+            catalog.GeneratedFile(
+                name="budget_results.csv",
+                title=_("Résultats des budgets participatifs"),
+                description=_(
+                    "Une ligne par projet : coût, voix en ligne et sur papier, rang, lauréat. Sans bulletin individuel."
+                ),
+                content=budgets,
+            )
         )
     surveys = survey_aggregates_csv(process)
     if surveys is not None:
-        files["survey_aggregates.csv"] = (
-            _("Résultats agrégés des questionnaires"),
-            _(
-                "Nombre de réponses par choix (et rang moyen pour les classements) des questionnaires aux "
-                "résultats publics. Sans réponse libre ni réponse individuelle. Un nombre inférieur à 5 est laissé "
-                "vide (colonne masque = oui), comme sur les pages de résultats."
-            ),
-            surveys,
+        files.append(
+            catalog.GeneratedFile(
+                name="survey_aggregates.csv",
+                title=_("Résultats agrégés des questionnaires"),
+                description=_(
+                    "Nombre de réponses par choix (et rang moyen pour les classements) des questionnaires aux "
+                    "résultats publics. Sans réponse libre ni réponse individuelle. Un nombre inférieur à 5 est laissé "
+                    "vide (colonne masque = oui), comme sur les pages de résultats."
+                ),
+                content=surveys,
+            )
         )
     return files
 
@@ -231,11 +215,6 @@ def _metadata(process: Process) -> dict:
     }
 
 
-def _current_sha256(resource: Resource) -> str:
-    version = resource.current_version
-    return version.sha256 if version is not None else ""
-
-
 @transaction.atomic
 def process_publish_open_data(*, actor, process: Process) -> Dataset:
     """Publish (or update) the process's anonymised data as a dataset of its organisation in the catalogue.
@@ -249,43 +228,23 @@ def process_publish_open_data(*, actor, process: Process) -> Dataset:
     if process.state == Process.State.DRAFT:
         raise ValidationError(_("Une démarche en brouillon ne publie pas de données."))
     link, _created = ProcessOpenData.objects.select_for_update().get_or_create(process=process)
-    metadata = _metadata(process)
-    dataset = Dataset.objects.filter(pk=link.dataset_id).first() if link.dataset_id else None
-    if dataset is None:
-        dataset = catalog.dataset_create(actor=actor, organisation=process.organisation, **metadata)
-        link.resources = {}
-    else:
-        dataset = catalog.dataset_update(actor=actor, dataset=dataset, revision=dataset.revision, **metadata)
-    files = open_data_files(process)
-    resources = dict(link.resources or {})
-    existing = {
-        str(r.identifier): r for r in Resource.objects.filter(dataset=dataset).select_related("current_version")
-    }
-    for name, (title, description, content) in files.items():
-        resource = existing.get(resources.get(name, ""))
-        upload = ContentFile(content, name=name)
-        if resource is None:
-            resource = catalog.resource_add(
-                actor=actor, dataset=dataset, kind=Resource.Kind.FILE, title=title, description=description, file=upload
-            )
-            resources[name] = str(resource.identifier)
-        elif _current_sha256(resource) != hashlib.sha256(content).hexdigest():
-            catalog.resource_upload_version(actor=actor, resource=resource, file=upload)
-    if dataset.state != Dataset.State.PUBLISHED:
-        dataset = catalog.dataset_publish(actor=actor, dataset=dataset)
-    link.dataset = dataset
-    link.resources = resources
+    publication = catalog.generated_files_publish(
+        actor=actor,
+        organisation=process.organisation,
+        dataset_id=link.dataset_id,
+        resources=link.resources or {},
+        metadata=_metadata(process),
+        files=open_data_files(process),
+        audit_action="participation.process.open_data_published",
+        audit_obj=process,
+        update_metadata=True,
+    )
+    link.dataset = publication.dataset
+    link.resources = publication.resources
     link.published_at = timezone.now()
     link.published_by = actor if getattr(actor, "is_authenticated", False) else None
     link.save()
-    audit_log(
-        actor=actor,
-        action="participation.process.open_data_published",
-        obj=process,
-        organisation=process.organisation,
-        data={"dataset": str(dataset.identifier), "files": sorted(files)},
-    )
-    return dataset
+    return publication.dataset
 
 
 @job_task

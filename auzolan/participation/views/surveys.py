@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from auzolan.core.errors import Conflict
 from auzolan.core.permissions import can
 from auzolan.core.registry import Figure
+from auzolan.core.spreadsheets import safe_cell
 from auzolan.core.submissions import submit_action, submit_form
 from auzolan.participation.charts import bar_chart, survey_result_charts
 from auzolan.participation.eligibility import eligibility
@@ -348,13 +349,12 @@ def survey_export(request, slug: str, pk: int):
     survey = _survey(request, process, pk, "participation.change_process")
     questions = selectors.survey_questions(survey=survey)
     writer = csv.writer(_Echo())
-    safe = opendata_services.safe_cell
 
     def rows():
         yield "\ufeff"  # so that spreadsheet software reads UTF-8
-        yield writer.writerow([safe(cell) for cell in selectors.export_header(survey=survey, questions=questions)])
+        yield writer.writerow([safe_cell(cell) for cell in selectors.export_header(survey=survey, questions=questions)])
         for row in selectors.export_rows(survey=survey, questions=questions):
-            yield writer.writerow([safe(cell) for cell in row])
+            yield writer.writerow([safe_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     name = slugify(survey.title)[:60] or "questionnaire"
