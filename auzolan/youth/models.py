@@ -48,6 +48,11 @@ class Partnership(TimeStampedModel):
         blank=True,
         help_text=_("Une adresse de la structure (accueil, service), pas l'adresse personnelle d'un agent."),
     )
+    contact_is_public = models.BooleanField(
+        _("contact visible publiquement"),
+        default=True,
+        help_text=_("Sinon, la page publique invite à écrire à l'agence, qui transmet."),
+    )
     is_public = models.BooleanField(_("visible dans l'annuaire public"), default=False)
 
     class Meta:

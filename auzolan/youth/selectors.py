@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from auzolan.events import selectors as events_selectors
-from auzolan.organisations.models import OrganisationKind
+from auzolan.organisations.models import Membership, OrganisationKind
 from auzolan.participation.models import Survey
 from auzolan.participation.selectors import followup as followup_selectors
 from auzolan.participation.selectors import surveys as survey_selectors
@@ -52,6 +52,22 @@ def partnership_queryset() -> QuerySet[Partnership]:
 def partner_sessions(partnership: Partnership) -> list:
     """Sessions of public events the partner organises or hosts (events' own selector)."""
     return events_selectors.public_sessions_of_organisation(partnership.organisation)
+
+
+def partnerships_of_admin(user) -> QuerySet[Partnership]:
+    """The partnerships of the organisations `user` administers (an active admin membership), by organisation name:
+    the ones they may edit (`youth.edit_own_partnership`)."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    return (
+        Partnership.objects.filter(
+            organisation__memberships__user=user,
+            organisation__memberships__role=Membership.Role.ADMIN,
+            organisation__memberships__state=Membership.State.ACTIVE,
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
 
 
 def managed_partnerships() -> QuerySet[Partnership]:
