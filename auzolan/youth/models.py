@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from auzolan.catalog.models import AgencyFileLink
 from auzolan.core.models import TimeStampedModel
 
 
@@ -116,3 +117,8 @@ class Action(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DirectoryOpenData(AgencyFileLink):
+    """Where the public partners directory is published in the catalogue (one row: the dataset and its resource,
+    re-used)."""

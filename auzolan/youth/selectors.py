@@ -14,7 +14,7 @@ from auzolan.organisations.models import Membership, OrganisationKind
 from auzolan.participation.models import Survey
 from auzolan.participation.selectors import followup as followup_selectors
 from auzolan.participation.selectors import surveys as survey_selectors
-from auzolan.youth.models import Action, Collaboration, Partnership
+from auzolan.youth.models import Action, Collaboration, DirectoryOpenData, Partnership
 
 
 def _partnerships() -> QuerySet[Partnership]:
@@ -37,6 +37,16 @@ def public_partnerships(filters: DirectoryFilters = DirectoryFilters()) -> Query
     if filters.collaboration:
         partnerships = partnerships.filter(collaborations__kind=filters.collaboration)
     return partnerships.order_by("organisation__name", "pk")
+
+
+def directory_rows() -> QuerySet[Partnership]:
+    """The public partnerships as the open data file lists them: with their organisation's communes too."""
+    return public_partnerships().prefetch_related("organisation__communes")
+
+
+def directory_open_data() -> DirectoryOpenData | None:
+    """Where the directory was last published as open data (staff's page links to the dataset), if ever."""
+    return DirectoryOpenData.objects.select_related("dataset").filter(dataset__isnull=False).first()
 
 
 def directory_kinds() -> list[tuple[str, str]]:

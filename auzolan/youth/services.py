@@ -1,6 +1,7 @@
 """Every write of youth: partnerships and the actions that followed youth surveys. Keyword-only, atomic, audited,
 for agency staff (`youth.change_*`, `youth.manage`), except a partner's own public text
-(`partnership_update_by_partner`, `youth.edit_own_partnership`)."""
+(`partnership_update_by_partner`, `youth.edit_own_partnership`). A change that touches the public directory
+schedules the publication of its open dataset on commit (`opendata.directory_schedule`, debounced)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from auzolan.core.errors import Conflict, ValidationError
 from auzolan.core.permissions import require
 from auzolan.organisations.models import Organisation
 from auzolan.participation.models import Survey
+from auzolan.youth import opendata
 from auzolan.youth.models import Action, Collaboration, CollaborationKind, Partnership
 
 PARTNERSHIP_FIELDS = ("description", "since", "contact_role", "contact_email", "contact_is_public", "is_public")
@@ -75,6 +77,12 @@ def _save_partnership(partnership: Partnership, fields: dict) -> list[str]:
     return changed
 
 
+def _directory_changed(*public: bool) -> None:
+    """A partnership that is (or was) public changed: the directory's open dataset follows, after the commit."""
+    if any(public):
+        transaction.on_commit(opendata.directory_schedule)
+
+
 @transaction.atomic
 def partnership_create(
     *,
@@ -117,6 +125,7 @@ def partnership_create(
         organisation=organisation,
         data={"collaborations": kinds, "public": partnership.is_public},
     )
+    _directory_changed(partnership.is_public)
     return partnership
 
 
@@ -127,6 +136,7 @@ def partnership_update(*, actor, partnership: Partnership, collaborations: Itera
     if unknown:
         raise TypeError(f"partnership_update got unexpected fields: {sorted(unknown)}")
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    was_public = partnership.is_public
     kinds = _clean_collaborations(collaborations)
     if "since" in fields:
         fields["since"] = _clean_since(fields["since"])
@@ -139,6 +149,7 @@ def partnership_update(*, actor, partnership: Partnership, collaborations: Itera
         organisation=partnership.organisation,
         data={"changed": changed, "collaborations": kinds},
     )
+    _directory_changed(was_public, partnership.is_public)
     return partnership
 
 
@@ -173,6 +184,7 @@ def partnership_update_by_partner(
             organisation=partnership.organisation,
             data={"changed": changed},
         )
+        _directory_changed(partnership.is_public)
     return partnership
 
 
@@ -186,6 +198,7 @@ def partnership_delete(*, actor, partnership: Partnership) -> None:
         organisation=partnership.organisation,
         data={"organisation": partnership.organisation.name},
     )
+    _directory_changed(partnership.is_public)
     partnership.delete()
 
 
