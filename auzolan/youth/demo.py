@@ -1,6 +1,6 @@
 """Demo youth data: thirteen partners of the Pays Basque (collèges and lycées, a CFA, the IUT, a youth centre,
-companies, associations), a youth expectations survey run by the agency and answered by 24 young people, and three
-public actions that followed it.
+companies, associations), a youth expectations survey run by the agency and answered by 24 young people, three
+public actions that followed it, and the directory published as an open dataset of the agency.
 
 Organisations the organisations demo already has are reused; the missing ones are created through the
 organisations service with a well-formed SIREN/SIRET (Luhn), as the catalogue demo does. The survey is built,
@@ -23,7 +23,7 @@ from auzolan.organisations.models import College, Commune, MembershipStatus, Org
 from auzolan.participation.models import Process, Survey
 from auzolan.participation.services import processes as process_services
 from auzolan.participation.services import surveys as survey_services
-from auzolan.youth import services
+from auzolan.youth import opendata, selectors, services
 from auzolan.youth.models import Action, Partnership
 
 ORDER = 70
@@ -342,8 +342,13 @@ def load(*, stdout) -> list[str]:
                 status=status,
                 description=description,
             )
+    # Once (a second load changes nothing), now and not on commit: the observatory's demo (after this one) counts the
+    # agency's datasets.
+    link = selectors.directory_open_data()
+    dataset = link.dataset if link else opendata.directory_publish(actor=actor)
     return [
         f"Jeunesse : {Partnership.objects.count()} partenaires ({created} nouveaux), "
         f"le questionnaire « {SURVEY_TITLE} » ({survey.responses.count()} réponses), "
-        f"{actions.count()} actions publiques."
+        f"{actions.count()} actions publiques, "
+        f"l'annuaire en données ouvertes ({dataset.slug if dataset else 'non publié'})."
     ]

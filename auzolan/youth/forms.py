@@ -28,23 +28,14 @@ class DirectoryFilterForm(forms.Form):
         self.fields["type"].choices = [("", _("Tous les types")), *kinds]
 
 
-class PartnershipForm(forms.Form):
-    collaborations = forms.MultipleChoiceField(
-        label=_("Ce que la structure fait avec l'agence"),
-        choices=CollaborationKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
+class PartnerTextForm(forms.Form):
+    """What a partner's administrators may edit themselves: the public text and the contact."""
+
     description = forms.CharField(
         label=_("Ce que nous faisons ensemble"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Affiché sur la page publique du partenaire."),
-    )
-    since = forms.DateField(
-        label=_("Partenaire depuis"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Format : AAAA-MM-JJ."),
     )
     contact_role = forms.CharField(
         label=_("Contact (fonction)"),
@@ -57,13 +48,48 @@ class PartnershipForm(forms.Form):
         required=False,
         help_text=Partnership._meta.get_field("contact_email").help_text,
     )
+    contact_is_public = forms.BooleanField(
+        label=_("Afficher ce contact sur la page publique"),
+        required=False,
+        initial=True,
+        help_text=Partnership._meta.get_field("contact_is_public").help_text,
+    )
+
+    @staticmethod
+    def initial_for(partnership: Partnership) -> dict:
+        return {name: getattr(partnership, name) for name in PartnerTextForm.base_fields}
+
+
+class PartnershipForm(PartnerTextForm):
+    collaborations = forms.MultipleChoiceField(
+        label=_("Ce que la structure fait avec l'agence"),
+        choices=CollaborationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    since = forms.DateField(
+        label=_("Partenaire depuis"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Format : AAAA-MM-JJ."),
+    )
     is_public = forms.BooleanField(label=_("Visible dans l'annuaire public"), required=False)
+
+    field_order = [
+        "collaborations",
+        "description",
+        "since",
+        "contact_role",
+        "contact_email",
+        "contact_is_public",
+        "is_public",
+    ]
 
     @staticmethod
     def initial_for(partnership: Partnership) -> dict:
         return {
+            **PartnerTextForm.initial_for(partnership),
             "collaborations": [c.kind for c in partnership.collaborations.all()],
-            **{name: getattr(partnership, name) for name in ("description", "since", "contact_role", "contact_email")},
+            "since": partnership.since,
             "is_public": partnership.is_public,
         }
 
@@ -74,7 +100,7 @@ class PartnershipCreateForm(SubmissionTokenMixin, PartnershipForm):
         queryset=Organisation.objects.filter(youth_partnership__isnull=True).order_by("name"),
         help_text=_("Une organisation de la plateforme ; créez-la d'abord si elle n'y est pas."),
     )
-    field_order = ["organisation"]
+    field_order = ["organisation", *PartnershipForm.field_order]
 
 
 class ActionForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from auzolan.catalog.models import AgencyFileLink
 from auzolan.core.models import TimeStampedModel
 
 
@@ -47,6 +48,11 @@ class Partnership(TimeStampedModel):
         _("adresse de contact"),
         blank=True,
         help_text=_("Une adresse de la structure (accueil, service), pas l'adresse personnelle d'un agent."),
+    )
+    contact_is_public = models.BooleanField(
+        _("contact visible publiquement"),
+        default=True,
+        help_text=_("Sinon, la page publique invite à écrire à l'agence, qui transmet."),
     )
     is_public = models.BooleanField(_("visible dans l'annuaire public"), default=False)
 
@@ -111,3 +117,8 @@ class Action(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DirectoryOpenData(AgencyFileLink):
+    """Where the public partners directory is published in the catalogue (one row: the dataset and its resource,
+    re-used)."""

@@ -3,12 +3,14 @@
 Agency staff (operators) manage partnerships and the actions that followed youth surveys. The public sees the
 partnerships marked public, and the public actions of a survey whose results it may read
 (`participation.view_survey_results`: a public process, a published survey, public results). Everything else is a
-404 for everyone but staff."""
+404 for everyone but staff. The administrators of a partner organisation edit their own partnership's public text
+(`youth.edit_own_partnership`: what they do with the agency and the contact), not what staff decide."""
 
 import rules
 
 from auzolan.core.permissions import can
 from auzolan.core.rules import is_operator
+from auzolan.organisations.rules import is_org_admin
 
 
 @rules.predicate
@@ -29,6 +31,7 @@ def can_read_survey_results(user, action) -> bool:
 # obj: a Partnership
 rules.add_perm("youth.view_partnership", is_public_partnership | is_operator)
 rules.add_perm("youth.change_partnership", is_operator)
+rules.add_perm("youth.edit_own_partnership", is_org_admin)  # the partnership's organisation's administrators
 # obj: an Action
 rules.add_perm("youth.view_action", (is_public_action & can_read_survey_results) | is_operator)
 rules.add_perm("youth.change_action", is_operator)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from auzolan.events import selectors as events_selectors
-from auzolan.organisations.models import OrganisationKind
+from auzolan.organisations.models import Membership, OrganisationKind
 from auzolan.participation.models import Survey
 from auzolan.participation.selectors import followup as followup_selectors
 from auzolan.participation.selectors import surveys as survey_selectors
-from auzolan.youth.models import Action, Collaboration, Partnership
+from auzolan.youth.models import Action, Collaboration, DirectoryOpenData, Partnership
 
 
 def _partnerships() -> QuerySet[Partnership]:
@@ -39,6 +39,16 @@ def public_partnerships(filters: DirectoryFilters = DirectoryFilters()) -> Query
     return partnerships.order_by("organisation__name", "pk")
 
 
+def directory_rows() -> QuerySet[Partnership]:
+    """The public partnerships as the open data file lists them: with their organisation's communes too."""
+    return public_partnerships().prefetch_related("organisation__communes")
+
+
+def directory_open_data() -> DirectoryOpenData | None:
+    """Where the directory was last published as open data (staff's page links to the dataset), if ever."""
+    return DirectoryOpenData.objects.select_related("dataset").filter(dataset__isnull=False).first()
+
+
 def directory_kinds() -> list[tuple[str, str]]:
     """The organisation kinds that have at least one public partner (the directory's type filter)."""
     present = set(Partnership.objects.filter(is_public=True).values_list("organisation__kind", flat=True))
@@ -52,6 +62,22 @@ def partnership_queryset() -> QuerySet[Partnership]:
 def partner_sessions(partnership: Partnership) -> list:
     """Sessions of public events the partner organises or hosts (events' own selector)."""
     return events_selectors.public_sessions_of_organisation(partnership.organisation)
+
+
+def partnerships_of_admin(user) -> QuerySet[Partnership]:
+    """The partnerships of the organisations `user` administers (an active admin membership), by organisation name:
+    the ones they may edit (`youth.edit_own_partnership`)."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    return (
+        Partnership.objects.filter(
+            organisation__memberships__user=user,
+            organisation__memberships__role=Membership.Role.ADMIN,
+            organisation__memberships__state=Membership.State.ACTIVE,
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
 
 
 def managed_partnerships() -> QuerySet[Partnership]:

@@ -1,5 +1,7 @@
 """Every write of youth: partnerships and the actions that followed youth surveys. Keyword-only, atomic, audited,
-for agency staff only (`youth.change_*`, `youth.manage`)."""
+for agency staff (`youth.change_*`, `youth.manage`), except a partner's own public text
+(`partnership_update_by_partner`, `youth.edit_own_partnership`). A change that touches the public directory
+schedules the publication of its open dataset on commit (`opendata.directory_schedule`, debounced)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from auzolan.core.errors import Conflict, ValidationError
 from auzolan.core.permissions import require
 from auzolan.organisations.models import Organisation
 from auzolan.participation.models import Survey
+from auzolan.youth import opendata
 from auzolan.youth.models import Action, Collaboration, CollaborationKind, Partnership
 
-PARTNERSHIP_FIELDS = ("description", "since", "contact_role", "contact_email", "is_public")
+PARTNERSHIP_FIELDS = ("description", "since", "contact_role", "contact_email", "contact_is_public", "is_public")
 ACTION_FIELDS = ("title", "description", "decided_by", "decided_on", "status", "link", "is_public")
 
 
@@ -54,6 +57,32 @@ def _set_collaborations(partnership: Partnership, kinds: list[str]) -> None:
     )
 
 
+def _clean_partner_text(fields: dict) -> dict:
+    if "description" in fields:
+        fields["description"] = _clean_text(fields["description"], field="description", required=True)
+    if "contact_role" in fields:
+        fields["contact_role"] = _clean_text(fields["contact_role"], field="contact_role", required=False)
+    if "contact_email" in fields:
+        fields["contact_email"] = (fields["contact_email"] or "").strip()
+    return fields
+
+
+def _save_partnership(partnership: Partnership, fields: dict) -> list[str]:
+    """Write the fields that changed; their names, sorted."""
+    changed = sorted(name for name, value in fields.items() if getattr(partnership, name) != value)
+    for name in changed:
+        setattr(partnership, name, fields[name])
+    if changed:
+        partnership.save(update_fields=[*changed, "updated_at"])
+    return changed
+
+
+def _directory_changed(*public: bool) -> None:
+    """A partnership that is (or was) public changed: the directory's open dataset follows, after the commit."""
+    if any(public):
+        transaction.on_commit(opendata.directory_schedule)
+
+
 @transaction.atomic
 def partnership_create(
     *,
@@ -64,6 +93,7 @@ def partnership_create(
     since: dt.date | None = None,
     contact_role: str = "",
     contact_email: str = "",
+    contact_is_public: bool = True,
     is_public: bool = False,
 ) -> Partnership:
     """The partnership of `organisation` (one per organisation: a second one is a Conflict)."""
@@ -78,6 +108,7 @@ def partnership_create(
                 since=_clean_since(since),
                 contact_role=_clean_text(contact_role, field="contact_role", required=False),
                 contact_email=(contact_email or "").strip(),
+                contact_is_public=bool(contact_is_public),
                 is_public=bool(is_public),
             )
     except IntegrityError:
@@ -94,6 +125,7 @@ def partnership_create(
         organisation=organisation,
         data={"collaborations": kinds, "public": partnership.is_public},
     )
+    _directory_changed(partnership.is_public)
     return partnership
 
 
@@ -104,18 +136,11 @@ def partnership_update(*, actor, partnership: Partnership, collaborations: Itera
     if unknown:
         raise TypeError(f"partnership_update got unexpected fields: {sorted(unknown)}")
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    was_public = partnership.is_public
     kinds = _clean_collaborations(collaborations)
-    if "description" in fields:
-        fields["description"] = _clean_text(fields["description"], field="description", required=True)
     if "since" in fields:
         fields["since"] = _clean_since(fields["since"])
-    if "contact_role" in fields:
-        fields["contact_role"] = _clean_text(fields["contact_role"], field="contact_role", required=False)
-    changed = sorted(name for name, value in fields.items() if getattr(partnership, name) != value)
-    for name in changed:
-        setattr(partnership, name, fields[name])
-    if changed:
-        partnership.save(update_fields=[*changed, "updated_at"])
+    changed = _save_partnership(partnership, _clean_partner_text(fields))
     _set_collaborations(partnership, kinds)
     audit_log(
         actor=actor,
@@ -124,6 +149,42 @@ def partnership_update(*, actor, partnership: Partnership, collaborations: Itera
         organisation=partnership.organisation,
         data={"changed": changed, "collaborations": kinds},
     )
+    _directory_changed(was_public, partnership.is_public)
+    return partnership
+
+
+@transaction.atomic
+def partnership_update_by_partner(
+    *,
+    actor,
+    partnership: Partnership,
+    description: str,
+    contact_role: str = "",
+    contact_email: str = "",
+    contact_is_public: bool = True,
+) -> Partnership:
+    """A partner's administrators edit their partnership's public text: what they do with the agency and the
+    contact. The collaborations, the start date and whether the partnership is public stay staff's."""
+    require(actor, "youth.edit_own_partnership", partnership)
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    fields = _clean_partner_text(
+        {
+            "description": description,
+            "contact_role": contact_role,
+            "contact_email": contact_email,
+            "contact_is_public": bool(contact_is_public),
+        }
+    )
+    changed = _save_partnership(partnership, fields)
+    if changed:
+        audit_log(
+            actor=actor,
+            action="youth.partnership.updated_by_partner",
+            obj=partnership,
+            organisation=partnership.organisation,
+            data={"changed": changed},
+        )
+        _directory_changed(partnership.is_public)
     return partnership
 
 
@@ -137,6 +198,7 @@ def partnership_delete(*, actor, partnership: Partnership) -> None:
         organisation=partnership.organisation,
         data={"organisation": partnership.organisation.name},
     )
+    _directory_changed(partnership.is_public)
     partnership.delete()
 
 

@@ -1,11 +1,12 @@
 """The youth pages checked with axe-core in a real browser, in one session: the partners directory (and with a
 filter), a partner's page, "Ce que disent les jeunes" (charts and tables), the staff's home and partnership form
-(and with an error)."""
+(and with an error), and a partner's own presentation form (and with an error)."""
 
 import pytest
 
 from tests.accounts.factories import UserFactory
 from tests.browser.axe import assert_no_blocking_violations
+from tests.organisations.factories import MembershipFactory
 from tests.youth.factories import ActionFactory, PartnershipFactory, youth_survey_with_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,6 +37,16 @@ def test_youth_pages(page, live_server, login):
     check(page, live_server, "/jeunesse/gerer/")
     check(page, live_server, f"/jeunesse/gerer/partenaires/{partnership.pk}/")
     page.get_by_label("Ce que nous faisons ensemble").fill("")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.locator(".errorlist, [role=alert]").first.wait_for()
+    assert_no_blocking_violations(page)
+
+
+def test_partner_presentation_form(page, live_server, login):
+    partnership = PartnershipFactory(organisation__name="Lycée du Labourd")
+    login(MembershipFactory(organisation=partnership.organisation, role="admin", state="active").user)
+    check(page, live_server, f"/jeunesse/partenaires/{partnership.organisation.slug}/presentation/")
+    page.get_by_label("Adresse de contact").fill("pas une adresse")
     page.get_by_role("button", name="Enregistrer").click()
     page.locator(".errorlist, [role=alert]").first.wait_for()
     assert_no_blocking_violations(page)

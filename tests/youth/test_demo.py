@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 
 from auzolan.accounts import demo as accounts_demo
+from auzolan.catalog.models import Dataset, ResourceVersion
 from auzolan.core.validators import luhn_valid
 from auzolan.organisations import demo as organisations_demo
 from auzolan.youth import demo
-from auzolan.youth.models import Action, Partnership
+from auzolan.youth.models import Action, DirectoryOpenData, Partnership
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,14 @@ def test_demo_youth(client):
     page = client.get(reverse("youth:youth_voice")).content.decode()
     assert demo.SURVEY_TITLE in page and "Des navettes du soir" in page
     assert "Maison des jeunes du Boucau" in client.get(reverse("youth:directory")).content.decode()
+    # The directory is published as an open dataset of the agency, one line per public partner.
+    link = DirectoryOpenData.objects.get()
+    assert link.dataset.state == Dataset.State.PUBLISHED and link.dataset.organisation.kind == "agency"
+    version = ResourceVersion.objects.get(resource__dataset=link.dataset)
+    with version.file.open("rb") as handle:
+        lines = handle.read().decode("utf-8").splitlines()
+    assert len(lines) == 1 + Partnership.objects.filter(is_public=True).count()
     counts = (Partnership.objects.count(), Action.objects.count(), survey.responses.count())
     demo.load(stdout=out)
     assert (Partnership.objects.count(), Action.objects.count(), survey.responses.count()) == counts
+    assert ResourceVersion.objects.filter(resource__dataset=link.dataset).count() == 1  # unchanged: no new version

@@ -1,9 +1,11 @@
 """The permission grid of youth: role × action × state → allowed or denied. Expected values are the product rules
 written out below (staff manage; the public sees public partnerships, and public actions of a survey whose results
-are public), not read from the code under test."""
+are public; a partner's administrators edit their own partnership's presentation, and nobody else does), not read
+from the code under test. The partner's presentation page is checked through HTTP for every role."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
 
 from auzolan.core.permissions import can
 from tests.accounts.factories import UserFactory
@@ -12,7 +14,9 @@ from tests.youth.factories import ActionFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("anonymous", "citizen", "partner_admin", "survey_editor", "operator")
+#: partner_admin administers the organisation of the hidden partnership, partner_member is an editor (not an admin)
+#: there, other_admin administers the organisation of the public partnership.
+ROLES = ("anonymous", "citizen", "partner_member", "partner_admin", "other_admin", "survey_editor", "operator")
 EVERYONE = set(ROLES)
 
 #: (action, object) -> roles allowed.
@@ -21,6 +25,8 @@ GRID = {
     ("youth.view_partnership", "hidden"): {"operator"},
     ("youth.change_partnership", "public"): {"operator"},
     ("youth.change_partnership", "hidden"): {"operator"},
+    ("youth.edit_own_partnership", "hidden"): {"partner_admin"},
+    ("youth.edit_own_partnership", "public"): {"other_admin"},
     ("youth.manage", None): {"operator"},
     ("youth.view_action", "action"): EVERYONE,
     ("youth.view_action", "private_action"): {"operator"},
@@ -38,8 +44,14 @@ def objects(world, django_db_blocker):
         users = {
             "anonymous": AnonymousUser(),
             "citizen": UserFactory(),
+            "partner_member": MembershipFactory(
+                organisation=world["hidden"].organisation, role="editor", state="active"
+            ).user,
             "partner_admin": MembershipFactory(
                 organisation=world["hidden"].organisation, role="admin", state="active"
+            ).user,
+            "other_admin": MembershipFactory(
+                organisation=world["public"].organisation, role="admin", state="active"
             ).user,
             "survey_editor": MembershipFactory(
                 organisation=private_survey.process.organisation, role="editor", state="active"
@@ -64,3 +76,24 @@ def test_youth_grid(objects, db, case, role):
     user = objects["users"][role]
     user.__dict__.pop("_organisation_roles", None)
     assert can(user, action, objects[kind]) is (role in GRID[case])
+
+
+#: The partner's presentation page of the hidden partnership, by role: what a GET answers.
+PAGE = {
+    "anonymous": 302,  # to the login page
+    "citizen": 404,
+    "partner_member": 404,
+    "partner_admin": 200,
+    "other_admin": 404,
+    "survey_editor": 404,
+    "operator": 404,  # staff edit the whole partnership in their own form
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_partner_presentation_page_by_role(objects, client, role):
+    user = objects["users"][role]
+    if role != "anonymous":
+        client.force_login(user)
+    response = client.get(reverse("youth:partner_edit", args=[objects["hidden"].organisation.slug]))
+    assert response.status_code == PAGE[role]

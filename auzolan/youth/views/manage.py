@@ -1,4 +1,5 @@
-"""Agency staff's pages: partnerships and the actions that followed youth surveys (`youth.manage`)."""
+"""Agency staff's pages: partnerships, the actions that followed youth surveys, and the button that publishes the
+directory as open data (`youth.manage`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from auzolan.core.permissions import can, get_object_for
 from auzolan.core.submissions import submit_action, submit_form
-from auzolan.youth import selectors, services
+from auzolan.youth import opendata, selectors, services
 from auzolan.youth.forms import ActionCreateForm, ActionForm, PartnershipCreateForm, PartnershipForm
 from auzolan.youth.models import Action
 
@@ -32,7 +33,23 @@ def manage_home(request):
     return render(
         request,
         "youth/manage/home.html",
-        {"partnerships": selectors.managed_partnerships(), "actions": selectors.managed_actions()},
+        {
+            "partnerships": selectors.managed_partnerships(),
+            "actions": selectors.managed_actions(),
+            "open_data": selectors.directory_open_data(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def directory_publish(request):
+    _require_staff(request)
+    return submit_action(
+        request,
+        lambda: opendata.directory_publish_by_staff(actor=request.user),
+        success=_("L'annuaire des partenaires est publié en données ouvertes (une nouvelle version s'il a changé)."),
+        redirect_to=_home_url(),
     )
 
 
@@ -133,6 +150,7 @@ def action_delete(request, pk: int):
 
 urlpatterns = [
     path("gerer/", manage_home, name="manage_home"),
+    path("gerer/donnees-ouvertes/", directory_publish, name="directory_publish"),
     path("gerer/partenaires/nouveau/", partnership_create, name="partnership_create"),
     path("gerer/partenaires/<int:pk>/", partnership_edit, name="partnership_edit"),
     path("gerer/partenaires/<int:pk>/supprimer/", partnership_delete, name="partnership_delete"),
