@@ -7,11 +7,13 @@ how far it has gone. Write a job with `@job_task` and start it with `job_start`.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,3 +146,18 @@ def progress_fields(*, done: int | None = None, total: int | None = None, messag
 def jobs_delete(job_ids: Iterable) -> None:
     """Delete jobs whose work is gone (a pruned export file): they no longer lead anywhere."""
     Job.objects.filter(pk__in=list(job_ids)).delete()
+
+
+def task_enqueue_debounced(task, *, key: str, seconds: int) -> bool:
+    """Enqueue `task` (no arguments) to run in `seconds`, unless one is already waiting under `key`: a burst of changes
+    gives one run. The mark lives in the shared cache (for 5 × `seconds`, in case the task never runs); the task calls
+    `task_debounce_release(key)` before it reads what it works on, so that a change made while it runs schedules the
+    next one. True when enqueued."""
+    if not cache.add(key, True, seconds * 5):
+        return False
+    task.using(run_after=timezone.now() + dt.timedelta(seconds=seconds)).enqueue()
+    return True
+
+
+def task_debounce_release(key: str) -> None:
+    cache.delete(key)

@@ -13,15 +13,12 @@ One row per public partnership, as the directory shows it: never a partnership t
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auzolan.catalog import services as catalog
 from auzolan.catalog.models import Dataset
+from auzolan.core import jobs
 from auzolan.core.errors import ValidationError
 from auzolan.core.http import public_url
 from auzolan.core.permissions import require
@@ -122,9 +119,8 @@ def directory_publish_by_staff(*, actor) -> Dataset:
 def directory_schedule() -> None:
     """Enqueue the directory's publication in `DEBOUNCE_SECONDS`, unless one is already waiting (debounce: the
     pending mark lives in the shared cache; the task clears it before it reads the directory)."""
-    if cache.add(_PENDING_KEY, True, DEBOUNCE_SECONDS * 5):
-        tasks.publish_directory.using(run_after=timezone.now() + dt.timedelta(seconds=DEBOUNCE_SECONDS)).enqueue()
+    jobs.task_enqueue_debounced(tasks.publish_directory, key=_PENDING_KEY, seconds=DEBOUNCE_SECONDS)
 
 
 def directory_publication_started() -> None:
-    cache.delete(_PENDING_KEY)
+    jobs.task_debounce_release(_PENDING_KEY)

@@ -11,14 +11,11 @@ registrants per person), the speakers as the organisers published them.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.cache import cache
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auzolan.catalog import services as catalog
 from auzolan.catalog.models import Dataset
+from auzolan.core import jobs
 from auzolan.core.http import public_url
 from auzolan.core.spreadsheets import csv_bytes
 from auzolan.events import selectors, tasks
@@ -124,9 +121,8 @@ def agenda_publish(*, actor=None) -> Dataset | None:
 def agenda_schedule() -> None:
     """Enqueue the agenda's publication in `DEBOUNCE_SECONDS`, unless one is already waiting (debounce: the
     pending mark lives in the shared cache; the task clears it before it reads the agenda)."""
-    if cache.add(_PENDING_KEY, True, DEBOUNCE_SECONDS * 5):
-        tasks.publish_agenda.using(run_after=timezone.now() + dt.timedelta(seconds=DEBOUNCE_SECONDS)).enqueue()
+    jobs.task_enqueue_debounced(tasks.publish_agenda, key=_PENDING_KEY, seconds=DEBOUNCE_SECONDS)
 
 
 def agenda_publication_started() -> None:
-    cache.delete(_PENDING_KEY)
+    jobs.task_debounce_release(_PENDING_KEY)
