@@ -276,7 +276,12 @@ class Postings:
         for word in ordered[1:]:
             if not len(rows):
                 break
-            _tokens, first, end = self.span(word)
+            tokens, first, end = self.span(word)
+            if tokens == 1:  # one token's rows are sorted: a binary search for each row kept so far
+                found = np.asarray(self.rows[first:end])
+                at = np.searchsorted(found, rows)
+                rows = rows[(at < len(found)) & (found[np.minimum(at, len(found) - 1)] == rows)]
+                continue
             seen = np.zeros(self.row_count, dtype=bool)
             seen[self.rows[first:end]] = True
             rows = rows[seen[rows]]
