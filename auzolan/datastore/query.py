@@ -827,6 +827,19 @@ def _text_page(
         raise ValidationError(
             _("Curseur invalide : reprenez depuis la première page avec le même tri."), field="cursor"
         )
+    rows = _text_rows(con, compiler, query)
+    if not keys:
+        start = 0 if cursor_row is None else int(np.searchsorted(rows, cursor_row, "right"))
+        numbers = rows[start + offset : start + offset + count]
+    else:
+        numbers = _sort_order(table, keys).page(rows, skip=offset, count=count, after=cursor_row)
+    return [int(n) for n in numbers], len(rows)
+
+
+def _text_rows(con, compiler: Compiler, query: Query) -> np.ndarray:
+    """The rows (sorted, distinct) of a full-text `q` the postings answer, kept when the other filters' statement
+    (one, over their columns) has them."""
+    table = compiler.table
     rows = compiler.postings.match(compiler.text_words)
     filter_clauses, filter_params = compiler.filters(query)
     if filter_clauses and len(rows):
@@ -835,12 +848,24 @@ def _text_page(
         member = np.zeros(table.row_count, dtype=bool)
         member[np.asarray(kept, dtype=np.int64)] = True
         rows = rows[member[rows]]
-    if not keys:
-        start = 0 if cursor_row is None else int(np.searchsorted(rows, cursor_row, "right"))
-        numbers = rows[start + offset : start + offset + count]
-    else:
-        numbers = _sort_order(table, keys).page(rows, skip=offset, count=count, after=cursor_row)
-    return [int(n) for n in numbers], len(rows)
+    return rows
+
+
+@contextmanager
+def _text_clauses(con, compiler: Compiler, query: Query, clauses: list[str], params: list) -> Iterator[tuple]:
+    """The WHERE clauses and parameters of a statement over the table (an aggregate): when the postings answer `q`,
+    its rows become a relation of this connection for the block (a name of this thread's) and the clause of `q`
+    reads it instead of the Parquet index; else `clauses` and `params` as they are."""
+    if compiler.postings is None:
+        yield clauses, params
+        return
+    name = f"_q_rows_{threading.get_ident()}"
+    con.register(name, {"row": compiler.postings.match(compiler.text_words)})
+    try:
+        filter_clauses, filter_params = compiler.filters(query)
+        yield [*filter_clauses, f"{ROW} IN (SELECT row FROM {name})"], filter_params  # noqa: S608 (a name of ours)
+    finally:
+        con.unregister(name)
 
 
 def _page_numbers(con, compiler, query, keys, where, page_where, *, offset, limit, count):
@@ -974,7 +999,13 @@ def _count_rows(con, path: str, clauses: list[str], params: list, table: Table) 
 def count(table: Table, query: Query) -> tuple[int, bool]:
     """The rows matching a query's filters and search, and whether the number is estimated (as a page's total:
     exact up to `EXACT_COUNT_THRESHOLD`, estimated above; cached)."""
-    clauses, params = Compiler(table).where(query)
+    compiler = Compiler(table)
+    clauses, params = compiler.where(query)
+    if compiler.matches_nothing:
+        return 0, False
+    if compiler.postings is not None:  # exact, from the postings (and the other filters' rows)
+        with shared_connection() as con:
+            return len(_text_rows(con, compiler, query)), False
     known = _cached_total(table, clauses, params)
     if known is not None:
         return known
@@ -1056,13 +1087,13 @@ def aggregate(table: Table, query: Query, *, group_by: list[str], aggregates: li
         first = specs[0][2]
         order = [f"{quote(first)} DESC NULLS LAST"] + [f"{quote(n)} ASC NULLS LAST" for n in group_by]
     limit = max(1, min(int(query.limit or DEFAULT_LIMIT), MAX_GROUPS))
-    where_sql = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     group_sql = f" GROUP BY {', '.join(quote(n) for n in group_by)}" if group_by else ""
-    sql = (
-        f"SELECT {', '.join(selects)} FROM {source_sql()}{where_sql}{group_sql} "  # noqa: S608
-        f"ORDER BY {', '.join(order)} LIMIT {limit + 1} OFFSET {int(query.offset)}"
-    )
-    with shared_connection() as con:
+    with shared_connection() as con, _text_clauses(con, compiler, query, clauses, params) as (clauses, params):
+        where_sql = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = (
+            f"SELECT {', '.join(selects)} FROM {source_sql()}{where_sql}{group_sql} "  # noqa: S608
+            f"ORDER BY {', '.join(order)} LIMIT {limit + 1} OFFSET {int(query.offset)}"
+        )
         records = run(con, sql, [parquet_path(table), *params], fetch=lambda c: c.fetchall())
     rows = [{k: _jsonable(v) for k, v in zip(outputs, r, strict=True)} for r in records[:limit]]
     return {

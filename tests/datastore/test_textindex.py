@@ -368,6 +368,24 @@ def test_every_page_and_cursor_of_the_postings_equals_the_statements(varied, sor
         assert walked == whole.row_numbers, q
 
 
+def test_counts_and_aggregates_of_q_read_the_postings(varied, monkeypatch):
+    statements = recording(monkeypatch)
+    for q, filters in (("commune", []), ("bayonne", [query.Filter("montant", "gte", "40")]), ("zzz", [])):
+        counted = query.count(varied, query.Query(q=q, filters=filters))
+        grouped = query.aggregate(
+            varied, query.Query(q=q, filters=filters), group_by=["note"], aggregates=["count", "sum:montant"]
+        )
+        assert not any("_hits" in sql for sql in statements), q  # the Parquet index is not read
+        with aside(textindex.postings_name(varied.text_index)):
+            cache.clear()
+            assert counted == query.count(varied, query.Query(q=q, filters=filters)), q
+            assert grouped == query.aggregate(
+                varied, query.Query(q=q, filters=filters), group_by=["note"], aggregates=["count", "sum:montant"]
+            ), q
+        statements.clear()
+    assert query.count(varied, query.Query(q="commune")) == (10, False)
+
+
 def test_a_table_too_large_for_the_memory_budget_is_sorted_by_statements(varied, monkeypatch):
     monkeypatch.setattr(loaded, "budget", lambda: 8 * varied.row_count)  # the order would take all of it
     statements = recording(monkeypatch)
