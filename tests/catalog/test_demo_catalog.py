@@ -4,34 +4,18 @@ import json
 import math
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from auzolan.catalog import demo_data
 from auzolan.catalog.models import Dataset, ResourceVersion, TableSchema
 from auzolan.datastore.validation.french import siret_valid
-from tests.never500.world import world_fixture
+from tests.demo_world import demo_fixture, media_and_cache_fixture
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module's tests (each in a savepoint of its own) with its files in a media folder
-    of its own: loading it is the expensive part (about 12 s on PostgreSQL, once instead of once a test)."""
-
-    def load():
-        out = io.StringIO()
-        call_command("load_demo", stdout=out)
-        return out.getvalue()
-
-    yield from world_fixture(django_db_setup, django_db_blocker, build=load)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(__name__)]  # one worker: one load (tests/demo_world.py)
 
 
-@pytest.fixture(autouse=True)
-def _media_and_cache(demo, db):
-    """Replaces the suite's own (a media folder per test): the demo's files live as long as the module."""
-    cache.clear()
+demo = demo_fixture()
+_media_and_cache = media_and_cache_fixture()
 
 
 def test_demo_publishes_realistic_datasets(demo, client):
@@ -55,14 +39,8 @@ def test_demo_publishes_realistic_datasets(demo, client):
     assert response.status_code == 200 and "Subventions" in response.content.decode()
 
 
-def test_demo_catalogue_is_idempotent(demo):
-    before = list(ResourceVersion.objects.values_list("sha256", "file").order_by("pk"))
-    count = Dataset.objects.count()
-    call_command("load_demo")
-    assert Dataset.objects.count() == count
-    assert list(ResourceVersion.objects.values_list("sha256", "file").order_by("pk")) == before
-
-
+# Loading the demo again changes none of the catalogue's rows (datasets, files and their checksums):
+# tests/core/test_demo_loaded.py.
 def _schema_resources():
     """(dataset, schema name, version) for each file of a demo dataset that declares a schema."""
     for dataset in Dataset.objects.published().filter(schema__isnull=False).select_related("schema"):

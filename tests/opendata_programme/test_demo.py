@@ -4,18 +4,20 @@ import json
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import timezone
 
 from auzolan.datastore.validation import validate_rows
 from auzolan.opendata_programme import exports, selectors
 from auzolan.opendata_programme.models import InventoryLine, Meeting, PilotGroup, SupportAction
-from tests.core.test_demo import snapshot
+from tests.demo_world import demo_fixture, media_and_cache_fixture
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(__name__)]  # one worker: one load (tests/demo_world.py)
+
+demo = demo_fixture()
+_media_and_cache = media_and_cache_fixture()
 
 
-@pytest.mark.django_db
 def test_demo_tells_the_story_of_a_pilot_group():
-    call_command("load_demo")
     group = PilotGroup.objects.get(name="Groupe pilote 2026")
     members = selectors.group_members(group)
     assert len(members) == 12
@@ -44,6 +46,4 @@ def test_demo_tells_the_story_of_a_pilot_group():
         assert report.valid, (organisation.name, report.errors[:3])
         exported += 1
     assert exported >= 8
-    first = snapshot(labels=("opendata_programme",))
-    call_command("load_demo")
-    assert snapshot(labels=("opendata_programme",)) == first
+    # Loading the demo again changes none of its rows: tests/core/test_demo_loaded.py.

@@ -1,14 +1,18 @@
+"""The demo's participation. Loading the demo again changes none of its rows: tests/core/test_demo_loaded.py."""
+
 import pytest
-from django.core.management import call_command
 
 from auzolan.catalog.models import Dataset
 from auzolan.participation.models import Ballot, Guide, Process, Proposal, SurveyResponse
-from tests.core.test_demo import snapshot
+from tests.demo_world import demo_fixture, media_and_cache_fixture
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(__name__)]  # one worker: one load (tests/demo_world.py)
+
+demo = demo_fixture()
+_media_and_cache = media_and_cache_fixture()
 
 
-@pytest.mark.django_db
 def test_demo_has_a_live_idea_box_a_running_survey_and_a_budget_with_results(client):
-    call_command("load_demo")
     processes = {p.template: p for p in Process.objects.filter(organisation__slug="commune-de-bayonne")}
     idea_box = processes["idea_box"]
     assert idea_box.state == "published" and idea_box.active_phase().kind == "ideas"
@@ -45,12 +49,3 @@ def test_demo_has_a_live_idea_box_a_running_survey_and_a_budget_with_results(cli
         "/participer/demarches/",
     ):
         assert client.get(url).status_code == 200, url
-
-
-@pytest.mark.django_db
-def test_demo_participation_is_idempotent():
-    call_command("load_demo")
-    labels = ("participation", "notifications")
-    first = snapshot(labels)
-    call_command("load_demo")
-    assert snapshot(labels) == first

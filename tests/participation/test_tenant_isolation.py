@@ -27,6 +27,7 @@ from auzolan.participation.models import (
     Survey,
     UserBlock,
 )
+from tests.never500.world import world_fixture
 from tests.participation.security_world import (
     NOT_TENANT_SCOPED,
     build_world,
@@ -59,9 +60,15 @@ def _garbage_post(pattern) -> dict:
     }
 
 
+@pytest.fixture(scope="module")
+def _worlds(django_db_setup, django_db_blocker):
+    """Both worlds, built once for the module (not once for each of its 160 tests): each test runs in a savepoint."""
+    yield from world_fixture(django_db_setup, django_db_blocker, build=lambda: (build_world("a"), build_world("b")))
+
+
 @pytest.fixture
-def worlds(db):
-    return build_world("a"), build_world("b")
+def worlds(_worlds, db):
+    return _worlds
 
 
 def _snapshot():
