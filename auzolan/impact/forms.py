@@ -34,7 +34,7 @@ class ExperimentCreateForm(SubmissionTokenMixin):
         self.fields["organisation"].queryset = organisations
 
 
-class CohortForm(SubmissionTokenMixin):
+class CohortEditForm(forms.Form):
     name = forms.CharField(label=_("Nom du groupe"), max_length=100, help_text=_("Par exemple « 4e B »."))
     kind = forms.ChoiceField(label=_("Rôle dans l'expérimentation"), choices=Cohort.Kind.choices)
     teacher = BoundedModelChoiceField(
@@ -53,6 +53,10 @@ class CohortForm(SubmissionTokenMixin):
             )
             .order_by("full_name", "pk")
         )
+
+
+class CohortForm(SubmissionTokenMixin, CohortEditForm):
+    """Adding a cohort: the editing fields and a submission token (a double click adds it once)."""
 
 
 class InstrumentForm(forms.Form):

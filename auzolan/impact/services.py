@@ -85,20 +85,110 @@ def experiment_transition(*, actor, experiment: Experiment, name: str) -> Experi
     return experiment
 
 
-@transaction.atomic
-def cohort_add(*, actor, experiment: Experiment, name: str, kind: str, teacher=None) -> Cohort:
-    _require_manager(actor, experiment)
-    cohort = Cohort(experiment=experiment, name=name.strip(), kind=kind, teacher=teacher)
-    if Cohort.objects.filter(experiment=experiment, name=cohort.name).exists():
-        raise Conflict(_("Un groupe porte déjà ce nom dans cette expérimentation."), field="name")
+def _cohort_save(cohort: Cohort) -> None:
+    """Validate and save; a name already used in the experiment is a Conflict on `name` (the unique constraint holds
+    under concurrency)."""
+    taken = _("Un groupe porte déjà ce nom dans cette expérimentation.")
+    if Cohort.objects.filter(experiment_id=cohort.experiment_id, name=cohort.name).exclude(pk=cohort.pk).exists():
+        raise Conflict(taken, field="name")
     full_clean_or_raise(cohort, validate_unique=False)
     try:
         with transaction.atomic():
             cohort.save()
     except IntegrityError:
-        raise Conflict(_("Un groupe porte déjà ce nom dans cette expérimentation."), field="name") from None
+        raise Conflict(taken, field="name") from None
+
+
+@transaction.atomic
+def cohort_add(*, actor, experiment: Experiment, name: str, kind: str, teacher=None) -> Cohort:
+    _require_manager(actor, experiment)
+    cohort = Cohort(experiment=experiment, name=name.strip(), kind=kind, teacher=teacher)
+    _cohort_save(cohort)
     _audit(actor, "impact.cohort.added", experiment, cohort, {"name": cohort.name, "kind": kind})
     return cohort
+
+
+def structure_refusal(*, experiment: Experiment) -> str:
+    """Why the experiment's cohorts, items and waves cannot be edited or removed now, or "" when they can."""
+    if lifecycle.structure_editable(experiment):
+        return ""
+    return _(
+        "L'expérimentation est terminée : ses groupes, son questionnaire et ses temps de mesure ne se modifient plus. "
+        "Reprenez-la pour les corriger."
+    )
+
+
+def _editable_experiment(actor, experiment: Experiment) -> Experiment:
+    """Check the manager, then lock the experiment's row (against a concurrent close) and refuse when it is closed."""
+    _require_manager(actor, experiment)
+    experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    refusal = structure_refusal(experiment=experiment)
+    if refusal:
+        raise Conflict(refusal)
+    return experiment
+
+
+def _locked(queryset, pk: int):
+    try:
+        return queryset.select_for_update().get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise NotFound(_("Cet élément n'existe plus : il vient sans doute d'être supprimé.")) from None
+
+
+def _lock_cohort(experiment: Experiment, cohort: Cohort) -> Cohort:
+    """Lock the cohort and its codes: no code is added or answers (a response locks its code) until the commit."""
+    cohort = _locked(Cohort.objects.filter(experiment=experiment), cohort.pk)
+    list(cohort.codes.select_for_update().values_list("pk", flat=True))
+    return cohort
+
+
+def cohort_deletion_refusal(*, cohort: Cohort) -> str:
+    """Why this cohort cannot be removed, or "" when it can (no code of it has answered any wave)."""
+    refusal = structure_refusal(experiment=cohort.experiment)
+    if refusal:
+        return refusal
+    if selectors.cohort_answered(cohort=cohort):
+        return _(
+            "Des élèves de ce groupe ont déjà répondu : le supprimer retirerait leurs réponses des résultats. "
+            "Le groupe reste dans l'expérimentation."
+        )
+    return ""
+
+
+@transaction.atomic
+def cohort_update(*, actor, cohort: Cohort, name: str, kind: str, teacher=None) -> Cohort:
+    """Correct a cohort's name, role and referent teacher; once a code of it has answered, its role is fixed."""
+    experiment = _editable_experiment(actor, cohort.experiment)
+    cohort = _lock_cohort(experiment, cohort)
+    name = name.strip()
+    if kind != cohort.kind and selectors.cohort_answered(cohort=cohort):
+        raise Conflict(
+            _(
+                "Des élèves de ce groupe ont déjà répondu : changer son rôle (groupe expérimental ou de comparaison) "
+                "réécrirait les résultats. Seuls son nom et son enseignant référent peuvent encore changer."
+            ),
+            field="kind",
+        )
+    before = {"name": cohort.name, "kind": cohort.kind, "teacher": cohort.teacher_id}
+    after = {"name": name, "kind": kind, "teacher": teacher.pk if teacher else None}
+    cohort.name, cohort.kind, cohort.teacher = name, kind, teacher
+    _cohort_save(cohort)
+    changed = [field for field in after if after[field] != before[field]]
+    _audit(actor, "impact.cohort.updated", experiment, cohort, {"name": cohort.name, "kind": kind, "changed": changed})
+    return cohort
+
+
+@transaction.atomic
+def cohort_delete(*, actor, cohort: Cohort) -> None:
+    """Remove a cohort added by mistake, with its unused codes; refused once one of its codes has answered."""
+    experiment = _editable_experiment(actor, cohort.experiment)
+    cohort = _lock_cohort(experiment, cohort)
+    refusal = cohort_deletion_refusal(cohort=cohort)
+    if refusal:
+        raise Conflict(refusal)
+    data = {"name": cohort.name, "kind": cohort.kind, "labels_deleted": cohort.codes.count()}
+    _audit(actor, "impact.cohort.deleted", experiment, cohort, data)
+    cohort.delete()
 
 
 @transaction.atomic
