@@ -13,6 +13,11 @@ from auzolan.impact.models import Cohort, Decision, Experiment, Instrument, Wave
 from auzolan.learning.models import Competence, Framework
 
 
+def date_input() -> forms.DateInput:
+    """A date picker; its value is written ISO (the only format `type="date"` reads), whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class ExperimentCreateForm(SubmissionTokenMixin):
     organisation = BoundedModelChoiceField(label=_("Organisation qui la mène"), queryset=None)
     title = forms.CharField(label=_("Titre"), max_length=200)
@@ -76,10 +81,14 @@ class ItemForm(SubmissionTokenMixin):
         self.fields["competence"].queryset = Competence.objects.filter(framework=experiment.framework).order_by("code")
 
 
-class WaveForm(SubmissionTokenMixin):
+class WaveEditForm(forms.Form):
     kind = forms.ChoiceField(label=_("Temps de mesure"), choices=Wave.Kind.choices)
-    opens_on = forms.DateField(label=_("Ouverture"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Fermeture"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Ouverture"), widget=date_input())
+    closes_on = forms.DateField(label=_("Fermeture"), widget=date_input())
+
+
+class WaveForm(SubmissionTokenMixin, WaveEditForm):
+    """Adding a wave: the editing fields and a submission token."""
 
 
 class CodesForm(SubmissionTokenMixin):
@@ -94,7 +103,7 @@ class DecisionForm(SubmissionTokenMixin):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Ce que montrent les résultats, leurs limites, et ce qui change ensuite."),
     )
-    decided_on = forms.DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label=_("Date de la décision"), widget=date_input())
 
 
 class CodeEntryForm(forms.Form):

@@ -231,14 +231,78 @@ def item_add(*, actor, experiment: Experiment, competence: Competence, text: str
 def wave_add(*, actor, experiment: Experiment, kind: str, opens_on: dt.date, closes_on: dt.date) -> Wave:
     _require_manager(actor, experiment)
     wave = Wave(experiment=experiment, kind=kind, opens_on=opens_on, closes_on=closes_on)
+    _wave_save(wave)
+    _audit(actor, "impact.wave.added", experiment, wave, {"kind": kind})
+    return wave
+
+
+def _wave_save(wave: Wave) -> None:
+    """Validate and save: closing on or after the opening day, one wave of each kind per experiment (the unique
+    constraint holds under concurrency)."""
+    if wave.opens_on and wave.closes_on and wave.closes_on < wave.opens_on:
+        raise ValidationError(_("La fermeture doit être le jour de l'ouverture ou après."), field="closes_on")
     full_clean_or_raise(wave, validate_unique=False)
     try:
         with transaction.atomic():
             wave.save()
     except IntegrityError:
         raise Conflict(_("Ce temps de mesure existe déjà pour cette expérimentation."), field="kind") from None
-    _audit(actor, "impact.wave.added", experiment, wave, {"kind": kind})
+
+
+def wave_deletion_refusal(*, wave: Wave) -> str:
+    """Why this wave cannot be removed, or "" when it can (no response and not open)."""
+    refusal = structure_refusal(experiment=wave.experiment)
+    if refusal:
+        return refusal
+    if wave.responses.exists():
+        return _(
+            "Des élèves ont déjà répondu à ce temps de mesure : le supprimer effacerait leurs réponses. "
+            "Il reste dans l'expérimentation (ses dates peuvent être corrigées)."
+        )
+    if wave.is_open:
+        return _("Ce temps de mesure est ouvert aux élèves : fermez-le avant de le supprimer.")
+    return ""
+
+
+@transaction.atomic
+def wave_update(*, actor, wave: Wave, kind: str, opens_on: dt.date, closes_on: dt.date) -> Wave:
+    """Correct a wave's kind and dates; once answered, its kind (before, after, follow-up) is fixed."""
+    experiment = _editable_experiment(actor, wave.experiment)
+    # Locked: a new response (which references this row) waits for the commit.
+    wave = _locked(Wave.objects.filter(experiment=experiment), wave.pk)
+    if kind != wave.kind and wave.responses.exists():
+        raise Conflict(
+            _(
+                "Des élèves ont déjà répondu à ce temps de mesure : il reste « %(kind)s » (le changer réécrirait "
+                "les résultats). Seules ses dates peuvent encore être corrigées."
+            )
+            % {"kind": wave.get_kind_display()},
+            field="kind",
+        )
+    if kind != wave.kind and Wave.objects.filter(experiment=experiment, kind=kind).exists():
+        raise Conflict(_("Ce temps de mesure existe déjà pour cette expérimentation."), field="kind")
+    before = {"kind": wave.kind, "opens_on": wave.opens_on, "closes_on": wave.closes_on}
+    after = {"kind": kind, "opens_on": opens_on, "closes_on": closes_on}
+    wave.kind, wave.opens_on, wave.closes_on = kind, opens_on, closes_on
+    _wave_save(wave)
+    changed = [field for field in after if after[field] != before[field]]
+    data = {"kind": kind, "opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat(), "changed": changed}
+    _audit(actor, "impact.wave.updated", experiment, wave, data)
+    if experiment.results_public and changed:  # the report orders the waves by their dates
+        transaction.on_commit(opendata.results_publish)
     return wave
+
+
+@transaction.atomic
+def wave_delete(*, actor, wave: Wave) -> None:
+    """Remove a wave added by mistake: refused once answered or while open to pupils."""
+    experiment = _editable_experiment(actor, wave.experiment)
+    wave = _locked(Wave.objects.filter(experiment=experiment), wave.pk)
+    refusal = wave_deletion_refusal(wave=wave)
+    if refusal:
+        raise Conflict(refusal)
+    _audit(actor, "impact.wave.deleted", experiment, wave, {"kind": wave.kind})
+    wave.delete()
 
 
 @transaction.atomic

@@ -149,12 +149,95 @@ def test_renaming_a_cohort_leaves_the_report_figures_unchanged(demo_world, db, c
     )
 
 
+# --- Waves ---------------------------------------------------------------------------------------------------------
+
+
+def test_wave_edit_page_changes_kind_and_dates_before_answers(world, client):
+    admin, experiment = world["admin"], world["experiment"]
+    wave = experiment.waves.get(kind="post")
+    client.force_login(admin)
+    page = client.get(url("wave_edit", experiment, wave))
+    assert page.status_code == 200 and 'value="2026-09-20"' in page.content.decode()
+    data = {"kind": "follow_up", "opens_on": "2026-12-01", "closes_on": "2026-12-12"}
+    assert client.post(url("wave_edit", experiment, wave), data).status_code == 302
+    wave.refresh_from_db()
+    assert (wave.kind, str(wave.opens_on), str(wave.closes_on)) == ("follow_up", "2026-12-01", "2026-12-12")
+    assert AuditLogEntry.objects.get(action="impact.wave.updated").data["changed"] == ["kind", "opens_on", "closes_on"]
+
+
+@pytest.mark.parametrize(
+    "data, status, message",
+    [
+        ({"kind": "post", "opens_on": "2026-09-20", "closes_on": "2026-09-19"}, 400, "ouverture ou après"),
+        ({"kind": "pre", "opens_on": "2026-09-20", "closes_on": "2026-09-21"}, 409, "existe déjà"),
+        ({"kind": "later", "opens_on": "2026-09-20", "closes_on": "2026-09-21"}, 400, "choix"),
+        ({"kind": "post", "opens_on": "hier", "closes_on": ""}, 400, "date"),
+    ],
+)
+def test_wave_edit_keeps_the_creation_rules(world, client, data, status, message):
+    experiment = world["experiment"]
+    wave = experiment.waves.get(kind="post")
+    client.force_login(world["admin"])
+    response = client.post(url("wave_edit", experiment, wave), data)
+    assert response.status_code == status and message in response.content.decode().lower()
+    wave.refresh_from_db()
+    assert (wave.kind, str(wave.closes_on)) == ("post", "2026-09-20")
+
+
+def test_answered_wave_keeps_its_kind_but_dates_can_be_corrected(world, client):
+    admin, experiment, cohort = world["admin"], world["experiment"], world["cohort"]
+    answer(admin, experiment, cohort)
+    wave = experiment.waves.get(kind="pre")
+    with pytest.raises(Conflict, match="Seules ses dates"):
+        services.wave_update(actor=admin, wave=wave, kind="follow_up", opens_on=wave.opens_on, closes_on=wave.closes_on)
+    client.force_login(admin)
+    assert "seules ses dates" in client.get(url("wave_edit", experiment, wave)).content.decode()
+    refused = client.post(
+        url("wave_edit", experiment, wave), {"kind": "follow_up", "opens_on": "2026-09-01", "closes_on": "2026-09-05"}
+    )
+    assert refused.status_code == 409 and "réécrirait" in refused.content.decode()
+    dates = {"kind": "pre", "opens_on": "2026-09-02", "closes_on": "2026-09-08"}
+    assert client.post(url("wave_edit", experiment, wave), dates).status_code == 302
+    wave.refresh_from_db()
+    assert (wave.kind, str(wave.opens_on), str(wave.closes_on)) == ("pre", "2026-09-02", "2026-09-08")
+    assert wave.is_open  # correcting the dates does not close it
+
+
+def test_wave_delete_without_answers(world, client):
+    admin, experiment = world["admin"], world["experiment"]
+    wave = experiment.waves.get(kind="post")
+    client.force_login(admin)
+    assert client.get(url("wave_delete", experiment, wave)).status_code == 200
+    assert client.post(url("wave_delete", experiment, wave)).status_code == 302
+    assert not experiment.waves.filter(kind="post").exists()
+    assert AuditLogEntry.objects.filter(action="impact.wave.deleted").count() == 1
+
+
+def test_answered_or_open_wave_cannot_be_deleted(world, client):
+    admin, experiment, cohort = world["admin"], world["experiment"], world["cohort"]
+    answer(admin, experiment, cohort)
+    pre = experiment.waves.get(kind="pre")
+    with pytest.raises(Conflict, match="déjà répondu"):
+        services.wave_delete(actor=admin, wave=pre)
+    post = experiment.waves.get(kind="post")
+    services.wave_set_open(actor=admin, wave=post, is_open=True)
+    with pytest.raises(Conflict, match="fermez-le"):
+        services.wave_delete(actor=admin, wave=post)
+    client.force_login(admin)
+    page = client.get(url("wave_delete", experiment, post)).content.decode()
+    assert "fermez-le" in page and "Supprimer définitivement" not in page
+    assert "fermez-le" in client.post(url("wave_delete", experiment, post), follow=True).content.decode()
+    assert experiment.waves.count() == 2
+
+
 # --- Permissions and the closed experiment -------------------------------------------------------------------------
 
-EDIT_PAGES = ["cohort_edit", "cohort_delete"]
+EDIT_PAGES = ["cohort_edit", "cohort_delete", "wave_edit", "wave_delete"]
 
 
 def _target(world, page):
+    if page.startswith("wave"):
+        return world["experiment"].waves.get(kind="post")
     return world["cohort"]
 
 
@@ -172,9 +255,11 @@ def test_edit_pages_are_404_for_others(world, client, page, role):
     client.force_login(user)
     address = url(page, experiment, _target(world, page))
     assert client.get(address).status_code == 404
-    assert client.post(address, {"name": "X", "kind": "comparison"}).status_code == 404
+    data = {"name": "X", "kind": "follow_up", "opens_on": "2026-09-01", "closes_on": "2026-09-02"}
+    assert client.post(address, data).status_code == 404
     world["cohort"].refresh_from_db()
     assert world["cohort"].name == "6e A"
+    assert world["experiment"].waves.filter(kind="post").exists()
 
 
 @pytest.mark.parametrize("page", EDIT_PAGES)
@@ -189,6 +274,11 @@ def test_services_refuse_other_managers(world):
         services.cohort_update(actor=outsider, cohort=world["cohort"], name="X", kind="comparison")
     with pytest.raises(PermissionDenied):
         services.cohort_delete(actor=UserFactory(), cohort=world["cohort"])
+    wave = world["experiment"].waves.get(kind="post")
+    with pytest.raises(PermissionDenied):
+        services.wave_update(actor=outsider, wave=wave, kind="post", opens_on=wave.opens_on, closes_on=wave.closes_on)
+    with pytest.raises(PermissionDenied):
+        services.wave_delete(actor=outsider, wave=wave)
 
 
 def test_closed_experiment_is_read_only(world, client):
@@ -212,3 +302,10 @@ def test_closed_experiment_is_read_only(world, client):
     client.post(url("cohort_delete", experiment, cohort))
     cohort.refresh_from_db()
     assert cohort.name == "6e A"
+    wave = experiment.waves.get(kind="post")
+    with pytest.raises(Conflict, match="terminée"):
+        services.wave_update(actor=admin, wave=wave, kind="post", opens_on=wave.opens_on, closes_on=wave.closes_on)
+    with pytest.raises(Conflict, match="terminée"):
+        services.wave_delete(actor=admin, wave=wave)
+    assert url("wave_edit", experiment, wave) not in manage
+    assert "Supprimer définitivement" not in client.get(url("wave_delete", experiment, wave)).content.decode()

@@ -24,6 +24,7 @@ from auzolan.impact.forms import (
     ExperimentCreateForm,
     InstrumentForm,
     ItemForm,
+    WaveEditForm,
     WaveForm,
 )
 from auzolan.impact.models import Cohort, Decision, Experiment, Wave
@@ -265,6 +266,46 @@ def cohort_delete(request, slug: str, pk: int):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def wave_edit(request, slug: str, pk: int):
+    experiment = _experiment(request, slug)
+    wave = get_object_or_404(Wave, experiment=experiment, pk=pk)
+    initial = {"kind": wave.kind, "opens_on": wave.opens_on, "closes_on": wave.closes_on}
+    answered = wave.responses.exists()
+    return _edit_page(
+        request,
+        experiment,
+        WaveEditForm(_posted(request), initial=initial),
+        lambda data: services.wave_update(actor=request.user, wave=wave, **data),
+        success=_("Le temps de mesure est modifié."),
+        heading=_("Modifier le temps de mesure « %(kind)s »") % {"kind": wave.get_kind_display()},
+        notice=_(
+            "Des élèves ont déjà répondu à ce temps de mesure : il reste « %(kind)s », seules ses dates peuvent "
+            "être corrigées."
+        )
+        % {"kind": wave.get_kind_display()}
+        if answered
+        else "",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def wave_delete(request, slug: str, pk: int):
+    experiment = _experiment(request, slug)
+    wave = get_object_or_404(Wave, experiment=experiment, pk=pk)
+    return _delete_page(
+        request,
+        experiment,
+        lambda: services.wave_delete(actor=request.user, wave=wave),
+        refusal=services.wave_deletion_refusal(wave=wave),
+        success=_("Le temps de mesure « %(kind)s » est supprimé.") % {"kind": wave.get_kind_display()},
+        heading=_("Supprimer le temps de mesure « %(kind)s » ?") % {"kind": wave.get_kind_display()},
+        warning=_("Le temps de mesure sera supprimé définitivement (aucun élève n'y a répondu)."),
+    )
+
+
 @require_POST
 @login_required
 def wave_toggle(request, slug: str, pk: int):
@@ -400,6 +441,8 @@ urlpatterns = [
     path("experimentations/gestion/<slug:slug>/temps/", wave_add, name="wave_add"),
     path("experimentations/gestion/<slug:slug>/questionnaire/", instrument_update, name="instrument_update"),
     path("experimentations/gestion/<slug:slug>/temps/<int:pk>/ouverture/", wave_toggle, name="wave_toggle"),
+    path("experimentations/gestion/<slug:slug>/temps/<int:pk>/modifier/", wave_edit, name="wave_edit"),
+    path("experimentations/gestion/<slug:slug>/temps/<int:pk>/supprimer/", wave_delete, name="wave_delete"),
     path("experimentations/gestion/<slug:slug>/publication/", results_toggle, name="results_toggle"),
     path("experimentations/gestion/<slug:slug>/etat/<slug:name>/", experiment_transition, name="transition"),
     path("experimentations/gestion/<slug:slug>/rapport/", experiment_report, name="report"),
