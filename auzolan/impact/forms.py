@@ -71,7 +71,7 @@ class InstrumentForm(forms.Form):
     scale_max = forms.IntegerField(label=_("Valeur maximale"), min_value=2, max_value=10)
 
 
-class ItemForm(SubmissionTokenMixin):
+class ItemEditForm(forms.Form):
     competence = BoundedModelChoiceField(label=_("Compétence"), queryset=None)
     text = forms.CharField(label=_("Énoncé (ce que l'élève lit)"), max_length=300)
     reverse_scored = forms.BooleanField(label=_("Formulé à l'envers"), required=False)
@@ -79,6 +79,10 @@ class ItemForm(SubmissionTokenMixin):
     def __init__(self, *args, experiment: Experiment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["competence"].queryset = Competence.objects.filter(framework=experiment.framework).order_by("code")
+
+
+class ItemForm(SubmissionTokenMixin, ItemEditForm):
+    """Adding an item: the editing fields and a submission token."""
 
 
 class WaveEditForm(forms.Form):

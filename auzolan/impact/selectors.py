@@ -74,6 +74,11 @@ def cohort_answered(*, cohort: Cohort) -> bool:
     return Response.objects.filter(code__cohort=cohort).exists()
 
 
+def instrument_answered(*, experiment: Experiment) -> bool:
+    """Has any pupil answered the experiment's questionnaire (at any wave)?"""
+    return Response.objects.filter(wave__experiment=experiment).exists()
+
+
 def cohort_codes(*, cohort: Cohort) -> QuerySet[PupilCode]:
     return cohort.codes.annotate(answered=Count("responses")).order_by("pk")
 

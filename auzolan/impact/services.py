@@ -211,8 +211,7 @@ def instrument_update(*, actor, experiment: Experiment, title: str, scale: str, 
 @transaction.atomic
 def item_add(*, actor, experiment: Experiment, competence: Competence, text: str, reverse_scored: bool = False) -> Item:
     _require_manager(actor, experiment)
-    if competence.framework_id != experiment.framework_id:
-        raise ValidationError(_("Cette compétence n'est pas du référentiel de l'expérimentation."), field="competence")
+    _check_competence(experiment, competence)
     instrument = experiment.instrument
     item = Item(
         instrument=instrument,
@@ -225,6 +224,66 @@ def item_add(*, actor, experiment: Experiment, competence: Competence, text: str
     item.save()
     _audit(actor, "impact.item.added", experiment, item, {"competence": competence.code})
     return item
+
+
+def _check_competence(experiment: Experiment, competence: Competence) -> None:
+    if competence.framework_id != experiment.framework_id:
+        raise ValidationError(_("Cette compétence n'est pas du référentiel de l'expérimentation."), field="competence")
+
+
+def item_change_refusal(*, experiment: Experiment) -> str:
+    """Why the items cannot be edited or removed, or "" when they can (nobody has answered the questionnaire)."""
+    refusal = structure_refusal(experiment=experiment)
+    if refusal:
+        return refusal
+    if selectors.instrument_answered(experiment=experiment):
+        return _(
+            "Des élèves ont déjà répondu au questionnaire : ses items ne changent plus, sinon les réponses données "
+            "porteraient sur un autre énoncé. Pour poser une autre question, ajoutez un nouvel item."
+        )
+    return ""
+
+
+def _lock_items(experiment: Experiment, item: Item) -> Item:
+    """Lock the waves (a new response references one: it waits for the commit), then the item."""
+    list(experiment.waves.select_for_update().values_list("pk", flat=True))
+    item = _locked(Item.objects.filter(instrument__experiment=experiment), item.pk)
+    refusal = item_change_refusal(experiment=experiment)
+    if refusal:
+        raise Conflict(refusal)
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor, item: Item, competence: Competence, text: str, reverse_scored: bool = False) -> Item:
+    """Correct an item's wording, competence and reverse scoring, as long as nobody has answered the questionnaire."""
+    experiment = _editable_experiment(actor, item.instrument.experiment)
+    item = _lock_items(experiment, item)
+    _check_competence(experiment, competence)
+    changed = [
+        field
+        for field, value in (("text", text.strip()), ("competence", competence), ("reverse_scored", reverse_scored))
+        if getattr(item, field) != value
+    ]
+    item.competence, item.text, item.reverse_scored = competence, text.strip(), reverse_scored
+    full_clean_or_raise(item)
+    item.save()
+    _audit(actor, "impact.item.updated", experiment, item, {"competence": competence.code, "changed": changed})
+    return item
+
+
+@transaction.atomic
+def item_delete(*, actor, item: Item) -> None:
+    """Remove an item nobody has answered; the others keep their order, numbered 1, 2, 3… again."""
+    experiment = _editable_experiment(actor, item.instrument.experiment)
+    item = _lock_items(experiment, item)
+    _audit(actor, "impact.item.deleted", experiment, item, {"competence": item.competence.code})
+    item.delete()
+    remaining = Item.objects.filter(instrument__experiment=experiment).select_for_update().order_by("position", "pk")
+    for position, other in enumerate(remaining, start=1):
+        if other.position != position:
+            other.position = position
+            other.save(update_fields=["position"])
 
 
 @transaction.atomic

@@ -6,12 +6,14 @@ import json
 import pytest
 from django.urls import reverse
 
-from auzolan.core.errors import Conflict, PermissionDenied
+from auzolan.core.errors import Conflict, PermissionDenied, ValidationError
 from auzolan.core.models import AuditLogEntry
 from auzolan.impact import report, services
 from auzolan.impact.models import Cohort, PupilCode
+from auzolan.learning import services as learning_services
+from auzolan.learning.models import Competence
 from tests.accounts.factories import UserFactory
-from tests.impact.factories import small_experiment
+from tests.impact.factories import ENTRECOMP, small_experiment
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 
 HOSTILE = '<script>alert("x")</script>'
@@ -230,12 +232,110 @@ def test_answered_or_open_wave_cannot_be_deleted(world, client):
     assert experiment.waves.count() == 2
 
 
+# --- Items ---------------------------------------------------------------------------------------------------------
+
+
+def test_item_edit_page_changes_wording_competence_and_scoring(world, client):
+    admin, experiment = world["admin"], world["experiment"]
+    item = experiment.instrument.items.get(text="Item 0")
+    competence = Competence.objects.filter(framework=experiment.framework).order_by("code")[5]
+    client.force_login(admin)
+    page = client.get(url("item_edit", experiment, item))
+    assert page.status_code == 200 and 'value="Item 0"' in page.content.decode()
+    data = {"competence": competence.pk, "text": "Je propose des idées", "reverse_scored": "on"}
+    assert client.post(url("item_edit", experiment, item), data).status_code == 302
+    item.refresh_from_db()
+    assert (item.text, item.competence, item.reverse_scored) == ("Je propose des idées", competence, True)
+    assert AuditLogEntry.objects.get(action="impact.item.updated").data["changed"] == [
+        "text",
+        "competence",
+        "reverse_scored",
+    ]
+
+
+def test_item_competence_must_be_of_the_framework(world, client):
+    admin, experiment = world["admin"], world["experiment"]
+    item = experiment.instrument.items.get(text="Item 0")
+    foreign = learning_services.framework_load(path=ENTRECOMP.with_name("digcomp-2.2.json")).competences.first()
+    with pytest.raises(ValidationError):
+        services.item_update(actor=admin, item=item, competence=foreign, text="X")
+    client.force_login(admin)
+    response = client.post(url("item_edit", experiment, item), {"competence": foreign.pk, "text": "X"})
+    assert response.status_code == 400
+    assert (
+        client.post(url("item_edit", experiment, item), {"competence": item.competence_id, "text": ""}).status_code
+        == 400
+    )
+    item.refresh_from_db()
+    assert item.text == "Item 0"
+
+
+def test_answered_questionnaire_freezes_its_items(world, client):
+    admin, experiment, cohort = world["admin"], world["experiment"], world["cohort"]
+    answer(admin, experiment, cohort)
+    item = experiment.instrument.items.get(text="Item 0")
+    with pytest.raises(Conflict, match="ajoutez un nouvel item"):
+        services.item_update(actor=admin, item=item, competence=item.competence, text="Autre énoncé")
+    with pytest.raises(Conflict, match="ajoutez un nouvel item"):
+        services.item_delete(actor=admin, item=item)
+    client.force_login(admin)
+    manage = client.get(reverse("impact:manage", args=[experiment.slug])).content.decode()
+    assert url("item_edit", experiment, item) not in manage and "ajoutez un nouvel item" in manage
+    page = client.get(url("item_edit", experiment, item)).content.decode()
+    assert "ajoutez un nouvel item" in page and 'class="form"' not in page
+    refused = client.post(url("item_edit", experiment, item), {"competence": item.competence_id, "text": "Autre"})
+    assert refused.status_code == 409
+    assert "Supprimer définitivement" not in client.get(url("item_delete", experiment, item)).content.decode()
+    client.post(url("item_delete", experiment, item))
+    item.refresh_from_db()
+    assert item.text == "Item 0"
+    # A new item is still welcome.
+    assert (
+        client.post(
+            reverse("impact:item_add", args=[experiment.slug]),
+            {"competence": item.competence_id, "text": "Nouvel item"},
+        ).status_code
+        == 302
+    )
+
+
+def test_item_delete_keeps_the_order(world, client):
+    admin, experiment = world["admin"], world["experiment"]
+    competence = experiment.instrument.items.first().competence
+    services.item_add(actor=admin, experiment=experiment, competence=competence, text="Item 2")
+    first = experiment.instrument.items.get(text="Item 0")
+    client.force_login(admin)
+    assert client.get(url("item_delete", experiment, first)).status_code == 200
+    assert client.post(url("item_delete", experiment, first)).status_code == 302
+    assert list(experiment.instrument.items.values_list("text", "position")) == [("Item 1", 1), ("Item 2", 2)]
+    added = services.item_add(actor=admin, experiment=experiment, competence=competence, text="Item 3")
+    assert added.position == 3
+    assert AuditLogEntry.objects.filter(action="impact.item.deleted").count() == 1
+
+
+def test_hostile_item_text_stays_text(world, client):
+    admin, experiment = world["admin"], world["experiment"]
+    item = experiment.instrument.items.get(text="Item 0")
+    client.force_login(admin)
+    data = {"competence": item.competence_id, "text": HOSTILE}
+    assert client.post(url("item_edit", experiment, item), data).status_code == 302
+    for address in (
+        reverse("impact:manage", args=[experiment.slug]),
+        url("item_edit", experiment, item),
+        url("item_delete", experiment, item),
+    ):
+        html = client.get(address).content.decode()
+        assert HOSTILE not in html and "&lt;script&gt;" in html
+
+
 # --- Permissions and the closed experiment -------------------------------------------------------------------------
 
-EDIT_PAGES = ["cohort_edit", "cohort_delete", "wave_edit", "wave_delete"]
+EDIT_PAGES = ["cohort_edit", "cohort_delete", "wave_edit", "wave_delete", "item_edit", "item_delete"]
 
 
 def _target(world, page):
+    if page.startswith("item"):
+        return world["experiment"].instrument.items.get(text="Item 0")
     if page.startswith("wave"):
         return world["experiment"].waves.get(kind="post")
     return world["cohort"]
@@ -260,6 +360,7 @@ def test_edit_pages_are_404_for_others(world, client, page, role):
     world["cohort"].refresh_from_db()
     assert world["cohort"].name == "6e A"
     assert world["experiment"].waves.filter(kind="post").exists()
+    assert world["experiment"].instrument.items.filter(text="Item 0").exists()
 
 
 @pytest.mark.parametrize("page", EDIT_PAGES)
@@ -279,6 +380,11 @@ def test_services_refuse_other_managers(world):
         services.wave_update(actor=outsider, wave=wave, kind="post", opens_on=wave.opens_on, closes_on=wave.closes_on)
     with pytest.raises(PermissionDenied):
         services.wave_delete(actor=outsider, wave=wave)
+    item = world["experiment"].instrument.items.first()
+    with pytest.raises(PermissionDenied):
+        services.item_update(actor=outsider, item=item, competence=item.competence, text="X")
+    with pytest.raises(PermissionDenied):
+        services.item_delete(actor=outsider, item=item)
 
 
 def test_closed_experiment_is_read_only(world, client):
@@ -309,3 +415,9 @@ def test_closed_experiment_is_read_only(world, client):
         services.wave_delete(actor=admin, wave=wave)
     assert url("wave_edit", experiment, wave) not in manage
     assert "Supprimer définitivement" not in client.get(url("wave_delete", experiment, wave)).content.decode()
+    item = experiment.instrument.items.first()
+    with pytest.raises(Conflict, match="terminée"):
+        services.item_update(actor=admin, item=item, competence=item.competence, text="X")
+    with pytest.raises(Conflict, match="terminée"):
+        services.item_delete(actor=admin, item=item)
+    assert url("item_edit", experiment, item) not in manage

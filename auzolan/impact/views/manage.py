@@ -23,11 +23,12 @@ from auzolan.impact.forms import (
     DecisionForm,
     ExperimentCreateForm,
     InstrumentForm,
+    ItemEditForm,
     ItemForm,
     WaveEditForm,
     WaveForm,
 )
-from auzolan.impact.models import Cohort, Decision, Experiment, Wave
+from auzolan.impact.models import Cohort, Decision, Experiment, Item, Wave
 from auzolan.impact.rules import managed_organisations
 from auzolan.organisations.models import Organisation
 
@@ -114,6 +115,7 @@ def _manage_page(request, experiment: Experiment, status: int = 200, **forms):
         "wave_form": forms.get("wave_form") or WaveForm(),
         "transitions": lifecycle.allowed(experiment),
         "editable": lifecycle.structure_editable(experiment),
+        "answered": selectors.instrument_answered(experiment=experiment),
         "instrument_form": forms.get("instrument_form") or InstrumentForm(initial=_instrument_initial(experiment)),
     }
     return render(request, "impact/manage/experiment.html", context, status=status)
@@ -192,9 +194,12 @@ def instrument_update(request, slug: str):
     )
 
 
-def _edit_page(request, experiment: Experiment, form, call, *, success: str, heading: str, notice: str = ""):
-    """An edit form of the management pages: the form, what can no longer change (`notice`), back to the experiment."""
-    refusal = services.structure_refusal(experiment=experiment)
+def _edit_page(
+    request, experiment: Experiment, form, call, *, success: str, heading: str, notice: str = "", refusal: str = ""
+):
+    """An edit form of the management pages: the form and what can no longer change (`notice`), or only why nothing
+    can change (`refusal`, by default when the experiment is closed); back to the experiment when saved."""
+    refusal = refusal or services.structure_refusal(experiment=experiment)
     submitted = submit_form(request, form, call, success=success, redirect_to=manage_url(experiment))
     if submitted.response:
         return submitted.response
@@ -303,6 +308,43 @@ def wave_delete(request, slug: str, pk: int):
         success=_("Le temps de mesure « %(kind)s » est supprimé.") % {"kind": wave.get_kind_display()},
         heading=_("Supprimer le temps de mesure « %(kind)s » ?") % {"kind": wave.get_kind_display()},
         warning=_("Le temps de mesure sera supprimé définitivement (aucun élève n'y a répondu)."),
+    )
+
+
+def _item(experiment: Experiment, pk: int) -> Item:
+    return get_object_or_404(Item.objects.select_related("competence"), instrument__experiment=experiment, pk=pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def item_edit(request, slug: str, pk: int):
+    experiment = _experiment(request, slug)
+    item = _item(experiment, pk)
+    initial = {"competence": item.competence_id, "text": item.text, "reverse_scored": item.reverse_scored}
+    return _edit_page(
+        request,
+        experiment,
+        ItemEditForm(_posted(request), initial=initial, experiment=experiment),
+        lambda data: services.item_update(actor=request.user, item=item, **data),
+        success=_("L'item est modifié."),
+        heading=_("Modifier l'item « %(text)s »") % {"text": item.text},
+        refusal=services.item_change_refusal(experiment=experiment),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def item_delete(request, slug: str, pk: int):
+    experiment = _experiment(request, slug)
+    item = _item(experiment, pk)
+    return _delete_page(
+        request,
+        experiment,
+        lambda: services.item_delete(actor=request.user, item=item),
+        refusal=services.item_change_refusal(experiment=experiment),
+        success=_("L'item « %(text)s » est retiré du questionnaire.") % {"text": item.text},
+        heading=_("Retirer l'item « %(text)s » ?") % {"text": item.text},
+        warning=_("L'item sera retiré du questionnaire définitivement ; les suivants remontent d'un rang."),
     )
 
 
@@ -438,6 +480,8 @@ urlpatterns = [
     path("experimentations/gestion/<slug:slug>/groupes/<int:pk>/modifier/", cohort_edit, name="cohort_edit"),
     path("experimentations/gestion/<slug:slug>/groupes/<int:pk>/supprimer/", cohort_delete, name="cohort_delete"),
     path("experimentations/gestion/<slug:slug>/items/", item_add, name="item_add"),
+    path("experimentations/gestion/<slug:slug>/items/<int:pk>/modifier/", item_edit, name="item_edit"),
+    path("experimentations/gestion/<slug:slug>/items/<int:pk>/supprimer/", item_delete, name="item_delete"),
     path("experimentations/gestion/<slug:slug>/temps/", wave_add, name="wave_add"),
     path("experimentations/gestion/<slug:slug>/questionnaire/", instrument_update, name="instrument_update"),
     path("experimentations/gestion/<slug:slug>/temps/<int:pk>/ouverture/", wave_toggle, name="wave_toggle"),
