@@ -113,8 +113,8 @@ def structure_refusal(*, experiment: Experiment) -> str:
     if lifecycle.structure_editable(experiment):
         return ""
     return _(
-        "L'expérimentation est terminée : ses groupes, son questionnaire et ses temps de mesure ne se modifient plus. "
-        "Reprenez-la pour les corriger."
+        "L'expérimentation est terminée : ses groupes, les items de son questionnaire et ses temps de mesure ne "
+        "peuvent plus être modifiés ni supprimés. Reprenez-la pour les corriger."
     )
 
 
@@ -247,7 +247,7 @@ def item_change_refusal(*, experiment: Experiment) -> str:
 def _lock_items(experiment: Experiment, item: Item) -> Item:
     """Lock the waves (a new response references one: it waits for the commit), then the item."""
     list(experiment.waves.select_for_update().values_list("pk", flat=True))
-    item = _locked(Item.objects.filter(instrument__experiment=experiment), item.pk)
+    item = _locked(Item.objects.filter(instrument_id=experiment.instrument.pk), item.pk)
     refusal = item_change_refusal(experiment=experiment)
     if refusal:
         raise Conflict(refusal)
@@ -279,7 +279,7 @@ def item_delete(*, actor, item: Item) -> None:
     item = _lock_items(experiment, item)
     _audit(actor, "impact.item.deleted", experiment, item, {"competence": item.competence.code})
     item.delete()
-    remaining = Item.objects.filter(instrument__experiment=experiment).select_for_update().order_by("position", "pk")
+    remaining = Item.objects.filter(instrument_id=item.instrument_id).select_for_update().order_by("position", "pk")
     for position, other in enumerate(remaining, start=1):
         if other.position != position:
             other.position = position

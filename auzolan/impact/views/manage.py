@@ -105,6 +105,7 @@ def _instrument_initial(experiment: Experiment) -> dict:
 
 
 def _manage_page(request, experiment: Experiment, status: int = 200, **forms):
+    refusal = services.structure_refusal(experiment=experiment)
     context = {
         "experiment": experiment,
         "cohorts": selectors.cohorts_with_counts(experiment=experiment),
@@ -114,8 +115,9 @@ def _manage_page(request, experiment: Experiment, status: int = 200, **forms):
         "item_form": forms.get("item_form") or ItemForm(experiment=experiment),
         "wave_form": forms.get("wave_form") or WaveForm(),
         "transitions": lifecycle.allowed(experiment),
-        "editable": lifecycle.structure_editable(experiment),
-        "answered": selectors.instrument_answered(experiment=experiment),
+        "editable": not refusal,
+        "structure_refusal": refusal,
+        "item_refusal": services.item_change_refusal(experiment=experiment),
         "instrument_form": forms.get("instrument_form") or InstrumentForm(initial=_instrument_initial(experiment)),
     }
     return render(request, "impact/manage/experiment.html", context, status=status)
