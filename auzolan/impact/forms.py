@@ -13,6 +13,11 @@ from auzolan.impact.models import Cohort, Decision, Experiment, Instrument, Wave
 from auzolan.learning.models import Competence, Framework
 
 
+def date_input() -> forms.DateInput:
+    """A date picker; its value is written ISO (the only format `type="date"` reads), whatever the language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class ExperimentCreateForm(SubmissionTokenMixin):
     organisation = BoundedModelChoiceField(label=_("Organisation qui la mène"), queryset=None)
     title = forms.CharField(label=_("Titre"), max_length=200)
@@ -34,7 +39,7 @@ class ExperimentCreateForm(SubmissionTokenMixin):
         self.fields["organisation"].queryset = organisations
 
 
-class CohortForm(SubmissionTokenMixin):
+class CohortEditForm(forms.Form):
     name = forms.CharField(label=_("Nom du groupe"), max_length=100, help_text=_("Par exemple « 4e B »."))
     kind = forms.ChoiceField(label=_("Rôle dans l'expérimentation"), choices=Cohort.Kind.choices)
     teacher = BoundedModelChoiceField(
@@ -55,6 +60,10 @@ class CohortForm(SubmissionTokenMixin):
         )
 
 
+class CohortForm(SubmissionTokenMixin, CohortEditForm):
+    """Adding a cohort: the editing fields and a submission token (a double click adds it once)."""
+
+
 class InstrumentForm(forms.Form):
     title = forms.CharField(label=_("Titre du questionnaire"), max_length=200)
     scale = forms.ChoiceField(label=_("Échelle"), choices=Instrument.Scale.choices)
@@ -62,7 +71,7 @@ class InstrumentForm(forms.Form):
     scale_max = forms.IntegerField(label=_("Valeur maximale"), min_value=2, max_value=10)
 
 
-class ItemForm(SubmissionTokenMixin):
+class ItemEditForm(forms.Form):
     competence = BoundedModelChoiceField(label=_("Compétence"), queryset=None)
     text = forms.CharField(label=_("Énoncé (ce que l'élève lit)"), max_length=300)
     reverse_scored = forms.BooleanField(label=_("Formulé à l'envers"), required=False)
@@ -72,10 +81,18 @@ class ItemForm(SubmissionTokenMixin):
         self.fields["competence"].queryset = Competence.objects.filter(framework=experiment.framework).order_by("code")
 
 
-class WaveForm(SubmissionTokenMixin):
+class ItemForm(SubmissionTokenMixin, ItemEditForm):
+    """Adding an item: the editing fields and a submission token."""
+
+
+class WaveEditForm(forms.Form):
     kind = forms.ChoiceField(label=_("Temps de mesure"), choices=Wave.Kind.choices)
-    opens_on = forms.DateField(label=_("Ouverture"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Fermeture"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Ouverture"), widget=date_input())
+    closes_on = forms.DateField(label=_("Fermeture"), widget=date_input())
+
+
+class WaveForm(SubmissionTokenMixin, WaveEditForm):
+    """Adding a wave: the editing fields and a submission token."""
 
 
 class CodesForm(SubmissionTokenMixin):
@@ -90,7 +107,7 @@ class DecisionForm(SubmissionTokenMixin):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Ce que montrent les résultats, leurs limites, et ce qui change ensuite."),
     )
-    decided_on = forms.DateField(label=_("Date de la décision"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label=_("Date de la décision"), widget=date_input())
 
 
 class CodeEntryForm(forms.Form):

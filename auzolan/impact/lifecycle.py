@@ -43,3 +43,9 @@ EXPERIMENT_TRANSITIONS: tuple[Transition, ...] = (
 
 def allowed(experiment: Experiment) -> list[Transition]:
     return [t for t in EXPERIMENT_TRANSITIONS if experiment.state in t.sources]
+
+
+def structure_editable(experiment: Experiment) -> bool:
+    """Cohorts, items and waves can be corrected or removed unless the experiment is closed (read-only until it is
+    reopened for a follow-up)."""
+    return experiment.state != S.CLOSED

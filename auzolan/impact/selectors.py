@@ -69,6 +69,16 @@ def items(*, experiment: Experiment) -> list[Item]:
     return list(Item.objects.filter(instrument__experiment=experiment).select_related("competence__area"))
 
 
+def cohort_answered(*, cohort: Cohort) -> bool:
+    """Has any code of this cohort answered any wave?"""
+    return Response.objects.filter(code__cohort=cohort).exists()
+
+
+def instrument_answered(*, experiment: Experiment) -> bool:
+    """Has any pupil answered the experiment's questionnaire (at any wave)?"""
+    return Response.objects.filter(wave__experiment=experiment).exists()
+
+
 def cohort_codes(*, cohort: Cohort) -> QuerySet[PupilCode]:
     return cohort.codes.annotate(answered=Count("responses")).order_by("pk")
 

@@ -85,20 +85,110 @@ def experiment_transition(*, actor, experiment: Experiment, name: str) -> Experi
     return experiment
 
 
-@transaction.atomic
-def cohort_add(*, actor, experiment: Experiment, name: str, kind: str, teacher=None) -> Cohort:
-    _require_manager(actor, experiment)
-    cohort = Cohort(experiment=experiment, name=name.strip(), kind=kind, teacher=teacher)
-    if Cohort.objects.filter(experiment=experiment, name=cohort.name).exists():
-        raise Conflict(_("Un groupe porte déjà ce nom dans cette expérimentation."), field="name")
+def _cohort_save(cohort: Cohort) -> None:
+    """Validate and save; a name already used in the experiment is a Conflict on `name` (the unique constraint holds
+    under concurrency)."""
+    taken = _("Un groupe porte déjà ce nom dans cette expérimentation.")
+    if Cohort.objects.filter(experiment_id=cohort.experiment_id, name=cohort.name).exclude(pk=cohort.pk).exists():
+        raise Conflict(taken, field="name")
     full_clean_or_raise(cohort, validate_unique=False)
     try:
         with transaction.atomic():
             cohort.save()
     except IntegrityError:
-        raise Conflict(_("Un groupe porte déjà ce nom dans cette expérimentation."), field="name") from None
+        raise Conflict(taken, field="name") from None
+
+
+@transaction.atomic
+def cohort_add(*, actor, experiment: Experiment, name: str, kind: str, teacher=None) -> Cohort:
+    _require_manager(actor, experiment)
+    cohort = Cohort(experiment=experiment, name=name.strip(), kind=kind, teacher=teacher)
+    _cohort_save(cohort)
     _audit(actor, "impact.cohort.added", experiment, cohort, {"name": cohort.name, "kind": kind})
     return cohort
+
+
+def structure_refusal(*, experiment: Experiment) -> str:
+    """Why the experiment's cohorts, items and waves cannot be edited or removed now, or "" when they can."""
+    if lifecycle.structure_editable(experiment):
+        return ""
+    return _(
+        "L'expérimentation est terminée : ses groupes, les items de son questionnaire et ses temps de mesure ne "
+        "peuvent plus être modifiés ni supprimés. Reprenez-la pour les corriger."
+    )
+
+
+def _editable_experiment(actor, experiment: Experiment) -> Experiment:
+    """Check the manager, then lock the experiment's row (against a concurrent close) and refuse when it is closed."""
+    _require_manager(actor, experiment)
+    experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
+    refusal = structure_refusal(experiment=experiment)
+    if refusal:
+        raise Conflict(refusal)
+    return experiment
+
+
+def _locked(queryset, pk: int):
+    try:
+        return queryset.select_for_update().get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise NotFound(_("Cet élément n'existe plus : il vient sans doute d'être supprimé.")) from None
+
+
+def _lock_cohort(experiment: Experiment, cohort: Cohort) -> Cohort:
+    """Lock the cohort and its codes: no code is added or answers (a response locks its code) until the commit."""
+    cohort = _locked(Cohort.objects.filter(experiment=experiment), cohort.pk)
+    list(cohort.codes.select_for_update().values_list("pk", flat=True))
+    return cohort
+
+
+def cohort_deletion_refusal(*, cohort: Cohort) -> str:
+    """Why this cohort cannot be removed, or "" when it can (no code of it has answered any wave)."""
+    refusal = structure_refusal(experiment=cohort.experiment)
+    if refusal:
+        return refusal
+    if selectors.cohort_answered(cohort=cohort):
+        return _(
+            "Des élèves de ce groupe ont déjà répondu : le supprimer retirerait leurs réponses des résultats. "
+            "Le groupe reste dans l'expérimentation."
+        )
+    return ""
+
+
+@transaction.atomic
+def cohort_update(*, actor, cohort: Cohort, name: str, kind: str, teacher=None) -> Cohort:
+    """Correct a cohort's name, role and referent teacher; once a code of it has answered, its role is fixed."""
+    experiment = _editable_experiment(actor, cohort.experiment)
+    cohort = _lock_cohort(experiment, cohort)
+    name = name.strip()
+    if kind != cohort.kind and selectors.cohort_answered(cohort=cohort):
+        raise Conflict(
+            _(
+                "Des élèves de ce groupe ont déjà répondu : changer son rôle (groupe expérimental ou de comparaison) "
+                "réécrirait les résultats. Seuls son nom et son enseignant référent peuvent encore changer."
+            ),
+            field="kind",
+        )
+    before = {"name": cohort.name, "kind": cohort.kind, "teacher": cohort.teacher_id}
+    after = {"name": name, "kind": kind, "teacher": teacher.pk if teacher else None}
+    cohort.name, cohort.kind, cohort.teacher = name, kind, teacher
+    _cohort_save(cohort)
+    changed = [field for field in after if after[field] != before[field]]
+    _audit(actor, "impact.cohort.updated", experiment, cohort, {"name": cohort.name, "kind": kind, "changed": changed})
+    return cohort
+
+
+@transaction.atomic
+def cohort_delete(*, actor, cohort: Cohort) -> None:
+    """Remove a cohort added by mistake, with its unused codes; refused once one of its codes has answered."""
+    experiment = _editable_experiment(actor, cohort.experiment)
+    cohort = _lock_cohort(experiment, cohort)
+    refusal = cohort_deletion_refusal(cohort=cohort)
+    if refusal:
+        raise Conflict(refusal)
+    data = {"name": cohort.name, "kind": cohort.kind, "labels_deleted": cohort.codes.count()}
+    _audit(actor, "impact.cohort.deleted", experiment, cohort, data)
+    cohort.delete()
 
 
 @transaction.atomic
@@ -121,8 +211,7 @@ def instrument_update(*, actor, experiment: Experiment, title: str, scale: str, 
 @transaction.atomic
 def item_add(*, actor, experiment: Experiment, competence: Competence, text: str, reverse_scored: bool = False) -> Item:
     _require_manager(actor, experiment)
-    if competence.framework_id != experiment.framework_id:
-        raise ValidationError(_("Cette compétence n'est pas du référentiel de l'expérimentation."), field="competence")
+    _check_competence(experiment, competence)
     instrument = experiment.instrument
     item = Item(
         instrument=instrument,
@@ -137,18 +226,142 @@ def item_add(*, actor, experiment: Experiment, competence: Competence, text: str
     return item
 
 
+def _check_competence(experiment: Experiment, competence: Competence) -> None:
+    if competence.framework_id != experiment.framework_id:
+        raise ValidationError(_("Cette compétence n'est pas du référentiel de l'expérimentation."), field="competence")
+
+
+def item_change_refusal(*, experiment: Experiment) -> str:
+    """Why the items cannot be edited or removed, or "" when they can (nobody has answered the questionnaire)."""
+    refusal = structure_refusal(experiment=experiment)
+    if refusal:
+        return refusal
+    if selectors.instrument_answered(experiment=experiment):
+        return _(
+            "Des élèves ont déjà répondu au questionnaire : ses items ne changent plus, sinon les réponses données "
+            "porteraient sur un autre énoncé. Pour poser une autre question, ajoutez un nouvel item."
+        )
+    return ""
+
+
+def _lock_items(experiment: Experiment, item: Item) -> Item:
+    """Lock the waves (a new response references one: it waits for the commit), then the item."""
+    list(experiment.waves.select_for_update().values_list("pk", flat=True))
+    item = _locked(Item.objects.filter(instrument_id=experiment.instrument.pk), item.pk)
+    refusal = item_change_refusal(experiment=experiment)
+    if refusal:
+        raise Conflict(refusal)
+    return item
+
+
+@transaction.atomic
+def item_update(*, actor, item: Item, competence: Competence, text: str, reverse_scored: bool = False) -> Item:
+    """Correct an item's wording, competence and reverse scoring, as long as nobody has answered the questionnaire."""
+    experiment = _editable_experiment(actor, item.instrument.experiment)
+    item = _lock_items(experiment, item)
+    _check_competence(experiment, competence)
+    changed = [
+        field
+        for field, value in (("text", text.strip()), ("competence", competence), ("reverse_scored", reverse_scored))
+        if getattr(item, field) != value
+    ]
+    item.competence, item.text, item.reverse_scored = competence, text.strip(), reverse_scored
+    full_clean_or_raise(item)
+    item.save()
+    _audit(actor, "impact.item.updated", experiment, item, {"competence": competence.code, "changed": changed})
+    return item
+
+
+@transaction.atomic
+def item_delete(*, actor, item: Item) -> None:
+    """Remove an item nobody has answered; the others keep their order, numbered 1, 2, 3… again."""
+    experiment = _editable_experiment(actor, item.instrument.experiment)
+    item = _lock_items(experiment, item)
+    _audit(actor, "impact.item.deleted", experiment, item, {"competence": item.competence.code})
+    item.delete()
+    remaining = Item.objects.filter(instrument_id=item.instrument_id).select_for_update().order_by("position", "pk")
+    for position, other in enumerate(remaining, start=1):
+        if other.position != position:
+            other.position = position
+            other.save(update_fields=["position"])
+
+
 @transaction.atomic
 def wave_add(*, actor, experiment: Experiment, kind: str, opens_on: dt.date, closes_on: dt.date) -> Wave:
     _require_manager(actor, experiment)
     wave = Wave(experiment=experiment, kind=kind, opens_on=opens_on, closes_on=closes_on)
+    _wave_save(wave)
+    _audit(actor, "impact.wave.added", experiment, wave, {"kind": kind})
+    return wave
+
+
+def _wave_save(wave: Wave) -> None:
+    """Validate and save: closing on or after the opening day, one wave of each kind per experiment (the unique
+    constraint holds under concurrency)."""
+    if wave.opens_on and wave.closes_on and wave.closes_on < wave.opens_on:
+        raise ValidationError(_("La fermeture doit être le jour de l'ouverture ou après."), field="closes_on")
     full_clean_or_raise(wave, validate_unique=False)
     try:
         with transaction.atomic():
             wave.save()
     except IntegrityError:
         raise Conflict(_("Ce temps de mesure existe déjà pour cette expérimentation."), field="kind") from None
-    _audit(actor, "impact.wave.added", experiment, wave, {"kind": kind})
+
+
+def wave_deletion_refusal(*, wave: Wave) -> str:
+    """Why this wave cannot be removed, or "" when it can (no response and not open)."""
+    refusal = structure_refusal(experiment=wave.experiment)
+    if refusal:
+        return refusal
+    if wave.responses.exists():
+        return _(
+            "Des élèves ont déjà répondu à ce temps de mesure : le supprimer effacerait leurs réponses. "
+            "Il reste dans l'expérimentation (ses dates peuvent être corrigées)."
+        )
+    if wave.is_open:
+        return _("Ce temps de mesure est ouvert aux élèves : fermez-le avant de le supprimer.")
+    return ""
+
+
+@transaction.atomic
+def wave_update(*, actor, wave: Wave, kind: str, opens_on: dt.date, closes_on: dt.date) -> Wave:
+    """Correct a wave's kind and dates; once answered, its kind (before, after, follow-up) is fixed."""
+    experiment = _editable_experiment(actor, wave.experiment)
+    # Locked: a new response (which references this row) waits for the commit.
+    wave = _locked(Wave.objects.filter(experiment=experiment), wave.pk)
+    if kind != wave.kind and wave.responses.exists():
+        raise Conflict(
+            _(
+                "Des élèves ont déjà répondu à ce temps de mesure : il reste « %(kind)s » (le changer réécrirait "
+                "les résultats). Seules ses dates peuvent encore être corrigées."
+            )
+            % {"kind": wave.get_kind_display()},
+            field="kind",
+        )
+    if kind != wave.kind and Wave.objects.filter(experiment=experiment, kind=kind).exists():
+        raise Conflict(_("Ce temps de mesure existe déjà pour cette expérimentation."), field="kind")
+    before = {"kind": wave.kind, "opens_on": wave.opens_on, "closes_on": wave.closes_on}
+    after = {"kind": kind, "opens_on": opens_on, "closes_on": closes_on}
+    wave.kind, wave.opens_on, wave.closes_on = kind, opens_on, closes_on
+    _wave_save(wave)
+    changed = [field for field in after if after[field] != before[field]]
+    data = {"kind": kind, "opens_on": opens_on.isoformat(), "closes_on": closes_on.isoformat(), "changed": changed}
+    _audit(actor, "impact.wave.updated", experiment, wave, data)
+    if experiment.results_public and changed:  # the report orders the waves by their dates
+        transaction.on_commit(opendata.results_publish)
     return wave
+
+
+@transaction.atomic
+def wave_delete(*, actor, wave: Wave) -> None:
+    """Remove a wave added by mistake: refused once answered or while open to pupils."""
+    experiment = _editable_experiment(actor, wave.experiment)
+    wave = _locked(Wave.objects.filter(experiment=experiment), wave.pk)
+    refusal = wave_deletion_refusal(wave=wave)
+    if refusal:
+        raise Conflict(refusal)
+    _audit(actor, "impact.wave.deleted", experiment, wave, {"kind": wave.kind})
+    wave.delete()
 
 
 @transaction.atomic

@@ -156,6 +156,8 @@ def _real_impact(pattern: Pattern, kwarg: str, world):
     if kwarg == "pk":
         if "groupes/" in route:
             return impact["cohort"]
+        if "items/" in route:
+            return impact["item"]
         return impact["decision"] if "decisions/" in route else impact["wave"]
     raise AssertionError(f"{pattern.name}: teach test_pages what <{kwarg}> designates in {route!r}")
 

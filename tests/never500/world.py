@@ -318,5 +318,6 @@ def _impact_world(organisation, editor) -> dict:
         "slug": experiment.slug,
         "cohort": cohort.pk,
         "wave": experiment.waves.get(kind="pre").pk,
+        "item": experiment.instrument.items.first().pk,
         "decision": decision.pk,
     }

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from auzolan.core.permissions import can, get_object_for
@@ -17,14 +18,17 @@ from auzolan.core.submissions import submit_action, submit_form
 from auzolan.impact import charts, codes, lifecycle, report, selectors, services
 from auzolan.impact.forms import (
     CodesForm,
+    CohortEditForm,
     CohortForm,
     DecisionForm,
     ExperimentCreateForm,
     InstrumentForm,
+    ItemEditForm,
     ItemForm,
+    WaveEditForm,
     WaveForm,
 )
-from auzolan.impact.models import Cohort, Decision, Experiment, Wave
+from auzolan.impact.models import Cohort, Decision, Experiment, Item, Wave
 from auzolan.impact.rules import managed_organisations
 from auzolan.organisations.models import Organisation
 
@@ -101,6 +105,7 @@ def _instrument_initial(experiment: Experiment) -> dict:
 
 
 def _manage_page(request, experiment: Experiment, status: int = 200, **forms):
+    refusal = services.structure_refusal(experiment=experiment)
     context = {
         "experiment": experiment,
         "cohorts": selectors.cohorts_with_counts(experiment=experiment),
@@ -110,6 +115,9 @@ def _manage_page(request, experiment: Experiment, status: int = 200, **forms):
         "item_form": forms.get("item_form") or ItemForm(experiment=experiment),
         "wave_form": forms.get("wave_form") or WaveForm(),
         "transitions": lifecycle.allowed(experiment),
+        "editable": not refusal,
+        "structure_refusal": refusal,
+        "item_refusal": services.item_change_refusal(experiment=experiment),
         "instrument_form": forms.get("instrument_form") or InstrumentForm(initial=_instrument_initial(experiment)),
     }
     return render(request, "impact/manage/experiment.html", context, status=status)
@@ -185,6 +193,160 @@ def instrument_update(request, slug: str):
         "instrument_form",
         lambda experiment, data: services.instrument_update(actor=request.user, experiment=experiment, **data),
         _("Le questionnaire est modifié."),
+    )
+
+
+def _edit_page(
+    request, experiment: Experiment, form, call, *, success: str, heading: str, notice: str = "", refusal: str = ""
+):
+    """An edit form of the management pages: the form and what can no longer change (`notice`), or only why nothing
+    can change (`refusal`, by default when the experiment is closed); back to the experiment when saved."""
+    refusal = refusal or services.structure_refusal(experiment=experiment)
+    submitted = submit_form(request, form, call, success=success, redirect_to=manage_url(experiment))
+    if submitted.response:
+        return submitted.response
+    context = {
+        "experiment": experiment,
+        "form": submitted.form,
+        "heading": heading,
+        "notice": refusal or notice,
+        "read_only": bool(refusal),
+    }
+    return render(request, "impact/manage/edit.html", context, status=submitted.status)
+
+
+def _delete_page(request, experiment: Experiment, call, *, refusal: str, success: str, heading: str, warning: str):
+    """A deletion: GET asks for confirmation (or says why it is refused), POST deletes and goes back."""
+    if request.method == "POST":
+        return submit_action(request, call, success=success, redirect_to=manage_url(experiment))
+    context = {"experiment": experiment, "heading": heading, "warning": warning, "refusal": refusal}
+    return render(request, "impact/manage/delete.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def cohort_edit(request, slug: str, pk: int):
+    experiment = _experiment(request, slug)
+    cohort = get_object_or_404(Cohort, experiment=experiment, pk=pk)
+    initial = {"name": cohort.name, "kind": cohort.kind, "teacher": cohort.teacher_id}
+    form = CohortEditForm(_posted(request), initial=initial, experiment=experiment)
+    answered = selectors.cohort_answered(cohort=cohort)
+    return _edit_page(
+        request,
+        experiment,
+        form,
+        lambda data: services.cohort_update(actor=request.user, cohort=cohort, **data),
+        success=_("Le groupe est modifié."),
+        heading=_("Modifier le groupe « %(name)s »") % {"name": cohort.name},
+        notice=_(
+            "Des élèves de ce groupe ont déjà répondu : son rôle ne peut plus changer, son nom et son enseignant "
+            "référent si."
+        )
+        if answered
+        else "",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def cohort_delete(request, slug: str, pk: int):
+    experiment = _experiment(request, slug)
+    cohort = get_object_or_404(Cohort, experiment=experiment, pk=pk)
+    codes_count = cohort.codes.count()
+    return _delete_page(
+        request,
+        experiment,
+        lambda: services.cohort_delete(actor=request.user, cohort=cohort),
+        refusal=services.cohort_deletion_refusal(cohort=cohort),
+        success=_("Le groupe « %(name)s » est supprimé.") % {"name": cohort.name},
+        heading=_("Supprimer le groupe « %(name)s » ?") % {"name": cohort.name},
+        warning=ngettext(
+            "Le groupe et son code élève seront supprimés définitivement : une étiquette déjà imprimée ne "
+            "fonctionnera plus.",
+            "Le groupe et ses %(n)s codes élèves seront supprimés définitivement : les étiquettes déjà imprimées ne "
+            "fonctionneront plus.",
+            codes_count,
+        )
+        % {"n": codes_count}
+        if codes_count
+        else _("Le groupe sera supprimé définitivement (il n'a encore aucun code élève)."),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def wave_edit(request, slug: str, pk: int):
+    experiment = _experiment(request, slug)
+    wave = get_object_or_404(Wave, experiment=experiment, pk=pk)
+    initial = {"kind": wave.kind, "opens_on": wave.opens_on, "closes_on": wave.closes_on}
+    answered = wave.responses.exists()
+    return _edit_page(
+        request,
+        experiment,
+        WaveEditForm(_posted(request), initial=initial),
+        lambda data: services.wave_update(actor=request.user, wave=wave, **data),
+        success=_("Le temps de mesure est modifié."),
+        heading=_("Modifier le temps de mesure « %(kind)s »") % {"kind": wave.get_kind_display()},
+        notice=_(
+            "Des élèves ont déjà répondu à ce temps de mesure : il reste « %(kind)s », seules ses dates peuvent "
+            "être corrigées."
+        )
+        % {"kind": wave.get_kind_display()}
+        if answered
+        else "",
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def wave_delete(request, slug: str, pk: int):
+    experiment = _experiment(request, slug)
+    wave = get_object_or_404(Wave, experiment=experiment, pk=pk)
+    return _delete_page(
+        request,
+        experiment,
+        lambda: services.wave_delete(actor=request.user, wave=wave),
+        refusal=services.wave_deletion_refusal(wave=wave),
+        success=_("Le temps de mesure « %(kind)s » est supprimé.") % {"kind": wave.get_kind_display()},
+        heading=_("Supprimer le temps de mesure « %(kind)s » ?") % {"kind": wave.get_kind_display()},
+        warning=_("Le temps de mesure sera supprimé définitivement (aucun élève n'y a répondu)."),
+    )
+
+
+def _item(experiment: Experiment, pk: int) -> Item:
+    return get_object_or_404(Item.objects.select_related("competence"), instrument__experiment=experiment, pk=pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def item_edit(request, slug: str, pk: int):
+    experiment = _experiment(request, slug)
+    item = _item(experiment, pk)
+    initial = {"competence": item.competence_id, "text": item.text, "reverse_scored": item.reverse_scored}
+    return _edit_page(
+        request,
+        experiment,
+        ItemEditForm(_posted(request), initial=initial, experiment=experiment),
+        lambda data: services.item_update(actor=request.user, item=item, **data),
+        success=_("L'item est modifié."),
+        heading=_("Modifier l'item « %(text)s »") % {"text": item.text},
+        refusal=services.item_change_refusal(experiment=experiment),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def item_delete(request, slug: str, pk: int):
+    experiment = _experiment(request, slug)
+    item = _item(experiment, pk)
+    return _delete_page(
+        request,
+        experiment,
+        lambda: services.item_delete(actor=request.user, item=item),
+        refusal=services.item_change_refusal(experiment=experiment),
+        success=_("L'item « %(text)s » est retiré du questionnaire.") % {"text": item.text},
+        heading=_("Retirer l'item « %(text)s » ?") % {"text": item.text},
+        warning=_("L'item sera retiré du questionnaire définitivement ; les suivants remontent d'un rang."),
     )
 
 
@@ -317,10 +479,16 @@ urlpatterns = [
     path("experimentations/gestion/nouvelle/", experiment_create, name="create"),
     path("experimentations/gestion/<slug:slug>/", experiment_manage, name="manage"),
     path("experimentations/gestion/<slug:slug>/groupes/", cohort_add, name="cohort_add"),
+    path("experimentations/gestion/<slug:slug>/groupes/<int:pk>/modifier/", cohort_edit, name="cohort_edit"),
+    path("experimentations/gestion/<slug:slug>/groupes/<int:pk>/supprimer/", cohort_delete, name="cohort_delete"),
     path("experimentations/gestion/<slug:slug>/items/", item_add, name="item_add"),
+    path("experimentations/gestion/<slug:slug>/items/<int:pk>/modifier/", item_edit, name="item_edit"),
+    path("experimentations/gestion/<slug:slug>/items/<int:pk>/supprimer/", item_delete, name="item_delete"),
     path("experimentations/gestion/<slug:slug>/temps/", wave_add, name="wave_add"),
     path("experimentations/gestion/<slug:slug>/questionnaire/", instrument_update, name="instrument_update"),
     path("experimentations/gestion/<slug:slug>/temps/<int:pk>/ouverture/", wave_toggle, name="wave_toggle"),
+    path("experimentations/gestion/<slug:slug>/temps/<int:pk>/modifier/", wave_edit, name="wave_edit"),
+    path("experimentations/gestion/<slug:slug>/temps/<int:pk>/supprimer/", wave_delete, name="wave_delete"),
     path("experimentations/gestion/<slug:slug>/publication/", results_toggle, name="results_toggle"),
     path("experimentations/gestion/<slug:slug>/etat/<slug:name>/", experiment_transition, name="transition"),
     path("experimentations/gestion/<slug:slug>/rapport/", experiment_report, name="report"),
