@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache, caches
 from django.db import connection
 from django.template import engines
+from django.utils import translation
 
 from auzolan.core import ratelimit
 from tests.accounts.factories import UserFactory
@@ -82,6 +83,16 @@ def _fast_flush_on_postgresql():
 @pytest.fixture(autouse=True)
 def strict_templates(monkeypatch):
     monkeypatch.setattr(engines["django"].engine, "string_if_invalid", InvalidTemplateVariable("%s"))
+
+
+@pytest.fixture(autouse=True)
+def _french_first():
+    """Each test starts in French, whatever language a page of the previous test in this worker chose (the language
+    middleware activates the request's language for its thread and a request sets it again; code called outside a
+    request, such as a view called with a RequestFactory, would otherwise read the previous test's)."""
+    translation.activate("fr")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
