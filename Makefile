@@ -47,15 +47,16 @@ serve: setup
 # (DATABASE_URL), tests that ask for no database skip themselves too (tests/conftest.py). One worker more than this
 # machine's 2 cores: the suite also waits on browsers, DuckDB worker processes and sockets (measured: pytest 6 min 47 s
 # with 3 workers, 7 min 54 s with 2). TEST_WORKERS=2 make test on a smaller machine. Where the time goes and what was
-# cut: docs/performance.md, "Test suite time". `--dist loadgroup`: the tests of a module marked `xdist_group` run on one
-# worker, so that the demo it loads once (tests/demo_world.py) is loaded once, not once per worker; the rest as usual.
+# cut: docs/performance.md, "Test suite time". The default distribution (`load`): `--dist loadgroup` (to keep the demo's
+# modules on one worker) made the SQLite pass 13 min 10 s instead of ~9 (every other test became its own unit, so the
+# modules' once-built worlds were built on every worker).
 TEST_WORKERS ?= 3
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	AUZOLAN_ENV=test DATABASE_URL=$${DATABASE_URL:-sqlite:///:memory:} $(PY) manage.py makemigrations --check --dry-run --verbosity 0
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Benchmarks with their competitors, on demand (minutes; not part of the tests). Figures: docs/performance.md.
 bench: install-dev
