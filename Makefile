@@ -49,14 +49,14 @@ serve: setup
 # with 3 workers, 7 min 54 s with 2). TEST_WORKERS=2 make test on a smaller machine. Where the time goes and what was
 # cut: docs/performance.md, "Test suite time". The default distribution (`load`): `--dist loadgroup` (to keep the demo's
 # modules on one worker) made the SQLite pass 13 min 10 s instead of ~9 (every other test became its own unit, so the
-# modules' once-built worlds were built on every worker).
+# modules' once-built worlds were built on every worker). `--durations=30`: each run lists its 30 slowest tests.
 TEST_WORKERS ?= 3
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	AUZOLAN_ENV=test DATABASE_URL=$${DATABASE_URL:-sqlite:///:memory:} $(PY) manage.py makemigrations --check --dry-run --verbosity 0
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --durations=30 $(PYTEST_ARGS)
 
 # Benchmarks with their competitors, on demand (minutes; not part of the tests). Figures: docs/performance.md.
 bench: install-dev
